@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** The one configuration schema: validated once at start-up, frozen, passed down (house style 6.7). */
+export const ConfigSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  dataDir: z.string().min(1),
+  region: z.string().regex(/^[a-z0-9-]+$/, 'a region id such as cn-hangzhou'),
+  /** Host suffixes under which `<bucket>.<suffix>` is a virtual-hosted bucket request. */
+  baseDomains: z.array(z.string().min(1)),
+  /** How long a RestoreObject takes to complete (real OSS: hours). */
+  restoreDurationMs: z.number().int().min(0),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Root credentials from the environment; generated and persisted when absent. */
+  rootAccessKeyId: z.string().min(1).optional(),
+  rootAccessKeySecret: z.string().min(1).optional(),
+  accountId: z.string().regex(/^\d{1,20}$/, 'digits only').optional(),
+  /** Engine tuning. */
+  workers: z.number().int().min(1).max(64),
+  chunkSize: z.number().int().min(1).max(1_000_000),
+  leaseMs: z.number().int().min(100),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 9600,
+  dataDir: './ossbatch-data',
+  region: 'cn-hangzhou',
+  restoreDurationMs: 2000,
+  logLevel: 'info',
+  workers: 2,
+  chunkSize: 5000,
+  leaseMs: 10_000,
+} as const;
+
+export function defaultBaseDomains(region: string): string[] {
+  return ['localhost', `oss-${region}.aliyuncs.com`, `oss-${region}-internal.aliyuncs.com`];
+}
+
+/** Parses raw values into a frozen Config, or throws an Error whose message is one human line. */
+export function buildConfig(raw: Record<string, unknown>): Config {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') ?? 'config';
+    throw new Error(`invalid ${where}: ${issue?.message ?? 'invalid value'}`);
+  }
+  return Object.freeze(result.data);
+}

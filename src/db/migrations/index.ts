@@ -1,0 +1,18 @@
+import { IAM_SCHEMA } from './001-iam.js';
+import { STORE_SCHEMA } from './002-store.js';
+import { JOBS_SCHEMA } from './003-jobs.js';
+import { CHUNKS_SCHEMA } from './004-chunks.js';
+
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Numbered migrations, applied in order. Landed ones are never edited: add a new number instead. */
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: 'iam', sql: IAM_SCHEMA },
+  { id: 2, name: 'store', sql: STORE_SCHEMA },
+  { id: 3, name: 'jobs', sql: JOBS_SCHEMA },
+  { id: 4, name: 'chunks', sql: CHUNKS_SCHEMA },
+];

@@ -1,0 +1,87 @@
+import type { BucketInfo, ObjectAcl } from '../store/types.js';
+
+/** Who is making a request, after signature verification. */
+export type Principal =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'root'; readonly accountId: string; readonly accessKeyId: string }
+  | {
+      readonly kind: 'user';
+      readonly accountId: string;
+      readonly userId: string;
+      readonly userName: string;
+      /** acs:ram::<account>:user/<name> */
+      readonly arn: string;
+      readonly accessKeyId: string;
+    }
+  | {
+      /** A batch job acting as its RAM role. */
+      readonly kind: 'role';
+      readonly accountId: string;
+      readonly roleId: string;
+      readonly roleName: string;
+      /** acs:ram::<account>:role/<name> */
+      readonly arn: string;
+    };
+
+/** Request facts that policy conditions can test (spec §10.4). */
+export interface RequestContext {
+  readonly sourceIp?: string | undefined;
+  readonly secureTransport: boolean;
+  /** ms since epoch */
+  readonly currentTime: number;
+  readonly userAgent?: string | undefined;
+  readonly referer?: string | undefined;
+  /** Further condition keys, e.g. `oss:Prefix`, `oss:Delimiter`, `oss:x-oss-object-acl`. Lower-cased names. */
+  readonly keys?: Readonly<Record<string, string>>;
+}
+
+/** What one authorisation decision is about. */
+export interface AuthzRequest {
+  readonly principal: Principal;
+  /** e.g. `oss:GetObject` */
+  readonly action: string;
+  /** e.g. `acs:oss:cn-hangzhou:1234:bucket/key`, `acs:oss:cn-hangzhou:1234:bucket`, `acs:oss:cn-hangzhou:1234:*` */
+  readonly resource: string;
+  /** Target bucket (owner, ACL, bucket policy); absent for service-level actions. */
+  readonly bucket?: BucketInfo | undefined;
+  /** Object ACL for object-level actions on an existing object. */
+  readonly objectAcl?: ObjectAcl | undefined;
+  /** Account owning the resource for service-level actions (the caller's own account for the job APIs). */
+  readonly resourceOwner?: string | undefined;
+  readonly context: RequestContext;
+}
+
+export type Decision = 'allow' | 'deny';
+
+/** Access key lookup result. */
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  readonly secret: string;
+  readonly active: boolean;
+  readonly principal: Exclude<Principal, { kind: 'anonymous' } | { kind: 'role' }>;
+}
+
+export interface RoleRecord {
+  readonly roleId: string;
+  readonly roleName: string;
+  readonly arn: string;
+  readonly accountId: string;
+  /** Assume-role policy document (JSON text). */
+  readonly assumeRolePolicy: string;
+}
+
+/**
+ * The IAM port the HTTP layer and the engine use. Implementations cache and notice changes made by the
+ * `ossbatch ram` CLI (another process) within a second.
+ */
+export interface Iam {
+  readonly accountId: string;
+  findAccessKey(accessKeyId: string): AccessKeyRecord | undefined;
+  /** Accepts `acs:ram::<account>:role/<name>` with an optional `arn:` prefix. */
+  findRoleByArn(arn: string): RoleRecord | undefined;
+  /** True when the role's trust policy lets the OSS service (`oss.aliyuncs.com`) assume it. */
+  roleTrustsOss(role: RoleRecord): boolean;
+  roleAsPrincipal(role: RoleRecord): Extract<Principal, { kind: 'role' }>;
+  /** The whole decision: RAM policies, bucket policy, ACLs, root ownership (spec §10.5). */
+  authorize(request: AuthzRequest): Decision;
+}

@@ -1,0 +1,111 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { malformedXml } from './oss-error.js';
+
+/** Bodies larger than this are refused before parsing: the largest legitimate body (CreateJob, a policy) is a few KB. */
+export const MAX_XML_BODY_BYTES = 1024 * 1024;
+
+export type XmlValue = string | XmlNode | XmlValue[];
+export interface XmlNode {
+  [name: string]: XmlValue | undefined;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  removeNSPrefix: true,
+  processEntities: true,
+  htmlEntities: false,
+});
+
+/**
+ * Parses an XML request body. Validates first, refuses DOCTYPE/ENTITY declarations (no entity expansion
+ * attacks), caps the size, and checks the root element. Returns the root's content.
+ */
+export function parseXmlBody(body: Buffer | string, expectedRoot: string): XmlNode {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (Buffer.byteLength(text) > MAX_XML_BODY_BYTES) throw malformedXml('The XML body is too large.');
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw malformedXml('DOCTYPE and ENTITY declarations are not allowed.');
+  if (text.trim() === '') throw malformedXml('The request body is empty.');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw malformedXml(`The XML you provided was not well-formed: ${valid.err.msg} (line ${valid.err.line}).`);
+  let doc: unknown;
+  try {
+    doc = parser.parse(text);
+  } catch {
+    throw malformedXml();
+  }
+  if (!isNode(doc)) throw malformedXml();
+  const roots = Object.keys(doc).filter((k) => !k.startsWith('?'));
+  if (roots.length !== 1 || roots[0] !== expectedRoot) {
+    throw malformedXml(`The root element must be <${expectedRoot}>.`);
+  }
+  const root = doc[expectedRoot];
+  if (root === undefined || root === '') return {};
+  if (!isNode(root)) throw malformedXml(`<${expectedRoot}> must contain elements.`);
+  return root;
+}
+
+export const isNode = (v: unknown): v is XmlNode => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Child elements of `node` named `name`, always as an array (absent → []). */
+export function children(node: XmlNode, name: string): XmlValue[] {
+  const v = node[name];
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** The text of a single child element; undefined when absent; MalformedXML when repeated or not text. */
+export function text(node: XmlNode, name: string): string | undefined {
+  const v = node[name];
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) throw malformedXml(`<${name}> may appear only once.`);
+  if (typeof v === 'string') return v;
+  if (isNode(v) && Object.keys(v).length === 0) return '';
+  throw malformedXml(`<${name}> must be a text element.`);
+}
+
+/** A single child container; undefined when absent. Empty elements (`<X/>`, `<X></X>`) become {}. */
+export function child(node: XmlNode, name: string): XmlNode | undefined {
+  const v = node[name];
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) throw malformedXml(`<${name}> may appear only once.`);
+  if (v === '') return {};
+  if (typeof v === 'string') {
+    if (v.trim() === '') return {};
+    throw malformedXml(`<${name}> must contain elements.`);
+  }
+  return v;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+export const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+
+/** Something the serializer can emit: primitives become text, arrays repeat the element, undefined is omitted. */
+export type XmlOut = string | number | boolean | bigint | undefined | null | XmlOutNode | XmlOut[];
+export interface XmlOutNode {
+  [name: string]: XmlOut;
+}
+
+function emit(name: string, value: XmlOut, out: string[]): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) emit(name, item, out);
+    return;
+  }
+  if (typeof value === 'object') {
+    out.push(`<${name}>`);
+    for (const [k, v] of Object.entries(value)) emit(k, v, out);
+    out.push(`</${name}>`);
+    return;
+  }
+  out.push(`<${name}>${escapeXml(String(value))}</${name}>`);
+}
+
+/** Serialises `{ Root: {...} }`-shaped data in key order, with the XML declaration OSS sends. */
+export function toXml(rootName: string, value: XmlOutNode): string {
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  emit(rootName, value, out);
+  return out.join('');
+}
