@@ -8,7 +8,14 @@
  * iam_generation is bumped by triggers on every IAM table, so a server that notices another process
  * wrote the file (PRAGMA data_version) can tell with one cheap read whether IAM data changed at all.
  */
-const IAM_TABLES = ['iam_root', 'iam_users', 'iam_access_keys', 'iam_policies', 'iam_roles', 'iam_attachments'];
+const IAM_TABLES = [
+  'iam_root',
+  'iam_users',
+  'iam_access_keys',
+  'iam_policies',
+  'iam_roles',
+  'iam_attachments',
+];
 
 const triggers = IAM_TABLES.flatMap((table) =>
   ['INSERT', 'UPDATE', 'DELETE'].map(
@@ -16,6 +23,8 @@ const triggers = IAM_TABLES.flatMap((table) =>
 BEGIN UPDATE iam_generation SET value = value + 1 WHERE id = 1; END;`,
   ),
 ).join('\n');
+
+const NOW = `CAST(unixepoch('subsec') * 1000 AS INTEGER)`;
 
 export const IAM_SCHEMA = `
 CREATE TABLE IF NOT EXISTS iam_generation (
@@ -83,9 +92,9 @@ CREATE INDEX IF NOT EXISTS iam_attachments_policy ON iam_attachments (policy_typ
 -- The two OSS system policies RAM ships, so \`attach-policy-to-user --policy-name AliyunOSSFullAccess\` works.
 INSERT OR IGNORE INTO iam_policies (policy_type, policy_name, description, document, created_at, updated_at) VALUES
   ('System', 'AliyunOSSFullAccess', 'Full access to Object Storage Service (OSS)',
-   '{"Version":"1","Statement":[{"Action":"oss:*","Resource":"*","Effect":"Allow"}]}', 0, 0),
+   '{"Version":"1","Statement":[{"Action":"oss:*","Resource":"*","Effect":"Allow"}]}', ${NOW}, ${NOW}),
   ('System', 'AliyunOSSReadOnlyAccess', 'Read-only access to Object Storage Service (OSS)',
-   '{"Version":"1","Statement":[{"Action":["oss:Get*","oss:List*"],"Resource":"*","Effect":"Allow"}]}', 0, 0);
+   '{"Version":"1","Statement":[{"Action":["oss:Get*","oss:List*"],"Resource":"*","Effect":"Allow"}]}', ${NOW}, ${NOW});
 
 ${triggers}
 `;
