@@ -1,7 +1,6 @@
 import type { ObjectStore } from '../../store/object-store.js';
 import type { Iam } from '../../iam/types.js';
 import type { Clock } from '../../protocol/clock.js';
-import type { JobRecord } from '../../jobs/model.js';
 
 /** One manifest entry: one object the job's operation applies to. */
 export interface Task {
