@@ -1,0 +1,209 @@
+import { createHash, createHmac } from 'node:crypto';
+import { headerValue, type RequestHeaders } from './auth-common.js';
+import { OssError } from './oss-error.js';
+
+/*
+ * EC values used for V4 errors: 0002-00000201 (signature mismatch), 0002-00000209 (empty AdditionalHeaders)
+ * and 0002-00000214 (x-oss-content-sha256 not UNSIGNED-PAYLOAD) are OSS's documented ones; 0002-00000204
+ * (malformed V4 credential, scope or Authorization field) is our own choice, as OSS's is not in our sources.
+ */
+export const V4_ALGORITHM = 'OSS4-HMAC-SHA256';
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+
+/** RFC 3986 encoding: keep `A-Z a-z 0-9 - _ . ~`, `%XX` upper-case for every other UTF-8 byte (spec §9.6). */
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+const UNRESERVED_OR_SLASH = /^[A-Za-z0-9\-_.~/]*$/;
+
+export function uriEncode(s: string, keepSlash: boolean): string {
+  if ((keepSlash ? UNRESERVED_OR_SLASH : UNRESERVED).test(s)) return s; // hot-path shortcut
+  const e = encodeURIComponent(s).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return keepSlash ? e.replace(/%2F/g, '/') : e;
+}
+
+/** `/`, `/bucket/` or `/bucket/key`, URI-encoded keeping `/`; the bucket is included even for virtual hosts. */
+export function canonicalUriV4(bucket: string | undefined, key: string | undefined): string {
+  if (bucket === undefined) return '/';
+  return uriEncode(key === undefined ? `/${bucket}/` : `/${bucket}/${key}`, true);
+}
+
+export type QueryOrder = 'bytes' | 'locale';
+
+/**
+ * All query pairs, re-encoded, sorted by encoded key; bare `k` for an empty value (spec §9.6). `keepEquals`
+ * names raw parts that were sent as `k=` and must be signed that way (ali-oss signs an explicit '' query
+ * value as `k=`); `order: 'locale'` reproduces ali-oss's `localeCompare` sort of raw keys.
+ */
+export function canonicalQueryV4(
+  pairs: readonly (readonly [string, string])[],
+  options: { keepEquals?: ReadonlySet<string>; order?: QueryOrder } = {},
+): string {
+  const enc = pairs.map(([k, v]) => ({ raw: k, k: uriEncode(k, false), v: uriEncode(v, false) }));
+  if (options.order === 'locale') enc.sort((a, b) => a.raw.localeCompare(b.raw));
+  else enc.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
+  return enc.map(({ raw, k, v }) => (v === '' && !options.keepEquals?.has(raw) ? k : `${k}=${v}`)).join('&');
+}
+
+/** content-type, content-md5, every x-oss-* header and the additional headers; `name:value\n` sorted. */
+export function canonicalHeadersV4(headers: RequestHeaders, additional: readonly string[]): string {
+  const names = new Set<string>();
+  for (const n of Object.keys(headers)) {
+    const l = n.toLowerCase();
+    if (headers[n] === undefined) continue;
+    if (l === 'content-type' || l === 'content-md5' || l.startsWith('x-oss-')) names.add(l);
+  }
+  for (const a of additional) {
+    if (headers[a] === undefined) {
+      throw new OssError('InvalidArgument', `Additional header ${a} is not present in the request.`, {
+        ec: '0002-00000209',
+      });
+    }
+    names.add(a);
+  }
+  let out = '';
+  for (const n of [...names].sort()) out += `${n}:${(headerValue(headers, n) ?? '').trim()}\n`;
+  return out;
+}
+
+export interface V4CanonicalInput {
+  readonly method: string;
+  readonly bucket?: string | undefined;
+  readonly key?: string | undefined;
+  readonly canonicalQuery: string;
+  readonly headers: RequestHeaders;
+  readonly additionalHeaders: readonly string[];
+  readonly payloadHash: string;
+}
+
+export function canonicalRequestV4(input: V4CanonicalInput): string {
+  return [
+    input.method.toUpperCase(),
+    canonicalUriV4(input.bucket, input.key),
+    input.canonicalQuery,
+    canonicalHeadersV4(input.headers, input.additionalHeaders),
+    input.additionalHeaders.join(';'),
+    input.payloadHash,
+  ].join('\n');
+}
+
+export function scopeV4(date: string, region: string, product = 'oss'): string {
+  return `${date}/${region}/${product}/aliyun_v4_request`;
+}
+
+export function stringToSignV4(isoDateTime: string, scope: string, canonicalRequest: string): string {
+  const hash = createHash('sha256').update(canonicalRequest, 'utf8').digest('hex');
+  return `${V4_ALGORITHM}\n${isoDateTime}\n${scope}\n${hash}`;
+}
+
+/** Derived signing keys change once a day per secret and region: cache them (hot path, ≥5k req/s target). */
+const SIGNING_KEY_CACHE_MAX = 1024;
+const signingKeyCache = new Map<string, Buffer>();
+
+export function signingKeyV4(secret: string, date: string, region: string, product = 'oss'): Buffer {
+  const cacheKey = `${date}\u0000${region}\u0000${product}\u0000${secret}`;
+  const hit = signingKeyCache.get(cacheKey);
+  if (hit) return hit;
+  const kDate = createHmac('sha256', `aliyun_v4${secret}`).update(date).digest();
+  const kRegion = createHmac('sha256', kDate).update(region).digest();
+  const kProduct = createHmac('sha256', kRegion).update(product).digest();
+  const key = createHmac('sha256', kProduct).update('aliyun_v4_request').digest();
+  if (signingKeyCache.size >= SIGNING_KEY_CACHE_MAX) {
+    // Map iteration is insertion order: drop the oldest entry (simple FIFO bound).
+    const oldest = signingKeyCache.keys().next().value;
+    if (oldest !== undefined) signingKeyCache.delete(oldest);
+  }
+  signingKeyCache.set(cacheKey, key);
+  return key;
+}
+
+export function computeSignatureV4(signingKey: Buffer, stringToSign: string): string {
+  return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
+}
+
+export interface V4Credential {
+  readonly accessKeyId: string;
+  readonly date: string;
+  readonly region: string;
+  readonly product: string;
+}
+
+/** `AK/yyyymmdd/region/oss/aliyun_v4_request` (the AK itself may not contain `/`). */
+export function parseCredentialV4(value: string): V4Credential {
+  const parts = value.split('/');
+  const [accessKeyId, date, region, product, terminator] = parts;
+  if (
+    parts.length !== 5 ||
+    !accessKeyId ||
+    !date ||
+    !region ||
+    !product ||
+    terminator !== 'aliyun_v4_request'
+  ) {
+    throw new OssError('InvalidArgument', 'Invalid credential in Authorization header.', {
+      ec: '0002-00000204',
+    });
+  }
+  if (!/^\d{8}$/.test(date)) {
+    throw new OssError('InvalidArgument', 'Invalid date in credential scope.', { ec: '0002-00000204' });
+  }
+  return { accessKeyId, date, region, product };
+}
+
+/** Splits `a;b;c` into lower-cased names; an empty list is an error (EC 0002-00000209, spec §9.6). */
+export function parseAdditionalHeaders(value: string): string[] {
+  const names = value
+    .split(';')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  if (names.length === 0) {
+    throw new OssError('InvalidArgument', 'AdditionalHeaders must not be empty.', { ec: '0002-00000209' });
+  }
+  return names;
+}
+
+export interface V4Authorization {
+  readonly credential: V4Credential;
+  readonly additionalHeaders: readonly string[];
+  readonly signature: string;
+}
+
+/** Parses `OSS4-HMAC-SHA256 Credential=…[,AdditionalHeaders=…],Signature=…` (`,` or `, ` separators). */
+export function parseV4Authorization(value: string): V4Authorization {
+  const rest = value.trim().slice(V4_ALGORITHM.length).trim();
+  const fields = new Map<string, string>();
+  for (const part of rest.split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const eq = p.indexOf('=');
+    if (eq < 0)
+      throw new OssError('InvalidArgument', `Malformed Authorization field "${p}".`, { ec: '0002-00000204' });
+    fields.set(p.slice(0, eq).trim(), p.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signature = fields.get('Signature');
+  if (credential === undefined || signature === undefined || signature === '') {
+    throw new OssError('InvalidArgument', 'Authorization header must carry Credential and Signature.', {
+      ec: '0002-00000204',
+    });
+  }
+  const additional = fields.get('AdditionalHeaders');
+  return {
+    credential: parseCredentialV4(credential),
+    additionalHeaders: additional === undefined ? [] : parseAdditionalHeaders(additional),
+    signature,
+  };
+}
+
+/** `yyyymmddTHHMMSSZ` → ms since epoch; undefined when malformed. */
+export function parseIsoBasic(value: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const t = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(t);
+  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
+    return undefined;
+  return t;
+}
