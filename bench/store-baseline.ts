@@ -1,0 +1,72 @@
+/**
+ * Store baseline: seed n metadata-only objects, then apply n PutObjectTagging changes through
+ * ObjectStore.applyBatch in key-sorted batches of 1000 (ARCHITECTURE.md §4 expects ~380k rows/s on a
+ * 2-core machine). The jobs benchmark compares the engine's end-to-end rate against this figure.
+ *
+ * Run by hand: `npx tsx bench/store-baseline.ts 50000` prints one JSON line.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openSqlite } from '../src/db/sqlite.js';
+import { systemClock } from '../src/protocol/clock.js';
+import { createBuiltinStore } from '../src/store/builtin/index.js';
+import type { ObjectChange } from '../src/store/object-store.js';
+import type { Tag } from '../src/store/types.js';
+
+const BATCH = 1000;
+const SEED_BATCH = 10_000;
+
+export async function measureBaseline(n: number): Promise<{ updatesPerS: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-'));
+  const db = openSqlite(path.join(dir, 'meta.db'));
+  try {
+    const store = await createBuiltinStore({
+      db,
+      dataDir: dir,
+      clock: systemClock,
+      region: 'cn-hangzhou',
+      restoreDurationMs: 0,
+    });
+    const bucket = 'bench';
+    await store.createBucket({ name: bucket, owner: '1', acl: 'private', storageClass: 'Standard' });
+    // Zero-padded keys: numeric order = byte order, so batches are key-sorted like a sorted manifest.
+    const keyOf = (i: number): string => `data/${String(i).padStart(10, '0')}.bin`;
+    for (let from = 0; from < n; from += SEED_BATCH) {
+      const to = Math.min(n, from + SEED_BATCH);
+      await store.seedObjects(
+        bucket,
+        Array.from({ length: to - from }, (_, j) => ({ key: keyOf(from + j) })),
+      );
+    }
+    // One job-wide tag array, as the engine passes it (validated and encoded once).
+    const tags: readonly Tag[] = [
+      { key: 'project', value: 'ossbatch' },
+      { key: 'tier', value: 'bench' },
+    ];
+    const start = performance.now();
+    let failed = 0;
+    for (let from = 0; from < n; from += BATCH) {
+      const to = Math.min(n, from + BATCH);
+      const changes: ObjectChange[] = [];
+      for (let i = from; i < to; i += 1)
+        changes.push({ bucket, key: keyOf(i), op: { kind: 'putTags', tags } });
+      const results = await store.applyBatch(changes);
+      for (const r of results) if (!r.ok) failed += 1;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    if (failed > 0) throw new Error(`${failed} of ${n} tag updates failed`);
+    await store.close();
+    return { updatesPerS: Math.round(n / seconds) };
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const n = Number(process.argv[2] ?? 50_000);
+  const result = await measureBaseline(n);
+  console.log(JSON.stringify({ bench: 'store-baseline', n, batch: BATCH, ...result }));
+}

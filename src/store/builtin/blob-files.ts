@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { OssError } from '../../protocol/oss-error.js';
+import { randomHex } from '../../protocol/ids.js';
+
+/** Largest single PUT OSS accepts: 5 GiB (EntityTooLarge above). */
+export const MAX_OBJECT_SIZE = 5 * 1024 ** 3;
+
+export interface WrittenBody {
+  /** Temp file holding the bytes; null for an empty body (empty bodies need no file). */
+  readonly tmp: string | null;
+  readonly size: number;
+  readonly md5: Buffer;
+}
+
+/**
+ * Object bytes on disk. Files are named by a random id (keys are arbitrary bytes and cannot be file
+ * names), sharded into 256 directories `objects/<2 hex>/<id>` so no directory grows huge. Writes go to
+ * `tmp/` first and are renamed into place only when complete, so a crash never leaves a half object.
+ */
+export class BlobFiles {
+  private readonly objectsDir: string;
+  private readonly tmpDir: string;
+
+  constructor(
+    dataDir: string,
+    private readonly maxSize: number = MAX_OBJECT_SIZE,
+  ) {
+    this.objectsDir = path.join(dataDir, 'objects');
+    this.tmpDir = path.join(dataDir, 'tmp');
+  }
+
+  /** Creates the directories and removes leftovers of a crash: temp files, and files no row references. */
+  async init(isReferenced: (file: string) => boolean): Promise<void> {
+    await rm(this.tmpDir, { recursive: true, force: true });
+    await mkdir(this.tmpDir, { recursive: true });
+    await mkdir(this.objectsDir, { recursive: true });
+    // Shard directories are created on first use, so a fresh store costs no 256 mkdirs.
+    for (const shard of await readdir(this.objectsDir)) {
+      const dir = path.join(this.objectsDir, shard);
+      // A crash between the rename and the metadata commit (or after the commit, before the old file's
+      // unlink) leaves a file no row names; it is garbage.
+      for (const name of await readdir(dir)) {
+        const file = `${shard}/${name}`;
+        if (!isReferenced(file)) await unlink(path.join(dir, name)).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Streams the body into a temp file while hashing it; throws EntityTooLarge past 5 GiB. */
+  async writeTemp(body: AsyncIterable<unknown>): Promise<WrittenBody> {
+    const hash = createHash('md5');
+    let size = 0;
+    let handle: FileHandle | undefined;
+    const tmp = path.join(this.tmpDir, `${randomHex(16)}.tmp`);
+    try {
+      for await (const raw of body) {
+        const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
+        if (chunk.length === 0) continue;
+        size += chunk.length;
+        if (size > this.maxSize)
+          throw new OssError('EntityTooLarge', `The object is larger than ${this.maxSize} bytes.`);
+        hash.update(chunk);
+        handle ??= await open(tmp, 'w');
+        await handle.write(chunk);
+      }
+      // fsync before the rename so a power loss cannot leave a renamed-but-empty file. It costs one
+      // disk flush per PUT (the 3–5k files/s ceiling of ARCHITECTURE.md §4), which is acceptable for
+      // object uploads; the batch path never writes files.
+      if (handle) await handle.sync();
+    } catch (e) {
+      await handle?.close().catch(() => undefined);
+      if (handle) await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await handle?.close();
+    return { tmp: handle ? tmp : null, size, md5: hash.digest() };
+  }
+
+  /** Moves a completed temp file into place under a fresh random name, returned relative to objects/. */
+  async place(tmp: string): Promise<string> {
+    const id = randomHex(16);
+    const shard = id.slice(0, 2);
+    const target = path.join(this.objectsDir, shard, id);
+    try {
+      await rename(tmp, target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await mkdir(path.join(this.objectsDir, shard), { recursive: true });
+      await rename(tmp, target);
+    }
+    return `${shard}/${id}`;
+  }
+
+  /** Copies an object file to a new temp file (fsynced) for CopyObject. */
+  async copyToTemp(file: string): Promise<string> {
+    const tmp = path.join(this.tmpDir, `${randomHex(16)}.tmp`);
+    await copyFile(path.join(this.objectsDir, file), tmp);
+    const handle = await open(tmp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return tmp;
+  }
+
+  async discard(tmp: string | null): Promise<void> {
+    if (tmp) await unlink(tmp).catch(() => undefined);
+  }
+
+  /** Removes an object file after the metadata no longer references it; a failure is left to start-up cleanup. */
+  async remove(file: string | null): Promise<void> {
+    if (file) await unlink(path.join(this.objectsDir, file)).catch(() => undefined);
+  }
+
+  /** Opens the bytes; `range` is inclusive. A file-less object of size > 0 (seeded) reads as zeros. */
+  open(file: string | null, size: number, range?: { start: number; end: number }): Readable {
+    const start = range?.start ?? 0;
+    const end = range?.end ?? size - 1;
+    if (end < start) return Readable.from([]);
+    if (file === null) return zeros(end - start + 1);
+    return createReadStream(path.join(this.objectsDir, file), { start, end });
+  }
+}
+
+function zeros(length: number): Readable {
+  const block = Buffer.alloc(Math.min(length, 64 * 1024));
+  let left = length;
+  return new Readable({
+    read() {
+      if (left <= 0) {
+        this.push(null);
+        return;
+      }
+      const n = Math.min(left, block.length);
+      left -= n;
+      this.push(block.subarray(0, n));
+    },
+  });
+}

@@ -1,0 +1,287 @@
+import type { Readable } from 'node:stream';
+import type { SqliteDb } from '../../db/sqlite.js';
+import type { Clock } from '../../protocol/clock.js';
+import { randomHex } from '../../protocol/ids.js';
+import { OssError, noSuchKey } from '../../protocol/oss-error.js';
+import type {
+  ChangeResult,
+  CopyObjectInput,
+  ListObjectsInput,
+  ListObjectsPage,
+  ObjectChange,
+  ObjectStore,
+  PutObjectInput,
+  SeedObject,
+} from '../object-store.js';
+import type {
+  BucketAcl,
+  BucketInfo,
+  ObjectAcl,
+  ObjectMeta,
+  RestoreTier,
+  StorageClass,
+  Tag,
+} from '../types.js';
+import { BlobFiles, MAX_OBJECT_SIZE } from './blob-files.js';
+import { BucketOps } from './bucket-ops.js';
+import { BulkOps } from './bulk-ops.js';
+import { checkKey, decodeMd5, settle } from './object-input.js';
+import type { NewObject } from './object-input.js';
+import { ChangeApplier } from './change-applier.js';
+import { listPage } from './listing.js';
+import { isReadable } from './restore.js';
+import type { ObjectRow } from './rows.js';
+import { encodeRecord, rowToMeta } from './rows.js';
+import { prepareStatements } from './statements.js';
+import type { Statements } from './statements.js';
+import { encodeTags, validateTags } from './tags.js';
+
+export interface BuiltinStoreOptions {
+  db: SqliteDb;
+  dataDir: string;
+  clock: Clock;
+  region: string;
+  restoreDurationMs: number;
+  /** Largest accepted body in bytes; default 5 GiB (OSS's PutObject limit). Tests lower it. */
+  maxObjectSize?: number;
+}
+
+/** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
+export class BuiltinStore implements ObjectStore {
+  private readonly st: Statements;
+  private readonly files: BlobFiles;
+  private readonly applier: ChangeApplier;
+  private readonly buckets: BucketOps;
+  private readonly bulk: BulkOps;
+  /** Which file backs a meta this store handed out, so readObject needs no extra query. */
+  private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
+
+  constructor(private readonly opts: BuiltinStoreOptions) {
+    this.st = prepareStatements(opts.db);
+    this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE);
+    this.applier = new ChangeApplier(this.st, opts.restoreDurationMs);
+    this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
+    this.buckets = new BucketOps(this.st, opts.clock, opts.region);
+  }
+
+  async init(): Promise<void> {
+    await this.files.init((file) => this.st.fileReferenced.get(file) !== undefined);
+  }
+
+  // ---- buckets
+  createBucket(input: {
+    name: string;
+    owner: string;
+    acl: BucketAcl;
+    storageClass: StorageClass;
+  }): Promise<BucketInfo> {
+    return settle(() => this.buckets.create(input));
+  }
+  getBucket(name: string): Promise<BucketInfo | undefined> {
+    return settle(() => this.buckets.get(name));
+  }
+  listBuckets(owner: string): Promise<BucketInfo[]> {
+    return settle(() => this.buckets.list(owner));
+  }
+  setBucketAcl(name: string, acl: BucketAcl): Promise<void> {
+    return settle(() => this.buckets.setAcl(name, acl));
+  }
+  setBucketPolicy(name: string, policy: string | null): Promise<void> {
+    return settle(() => this.buckets.setPolicy(name, policy));
+  }
+  deleteBucket(name: string): Promise<void> {
+    return settle(() => this.buckets.delete(name));
+  }
+
+  // ---- objects
+  async putObject(input: PutObjectInput): Promise<ObjectMeta> {
+    this.buckets.require(input.bucket);
+    checkKey(input.key);
+    if (input.tags) validateTags(input.tags);
+    const expectedMd5 = input.contentMd5 === undefined ? undefined : decodeMd5(input.contentMd5);
+    const body = await this.files.writeTemp(input.body);
+    if (input.contentLength !== undefined && body.size !== input.contentLength) {
+      await this.files.discard(body.tmp);
+      throw new OssError(
+        'IncompleteBody',
+        `The body is ${body.size} bytes but Content-Length is ${input.contentLength}.`,
+      );
+    }
+    if (expectedMd5 !== undefined && !expectedMd5.equals(body.md5)) {
+      await this.files.discard(body.tmp);
+      throw new OssError('InvalidDigest', 'The Content-MD5 you specified did not match what was received.');
+    }
+    const file = body.tmp === null ? null : await this.files.place(body.tmp);
+    return this.commitObject({
+      bucket: input.bucket,
+      key: input.key,
+      size: body.size,
+      etag: body.md5.toString('hex').toUpperCase(),
+      contentType: input.contentType ?? 'application/octet-stream',
+      storageClass: input.storageClass ?? this.buckets.require(input.bucket).storageClass,
+      acl: input.acl ?? 'default',
+      userMeta: input.userMeta ?? {},
+      httpHeaders: input.httpHeaders ?? {},
+      tags: input.tags ?? [],
+      file,
+    });
+  }
+
+  headObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+    return settle(() => {
+      this.buckets.require(bucket);
+      const row = this.st.getObject.get(bucket, key) as ObjectRow | undefined;
+      return row ? this.toMeta(row) : undefined;
+    });
+  }
+
+  readObject(meta: ObjectMeta, range?: { start: number; end: number }): Readable {
+    let file = this.fileOf.get(meta);
+    if (file === undefined) {
+      const row = this.st.getFile.get(meta.bucket, meta.key) as { file: string | null } | undefined;
+      file = row?.file ?? null;
+    }
+    return this.files.open(file, meta.size, range);
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<boolean> {
+    this.buckets.require(bucket);
+    const old = this.opts.db.transaction(() => {
+      const row = this.st.getFile.get(bucket, key) as { file: string | null } | undefined;
+      if (row) this.st.deleteObject.run(bucket, key);
+      return row;
+    })();
+    if (!old) return false;
+    await this.files.remove(old.file);
+    return true;
+  }
+
+  async copyObject(input: CopyObjectInput): Promise<ObjectMeta> {
+    this.buckets.require(input.sourceBucket);
+    const dest = this.buckets.require(input.bucket);
+    checkKey(input.key);
+    const row = this.st.getObject.get(input.sourceBucket, input.sourceKey) as ObjectRow | undefined;
+    if (!row) throw noSuchKey(input.sourceKey);
+    const src = rowToMeta(row);
+    if (!isReadable(src, this.opts.clock.now())) {
+      throw new OssError(
+        'InvalidObjectState',
+        'The source object is an archive object that is not restored.',
+      );
+    }
+    const replace = input.metadataDirective === 'REPLACE';
+    const tags = input.taggingDirective === 'REPLACE' ? (input.tags ?? []) : src.tags;
+    validateTags(tags);
+    const tmp = row.file === null ? null : await this.files.copyToTemp(row.file);
+    const file = tmp === null ? null : await this.files.place(tmp);
+    return this.commitObject({
+      bucket: input.bucket,
+      key: input.key,
+      size: src.size,
+      etag: src.etag,
+      contentType: replace ? (input.contentType ?? 'application/octet-stream') : src.contentType,
+      storageClass: input.storageClass ?? (replace ? dest.storageClass : src.storageClass),
+      acl: input.acl ?? 'default',
+      userMeta: replace ? (input.userMeta ?? {}) : { ...src.userMeta },
+      httpHeaders: replace ? (input.httpHeaders ?? {}) : { ...src.httpHeaders },
+      tags,
+      file,
+    });
+  }
+
+  listObjects(input: ListObjectsInput): Promise<ListObjectsPage> {
+    return settle(() => {
+      this.buckets.require(input.bucket);
+      return listPage(this.st, input, (row) => this.toMeta(row));
+    });
+  }
+
+  // ---- single-object metadata changes
+  putObjectTags(bucket: string, key: string, tags: readonly Tag[], versionId?: string): Promise<void> {
+    return this.applyOne({ bucket, key, versionId, op: { kind: 'putTags', tags } }).then(() => undefined);
+  }
+  deleteObjectTags(bucket: string, key: string, versionId?: string): Promise<void> {
+    return this.applyOne({ bucket, key, versionId, op: { kind: 'deleteTags' } }).then(() => undefined);
+  }
+  putObjectAcl(bucket: string, key: string, acl: ObjectAcl, versionId?: string): Promise<void> {
+    return this.applyOne({ bucket, key, versionId, op: { kind: 'putAcl', acl } }).then(() => undefined);
+  }
+  async restoreObject(
+    bucket: string,
+    key: string,
+    days: number,
+    tier: RestoreTier | undefined,
+    versionId?: string,
+  ): Promise<'accepted' | 'extended'> {
+    const outcome = await this.applyOne({ bucket, key, versionId, op: { kind: 'restore', days, tier } });
+    if (outcome === 'in-progress') throw new OssError('RestoreAlreadyInProgress');
+    return outcome ?? 'accepted';
+  }
+
+  // ---- bulk paths
+  applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
+    return settle(() => this.bulk.applyBatch(changes));
+  }
+
+  seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void> {
+    return settle(() => this.bulk.seed(bucket, this.buckets.require(bucket).storageClass, objects));
+  }
+
+  /** Nothing to release: the database handle belongs to the caller, files are closed per request. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // ---- helpers
+  private toMeta(row: ObjectRow): ObjectMeta {
+    const meta = rowToMeta(row);
+    this.fileOf.set(meta, row.file);
+    return meta;
+  }
+
+  private applyOne(change: ObjectChange): Promise<'accepted' | 'extended' | 'in-progress' | undefined> {
+    return settle(() => {
+      const now = this.opts.clock.now();
+      const outcome = this.opts.db.transaction(() => this.applier.apply(change, now)).immediate();
+      if (!outcome.ok) throw outcome.error;
+      return outcome.restore;
+    });
+  }
+
+  /** Writes the row (replacing any previous version), then removes the replaced file after the commit. */
+  private async commitObject(o: NewObject): Promise<ObjectMeta> {
+    const now = this.opts.clock.now();
+    const versionId = randomHex(16);
+    let old: { file: string | null } | undefined;
+    try {
+      old = this.opts.db
+        .transaction(() => {
+          const prev = this.st.getFile.get(o.bucket, o.key) as { file: string | null } | undefined;
+          this.buckets.require(o.bucket);
+          this.st.upsertObject.run(
+            o.bucket,
+            o.key,
+            versionId,
+            o.size,
+            o.etag,
+            o.contentType,
+            now,
+            o.storageClass,
+            o.acl,
+            encodeRecord(o.userMeta),
+            encodeRecord(o.httpHeaders),
+            encodeTags(o.tags),
+            o.file,
+          );
+          return prev;
+        })
+        .immediate();
+    } catch (e) {
+      await this.files.remove(o.file);
+      throw e;
+    }
+    if (old && old.file !== o.file) await this.files.remove(old.file);
+    const row = this.st.getObject.get(o.bucket, o.key) as ObjectRow;
+    return this.toMeta(row);
+  }
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../src/db/sqlite.js';
+import type { SqliteDb } from '../../src/db/sqlite.js';
+import { ManualClock } from '../../src/protocol/clock.js';
+import { createBuiltinStore } from '../../src/store/builtin/index.js';
+import type { ObjectStore } from '../../src/store/object-store.js';
+import { md5B64, mkBucket, ossCode, putText, readAll } from './contract/harness.js';
+
+/** Every regular file under dir, relative to it. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort();
+}
+
+describe('builtin store: files and database', () => {
+  let dir: string;
+  let db: SqliteDb;
+  let store: ObjectStore;
+  const open = (extra: { maxObjectSize?: number } = {}): Promise<ObjectStore> =>
+    createBuiltinStore({
+      db,
+      dataDir: dir,
+      clock: new ManualClock(0),
+      region: 'cn-hangzhou',
+      restoreDurationMs: 10,
+      ...extra,
+    });
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+    db = openSqlite(path.join(dir, 'meta.db'));
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names object files randomly, not by key, and writes no file for empty bodies', async () => {
+    const b = await mkBucket(store);
+    await putText(store, b, '../../escape', 'bytes');
+    await store.putObject({ bucket: b, key: 'empty', body: Readable.from([]) });
+    const files = filesUnder(path.join(dir, 'objects'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{32}$/);
+    expect(fs.readFileSync(path.join(dir, 'objects', files[0]!), 'utf8')).toBe('bytes');
+    expect(filesUnder(path.join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('removes the old file on overwrite and delete, and leaves nothing after a failed put', async () => {
+    const b = await mkBucket(store);
+    await putText(store, b, 'k', 'one');
+    const first = filesUnder(path.join(dir, 'objects'));
+    await putText(store, b, 'k', 'two');
+    const second = filesUnder(path.join(dir, 'objects'));
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+    expect(await ossCode(putText(store, b, 'k2', 'three', { contentMd5: md5B64('nope') }))).toBe(
+      'InvalidDigest',
+    );
+    expect(filesUnder(path.join(dir, 'objects'))).toEqual(second);
+    expect(filesUnder(path.join(dir, 'tmp'))).toEqual([]);
+    await store.deleteObject(b, 'k');
+    expect(filesUnder(path.join(dir, 'objects'))).toEqual([]);
+  });
+
+  it('keeps exactly one file when puts to one key race', async () => {
+    const b = await mkBucket(store);
+    const bodies = Array.from({ length: 8 }, (_, i) => `body-${i}`);
+    await Promise.all(bodies.map((body) => putText(store, b, 'race', body)));
+    const files = filesUnder(path.join(dir, 'objects'));
+    expect(files).toHaveLength(1);
+    const meta = await store.headObject(b, 'race');
+    expect(fs.readFileSync(path.join(dir, 'objects', files[0]!), 'utf8')).toBe(
+      (await readAll(store.readObject(meta!))).toString(),
+    );
+  });
+
+  it('refuses bodies over the size limit with EntityTooLarge', async () => {
+    store = await open({ maxObjectSize: 10 });
+    const b = await mkBucket(store);
+    expect(await ossCode(putText(store, b, 'big', '01234567890'))).toBe('EntityTooLarge');
+    expect(await store.headObject(b, 'big')).toBeUndefined();
+    expect(filesUnder(path.join(dir, 'tmp'))).toEqual([]);
+    await putText(store, b, 'ok', '0123456789');
+  });
+
+  it('cleans temp files and unreferenced object files at start', async () => {
+    const b = await mkBucket(store);
+    await putText(store, b, 'kept', 'kept bytes');
+    const kept = filesUnder(path.join(dir, 'objects'));
+    fs.writeFileSync(path.join(dir, 'tmp', 'crash.tmp'), 'half');
+    fs.mkdirSync(path.join(dir, 'objects', 'ff'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'objects', 'ff', 'ff00000000000000000000000000orphan'), 'orphan');
+    store = await open();
+    expect(filesUnder(path.join(dir, 'tmp'))).toEqual([]);
+    expect(filesUnder(path.join(dir, 'objects'))).toEqual(kept);
+    const meta = await store.headObject(b, 'kept');
+    expect((await readAll(store.readObject(meta!))).toString()).toBe('kept bytes');
+  });
+
+  it('reads via bucket/key when given a meta it did not hand out', async () => {
+    const b = await mkBucket(store);
+    const meta = await putText(store, b, 'k', 'abcdef');
+    const copy = { ...meta };
+    expect((await readAll(store.readObject(copy, { start: 1, end: 3 }))).toString()).toBe('bcd');
+  });
+
+  it('answers a busy database with retryable failures for every change', async () => {
+    const b = await mkBucket(store);
+    await store.seedObjects(b, [{ key: 'a' }, { key: 'b' }]);
+    db.pragma('busy_timeout = 20');
+    const other = openSqlite(path.join(dir, 'meta.db'));
+    try {
+      other.prepare('BEGIN IMMEDIATE').run();
+      const results = await store.applyBatch([
+        { bucket: b, key: 'b', op: { kind: 'deleteTags' } },
+        { bucket: b, key: 'a', op: { kind: 'putAcl', acl: 'private' } },
+      ]);
+      expect(results).toHaveLength(2);
+      for (const r of results) expect(r).toMatchObject({ ok: false, retryable: true, status: 503 });
+      other.prepare('ROLLBACK').run();
+      const again = await store.applyBatch([{ bucket: b, key: 'a', op: { kind: 'putAcl', acl: 'private' } }]);
+      expect(again).toEqual([{ ok: true }]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('keeps key byte order in SQLite for keys beyond the BMP', () => {
+    const rows = db
+      .prepare(
+        "SELECT k FROM (SELECT '\uFF5E' AS k UNION ALL SELECT '😀' UNION ALL SELECT 'z') ORDER BY k COLLATE BINARY",
+      )
+      .all() as { k: string }[];
+    expect(rows.map((r) => r.k)).toEqual(['z', '\uFF5E', '😀']);
+  });
+});
