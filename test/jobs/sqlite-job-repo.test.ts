@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqlite, type SqliteDb } from '../../src/db/sqlite.js';
+import { createSqliteJobRepo } from '../../src/db/sqlite-job-repo.js';
+import type { JobRepo } from '../../src/jobs/job-repo.js';
+import type { JobSpec } from '../../src/jobs/model.js';
+import { isOssError } from '../../src/protocol/oss-error.js';
+
+const A = '1111';
+const B = '2222';
+const spec = (over: Partial<JobSpec> = {}): JobSpec => ({
+  confirmationRequired: false,
+  operation: { kind: 'DeleteObjectTagging' },
+  report: { enabled: false, scope: 'AllTasks' },
+  keyPrefix: { sourceBucket: 'src', prefix: '' },
+  description: 'd',
+  priority: 5,
+  roleArn: `acs:ram::${A}:role/r`,
+  ...over,
+});
+
+describe('SQLite JobRepo', () => {
+  let dir: string;
+  let file: string;
+  let db: SqliteDb;
+  let repo: JobRepo;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+    file = path.join(dir, 'db.sqlite');
+    db = openSqlite(file);
+    repo = createSqliteJobRepo(db);
+  });
+  afterEach(() => {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const create = (jobId: string, now: number, over: Partial<JobSpec> = {}, accountId = A, hash = 'h') =>
+    repo.createJob({ jobId, accountId, spec: spec(over), requestHash: hash, now });
+
+  it('inserts a New job with unknown (-1) counts, version 1, and survives a reopen', () => {
+    const { job, created } = create('j1', 1000, { description: '描述' });
+    expect(created).toBe(true);
+    expect(job).toEqual({
+      jobId: 'j1',
+      accountId: A,
+      spec: spec({ description: '描述' }),
+      status: 'New',
+      priority: 5,
+      statusUpdateReason: '',
+      createdAt: 1000,
+      terminatedAt: null,
+      preConfirmed: false,
+      suspendedAt: null,
+      totalTasks: -1,
+      succeededTasks: -1,
+      failedTasks: -1,
+      activeMs: 0,
+      activeSince: null,
+      failure: null,
+      version: 1,
+    });
+    db.close();
+    db = openSqlite(file);
+    repo = createSqliteJobRepo(db);
+    expect(repo.getJob(A, 'j1')).toEqual(job);
+    expect(repo.getJob(B, 'j1')).toBeUndefined();
+    expect(repo.getJobById('j1')).toEqual(job);
+  });
+
+  it('is idempotent per (account, ClientRequestToken) and request hash', () => {
+    const first = create('j1', 1, { clientRequestToken: 't' }, A, 'h1');
+    const again = create('j2', 2, { clientRequestToken: 't' }, A, 'h1');
+    expect(again).toEqual({ job: first.job, created: false });
+    let err: unknown;
+    try {
+      create('j3', 3, { clientRequestToken: 't' }, A, 'h2');
+    } catch (e) {
+      err = e;
+    }
+    expect(isOssError(err) && [err.code, err.status]).toEqual(['IdempotentParameterMismatch', 409]);
+    expect(create('j4', 4, { clientRequestToken: 't' }, B, 'h2').created).toBe(true);
+    expect(create('j5', 5, {}, A, 'h1').created).toBe(true);
+    expect(create('j6', 6, {}, A, 'h1').created).toBe(true);
+    expect(repo.getJobById('j2')).toBeUndefined();
+    expect(repo.getJobById('j3')).toBeUndefined();
+  });
+
+  it('transitions compare-and-set, refuse illegal edges, and keep the bookkeeping', () => {
+    create('j', 0);
+    expect(repo.transition({ jobId: 'j', from: ['Ready'], to: 'Active', now: 1 })).toBeUndefined();
+    expect(repo.getJobById('j')?.version).toBe(1);
+    expect(() => repo.transition({ jobId: 'j', from: ['New'], to: 'Complete', now: 1 })).toThrow(
+      /illegal job transition New → Complete/,
+    );
+    expect(repo.transition({ jobId: 'j', from: ['New'], to: 'Preparing', now: 1 })?.status).toBe('Preparing');
+    const suspended = repo.transition({
+      jobId: 'j',
+      from: ['Preparing'],
+      to: 'Suspended',
+      now: 10,
+      reason: 'waiting',
+    });
+    expect([suspended?.suspendedAt, suspended?.statusUpdateReason]).toEqual([10, 'waiting']);
+    repo.transition({ jobId: 'j', from: ['Suspended'], to: 'Ready', now: 20 });
+    const active = repo.transition({ jobId: 'j', from: ['Ready'], to: 'Active', now: 1_000 });
+    expect([active?.activeSince, active?.activeMs, active?.statusUpdateReason]).toEqual([
+      1_000,
+      0,
+      'waiting',
+    ]);
+    repo.transition({ jobId: 'j', from: ['Active'], to: 'Pausing', now: 3_500 });
+    const paused = repo.transition({ jobId: 'j', from: ['Pausing'], to: 'Paused', now: 4_000 });
+    expect([paused?.activeSince, paused?.activeMs]).toEqual([null, 2_500]);
+    repo.transition({ jobId: 'j', from: ['Paused'], to: 'Active', now: 10_000 });
+    const completing = repo.transition({ jobId: 'j', from: ['Active'], to: 'Completing', now: 11_000 });
+    expect([completing?.activeSince, completing?.activeMs, completing?.terminatedAt]).toEqual([
+      null,
+      3_500,
+      null,
+    ]);
+    const done = repo.transition({
+      jobId: 'j',
+      from: ['Completing'],
+      to: 'Complete',
+      now: 12_000,
+      reason: 'done',
+    });
+    expect([done?.status, done?.terminatedAt, done?.statusUpdateReason, done?.version]).toEqual([
+      'Complete',
+      12_000,
+      'done',
+      10,
+    ]);
+  });
+
+  it('records a failure and the termination time on Failed', () => {
+    create('j', 0);
+    repo.transition({ jobId: 'j', from: ['New'], to: 'Preparing', now: 1 });
+    repo.transition({
+      jobId: 'j',
+      from: ['Preparing'],
+      to: 'Failing',
+      now: 2,
+      failure: { code: 'ManifestETagMismatch', reason: 'etag differs' },
+    });
+    const failed = repo.transition({ jobId: 'j', from: ['Failing'], to: 'Failed', now: 3 });
+    expect([failed?.failure, failed?.terminatedAt]).toEqual([
+      { code: 'ManifestETagMismatch', reason: 'etag differs' },
+      3,
+    ]);
+  });
+
+  it('pre-confirms only while Preparing', () => {
+    create('j', 0);
+    expect(repo.markPreConfirmed('j', 'go')).toBeUndefined();
+    repo.transition({ jobId: 'j', from: ['New'], to: 'Preparing', now: 1 });
+    const marked = repo.markPreConfirmed('j', 'go');
+    expect([marked?.preConfirmed, marked?.status, marked?.statusUpdateReason]).toEqual([
+      true,
+      'Preparing',
+      'go',
+    ]);
+  });
+
+  it('changes priority of non-terminal jobs of the right account only', () => {
+    create('j', 0);
+    expect(repo.setPriority(B, 'j', 9)).toBeUndefined();
+    expect(repo.setPriority(A, 'j', 9)?.priority).toBe(9);
+    repo.transition({ jobId: 'j', from: ['New'], to: 'Cancelling', now: 1 });
+    repo.transition({ jobId: 'j', from: ['Cancelling'], to: 'Cancelled', now: 2 });
+    expect(repo.setPriority(A, 'j', 3)).toBeUndefined();
+    expect(repo.getJobById('j')?.priority).toBe(9);
+  });
+
+  it('keeps counters in the columns the engine writes directly', () => {
+    create('j', 0);
+    repo.setTotalTasks('j', 42);
+    db.prepare(
+      'UPDATE jobs SET succeeded_tasks = succeeded_tasks + ?, failed_tasks = failed_tasks + ?, version = version + 1 WHERE job_id = ?',
+    ).run(40, 2, 'j');
+    const job = repo.getJobById('j');
+    expect([job?.totalTasks, job?.succeededTasks, job?.failedTasks, job?.version]).toEqual([42, 40, 2, 3]);
+  });
+
+  it('finds jobs by status, highest priority first, then oldest', () => {
+    create('low-old', 1, { priority: 1 });
+    create('high-new', 5, { priority: 9 });
+    create('high-old', 2, { priority: 9 });
+    create('other', 3, { priority: 100 });
+    repo.transition({ jobId: 'other', from: ['New'], to: 'Preparing', now: 4 });
+    expect(repo.findByStatus(['New']).map((j) => j.jobId)).toEqual(['high-old', 'high-new', 'low-old']);
+    expect(repo.findByStatus(['New', 'Preparing']).map((j) => j.jobId)).toEqual([
+      'other',
+      'high-old',
+      'high-new',
+      'low-old',
+    ]);
+    expect(repo.findByStatus([])).toEqual([]);
+  });
+
+  it('lists newest first with (createdAt, jobId) keyset paging and status filters', () => {
+    for (let i = 0; i < 7; i += 1) create(`j${i}`, Math.floor(i / 2));
+    create('b0', 99, {}, B);
+    repo.transition({ jobId: 'j4', from: ['New'], to: 'Preparing', now: 5 });
+    const all = repo.listJobs({ accountId: A, limit: 100 }).map((j) => j.jobId);
+    expect(all).toEqual(['j6', 'j5', 'j4', 'j3', 'j2', 'j1', 'j0']);
+    const page1 = repo.listJobs({ accountId: A, limit: 3 });
+    const last = page1[2];
+    expect(page1.map((j) => j.jobId)).toEqual(['j6', 'j5', 'j4']);
+    const page2 = repo.listJobs({
+      accountId: A,
+      limit: 3,
+      after: { createdAt: last?.createdAt ?? -1, jobId: last?.jobId ?? '' },
+    });
+    expect(page2.map((j) => j.jobId)).toEqual(['j3', 'j2', 'j1']);
+    expect(repo.listJobs({ accountId: A, limit: 10, statuses: ['Preparing'] }).map((j) => j.jobId)).toEqual([
+      'j4',
+    ]);
+    const filtered = repo.listJobs({
+      accountId: A,
+      limit: 2,
+      statuses: ['New'],
+      after: { createdAt: 2, jobId: 'j5' },
+    });
+    expect(filtered.map((j) => j.jobId)).toEqual(['j3', 'j2']);
+  });
+});

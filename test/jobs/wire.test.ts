@@ -1,0 +1,172 @@
+/** The five job APIs end to end over a real socket with ali-oss 6.23.0 (V1 and V4), the engine running. */
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserWithPolicy, jobRequest, startTestServer, type TestServer } from '../helpers/server.js';
+import { TRUST_OSS } from './jobs-env.js';
+
+interface OssClientError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+async function rejectsWith(p: Promise<unknown>): Promise<OssClientError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as OssClientError;
+  }
+  throw new Error('expected the request to fail');
+}
+
+/** Polls DescribeJob until `done` holds (the engine runs on its own timers); no speed is asserted. */
+async function waitFor(
+  ts: TestServer,
+  jobId: string,
+  done: (status: string) => boolean,
+): Promise<Record<string, unknown>> {
+  let last = '';
+  for (let i = 0; i < 300; i += 1) {
+    const r = await jobRequest(ts.client(), 'DescribeJob', { jobId });
+    const job = r.data['Job'] as Record<string, unknown>;
+    const status = String(job['Status']);
+    if (done(status)) return job;
+    last = r.xml;
+    if (['Complete', 'Cancelled', 'Failed'].includes(status)) break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`job did not reach the expected status; last reply: ${last}`);
+}
+
+describe('job APIs over the wire (ali-oss)', () => {
+  let ts: TestServer;
+  let roleArn: string;
+  beforeAll(async () => {
+    ts = await startTestServer();
+    const owner = ts.root.accountId;
+    for (const name of ['wire-manifests', 'wire-reports']) {
+      await ts.server.store.createBucket({ name, owner, acl: 'private', storageClass: 'Standard' });
+    }
+    await ts.server.store.putObject({
+      bucket: 'wire-manifests',
+      key: 'm.csv',
+      body: Readable.from([Buffer.from('wire-manifests,m.csv\n')]),
+    });
+    roleArn = ts.server.iam.createRole({ roleName: 'WireRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
+    const policyDocument = JSON.stringify({
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObjectTagging'], Resource: ['acs:oss:*:*:*'] },
+      ],
+    });
+    ts.server.iam.createPolicy({ policyName: 'wire-role-policy', policyDocument });
+    ts.server.iam.attachPolicyToRole('wire-role-policy', 'WireRole');
+  });
+  afterAll(async () => {
+    await ts.close();
+  });
+
+  const body = (token: string) =>
+    '<?xml version="1.0" encoding="UTF-8"?><CreateJobRequest><ConfirmationRequired>true</ConfirmationRequired>' +
+    '<Operation><PutObjectTagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></PutObjectTagging></Operation>' +
+    `<ClientRequestToken>${token}</ClientRequestToken>` +
+    '<Manifest><Location><Bucket>wire-manifests</Bucket><Object>m.csv</Object></Location>' +
+    '<Spec><Fields>Bucket,Key</Fields><Format>OSS_BatchOperations_CSV_20250611</Format></Spec></Manifest>' +
+    `<Description>wire</Description><Priority>5</Priority><RoleArn>${roleArn}</RoleArn></CreateJobRequest>`;
+
+  for (const v4 of [false, true]) {
+    it(`create → describe → list → priority → cancel (${v4 ? 'V4' : 'V1'})`, async () => {
+      const client = ts.client({ v4 });
+      const token = `wire-${v4 ? 'v4' : 'v1'}`;
+      const created = await jobRequest(client, 'CreateJob', { body: body(token) });
+      const jobId = String(created.data['JobId']);
+      expect([created.status, jobId.length, created.headers['content-type']]).toEqual([
+        200,
+        44,
+        'application/xml',
+      ]);
+      const again = await jobRequest(client, 'CreateJob', { body: body(token) });
+      expect(again.data['JobId']).toBe(jobId);
+
+      const suspended = await waitFor(ts, jobId, (s) => s === 'Suspended');
+      expect(suspended).toMatchObject({
+        JobId: jobId,
+        ConfirmationRequired: 'true',
+        Priority: '5',
+        Description: 'wire',
+        RoleArn: roleArn,
+      });
+      expect(String(suspended['CreationTime'])).toMatch(/^\d{10}$/);
+      expect(suspended).not.toHaveProperty('TerminationDate');
+
+      const listed = await jobRequest(client, 'ListJobs', {
+        statuses: 'Suspended | Cancelled',
+        maxKeys: 1000,
+      });
+      expect(listed.xml).toContain(`<JobId>${jobId}</JobId>`);
+
+      const prio = await jobRequest(client, 'UpdateJobPriority', { jobId, priority: 2147483647 });
+      expect(prio.data).toEqual({ JobId: jobId, Priority: '2147483647' });
+
+      const cancel = await jobRequest(client, 'UpdateJobStatus', {
+        jobId,
+        status: 'Cancelled',
+        reason: 'user asked, 100% sure',
+      });
+      expect(cancel.data).toEqual({
+        JobId: jobId,
+        Status: 'Cancelling',
+        StatusUpdateReason: 'user asked, 100% sure',
+      });
+      const done = await waitFor(ts, jobId, (s) => s === 'Cancelled');
+      expect(String(done['TerminationDate'])).toMatch(/^\d{10}$/);
+
+      const refused = await rejectsWith(
+        jobRequest(client, 'UpdateJobStatus', { jobId, status: 'Cancelled' }),
+      );
+      expect([refused.status, refused.code, refused.message]).toEqual([
+        400,
+        'InvalidRequest',
+        'The job status is Cancelled and cannot be changed to Cancelled.',
+      ]);
+    });
+  }
+
+  it('pages ListJobs with NextToken through the continuation-token sub-resource', async () => {
+    const client = ts.client({ v4: true });
+    for (let i = 0; i < 3; i += 1) await jobRequest(client, 'CreateJob', { body: body(`page-${i}`) });
+    const all = await jobRequest(client, 'ListJobs', { maxKeys: 1000 });
+    const ids = [...all.xml.matchAll(/<JobId>([^<]+)<\/JobId>/g)].map((m) => m[1]);
+    const seen: (string | undefined)[] = [];
+    let token: string | undefined;
+    do {
+      const page = await jobRequest(ts.client(), 'ListJobs', {
+        maxKeys: 2,
+        ...(token ? { continuationToken: token } : {}),
+      });
+      seen.push(...[...page.xml.matchAll(/<JobId>([^<]+)<\/JobId>/g)].map((m) => m[1]));
+      token = typeof page.data['NextToken'] === 'string' ? page.data['NextToken'] : undefined;
+    } while (token);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(seen).toEqual(ids);
+  });
+
+  it('errors reach ali-oss with the right status and code', async () => {
+    const client = ts.client();
+    const unknown = await rejectsWith(
+      jobRequest(client, 'DescribeJob', { jobId: 'MzRjZGU2NGQ3YTY5NGRhMTkxZmZhYzY5OTM5YTcxYWU=' }),
+    );
+    expect([unknown.status, unknown.code]).toEqual([404, 'NoSuchJob']);
+    const bogus = await rejectsWith(jobRequest(client, 'ListJobs', { statuses: 'Running' }));
+    expect([bogus.status, bogus.code]).toEqual([400, 'InvalidArgument']);
+    const role = await rejectsWith(
+      jobRequest(client, 'CreateJob', { body: body('x').replace(roleArn, `${roleArn}x`) }),
+    );
+    expect([role.status, role.code]).toEqual([400, 'InvalidArgument']);
+    const user = createUserWithPolicy(ts, 'wire-nobody');
+    const denied = await rejectsWith(
+      jobRequest(ts.client({ accessKeyId: user.accessKeyId, secret: user.secret }), 'ListJobs'),
+    );
+    expect([denied.status, denied.code]).toEqual([403, 'AccessDenied']);
+  });
+});
