@@ -1,0 +1,127 @@
+import { performance } from 'node:perf_hooks';
+import type { JobRecord } from '../jobs/model.js';
+import type { Clock } from '../protocol/clock.js';
+import type { BatchGate } from './batch-gate.js';
+import type { ChunkRepo, ChunkRow } from './chunk-repo.js';
+import type { ManifestDeps } from './manifest/types.js';
+import { readChunkTasks } from './manifest/index.js';
+import type { EngineMetrics } from './metrics.js';
+import { reportLines } from './report-rows.js';
+import { ReportShard, shardPath } from './report-shard.js';
+import type { TaskExecutor, TaskResult } from './task-executor.js';
+
+/** Counters and cursor are flushed (shard fsync + one DB transaction) at most this often: ~1 s. */
+export const HEARTBEAT_MS = 1000;
+/**
+ * Tasks per batch, one applyBatch each (ARCHITECTURE.md §4: ~1000-row transactions; ~3 ms idle). Measured
+ * under load (bench/jobs.ts, load average ~10 on 2 cores): 250 cut the loop-gap p99 from ~50-80 to ~33 ms
+ * but ran the job 10-50% slower, so the batch gate (one batch per loop turn) is what keeps requests flowing.
+ */
+export const TASK_BATCH = 1000;
+
+export interface WorkerEnv {
+  readonly chunks: ChunkRepo;
+  readonly manifest: ManifestDeps;
+  readonly clock: Clock;
+  readonly leaseMs: number;
+  readonly dataDir: string;
+  readonly metrics: EngineMetrics;
+  /** Shared by all workers of the engine: one batch per event-loop turn. */
+  readonly gate: BatchGate;
+  /** True when the job left Active (cancel, pause, failure): the in-memory flag wake(jobId) sets. */
+  shouldStop(jobId: string): boolean;
+  /** Re-reads the job's status from the database (heartbeat) and updates the flag. */
+  refreshStatus(jobId: string): void;
+  /** The job's counters after a commit: the engine applies the failure threshold. */
+  onCounters(jobId: string, succeeded: number, failed: number, total: number): void;
+}
+
+export type ChunkOutcome = 'done' | 'stopped' | 'lost';
+
+/**
+ * Runs one leased chunk from its committed cursor. Per batch: read tasks, execute, append report rows,
+ * count in memory; per heartbeat: fsync the shard, then commit cursor + counters + shard length (and the
+ * job's counters) in one transaction fenced by the attempt number. A crash loses only uncommitted work,
+ * which the next attempt redoes after truncating the shard: every task is reported exactly once.
+ */
+export async function runChunk(
+  env: WorkerEnv,
+  job: JobRecord,
+  chunk: ChunkRow,
+  executor: TaskExecutor,
+): Promise<ChunkOutcome> {
+  const report = job.spec.report;
+  const shard = report.enabled
+    ? ReportShard.open(shardPath(env.dataDir, job.jobId, chunk.chunkIndex), chunk.shardBytes)
+    : undefined;
+  const opLabel = job.spec.operation.kind;
+  let cursor = chunk.cursor;
+  let succeeded = chunk.succeeded;
+  let failed = chunk.failed;
+  let committed = { succeeded, failed };
+  let lastFlush = performance.now();
+
+  const flush = async (next: 'keep' | 'release' | 'done'): Promise<boolean> => {
+    await shard?.sync();
+    const r = env.chunks.commit({
+      jobId: job.jobId,
+      chunkIndex: chunk.chunkIndex,
+      attempt: chunk.attempt,
+      cursor,
+      succeeded,
+      failed,
+      shardBytes: shard?.size ?? 0,
+      succeededDelta: succeeded - committed.succeeded,
+      failedDelta: failed - committed.failed,
+      next,
+      leaseExpiresAt: env.clock.now() + env.leaseMs,
+    });
+    lastFlush = performance.now();
+    if (!r.ok) return false;
+    committed = { succeeded, failed };
+    env.onCounters(job.jobId, r.jobSucceeded, r.jobFailed, r.jobTotal);
+    return true;
+  };
+
+  try {
+    const descriptor = {
+      index: chunk.chunkIndex,
+      firstTask: chunk.firstTask,
+      taskCount: chunk.taskCount,
+      source: chunk.source,
+    };
+    for await (const tasks of readChunkTasks(env.manifest, job, descriptor, cursor, TASK_BATCH)) {
+      // One batch per loop iteration across all workers (batch-gate.ts), then check for cancel/pause.
+      await env.gate.turn();
+      if (env.shouldStop(job.jobId)) return (await flush('release')) ? 'stopped' : 'lost';
+      const results = await executor.run(tasks);
+      if (shard) shard.append(reportLines(report.scope, tasks, results));
+      const ok = countOk(results);
+      succeeded += ok;
+      failed += results.length - ok;
+      cursor += tasks.length;
+      if (ok > 0) env.metrics.tasks.inc({ operation: opLabel, outcome: 'succeeded' }, ok);
+      if (results.length > ok)
+        env.metrics.tasks.inc({ operation: opLabel, outcome: 'failed' }, results.length - ok);
+      if (performance.now() - lastFlush >= HEARTBEAT_MS) {
+        if (!(await flush('keep'))) return 'lost';
+        env.refreshStatus(job.jobId);
+      }
+    }
+    // Every task ran: the chunk is done even when the job is being cancelled meanwhile.
+    return (await flush('done')) ? 'done' : 'lost';
+  } catch (e) {
+    // Keep what was counted and give the lease back now, so the job can settle without waiting for the
+    // lease to expire; the failed batch was neither counted nor reported, so a retry redoes it.
+    await flush('release').catch(() => false);
+    throw e;
+  } finally {
+    shard?.close();
+  }
+}
+
+function countOk(results: readonly TaskResult[]): number {
+  let n = 0;
+  for (const r of results) if (r.ok) n++;
+  return n;
+}

@@ -1,0 +1,9 @@
+export {
+  createEngine,
+  DEFAULT_MAX_ACTIVE_JOBS,
+  FAILURE_MIN_TASKS,
+  type Engine,
+  type EngineDeps,
+} from './engine.js';
+export type { ChunkRepo, ChunkRow } from './chunk-repo.js';
+export { SUSPEND_TIMEOUT_MS } from './scheduler.js';

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { Iam, Principal } from '../iam/types.js';
+import type { JobRecord } from '../jobs/model.js';
+import { isTerminal } from '../jobs/status-table.js';
+import type { Clock } from '../protocol/clock.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { lineStatus, REPORT_SCHEMA } from './report-rows.js';
+import { shardDir, shardPath } from './report-shard.js';
+
+/** The report cannot be written (bucket missing, role not allowed, store error): the job fails with it. */
+export class ReportError extends Error {
+  constructor(
+    readonly failureCode: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'ReportError';
+  }
+}
+
+type Role = Extract<Principal, { kind: 'role' }>;
+
+export interface ReportDeps {
+  readonly store: ObjectStore;
+  readonly iam: Iam;
+  readonly clock: Clock;
+  readonly region: string;
+  readonly dataDir: string;
+}
+
+interface ResultEntry {
+  TaskExecutionStatus: 'succeeded' | 'failed';
+  Bucket: string;
+  MD5Checksum: string;
+  Key: string;
+}
+
+/**
+ * Writes the job's report (spec §14 layout) from the local chunk shards:
+ * `<Prefix>job-<JobId>/results/<hex>.csv` per task status, then `<Prefix>job-<JobId>/manifest.json`.
+ * Shards are streamed in chunk order (never all in memory). Object names are derived from the job id and
+ * status, so a report rewritten after a crash overwrites the same objects instead of leaving orphans.
+ */
+export async function writeReport(
+  deps: ReportDeps,
+  job: JobRecord,
+  role: Role,
+  chunkIndexes: readonly number[],
+): Promise<void> {
+  const report = job.spec.report;
+  if (!report.enabled || report.bucket === undefined) return;
+  const bucket = await deps.store.getBucket(report.bucket);
+  if (!bucket)
+    throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
+  const base = `${report.prefix ?? ''}job-${job.jobId}/`;
+  const put = async (key: string, body: Readable, contentType: string): Promise<string> => {
+    const resource = `acs:oss:${deps.region}:${bucket.owner}:${bucket.name}/${key}`;
+    const decision = deps.iam.authorize({
+      principal: role,
+      action: 'oss:PutObject',
+      resource,
+      bucket,
+      context: { secureTransport: true, currentTime: deps.clock.now() },
+    });
+    if (decision !== 'allow') {
+      throw new ReportError(
+        'AccessDenied',
+        `The job role ${role.arn} is not allowed to oss:PutObject the report to ${bucket.name}/${key}.`,
+      );
+    }
+    try {
+      const meta = await deps.store.putObject({ bucket: bucket.name, key, body, contentType });
+      return meta.etag.toLowerCase();
+    } catch (e) {
+      throw new ReportError(
+        'ReportWriteFailed',
+        `Writing the report object ${bucket.name}/${key} failed: ${(e as Error).message}`,
+      );
+    }
+  };
+  const statuses: ('succeeded' | 'failed')[] = [];
+  if (report.scope === 'AllTasks' && job.succeededTasks > 0) statuses.push('succeeded');
+  if (job.failedTasks > 0) statuses.push('failed');
+  const results: ResultEntry[] = [];
+  for (const status of statuses) {
+    const key = `${base}results/${createHash('md5').update(`${job.jobId}/${status}`).digest('hex')}.csv`;
+    const md5 = await put(
+      key,
+      Readable.from(shardLines(deps.dataDir, job.jobId, chunkIndexes, status)),
+      'text/csv',
+    );
+    results.push({ TaskExecutionStatus: status, Bucket: bucket.name, MD5Checksum: md5, Key: key });
+  }
+  const manifest = {
+    Format: 'Report_CSV_20180820',
+    ReportCreationDate: new Date(deps.clock.now()).toISOString(),
+    Results: results,
+    ReportSchema: REPORT_SCHEMA,
+  };
+  await put(
+    `${base}manifest.json`,
+    Readable.from([Buffer.from(JSON.stringify(manifest))]),
+    'application/json',
+  );
+}
+
+/** The lines with TaskStatus `status` from every shard, in chunk order, streamed 64 KiB at a time. */
+async function* shardLines(
+  dataDir: string,
+  jobId: string,
+  chunkIndexes: readonly number[],
+  status: string,
+): AsyncGenerator<Buffer> {
+  for (const index of chunkIndexes) {
+    const file = shardPath(dataDir, jobId, index);
+    if (!fs.existsSync(file)) continue;
+    let rest = '';
+    for await (const piece of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 65536 })) {
+      const text = rest + (piece as string);
+      const end = text.lastIndexOf('\n');
+      rest = text.slice(end + 1);
+      const out = pick(text.slice(0, end + 1), status);
+      if (out.length > 0) yield Buffer.from(out, 'utf8');
+    }
+  }
+}
+
+function pick(block: string, status: string): string {
+  let out = '';
+  let start = 0;
+  while (start < block.length) {
+    const nl = block.indexOf('\n', start);
+    const line = block.slice(start, nl + 1);
+    if (lineStatus(line) === status) out += line;
+    start = nl + 1;
+  }
+  return out;
+}
+
+/** Deletes the job's local shards once its terminal status is committed. */
+export function removeShards(dataDir: string, jobId: string): void {
+  fs.rmSync(shardDir(dataDir, jobId), { recursive: true, force: true });
+}
+
+/**
+ * Start-up cleanup: shard directories of jobs that are terminal or gone (a crash between the terminal
+ * transition and removeShards leaves them behind).
+ */
+export function removeOrphanShards(dataDir: string, lookup: (jobId: string) => JobRecord | undefined): void {
+  const root = path.join(dataDir, 'jobs');
+  if (!fs.existsSync(root)) return;
+  for (const jobId of fs.readdirSync(root)) {
+    const job = lookup(jobId);
+    if (!job || isTerminal(job.status)) removeShards(dataDir, jobId);
+  }
+}

@@ -1,0 +1,68 @@
+import type { JobRepo } from '../jobs/job-repo.js';
+import type { JobRecord } from '../jobs/model.js';
+import type { Clock } from '../protocol/clock.js';
+import type { ChunkRepo } from './chunk-repo.js';
+import type { JobMover } from './job-mover.js';
+
+/** A Suspended job not confirmed within 14 days fails (spec §7.3, §15). */
+export const SUSPEND_TIMEOUT_MS = 14 * 24 * 3600 * 1000;
+
+export interface SchedulerEnv {
+  readonly repo: JobRepo;
+  readonly chunks: ChunkRepo;
+  readonly mover: JobMover;
+  readonly clock: Clock;
+  readonly maxActiveJobs: number;
+  /** Chunks of the job this process is working on right now. */
+  localWorkers(jobId: string): number;
+}
+
+/** Suspended → Failed after 14 days without confirmation (compares clock.now() with suspendedAt). */
+export function sweepSuspended(env: SchedulerEnv): void {
+  const now = env.clock.now();
+  for (const job of env.repo.findByStatus(['Suspended'])) {
+    if (job.suspendedAt === null || now - job.suspendedAt < SUSPEND_TIMEOUT_MS) continue;
+    env.mover.move(job.jobId, ['Suspended'], 'Failed', {
+      failure: {
+        code: 'ConfirmationTimeout',
+        reason: 'The job was not confirmed within 14 days of entering Suspended.',
+      },
+    });
+  }
+}
+
+/** True when nothing of the job runs anywhere: no local worker and no unexpired lease in the database. */
+export function quiet(env: SchedulerEnv, jobId: string): boolean {
+  return env.localWorkers(jobId) === 0 && env.chunks.countLiveLeases(jobId, env.clock.now()) === 0;
+}
+
+/**
+ * Priority scheduling with pre-emption (spec §7.2 Pausing/Paused, gap 9): the `maxActiveJobs` highest
+ * priority jobs among Active/Paused/Ready hold the slots (priority read now, so UpdateJobPriority reorders
+ * live). An Active job pushed out goes Pausing (its workers stop at the next batch) and Paused once quiet;
+ * a Paused or Ready job in the top set becomes Active when a slot is free. Active jobs whose chunks are all
+ * done go Completing.
+ */
+export function schedule(env: SchedulerEnv): void {
+  const jobs = env.repo.findByStatus(['Active', 'Pausing', 'Paused', 'Ready']);
+  for (const j of jobs) {
+    if (j.status === 'Pausing' && quiet(env, j.jobId)) env.mover.move(j.jobId, ['Pausing'], 'Paused');
+  }
+  const contenders = jobs.filter((j) => j.status !== 'Pausing');
+  const top = new Set(contenders.slice(0, env.maxActiveJobs).map((j) => j.jobId));
+  for (const j of contenders) {
+    if (j.status === 'Active' && !top.has(j.jobId)) env.mover.move(j.jobId, ['Active'], 'Pausing');
+  }
+  let busy = jobs.filter((j) => (j.status === 'Active' && top.has(j.jobId)) || j.status === 'Pausing').length;
+  for (const j of contenders) {
+    if (busy >= env.maxActiveJobs) break;
+    if (!top.has(j.jobId) || (j.status !== 'Ready' && j.status !== 'Paused')) continue;
+    if (env.mover.move(j.jobId, [j.status], 'Active')) busy++;
+  }
+  for (const j of env.repo.findByStatus(['Active'])) completeIfDone(env, j);
+}
+
+function completeIfDone(env: SchedulerEnv, job: JobRecord): void {
+  if (env.localWorkers(job.jobId) > 0 || env.chunks.countOpen(job.jobId) > 0) return;
+  env.mover.move(job.jobId, ['Active'], 'Completing');
+}

@@ -1,0 +1,122 @@
+import type { Iam, Principal } from '../iam/types.js';
+import type { JobOperation } from '../jobs/model.js';
+import type { Clock } from '../protocol/clock.js';
+import type { ChangeResult, ObjectChange, ObjectOperation, ObjectStore } from '../store/object-store.js';
+import type { BucketInfo } from '../store/types.js';
+import type { Task } from './manifest/types.js';
+import { OPERATION_ACTIONS, toObjectOperation } from './operations.js';
+
+/** The outcome of one task, as the report and the counters see it. */
+export type TaskResult =
+  | { readonly ok: true; readonly message?: string | undefined }
+  | { readonly ok: false; readonly code: string; readonly status: number; readonly message: string };
+
+/** Store writes per applyBatch call: the port's ~1000-change transaction (ARCHITECTURE.md §4). */
+export const MAX_BATCH = 1000;
+/** Transient failures are retried after these pauses (3 retries), then count as failed. */
+export const RETRY_DELAYS_MS: readonly number[] = [50, 200, 800];
+
+type Role = Extract<Principal, { kind: 'role' }>;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs one job's operation over batches of tasks as the job's RAM role: per task the role's policies
+ * (plus bucket policy / ownership) are evaluated for every action the operation needs, then the allowed
+ * changes go to the store in one applyBatch. Bucket metadata is looked up once per batch.
+ */
+export class TaskExecutor {
+  private readonly actions: readonly string[];
+  private readonly op: ObjectOperation;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly iam: Iam,
+    private readonly role: Role,
+    operation: JobOperation,
+    private readonly region: string,
+    private readonly clock: Clock,
+  ) {
+    this.actions = OPERATION_ACTIONS[operation.kind];
+    this.op = toObjectOperation(operation);
+  }
+
+  async run(tasks: readonly Task[]): Promise<TaskResult[]> {
+    const results: TaskResult[] = new Array<TaskResult>(tasks.length);
+    const buckets = await this.lookupBuckets(tasks);
+    const changes: ObjectChange[] = [];
+    const positions: number[] = [];
+    const now = this.clock.now();
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i] as Task;
+      const bucket = buckets.get(t.bucket);
+      if (bucket === undefined) {
+        results[i] = {
+          ok: false,
+          code: 'NoSuchBucket',
+          status: 404,
+          message: 'The specified bucket does not exist.',
+        };
+      } else if (!this.allowed(bucket, t.key, now)) {
+        results[i] = {
+          ok: false,
+          code: 'AccessDenied',
+          status: 403,
+          message: `The job role is not allowed to ${this.actions.join(' and ')} on this object.`,
+        };
+      } else {
+        changes.push({ bucket: t.bucket, key: t.key, versionId: t.versionId, op: this.op });
+        positions.push(i);
+      }
+    }
+    for (let from = 0; from < changes.length; from += MAX_BATCH) {
+      const part = changes.slice(from, from + MAX_BATCH);
+      const out = await this.applyWithRetry(part);
+      for (let j = 0; j < out.length; j++)
+        results[positions[from + j] as number] = toTaskResult(out[j] as ChangeResult);
+    }
+    return results;
+  }
+
+  private async lookupBuckets(tasks: readonly Task[]): Promise<Map<string, BucketInfo | undefined>> {
+    const map = new Map<string, BucketInfo | undefined>();
+    for (const t of tasks) {
+      if (!map.has(t.bucket)) map.set(t.bucket, await this.store.getBucket(t.bucket));
+    }
+    return map;
+  }
+
+  private allowed(bucket: BucketInfo, key: string, now: number): boolean {
+    const resource = `acs:oss:${this.region}:${bucket.owner}:${bucket.name}/${key}`;
+    for (const action of this.actions) {
+      const decision = this.iam.authorize({
+        principal: this.role,
+        action,
+        resource,
+        bucket,
+        context: { secureTransport: true, currentTime: now },
+      });
+      if (decision !== 'allow') return false;
+    }
+    return true;
+  }
+
+  /** Retryable results are re-applied (only those changes) with backoff; permanent ones are final. */
+  private async applyWithRetry(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
+    const results = await this.store.applyBatch(changes);
+    for (const delay of RETRY_DELAYS_MS) {
+      const again = results.flatMap((r, i) => (!r.ok && r.retryable ? [i] : []));
+      if (again.length === 0) break;
+      await sleep(delay);
+      const retried = await this.store.applyBatch(again.map((i) => changes[i] as ObjectChange));
+      again.forEach((i, j) => (results[i] = retried[j] as ChangeResult));
+    }
+    return results;
+  }
+}
+
+function toTaskResult(r: ChangeResult): TaskResult {
+  return r.ok
+    ? { ok: true, message: r.message }
+    : { ok: false, code: r.code, status: r.status, message: r.message };
+}

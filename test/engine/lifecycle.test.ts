@@ -1,0 +1,335 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteChunkRepo } from '../../src/db/sqlite-chunk-repo.js';
+import { SUSPEND_TIMEOUT_MS } from '../../src/engine/index.js';
+import type { JobStatus } from '../../src/jobs/model.js';
+import { createHarness, readReport, TAG_OP, type Harness, type HarnessOptions } from './harness.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+const REPORT = { bucket: 'reports', prefix: '' };
+
+async function setup(opts: HarnessOptions = {}): Promise<string> {
+  h = await createHarness(opts);
+  await h.bucket('src');
+  await h.bucket('reports');
+  return h.role('batch');
+}
+
+/** Seeds n objects and a CSV manifest naming them; returns the manifest key. */
+async function manifestOf(n: number, name: string, prefix = name): Promise<string> {
+  const keys = Array.from({ length: n }, (_, i) => `${prefix}/${i}`);
+  await h.seed(
+    'src',
+    keys.map((key) => ({ key })),
+  );
+  await h.putText('src', `${name}.csv`, keys.map((k) => `src,${encodeURIComponent(k)}\n`).join(''));
+  return `${name}.csv`;
+}
+
+/** Polls until `pred` holds, recording every status seen per job. */
+async function watch(
+  ids: string[],
+  pred: () => boolean,
+  timeoutMs = 30_000,
+): Promise<Map<string, JobStatus[]>> {
+  const seen = new Map<string, JobStatus[]>(ids.map((id) => [id, []]));
+  const until = Date.now() + timeoutMs;
+  while (!pred()) {
+    for (const id of ids) {
+      const s = h.job(id).status;
+      const list = seen.get(id) as JobStatus[];
+      if (list[list.length - 1] !== s) list.push(s);
+    }
+    if (Date.now() > until) throw new Error(`timeout; seen ${JSON.stringify([...seen])}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return seen;
+}
+
+describe('confirmation and the 14-day timeout', () => {
+  it('waits in Suspended until UpdateJobStatus Ready, then runs', async () => {
+    const role = await setup();
+    const m = await manifestOf(10, 'm');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: m },
+      roleArn: role,
+      confirmationRequired: true,
+    });
+    const suspended = await h.waitFor(id, ['Suspended']);
+    expect([suspended.totalTasks, suspended.succeededTasks, suspended.failedTasks]).toEqual([10, 0, 0]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.job(id).status).toBe('Suspended');
+    await h.updateStatus(id, 'Ready');
+    const done = await h.waitFor(id, ['Complete']);
+    expect(done.succeededTasks).toBe(10);
+  });
+
+  it('fails a job left Suspended for 14 days', async () => {
+    const role = await setup();
+    const m = await manifestOf(3, 'm');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: m },
+      roleArn: role,
+      confirmationRequired: true,
+    });
+    await h.waitFor(id, ['Suspended']);
+    h.clock.advance(SUSPEND_TIMEOUT_MS - 60_000);
+    h.engine.wake();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.job(id).status).toBe('Suspended');
+    h.clock.advance(120_000);
+    h.engine.wake();
+    const failed = await h.waitFor(id, ['Failed'], 2000);
+    expect(failed.failure?.code).toBe('ConfirmationTimeout');
+    expect(failed.terminatedAt).not.toBeNull();
+  });
+
+  it('cancels a Suspended job to Cancelled without a report', async () => {
+    const role = await setup();
+    const m = await manifestOf(3, 'm');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: m },
+      roleArn: role,
+      confirmationRequired: true,
+      report: REPORT,
+    });
+    await h.waitFor(id, ['Suspended']);
+    expect(await h.updateStatus(id, 'Cancelled')).toContain('<Status>Cancelling</Status>');
+    await h.waitFor(id, ['Cancelled'], 2000);
+    expect(await h.store.headObject('reports', `job-${id}/manifest.json`)).toBeUndefined();
+  });
+});
+
+describe('early cancel', () => {
+  it('settles a job cancelled before it ran (New/Preparing/Ready) to Cancelled', async () => {
+    const role = await setup();
+    const m = await manifestOf(20_000, 'm');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: m },
+      roleArn: role,
+      report: REPORT,
+    });
+    await h.updateStatus(id, 'Cancelled');
+    const job = await h.waitFor(id, ['Cancelled', 'Complete', 'Failed'], 5000);
+    expect(job.status).toBe('Cancelled');
+    expect(job.terminatedAt).not.toBeNull();
+    expect(fs.existsSync(path.join(h.dir, 'jobs', id))).toBe(false);
+  });
+});
+
+describe('job-level failures', () => {
+  it('fails with the manifest error and counts left at -1 when the manifest is unusable', async () => {
+    const role = await setup();
+    await h.putText('src', 'broken.csv', 'src,a\nsrc,b,c,d\n');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: 'broken.csv' },
+      roleArn: role,
+    });
+    const job = await h.waitFor(id, ['Failed']);
+    expect(job.failure?.code).toBe('InvalidManifest');
+    expect(job.failure?.reason).not.toBe('');
+    expect([job.totalTasks, job.succeededTasks, job.failedTasks]).toEqual([-1, -1, -1]);
+  });
+
+  it('fails with TooManyTaskFailures past 50% of at least 1,000 tasks, with a report of what ran', async () => {
+    const role = await setup({ chunkSize: 500 });
+    const rows = Array.from({ length: 3000 }, (_, i) => `src,missing-${i}\n`).join('');
+    await h.putText('src', 'bad.csv', rows);
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: 'bad.csv' },
+      roleArn: role,
+      report: REPORT,
+    });
+    const job = await h.waitFor(id, ['Failed', 'Complete']);
+    expect(job.status).toBe('Failed');
+    expect(job.failure?.code).toBe('TooManyTaskFailures');
+    expect(job.failedTasks).toBeGreaterThanOrEqual(1000);
+    const { rows: reported } = await readReport(h, 'reports', '', id);
+    expect(reported.length).toBe(job.failedTasks + job.succeededTasks);
+    expect(new Set(reported.map((r) => r[1])).size).toBe(reported.length);
+  });
+
+  it('fails the job when the role may not write the report', async () => {
+    await setup();
+    const role = h.role('noreport', ['oss:GetObject', 'oss:PutObjectTagging']);
+    const m = await manifestOf(5, 'm');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: m },
+      roleArn: role,
+      report: REPORT,
+    });
+    const job = await h.waitFor(id, ['Failed', 'Complete']);
+    expect(job.status).toBe('Failed');
+    expect(job.failure?.code).toBe('AccessDenied');
+    expect(job.succeededTasks).toBe(5);
+  });
+});
+
+describe('restart recovery (in-process)', () => {
+  it('re-plans a job found in Preparing, discarding chunk rows a crashed planner left', async () => {
+    const role = await setup({ start: false, chunkSize: 10 });
+    const m = await manifestOf(95, 'm');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: m },
+      roleArn: role,
+      report: REPORT,
+    });
+    h.repo.transition({ jobId: id, from: ['New'], to: 'Preparing', now: h.clock.now() });
+    const chunks = createSqliteChunkRepo(h.db);
+    chunks.insertChunks(
+      id,
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => ({
+        index: i,
+        firstTask: i * 10,
+        taskCount: 10,
+        source: '{"bogus":true}',
+      })),
+    );
+    h.engine.start();
+    const job = await h.waitFor(id, ['Complete', 'Failed']);
+    expect([job.status, job.totalTasks, job.succeededTasks, job.failedTasks]).toEqual([
+      'Complete',
+      95,
+      95,
+      0,
+    ]);
+    expect(chunks.countChunks(id)).toBe(10);
+    const { rows } = await readReport(h, 'reports', '', id);
+    expect(rows.length).toBe(95);
+  });
+
+  it('fails a running job whose manifest changed under it, releasing its leases and reporting what ran', async () => {
+    const role = await setup({ chunkSize: 1000 });
+    const m = await manifestOf(100_000, 'm');
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: m },
+      roleArn: role,
+      report: REPORT,
+    });
+    await watch([id], () => h.job(id).status === 'Active' && h.job(id).succeededTasks > 0);
+    await h.putText('src', m, 'src,m/0\n');
+    const job = await h.waitFor(id, ['Failed', 'Complete'], 10_000);
+    expect(job.status).toBe('Failed');
+    expect(job.failure?.code).not.toBe('');
+    const { rows } = await readReport(h, 'reports', '', id);
+    expect(rows.length).toBe(job.succeededTasks + job.failedTasks);
+  });
+});
+
+describe('scheduling', () => {
+  it('runs the job whose priority was raised first (one Active job at a time)', async () => {
+    const role = await setup({ maxActiveJobs: 1, chunkSize: 200 });
+    const a = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: await manifestOf(3000, 'a') },
+      roleArn: role,
+      priority: 5,
+      confirmationRequired: true,
+    });
+    const b = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: await manifestOf(3000, 'b') },
+      roleArn: role,
+      priority: 5,
+      confirmationRequired: true,
+    });
+    await h.waitFor(a, ['Suspended']);
+    await h.waitFor(b, ['Suspended']);
+    await h.updatePriority(b, 50);
+    await Promise.all([h.updateStatus(a, 'Ready'), h.updateStatus(b, 'Ready')]);
+    const seen = await watch([a, b], () => h.job(a).status === 'Complete' && h.job(b).status === 'Complete');
+    expect(seen.get(b)?.[0]).toBe('Ready');
+    const bDone = h.job(b).terminatedAt ?? 0;
+    expect(bDone).toBeLessThanOrEqual(h.job(a).terminatedAt ?? 0);
+    expect(seen.get(a)).toContain('Ready');
+    expect(h.job(a).succeededTasks).toBe(3000);
+    expect(h.job(b).succeededTasks).toBe(3000);
+  });
+
+  it('pre-empts a lower-priority job (Pausing → Paused) and resumes it automatically, every task once', async () => {
+    const role = await setup({ maxActiveJobs: 1, chunkSize: 500 });
+    const low = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: await manifestOf(60_000, 'low') },
+      roleArn: role,
+      priority: 1,
+      report: REPORT,
+    });
+    const highManifest = await manifestOf(2000, 'high');
+    await watch([low], () => h.job(low).status === 'Active' && h.job(low).succeededTasks > 0);
+    const high = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: highManifest },
+      roleArn: role,
+      priority: 100,
+    });
+    const seen = await watch([low, high], () => h.job(low).status === 'Complete', 60_000);
+    expect(seen.get(low)).toEqual(expect.arrayContaining(['Active', 'Pausing', 'Paused']));
+    const lowSeq = seen.get(low) ?? [];
+    expect(lowSeq.lastIndexOf('Active')).toBeGreaterThan(lowSeq.indexOf('Paused'));
+    expect(h.job(high).status).toBe('Complete');
+    expect(h.job(high).terminatedAt ?? 0).toBeLessThanOrEqual(h.job(low).terminatedAt ?? 0);
+    const job = h.job(low);
+    expect([job.totalTasks, job.succeededTasks, job.failedTasks]).toEqual([60_000, 60_000, 0]);
+    const { rows } = await readReport(h, 'reports', '', low);
+    expect(rows.length).toBe(60_000);
+    expect(new Set(rows.map((r) => r[1])).size).toBe(60_000);
+  });
+});
+
+describe('cancel', () => {
+  it('stops a running job promptly at Cancelled with a report of exactly what ran', async () => {
+    const role = await setup({ chunkSize: 1000 });
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: await manifestOf(100_000, 'big') },
+      roleArn: role,
+      report: REPORT,
+    });
+    await watch([id], () => h.job(id).status === 'Active' && h.job(id).succeededTasks > 0);
+    const t0 = Date.now();
+    await h.updateStatus(id, 'Cancelled', 'stop it');
+    const job = await h.waitFor(id, ['Cancelled'], 5000);
+    console.log(`cancel took ${Date.now() - t0} ms after ${job.succeededTasks} tasks`);
+    expect(job.statusUpdateReason).toBe('stop it');
+    expect(job.succeededTasks).toBeLessThan(100_000);
+    const { rows } = await readReport(h, 'reports', '', id);
+    expect(rows.length).toBe(job.succeededTasks + job.failedTasks);
+    expect(new Set(rows.map((r) => r[1])).size).toBe(rows.length);
+    let tagged = 0;
+    for (const r of rows)
+      if ((await h.store.headObject('src', decodeURIComponent(r[1] ?? '')))?.tags.length === 1) tagged++;
+    expect(tagged).toBe(rows.length);
+  });
+});
+
+describe('metrics', () => {
+  it('counts tasks, leases, manifest rows and jobs per status', async () => {
+    const role = await setup();
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: await manifestOf(25, 'm') },
+      roleArn: role,
+    });
+    await h.waitFor(id, ['Complete']);
+    const text = await h.registry.metrics();
+    expect(text).toContain('ossbatch_tasks_total{operation="PutObjectTagging",outcome="succeeded"} 25');
+    expect(text).toContain('ossbatch_manifest_rows_total 25');
+    expect(text).toContain('ossbatch_jobs{status="Complete"} 1');
+    expect(text).toMatch(/ossbatch_chunk_leases_total [1-9]/);
+  });
+});
