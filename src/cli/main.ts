@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { registerApiCommands } from './api.js';
+import { registerConfigCommand } from './config-file.js';
+import { registerJobCommands } from './job.js';
+import { registerObjectCommands } from './objects.js';
+import { registerRamCommands } from './ram.js';
+import { registerServerCommand } from './server.js';
+
+const VERSION = '0.1.0';
+
+/** Commander errors and CliErrors become one human line and exit code 2 (never a stack trace). */
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`ossbatch: ${message.replace(/^error: /, '').trim()}\n`);
+  process.exit(exitCode);
+}
+
+function buildProgram(): Command {
+  const program = new Command('ossbatch')
+    .description('Self-hostable Alibaba Cloud OSS Batch Operations server')
+    .version(VERSION)
+    .exitOverride()
+    .showSuggestionAfterError(false)
+    // Commander's own message is printed by fail() below, in one line.
+    .configureOutput({ outputError: () => undefined });
+  registerServerCommand(program);
+  registerRamCommands(program);
+  registerConfigCommand(program);
+  registerApiCommands(program);
+  registerObjectCommands(program);
+  registerJobCommands(program);
+  program.commands.forEach((c) => applyToTree(c));
+  return program;
+}
+
+/** exitOverride / output settings are per command; apply them to every subcommand. */
+function applyToTree(cmd: Command): void {
+  cmd
+    .exitOverride()
+    .showSuggestionAfterError(false)
+    .configureOutput({ outputError: () => undefined });
+  cmd.commands.forEach((c) => applyToTree(c));
+}
+
+/** Entry point used by bin/ossbatch.js: `main(process.argv)`. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
+        process.exit(0);
+      }
+      if (err.code === 'commander.executeSubCommandAsync') process.exit(err.exitCode);
+      fail(err.message, 2);
+    }
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    if (typeof exitCode === 'number') fail((err as Error).message, exitCode);
+    fail(err instanceof Error ? err.message : String(err), 1);
+  }
+}

@@ -1,0 +1,127 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../config.js';
+import { startServer, type RunningServer } from '../server.js';
+import { CliError } from './ram.js';
+
+interface ServerFlags {
+  host: string;
+  port: number;
+  dataDir: string;
+  region: string;
+  restoreDurationMs: number;
+  logLevel: string;
+  baseDomain?: string[];
+}
+
+function intFlag(name: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a non-negative integer.`);
+    return Number(value);
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Flags + environment → one validated Config (config.ts); a bad value is a one-line CliError (exit 2). */
+export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config {
+  try {
+    return buildConfig({
+      ...DEFAULTS,
+      host: flags.host,
+      port: flags.port,
+      dataDir: flags.dataDir,
+      region: flags.region,
+      restoreDurationMs: flags.restoreDurationMs,
+      logLevel: flags.logLevel,
+      baseDomains: flags.baseDomain ?? defaultBaseDomains(flags.region),
+      rootAccessKeyId: env.OSSBATCH_ROOT_ACCESS_KEY_ID || undefined,
+      rootAccessKeySecret: env.OSSBATCH_ROOT_ACCESS_KEY_SECRET || undefined,
+      accountId: env.OSSBATCH_ACCOUNT_ID || undefined,
+    });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
+/** The once-only banner when the root key was just generated: credentials + a ready-to-paste ali-oss client. */
+export function rootBanner(server: RunningServer): string {
+  const { root, config, port } = server;
+  return [
+    'Generated root credentials (stored in the data dir; shown only this once):',
+    `  AccountId:       ${root.accountId}`,
+    `  AccessKeyId:     ${root.accessKeyId}`,
+    `  AccessKeySecret: ${root.secret}`,
+    '',
+    'ali-oss:',
+    "  const OSS = require('ali-oss');",
+    '  const client = new OSS({',
+    `    endpoint: 'http://localhost:${port}',`,
+    `    accessKeyId: '${root.accessKeyId}',`,
+    `    accessKeySecret: '${root.secret}',`,
+    `    region: 'oss-${config.region}',`,
+    '    sldEnable: true,',
+    '    authorizationV4: true,',
+    '  });',
+    '',
+  ].join('\n');
+}
+
+/** SIGTERM/SIGINT: stop accepting, finish in-flight requests, stop the engine, close the DB, exit 0. */
+function handleSignals(server: RunningServer): void {
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      process.exit(1);
+    }
+    stopping = true;
+    server.logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`ossbatch: shutdown failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function runServer(flags: ServerFlags): Promise<void> {
+  const config = serverConfig(flags, process.env);
+  let server: RunningServer;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const reason =
+      e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.message;
+    throw new CliError(`cannot start the server: ${reason}`, 1);
+  }
+  handleSignals(server);
+  if (server.rootGenerated) process.stdout.write(rootBanner(server));
+  process.stdout.write(`ossbatch listening on ${server.url}\n`);
+}
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('run the OSS-compatible server with batch operations')
+    .option('--host <host>', 'interface to listen on', DEFAULTS.host)
+    .option('--port <port>', 'TCP port (0 = any free port)', intFlag('--port'), DEFAULTS.port)
+    .option('--data-dir <dir>', 'data directory (SQLite database + object files)', DEFAULTS.dataDir)
+    .option('--region <region>', 'region id, e.g. cn-hangzhou', DEFAULTS.region)
+    .option(
+      '--restore-duration-ms <ms>',
+      'how long a RestoreObject takes',
+      intFlag('--restore-duration-ms'),
+      DEFAULTS.restoreDurationMs,
+    )
+    .option(
+      '--log-level <level>',
+      'fatal|error|warn|info|debug|trace|silent',
+      process.env.OSSBATCH_LOG_LEVEL ?? DEFAULTS.logLevel,
+    )
+    .option('--base-domain <domain>', 'host suffix for virtual-hosted buckets (repeatable)', collect)
+    .action((flags: ServerFlags) => runServer(flags));
+}

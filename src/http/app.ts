@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { HttpDeps } from './context.js';
+import { handleOssRequest } from './dispatch.js';
+import { nextRequestId } from './request-id.js';
+
+const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'] as const;
+
+/** `/-/…` is the server's own namespace: `-` can never start a bucket name (spec §9.1 naming rules). */
+function isInternal(url: string): boolean {
+  return url.startsWith('/-/') || url === '/-';
+}
+
+async function handleInternal(
+  deps: HttpDeps,
+  registry: Registry,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const path = (req.url ?? '').split('?')[0];
+  const headers = { 'x-oss-request-id': nextRequestId(), Server: 'AliyunOSS' };
+  if (path === '/-/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+    const ready = deps.isReady();
+    const body = JSON.stringify({ status: ready ? 'ok' : 'starting' });
+    res.writeHead(ready ? 200 : 503, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  if (path === '/-/metrics' && req.method === 'GET') {
+    const body = await registry.metrics();
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': registry.contentType,
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(body);
+    return;
+  }
+  res.writeHead(404, { ...headers, 'Content-Type': 'application/json', 'Content-Length': 21 });
+  res.end('{"error":"not found"}');
+}
+
+/** Runs one request outside fastify's reply machinery, logs one line and records the metrics. */
+async function serve(
+  deps: HttpDeps,
+  registry: Registry,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  if (isInternal(req.url ?? '')) {
+    await handleInternal(deps, registry, req, res);
+    return;
+  }
+  const outcome = await handleOssRequest(deps, req, res);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  deps.metrics.observe(outcome.operation, outcome.status, seconds);
+  if (deps.logger.isLevelEnabled('info')) {
+    const line = {
+      requestId: outcome.requestId,
+      method: req.method,
+      operation: outcome.operation,
+      status: outcome.status,
+      ms: Math.round(seconds * 1e4) / 10,
+    };
+    deps.logger.info(line, 'request');
+  }
+}
+
+/**
+ * The fastify app: one catch-all route for every method. The raw URL is what counts (keys are raw bytes:
+ * `..`, `+`, `%20` survive), so the route never uses fastify's parsed url/params; bodies are never parsed
+ * by fastify (PutObject streams the request into the store, XML bodies are read by the handlers).
+ */
+export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    routerOptions: {
+      // Keys are up to 1023 bytes, i.e. up to ~3 KB percent-encoded; leave room for the whole path.
+      maxParamLength: 65_536,
+      ignoreTrailingSlash: false,
+    },
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    // Router-level failures (malformed %-escapes, …) still go through the OSS pipeline, which answers them.
+    frameworkErrors: (_err, request, reply) => {
+      reply.hijack();
+      void serve(deps, registry, request.raw, reply.raw);
+    },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+  const handler = async (
+    request: { raw: IncomingMessage },
+    reply: { hijack(): void; raw: ServerResponse },
+  ): Promise<void> => {
+    reply.hijack();
+    await serve(deps, registry, request.raw, reply.raw);
+  };
+  app.route({ method: [...ALL_METHODS], url: '/*', handler });
+  app.setNotFoundHandler(handler);
+  return app;
+}

@@ -1,0 +1,188 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate } from '../protocol/authenticate.js';
+import { nextRequestId } from './request-id.js';
+import { OssError, accessDenied, isOssError, noSuchBucket } from '../protocol/oss-error.js';
+import { parseRequestTarget, validateBucketName, type RequestTarget } from '../protocol/request-target.js';
+import type { Principal, RequestContext } from '../iam/types.js';
+import type { BucketInfo, ObjectMeta } from '../store/types.js';
+import { hasBody, readSmallBody } from './body.js';
+import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
+import { errorResponse, writeResponse, type OssResponse } from './response.js';
+import { resolveRoute, type Route } from './routes.js';
+
+/** `::ffff:127.0.0.1` → `127.0.0.1`, so IpAddress conditions match IPv4 CIDRs. */
+const sourceIp = (req: IncomingMessage): string | undefined =>
+  req.socket.remoteAddress?.replace(/^::ffff:/, '');
+
+function requestContext(
+  deps: HttpDeps,
+  req: IncomingMessage,
+  target: RequestTarget,
+  route: Route,
+): RequestContext {
+  const keys: Record<string, string> = {};
+  if (route.operation === 'ListObjects' || route.operation === 'ListObjectsV2') {
+    keys['oss:prefix'] = target.query.get('prefix') ?? '';
+    keys['oss:delimiter'] = target.query.get('delimiter') ?? '';
+  }
+  const acl = req.headers['x-oss-object-acl'];
+  if (typeof acl === 'string') keys['oss:x-oss-object-acl'] = acl;
+  const ua = req.headers['user-agent'];
+  const referer = req.headers.referer;
+  return {
+    sourceIp: sourceIp(req),
+    secureTransport: false,
+    currentTime: deps.clock.now(),
+    userAgent: ua,
+    referer: typeof referer === 'string' ? referer : undefined,
+    keys,
+  };
+}
+
+interface Prepared {
+  bucket: BucketInfo | undefined;
+  object: ObjectMeta | undefined;
+}
+
+function authorizeOrThrow(
+  deps: HttpDeps,
+  principal: Principal,
+  context: RequestContext,
+  action: string,
+  bucket: BucketInfo,
+  key: string | undefined,
+  object: ObjectMeta | undefined,
+): void {
+  const decision = deps.iam.authorize({
+    principal,
+    action,
+    resource: resourceArn(deps.region, bucket.owner, bucket.name, key),
+    bucket,
+    objectAcl: object?.acl,
+    resourceOwner: bucket.owner,
+    context,
+  });
+  if (decision !== 'allow') throw accessDenied();
+}
+
+/** Loads what authorisation needs (bucket, object ACL) and authorises the route's RAM action. */
+async function prepare(
+  deps: HttpDeps,
+  route: Route,
+  target: RequestTarget,
+  principal: Principal,
+  context: RequestContext,
+): Promise<Prepared> {
+  const action = route.action ?? '';
+  if (route.auth === 'jobs') return { bucket: undefined, object: undefined };
+  if (route.auth === 'service' || route.auth === 'new-bucket') {
+    const owner = callerAccount(principal);
+    if (owner === undefined) throw accessDenied('Anonymous access is forbidden for this operation.');
+    if (route.auth === 'new-bucket') validateBucketName(target.bucket ?? '');
+    const decision = deps.iam.authorize({
+      principal,
+      action,
+      resource: resourceArn(deps.region, owner, route.auth === 'new-bucket' ? target.bucket : undefined),
+      resourceOwner: owner,
+      context,
+    });
+    if (decision !== 'allow') throw accessDenied();
+    return { bucket: undefined, object: undefined };
+  }
+  const name = target.bucket ?? '';
+  // A name no bucket can have (`//`, upper case, …) is a client error, not a missing bucket.
+  validateBucketName(name);
+  const bucket = await deps.buckets.get(name);
+  if (bucket === undefined) throw noSuchBucket(name);
+  const object = route.auth === 'object' ? await deps.store.headObject(name, target.key ?? '') : undefined;
+  authorizeOrThrow(deps, principal, context, action, bucket, target.key, object);
+  return { bucket, object };
+}
+
+export interface RequestOutcome {
+  requestId: string;
+  operation: string;
+  status: number;
+  error?: unknown;
+}
+
+async function run(
+  deps: HttpDeps,
+  req: IncomingMessage,
+  requestId: string,
+  outcome: RequestOutcome,
+): Promise<OssResponse> {
+  const method = req.method ?? 'GET';
+  const target = parseRequestTarget({
+    rawUrl: req.url ?? '/',
+    host: req.headers.host,
+    baseDomains: deps.baseDomains,
+  });
+  const route = resolveRoute(method, target, req.headers['x-oss-copy-source'] !== undefined);
+  outcome.operation = route.operation;
+  const principal = authenticate(
+    { method, target, headers: req.headers },
+    { lookupKey: (id) => deps.iam.findAccessKey(id), clock: deps.clock, region: deps.region },
+  );
+  const authContext = requestContext(deps, req, target, route);
+  const { bucket, object } = await prepare(deps, route, target, principal, authContext);
+  const ctx: OpContext = {
+    deps,
+    requestId,
+    method,
+    raw: req,
+    target,
+    principal,
+    authContext,
+    bucket,
+    object,
+    readBody: () => readSmallBody(req),
+    authorize: (action, b, key, obj) => authorizeOrThrow(deps, principal, authContext, action, b, key, obj),
+  };
+  return route.handler(ctx);
+}
+
+function toErrorResponse(
+  deps: HttpDeps,
+  err: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): OssResponse {
+  let oss: OssError;
+  if (isOssError(err)) {
+    oss = err;
+  } else if (res.destroyed) {
+    // The client went away mid-request (aborted upload): nothing to answer and nothing to alarm about.
+    deps.logger.debug({ err, requestId }, 'client closed the connection');
+    oss = new OssError('InternalError');
+  } else {
+    deps.logger.error({ err, requestId }, 'internal error');
+    oss = new OssError('InternalError');
+  }
+  const resp = errorResponse(oss, requestId, req.headers.host ?? '', req.method ?? 'GET');
+  // An unread body would otherwise have to be drained before the connection can be reused.
+  if (hasBody(req) && !req.readableEnded) resp.headers = { ...resp.headers, Connection: 'close' };
+  return resp;
+}
+
+/** One OSS request, end to end: target → route → authenticate → load + authorise → handler → response. */
+export async function handleOssRequest(
+  deps: HttpDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<RequestOutcome> {
+  const requestId = nextRequestId();
+  const outcome: RequestOutcome = { requestId, operation: 'Unknown', status: 0 };
+  let resp: OssResponse;
+  try {
+    resp = await run(deps, req, requestId, outcome);
+  } catch (err) {
+    resp = toErrorResponse(deps, err, req, res, requestId);
+    outcome.error = err;
+  }
+  // 499 (client closed request, as nginx logs it) keeps client aborts out of the 5xx counts.
+  outcome.status = res.destroyed && resp.status >= 500 ? 499 : resp.status;
+  writeResponse(res, resp, { 'x-oss-request-id': requestId, Server: 'AliyunOSS' }, req.method === 'HEAD');
+  return outcome;
+}

@@ -1,0 +1,117 @@
+import { OssError, invalidArgument, noSuchBucket, noSuchKey } from '../../protocol/oss-error.js';
+import { MAX_KEY_BYTES, percentDecodeBytes } from '../../protocol/request-target.js';
+import { toXml } from '../../protocol/xml.js';
+import { isReadable } from '../../store/builtin/restore.js';
+import { header, type OpContext } from '../context.js';
+import { parseStorageClass } from './bucket.js';
+import { httpHeadersOf, parseObjectAcl, parseTaggingHeader, userMetaOf } from '../object-input.js';
+import { emptyResponse, xmlResponse, type OssResponse } from '../response.js';
+
+/** OSS caps a single PutObject at 5 GiB. */
+const MAX_PUT_BYTES = 5 * 1024 ** 3;
+
+const hexToBase64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
+
+function contentLengthOf(ctx: OpContext): number | undefined {
+  const raw = header(ctx, 'content-length');
+  if (raw === undefined || ctx.raw.headers['transfer-encoding'] !== undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw invalidArgument('Content-Length is not a valid number.');
+  if (n > MAX_PUT_BYTES) throw new OssError('EntityTooLarge');
+  return n;
+}
+
+/** PUT /<bucket>/<key>: the request stream goes straight into the store (never buffered). */
+export async function putObject(ctx: OpContext): Promise<OssResponse> {
+  const contentLength = contentLengthOf(ctx);
+  const contentMd5 = header(ctx, 'content-md5');
+  const contentType = header(ctx, 'content-type');
+  const storageClass = parseStorageClass(header(ctx, 'x-oss-storage-class'));
+  const acl = parseObjectAcl(header(ctx, 'x-oss-object-acl'));
+  const tags = parseTaggingHeader(header(ctx, 'x-oss-tagging'));
+  const meta = await ctx.deps.store.putObject({
+    bucket: ctx.target.bucket ?? '',
+    key: ctx.target.key ?? '',
+    body: ctx.raw,
+    ...(contentMd5 !== undefined ? { contentMd5 } : {}),
+    ...(contentLength !== undefined ? { contentLength } : {}),
+    contentType: contentType ?? 'application/octet-stream',
+    ...(storageClass !== undefined ? { storageClass } : {}),
+    ...(acl !== undefined ? { acl } : {}),
+    userMeta: userMetaOf(ctx),
+    httpHeaders: httpHeadersOf(ctx),
+    ...(tags !== undefined ? { tags } : {}),
+  });
+  return emptyResponse(200, { ETag: `"${meta.etag}"`, 'Content-MD5': hexToBase64(meta.etag) });
+}
+
+export async function deleteObject(ctx: OpContext): Promise<OssResponse> {
+  await ctx.deps.store.deleteObject(ctx.target.bucket ?? '', ctx.target.key ?? '');
+  return emptyResponse(204);
+}
+
+/** `x-oss-copy-source: /<bucket>/<url-encoded key>[?versionId=…]` */
+function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
+  const q = value.indexOf('?');
+  const path = (q >= 0 ? value.slice(0, q) : value).replace(/^\//, '');
+  const slash = path.indexOf('/');
+  if (slash <= 0 || slash === path.length - 1)
+    throw invalidArgument('x-oss-copy-source must be /<bucket>/<key>.');
+  const bucket = path.slice(0, slash);
+  const keyBytes = percentDecodeBytes(path.slice(slash + 1), false);
+  if (keyBytes.length > MAX_KEY_BYTES) throw new OssError('InvalidObjectName');
+  const m = q >= 0 ? /(?:^|&)versionId=([^&]*)/.exec(value.slice(q + 1)) : null;
+  return m?.[1] !== undefined
+    ? { bucket, key: keyBytes.toString('utf8'), versionId: m[1] }
+    : { bucket, key: keyBytes.toString('utf8') };
+}
+
+function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' {
+  const v = (value ?? 'COPY').toUpperCase();
+  if (v !== 'COPY' && v !== 'REPLACE')
+    throw invalidArgument(`${name} must be COPY or REPLACE.`, { ArgumentName: name });
+  return v;
+}
+
+/** PUT with x-oss-copy-source: the caller needs oss:GetObject on the source as well (spec §10.2). */
+export async function copyObject(ctx: OpContext): Promise<OssResponse> {
+  const src = parseCopySource(header(ctx, 'x-oss-copy-source') ?? '');
+  const srcBucket = await ctx.deps.buckets.get(src.bucket);
+  if (srcBucket === undefined) throw noSuchBucket(src.bucket);
+  const srcMeta = await ctx.deps.store.headObject(src.bucket, src.key);
+  ctx.authorize('oss:GetObject', srcBucket, src.key, srcMeta);
+  if (srcMeta === undefined || (src.versionId !== undefined && src.versionId !== srcMeta.versionId))
+    throw noSuchKey(src.key);
+  if (!isReadable(srcMeta, ctx.deps.clock.now()))
+    throw new OssError('InvalidObjectState', undefined, { details: { Key: src.key } });
+  const metadataDirective = directive(header(ctx, 'x-oss-metadata-directive'), 'x-oss-metadata-directive');
+  const taggingDirective = directive(header(ctx, 'x-oss-tagging-directive'), 'x-oss-tagging-directive');
+  const storageClass = parseStorageClass(header(ctx, 'x-oss-storage-class'));
+  const acl = parseObjectAcl(header(ctx, 'x-oss-object-acl'));
+  const tags =
+    taggingDirective === 'REPLACE' ? (parseTaggingHeader(header(ctx, 'x-oss-tagging')) ?? []) : undefined;
+  const contentType = header(ctx, 'content-type');
+  const meta = await ctx.deps.store.copyObject({
+    sourceBucket: src.bucket,
+    sourceKey: src.key,
+    bucket: ctx.target.bucket ?? '',
+    key: ctx.target.key ?? '',
+    metadataDirective,
+    ...(metadataDirective === 'REPLACE'
+      ? {
+          userMeta: userMetaOf(ctx),
+          httpHeaders: httpHeadersOf(ctx),
+          ...(contentType !== undefined ? { contentType } : {}),
+        }
+      : {}),
+    ...(storageClass !== undefined ? { storageClass } : {}),
+    ...(acl !== undefined ? { acl } : {}),
+    taggingDirective,
+    ...(tags !== undefined ? { tags } : {}),
+  });
+  const xml = toXml('CopyObjectResult', {
+    ETag: `"${meta.etag}"`,
+    LastModified: new Date(meta.lastModified).toISOString(),
+  });
+  return xmlResponse(xml, 200, { ETag: `"${meta.etag}"` });
+}

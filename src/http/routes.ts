@@ -1,0 +1,185 @@
+import { OssError } from '../protocol/oss-error.js';
+import type { RequestTarget } from '../protocol/request-target.js';
+import type { OpContext } from './context.js';
+import type { OssResponse } from './response.js';
+import * as bucketH from './handlers/bucket.js';
+import * as jobsH from './handlers/jobs.js';
+import * as listH from './handlers/list.js';
+import * as objectReadH from './handlers/object-read.js';
+import * as objectWriteH from './handlers/object-write.js';
+import * as objectSubH from './handlers/object-sub.js';
+import * as policyH from './handlers/policy.js';
+
+export type Level = 'service' | 'bucket' | 'object';
+export type Handler = (ctx: OpContext) => Promise<OssResponse>;
+
+/**
+ * How the dispatcher authorises before calling the handler:
+ * - `jobs`: the jobs layer authorises itself (spec §8.2); no bucket is loaded.
+ * - `service`: RAM action on `acs:oss:<region>:<caller>:*`.
+ * - `new-bucket`: the bucket may not exist yet (PutBucket).
+ * - `bucket` / `object`: the bucket must exist (NoSuchBucket otherwise); objects are loaded for their ACL.
+ */
+export type AuthMode = 'jobs' | 'service' | 'new-bucket' | 'bucket' | 'object';
+
+export interface Route {
+  readonly operation: string;
+  /** RAM action (spec §10.2); undefined for `jobs`. */
+  readonly action: string | undefined;
+  readonly auth: AuthMode;
+  readonly handler: Handler;
+}
+
+const r = (operation: string, action: string | undefined, auth: AuthMode, handler: Handler): Route => ({
+  operation,
+  action,
+  auth,
+  handler,
+});
+
+/** Sub-resources that select an operation. Everything else in the query is a parameter. */
+const DISPATCH_SUBRESOURCES = [
+  'batchJob',
+  'batchJobPriority',
+  'batchJobStatus',
+  'acl',
+  'tagging',
+  'restore',
+  'policy',
+  'bucketInfo',
+  'objectMeta',
+] as const;
+type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
+
+/** OSS sub-resources this server does not implement: answered with InvalidRequest, never misrouted. */
+const UNSUPPORTED_SUBRESOURCES = new Set([
+  'uploads',
+  'uploadId',
+  'partNumber',
+  'location',
+  'cors',
+  'logging',
+  'website',
+  'referer',
+  'lifecycle',
+  'delete',
+  'append',
+  'symlink',
+  'stat',
+  'encryption',
+  'versions',
+  'versioning',
+  'inventory',
+  'worm',
+  'wormId',
+  'replication',
+  'cname',
+  'qos',
+  'live',
+  'comp',
+  'requestPayment',
+  'transferAcceleration',
+  'metaQuery',
+  'accessPoint',
+  'publicAccessBlock',
+  'objectworm',
+  'x-oss-process',
+  'callback',
+  'asyncFetch',
+  'regionList',
+  'cleanRestoredObject',
+]);
+
+const JOB_SUBRESOURCES = new Set(['batchJob', 'batchJobPriority', 'batchJobStatus']);
+
+/** (level, method, sub-resource) → route. ListObjects(V2), CopyObject and DescribeJob are refined below. */
+const TABLE: Record<string, Route> = {
+  'service GET ': r('ListBuckets', 'oss:ListBuckets', 'service', bucketH.listBuckets),
+  'service POST batchJob': r('CreateJob', undefined, 'jobs', jobsH.createJob),
+  'service GET batchJob': r('ListJobs', undefined, 'jobs', jobsH.listJobs),
+  'service POST batchJobPriority': r('UpdateJobPriority', undefined, 'jobs', jobsH.updateJobPriority),
+  'service POST batchJobStatus': r('UpdateJobStatus', undefined, 'jobs', jobsH.updateJobStatus),
+
+  'bucket PUT ': r('PutBucket', 'oss:PutBucket', 'new-bucket', bucketH.putBucket),
+  'bucket GET ': r('ListObjects', 'oss:ListObjects', 'bucket', listH.listObjects),
+  'bucket DELETE ': r('DeleteBucket', 'oss:DeleteBucket', 'bucket', bucketH.deleteBucket),
+  'bucket GET acl': r('GetBucketAcl', 'oss:GetBucketAcl', 'bucket', bucketH.getBucketAcl),
+  'bucket PUT acl': r('PutBucketAcl', 'oss:PutBucketAcl', 'bucket', bucketH.putBucketAcl),
+  'bucket GET bucketInfo': r('GetBucketInfo', 'oss:GetBucketInfo', 'bucket', bucketH.getBucketInfo),
+  'bucket GET policy': r('GetBucketPolicy', 'oss:GetBucketPolicy', 'bucket', policyH.getBucketPolicy),
+  'bucket PUT policy': r('PutBucketPolicy', 'oss:PutBucketPolicy', 'bucket', policyH.putBucketPolicy),
+  'bucket DELETE policy': r(
+    'DeleteBucketPolicy',
+    'oss:DeleteBucketPolicy',
+    'bucket',
+    policyH.deleteBucketPolicy,
+  ),
+
+  'object PUT ': r('PutObject', 'oss:PutObject', 'object', objectWriteH.putObject),
+  'object GET ': r('GetObject', 'oss:GetObject', 'object', objectReadH.getObject),
+  'object HEAD ': r('HeadObject', 'oss:GetObject', 'object', objectReadH.headObject),
+  'object HEAD objectMeta': r('GetObjectMeta', 'oss:GetObject', 'object', objectReadH.getObjectMeta),
+  'object GET objectMeta': r('GetObjectMeta', 'oss:GetObject', 'object', objectReadH.getObjectMeta),
+  'object DELETE ': r('DeleteObject', 'oss:DeleteObject', 'object', objectWriteH.deleteObject),
+  'object PUT tagging': r('PutObjectTagging', 'oss:PutObjectTagging', 'object', objectSubH.putObjectTagging),
+  'object GET tagging': r('GetObjectTagging', 'oss:GetObjectTagging', 'object', objectSubH.getObjectTagging),
+  'object DELETE tagging': r(
+    'DeleteObjectTagging',
+    'oss:DeleteObjectTagging',
+    'object',
+    objectSubH.deleteObjectTagging,
+  ),
+  'object PUT acl': r('PutObjectAcl', 'oss:PutObjectAcl', 'object', objectSubH.putObjectAcl),
+  'object GET acl': r('GetObjectAcl', 'oss:GetObjectAcl', 'object', objectSubH.getObjectAcl),
+  'object POST restore': r('RestoreObject', 'oss:RestoreObject', 'object', objectSubH.restoreObject),
+};
+
+const LIST_V2 = r('ListObjectsV2', 'oss:ListObjects', 'bucket', listH.listObjects);
+const DESCRIBE_JOB = r('DescribeJob', undefined, 'jobs', jobsH.describeJob);
+const COPY_OBJECT = r('CopyObject', 'oss:PutObject', 'object', objectWriteH.copyObject);
+
+function subResourceOf(query: ReadonlyMap<string, string>): SubResource {
+  let found: SubResource = '';
+  for (const name of DISPATCH_SUBRESOURCES) {
+    if (!query.has(name)) continue;
+    // `?batchJob&batchJobId=…` style combos are fine; two operation selectors are not.
+    if (found !== '' && !(JOB_SUBRESOURCES.has(found) && JOB_SUBRESOURCES.has(name))) {
+      throw new OssError('InvalidRequest', `The sub-resources ${found} and ${name} cannot be combined.`);
+    }
+    if (found === '') found = name;
+  }
+  for (const name of query.keys()) {
+    if (UNSUPPORTED_SUBRESOURCES.has(name)) {
+      throw new OssError('InvalidRequest', `The sub-resource ${name} is not supported by this server.`);
+    }
+  }
+  return found;
+}
+
+function levelOf(target: RequestTarget, sub: SubResource): Level {
+  // The batch APIs are service-level even when a bucket is in the Host (spec §1; the bucket is ignored).
+  if (sub !== '' && JOB_SUBRESOURCES.has(sub)) return 'service';
+  if (target.bucket === undefined) return 'service';
+  return target.key === undefined ? 'bucket' : 'object';
+}
+
+/** Finds the operation for a request; MethodNotAllowed / InvalidRequest for combinations OSS does not have. */
+export function resolveRoute(method: string, target: RequestTarget, hasCopySource: boolean): Route {
+  const sub = subResourceOf(target.query);
+  const level = levelOf(target, sub);
+  const route = TABLE[`${level} ${method} ${sub}`];
+  if (route === undefined) {
+    const known = Object.keys(TABLE).some((k) => {
+      const [l, , s = ''] = k.split(' ');
+      return l === level && s === sub;
+    });
+    if (known)
+      throw new OssError('MethodNotAllowed', `The method ${method} is not allowed against this resource.`);
+    const what = sub === '' ? 'this resource' : `the sub-resource ${sub} at the ${level} level`;
+    throw new OssError('InvalidRequest', `The operation is not supported for ${what}.`);
+  }
+  if (route.operation === 'ListObjects' && target.query.get('list-type') === '2') return LIST_V2;
+  if (route.operation === 'ListJobs' && target.query.has('batchJobId')) return DESCRIBE_JOB;
+  if (route.operation === 'PutObject' && hasCopySource) return COPY_OBJECT;
+  return route;
+}
