@@ -14,7 +14,10 @@ export const ConfigSchema = z.object({
   /** Root credentials from the environment; generated and persisted when absent. */
   rootAccessKeyId: z.string().min(1).optional(),
   rootAccessKeySecret: z.string().min(1).optional(),
-  accountId: z.string().regex(/^\d{1,20}$/, 'digits only').optional(),
+  accountId: z
+    .string()
+    .regex(/^\d{1,20}$/, 'digits only')
+    .optional(),
   /** Engine tuning. */
   workers: z.number().int().min(1).max(64),
   chunkSize: z.number().int().min(1).max(1_000_000),

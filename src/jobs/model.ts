@@ -2,13 +2,30 @@ import type { ObjectAcl, RestoreTier, Tag } from '../store/types.js';
 
 /** The 13 job statuses of spec §7.2. */
 export const JOB_STATUSES = [
-  'New', 'Preparing', 'Ready', 'Suspended', 'Active', 'Pausing', 'Paused',
-  'Completing', 'Complete', 'Cancelling', 'Cancelled', 'Failing', 'Failed',
+  'New',
+  'Preparing',
+  'Ready',
+  'Suspended',
+  'Active',
+  'Pausing',
+  'Paused',
+  'Completing',
+  'Complete',
+  'Cancelling',
+  'Cancelled',
+  'Failing',
+  'Failed',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['Complete', 'Cancelled', 'Failed']);
 
-export const OPERATION_NAMES = ['PutObjectTagging', 'AddObjectTagging', 'DeleteObjectTagging', 'PutObjectAcl', 'RestoreObject'] as const;
+export const OPERATION_NAMES = [
+  'PutObjectTagging',
+  'AddObjectTagging',
+  'DeleteObjectTagging',
+  'PutObjectAcl',
+  'RestoreObject',
+] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
 export type JobOperation =
@@ -18,7 +35,10 @@ export type JobOperation =
   | { readonly kind: 'PutObjectAcl'; readonly acl: ObjectAcl }
   | { readonly kind: 'RestoreObject'; readonly days: number; readonly tier: RestoreTier | undefined };
 
-export const MANIFEST_FORMATS = ['OSS_BatchOperations_CSV_20250611', 'OSS_InventoryReport_CSV_20250611'] as const;
+export const MANIFEST_FORMATS = [
+  'OSS_BatchOperations_CSV_20250611',
+  'OSS_InventoryReport_CSV_20250611',
+] as const;
 export type ManifestFormat = (typeof MANIFEST_FORMATS)[number];
 
 export interface ManifestSpec {

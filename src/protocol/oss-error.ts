@@ -10,38 +10,99 @@ export interface OssErrorSpec {
 
 export const OSS_ERROR_CODES = {
   AccessDenied: { status: 403, ec: '0003-00000001', message: 'You have no right to access this object.' },
-  InvalidAccessKeyId: { status: 403, ec: '0002-00000902', message: 'The OSS Access Key Id you provided does not exist in our records.' },
-  SignatureDoesNotMatch: { status: 403, ec: '0002-00000040', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' },
-  RequestTimeTooSkewed: { status: 403, ec: '0002-00000504', message: 'The difference between the request time and the current time is too large.' },
+  InvalidAccessKeyId: {
+    status: 403,
+    ec: '0002-00000902',
+    message: 'The OSS Access Key Id you provided does not exist in our records.',
+  },
+  SignatureDoesNotMatch: {
+    status: 403,
+    ec: '0002-00000040',
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  },
+  RequestTimeTooSkewed: {
+    status: 403,
+    ec: '0002-00000504',
+    message: 'The difference between the request time and the current time is too large.',
+  },
   UserDisable: { status: 403, ec: '0003-00000801', message: 'User is disabled.' },
   InvalidArgument: { status: 400, ec: '0016-00000001', message: 'Invalid argument.' },
   MissingArgument: { status: 400, ec: '0016-00000502', message: 'Missing Some Required Arguments.' },
-  MalformedXML: { status: 400, ec: '0031-00000001', message: 'The XML you provided was not well-formed or did not validate against our published schema.' },
+  MalformedXML: {
+    status: 400,
+    ec: '0031-00000001',
+    message: 'The XML you provided was not well-formed or did not validate against our published schema.',
+  },
   InvalidDigest: { status: 400, ec: '0016-00000101', message: 'The Content-MD5 you specified was invalid.' },
   InvalidRequest: { status: 400, ec: '0016-00000002', message: 'Invalid request.' },
   InvalidBucketName: { status: 400, ec: '0015-00000001', message: 'The specified bucket is not valid.' },
   InvalidObjectName: { status: 400, ec: '0016-00000005', message: 'The specified object name is not valid.' },
   InvalidTag: { status: 400, ec: '0010-00000209', message: 'The tag provided was not a valid tag.' },
   BadRequest: { status: 400, ec: '0010-00000219', message: 'Bad request.' },
-  EntityTooLarge: { status: 400, ec: '0016-00000601', message: 'Your proposed upload exceeds the maximum allowed size.' },
-  IncompleteBody: { status: 400, ec: '0016-00000602', message: 'The request body is shorter than the Content-Length you specified.' },
+  EntityTooLarge: {
+    status: 400,
+    ec: '0016-00000601',
+    message: 'Your proposed upload exceeds the maximum allowed size.',
+  },
+  IncompleteBody: {
+    status: 400,
+    ec: '0016-00000602',
+    message: 'The request body is shorter than the Content-Length you specified.',
+  },
   InvalidRange: { status: 416, ec: '0016-00000301', message: 'The requested range cannot be satisfied.' },
   NoSuchBucket: { status: 404, ec: '0015-00000101', message: 'The specified bucket does not exist.' },
   NoSuchKey: { status: 404, ec: '0026-00000001', message: 'The specified key does not exist.' },
   NoSuchVersion: { status: 404, ec: '0026-00000002', message: 'The specified version does not exist.' },
   NoSuchBucketPolicy: { status: 404, ec: '0031-00000002', message: 'The bucket policy does not exist.' },
   NoSuchJob: { status: 404, ec: '0017-00000404', message: 'The specified job does not exist.' },
-  MethodNotAllowed: { status: 405, ec: '0016-00000405', message: 'The specified method is not allowed against this resource.' },
-  BucketAlreadyExists: { status: 409, ec: '0015-00000301', message: 'The requested bucket name is not available.' },
-  BucketNotEmpty: { status: 409, ec: '0015-00000501', message: 'The bucket you tried to delete is not empty.' },
-  RestoreAlreadyInProgress: { status: 409, ec: '0016-00000701', message: 'The restore operation is in progress.' },
-  IdempotentParameterMismatch: { status: 409, ec: '0017-00000409', message: 'The same ClientRequestToken was used with a different request.' },
-  InvalidObjectState: { status: 403, ec: '0016-00000702', message: 'The operation is not valid for the object\'s state.' },
-  OperationNotSupported: { status: 400, ec: '0016-00000704', message: 'The operation is not supported for this resource.' },
-  PreconditionFailed: { status: 412, ec: '0016-00000412', message: 'At least one of the pre-conditions you specified did not hold.' },
+  MethodNotAllowed: {
+    status: 405,
+    ec: '0016-00000405',
+    message: 'The specified method is not allowed against this resource.',
+  },
+  BucketAlreadyExists: {
+    status: 409,
+    ec: '0015-00000301',
+    message: 'The requested bucket name is not available.',
+  },
+  BucketNotEmpty: {
+    status: 409,
+    ec: '0015-00000501',
+    message: 'The bucket you tried to delete is not empty.',
+  },
+  RestoreAlreadyInProgress: {
+    status: 409,
+    ec: '0016-00000701',
+    message: 'The restore operation is in progress.',
+  },
+  IdempotentParameterMismatch: {
+    status: 409,
+    ec: '0017-00000409',
+    message: 'The same ClientRequestToken was used with a different request.',
+  },
+  InvalidObjectState: {
+    status: 403,
+    ec: '0016-00000702',
+    message: "The operation is not valid for the object's state.",
+  },
+  OperationNotSupported: {
+    status: 400,
+    ec: '0016-00000704',
+    message: 'The operation is not supported for this resource.',
+  },
+  PreconditionFailed: {
+    status: 412,
+    ec: '0016-00000412',
+    message: 'At least one of the pre-conditions you specified did not hold.',
+  },
   NotModified: { status: 304, ec: '0016-00000304', message: 'Not Modified' },
   RequestHeaderTooLarge: { status: 431, ec: '0016-00000431', message: 'Your request header is too large.' },
-  InternalError: { status: 500, ec: '0005-00000001', message: 'We encountered an internal error. Please try again.' },
+  InternalError: {
+    status: 500,
+    ec: '0005-00000001',
+    message: 'We encountered an internal error. Please try again.',
+  },
   ServiceUnavailable: { status: 503, ec: '0005-00000002', message: 'Please reduce your request rate.' },
 } as const satisfies Record<string, OssErrorSpec>;
 
@@ -54,7 +115,11 @@ export class OssError extends Error {
   /** Extra elements OSS adds to the <Error> body for some codes (BucketName, Key, StringToSign, …). */
   readonly details: Readonly<Record<string, string>>;
 
-  constructor(code: OssErrorCode, message?: string, options: { ec?: string; status?: number; details?: Record<string, string> } = {}) {
+  constructor(
+    code: OssErrorCode,
+    message?: string,
+    options: { ec?: string; status?: number; details?: Record<string, string> } = {},
+  ) {
     const spec: OssErrorSpec = OSS_ERROR_CODES[code];
     super(message ?? spec.message);
     this.name = 'OssError';
@@ -73,5 +138,6 @@ export const invalidArgument = (message: string, details?: Record<string, string
 export const malformedXml = (message?: string): OssError => new OssError('MalformedXML', message);
 export const noSuchBucket = (bucket: string): OssError =>
   new OssError('NoSuchBucket', undefined, { details: { BucketName: bucket } });
-export const noSuchKey = (key: string): OssError => new OssError('NoSuchKey', undefined, { details: { Key: key } });
+export const noSuchKey = (key: string): OssError =>
+  new OssError('NoSuchKey', undefined, { details: { Key: key } });
 export const accessDenied = (message?: string): OssError => new OssError('AccessDenied', message);

@@ -26,10 +26,14 @@ const parser = new XMLParser({
 export function parseXmlBody(body: Buffer | string, expectedRoot: string): XmlNode {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   if (Buffer.byteLength(text) > MAX_XML_BODY_BYTES) throw malformedXml('The XML body is too large.');
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw malformedXml('DOCTYPE and ENTITY declarations are not allowed.');
+  if (/<!DOCTYPE|<!ENTITY/i.test(text))
+    throw malformedXml('DOCTYPE and ENTITY declarations are not allowed.');
   if (text.trim() === '') throw malformedXml('The request body is empty.');
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw malformedXml(`The XML you provided was not well-formed: ${valid.err.msg} (line ${valid.err.line}).`);
+  if (valid !== true)
+    throw malformedXml(
+      `The XML you provided was not well-formed: ${valid.err.msg} (line ${valid.err.line}).`,
+    );
   let doc: unknown;
   try {
     doc = parser.parse(text);
@@ -79,7 +83,13 @@ export function child(node: XmlNode, name: string): XmlNode | undefined {
   return v;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 export const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 /** Something the serializer can emit: primitives become text, arrays repeat the element, undefined is omitted. */

@@ -1,5 +1,13 @@
 import type { Readable } from 'node:stream';
-import type { BucketAcl, BucketInfo, ObjectAcl, ObjectMeta, RestoreTier, StorageClass, Tag } from './types.js';
+import type {
+  BucketAcl,
+  BucketInfo,
+  ObjectAcl,
+  ObjectMeta,
+  RestoreTier,
+  StorageClass,
+  Tag,
+} from './types.js';
 
 /**
  * The port every layer above `store/` uses. The built-in adapter keeps metadata in SQLite and bytes in
@@ -8,7 +16,12 @@ import type { BucketAcl, BucketInfo, ObjectAcl, ObjectMeta, RestoreTier, Storage
  */
 export interface ObjectStore {
   // ---- buckets
-  createBucket(input: { name: string; owner: string; acl: BucketAcl; storageClass: StorageClass }): Promise<BucketInfo>;
+  createBucket(input: {
+    name: string;
+    owner: string;
+    acl: BucketAcl;
+    storageClass: StorageClass;
+  }): Promise<BucketInfo>;
   getBucket(name: string): Promise<BucketInfo | undefined>;
   listBuckets(owner: string): Promise<BucketInfo[]>;
   setBucketAcl(name: string, acl: BucketAcl): Promise<void>;
@@ -32,7 +45,13 @@ export interface ObjectStore {
   deleteObjectTags(bucket: string, key: string, versionId?: string): Promise<void>;
   putObjectAcl(bucket: string, key: string, acl: ObjectAcl, versionId?: string): Promise<void>;
   /** 'accepted' = restore started (202); 'extended' = already restored, duration extended (200). */
-  restoreObject(bucket: string, key: string, days: number, tier: RestoreTier | undefined, versionId?: string): Promise<'accepted' | 'extended'>;
+  restoreObject(
+    bucket: string,
+    key: string,
+    days: number,
+    tier: RestoreTier | undefined,
+    versionId?: string,
+  ): Promise<'accepted' | 'extended'>;
 
   /**
    * The bulk path the batch engine uses: ~1000 metadata changes applied in ONE transaction, in key order

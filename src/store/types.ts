@@ -2,7 +2,11 @@
 
 export const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const;
 export type StorageClass = (typeof STORAGE_CLASSES)[number];
-export const ARCHIVE_CLASSES: ReadonlySet<StorageClass> = new Set(['Archive', 'ColdArchive', 'DeepColdArchive']);
+export const ARCHIVE_CLASSES: ReadonlySet<StorageClass> = new Set([
+  'Archive',
+  'ColdArchive',
+  'DeepColdArchive',
+]);
 
 export const BUCKET_ACLS = ['private', 'public-read', 'public-read-write'] as const;
 export type BucketAcl = (typeof BUCKET_ACLS)[number];
