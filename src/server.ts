@@ -4,6 +4,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { createSqliteJobRepo } from './db/sqlite-job-repo.js';
+import { acquireDataDirLock } from './db/data-dir-lock.js';
 import { openSqlite, type SqliteDb } from './db/sqlite.js';
 import { buildApp } from './http/app.js';
 import { BucketCache } from './http/bucket-cache.js';
@@ -59,10 +60,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: config.logLevel, name: 'ossbatch' });
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const db = openSqlite(path.join(config.dataDir, 'ossbatch.db'));
+  const lock = acquireDataDirLock(config.dataDir);
+  let db: SqliteDb;
+  try {
+    db = openSqlite(path.join(config.dataDir, 'ossbatch.db'));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   const cleanup: (() => Promise<void> | void)[] = [
     () => {
       db.close();
+      lock.release();
     },
   ];
   try {
@@ -95,6 +104,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       config,
       logger: logger.child({ component: 'engine' }),
       metrics: registry,
+      // We hold the data-dir lock: leases in the database belong to a dead process (see data-dir-lock.ts).
+      releaseLeasesOnStart: true,
     });
     cleanup.unshift(() => engine.stop());
     const jobs: JobsApiPort = createJobsApi({

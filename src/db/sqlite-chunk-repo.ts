@@ -63,6 +63,7 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
       'INSERT INTO chunks (job_id, chunk_index, first_task, task_count, source) VALUES (?, ?, ?, ?, ?)',
     ),
     claim: db.prepare(CLAIM_SQL),
+    releaseAll: db.prepare("UPDATE chunks SET lease_expires_at = 0 WHERE state = 'leased'"),
     commit: db.prepare(COMMIT_SQL),
     counters: db.prepare(COUNTERS_SQL),
     open: db.prepare("SELECT count(*) AS n FROM chunks WHERE job_id = ? AND state <> 'done'"),
@@ -105,6 +106,7 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
       return rows.map(toRow);
     },
     commit: (p) => commitTx.immediate(p),
+    releaseAllLeases: () => st.releaseAll.run().changes,
     countOpen: (jobId) => (st.open.get(jobId) as { n: number }).n,
     countLiveLeases: (jobId, now) => (st.live.get(jobId, now) as { n: number }).n,
     listChunkIndexes: (jobId) => st.indexes.all(jobId) as number[],

@@ -53,6 +53,8 @@ export interface ChunkRepo {
    * highest job priority first (read at claim time, so UpdateJobPriority reorders live).
    */
   claim(owner: string, now: number, leaseMs: number, limit: number): ChunkRow[];
+  /** Expires every lease now (their holders are known dead); returns how many. */
+  releaseAllLeases(): number;
   commit(progress: ChunkProgress): CommitResult;
   /** Chunks of the job that are not done. */
   countOpen(jobId: string): number;

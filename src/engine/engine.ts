@@ -34,6 +34,12 @@ export interface EngineDeps {
   readonly metrics: Registry;
   /** Jobs Active at once; more runnable jobs pre-empt by priority. Default DEFAULT_MAX_ACTIVE_JOBS. */
   readonly maxActiveJobs?: number;
+  /**
+   * Set when this process owns the data exclusively (embedded mode, data-dir lock held): every lease in
+   * the database is then a dead process's, released at start so a restart resumes at once instead of
+   * waiting config.leaseMs. Never set when several processes share the database.
+   */
+  readonly releaseLeasesOnStart?: boolean;
 }
 
 export interface Engine {
@@ -113,6 +119,10 @@ class BatchEngine implements Engine {
     if (this.running) return;
     this.running = true;
     removeOrphanShards(this.deps.config.dataDir, (id) => this.deps.repo.getJobById(id));
+    if (this.deps.releaseLeasesOnStart) {
+      const released = this.chunks.releaseAllLeases();
+      if (released > 0) this.deps.logger.info({ released }, 'released chunk leases of a previous process');
+    }
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
     this.wake();

@@ -129,9 +129,12 @@ export class BuiltinStore implements ObjectStore {
 
   headObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
     return settle(() => {
-      this.buckets.require(bucket);
+      // Object first: on the hot path (every object request's auth) the object usually exists, so the
+      // bucket check is only paid on a miss, to tell NoSuchBucket from NoSuchKey (one query instead of two).
       const row = this.st.getObject.get(bucket, key) as ObjectRow | undefined;
-      return row ? this.toMeta(row) : undefined;
+      if (row) return this.toMeta(row);
+      this.buckets.require(bucket);
+      return undefined;
     });
   }
 

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const LOCK_FILE = 'ossbatch.lock';
+
+/** Lock files this process holds: a file naming our own pid but not listed here is from a previous life. */
+const heldHere = new Set<string>();
+
+export interface DataDirLock {
+  release(): void;
+}
+
+/** True when a process with this pid exists (signal 0 probes without signalling). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(file: string): number | undefined {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One server per data directory. Two engines on one SQLite file would both sweep orphan files and
+ * shards at start-up and could delete each other's in-flight work; with the lock held, every chunk
+ * lease found in the database belongs to a dead process, so the engine may release them at once
+ * instead of waiting out their TTL. A lock left by a killed process (its pid is gone) is taken over.
+ * The `ossbatch ram` commands do not take it: they only write IAM rows, which SQLite serialises.
+ */
+export function acquireDataDirLock(dataDir: string): DataDirLock {
+  const file = path.resolve(dataDir, LOCK_FILE);
+  if (heldHere.has(file)) {
+    throw new Error(`the data directory ${dataDir} is in use by another ossbatch server (pid ${process.pid})`);
+  }
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      heldHere.add(file);
+      let released = false;
+      return {
+        release(): void {
+          if (released) return;
+          released = true;
+          heldHere.delete(file);
+          if (readOwner(file) === process.pid) fs.rmSync(file, { force: true });
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const owner = readOwner(file);
+    if (owner !== undefined && owner !== process.pid && processAlive(owner)) {
+      throw new Error(`the data directory ${dataDir} is in use by another ossbatch server (pid ${owner})`);
+    }
+    // Stale (dead owner, our own pid from a previous life in a container, or unreadable): take it over.
+    fs.rmSync(file, { force: true });
+  }
+  throw new Error(`could not lock the data directory ${dataDir}`);
+}

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acquireDataDirLock, LOCK_FILE } from '../../src/db/data-dir-lock.js';
+import { startServer } from '../../src/server.js';
+import { testConfig } from '../helpers/server.js';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-lock-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A pid that certainly belongs to no live process: a child that has already exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(child.stdout.toString());
+}
+
+describe('data directory lock', () => {
+  it('refuses a second server on the same data directory while the first runs', async () => {
+    const dataDir = tempDir();
+    const first = await startServer(testConfig(dataDir));
+    try {
+      await expect(startServer(testConfig(dataDir))).rejects.toThrow(
+        `in use by another ossbatch server (pid ${process.pid})`,
+      );
+    } finally {
+      await first.close();
+    }
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+    const again = await startServer(testConfig(dataDir));
+    await again.close();
+  });
+
+  it('takes over a lock left by a killed process', () => {
+    const dataDir = tempDir();
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${deadPid()}\n`);
+    const lock = acquireDataDirLock(dataDir);
+    expect(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
+    lock.release();
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over an unreadable lock file', () => {
+    const dataDir = tempDir();
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE), 'garbage');
+    acquireDataDirLock(dataDir).release();
+  });
+});
