@@ -16,8 +16,8 @@ export function csvField(value: string): string {
 
 /**
  * One report line per task: `bucket,urlencoded key,versionId,succeeded|failed,ErrorCode,HTTPStatus,Message`.
- * Bucket, encoded key and version id never hold a comma, so the 4th field (status) can be found by a plain
- * split when the report is assembled.
+ * The encoded key never holds a comma, but a manifest may name a bucket or version id with one (a quoted
+ * CSV field), so lineStatus skips quoted fields.
  */
 export function reportLine(task: Task, result: TaskResult): string {
   const head = `${csvField(task.bucket)},${encodeURIComponent(task.key)},${csvField(task.versionId ?? '')}`;
@@ -40,9 +40,21 @@ export function reportLines(
   return out;
 }
 
-/** The TaskStatus of a report line (see reportLine). */
+/** The TaskStatus of a report line (see reportLine): its 4th field, stepping over quoted fields. */
 export function lineStatus(line: string): string {
-  let comma = -1;
-  for (let n = 0; n < 3; n++) comma = line.indexOf(',', comma + 1);
-  return line.slice(comma + 1, line.indexOf(',', comma + 1));
+  let start = 0;
+  for (let n = 0; n < 3; n++) start = fieldEnd(line, start) + 1;
+  return line.slice(start, line.indexOf(',', start));
+}
+
+/** Index of the comma that ends the field starting at `start` (RFC 4180: `""` inside quotes is a quote). */
+function fieldEnd(line: string, start: number): number {
+  if (line[start] !== '"') return line.indexOf(',', start);
+  let i = start + 1;
+  for (;;) {
+    const q = line.indexOf('"', i);
+    if (q < 0) return line.length;
+    if (line[q + 1] !== '"') return q + 1;
+    i = q + 2;
+  }
 }

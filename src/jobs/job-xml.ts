@@ -8,10 +8,15 @@ import type { JobOperation, JobRecord, JobSpec } from './model.js';
 
 export const unixSeconds = (ms: number): number => Math.floor(ms / 1000);
 
-/** Cumulative Active time including the current stint, from `now` (spec §7.3 "cumulative seconds"). */
+/**
+ * Cumulative Active time including the current stint, from `now` (spec §7.3 "cumulative seconds").
+ * Whole seconds rounded down, except that any Active time at all counts as at least 1: a job that ran
+ * for 300 ms must not look as if it never was Active (0 means "never Active").
+ */
 export function elapsedActiveSeconds(job: JobRecord, now: number): number {
   const current = job.activeSince !== null ? Math.max(0, now - job.activeSince) : 0;
-  return Math.floor((job.activeMs + current) / 1000);
+  const ms = job.activeMs + current;
+  return ms > 0 ? Math.max(1, Math.floor(ms / 1000)) : 0;
 }
 
 export const createJobResultXml = (jobId: string): string => toXml('CreateJobResult', { JobId: jobId });

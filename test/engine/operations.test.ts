@@ -76,6 +76,22 @@ describe('PutObjectTagging from a CSV manifest', () => {
     expect(r.manifest.Results.map((x) => x.TaskExecutionStatus)).toEqual(['succeeded', 'failed']);
   });
 
+  it('reports a task whose manifest bucket or version id holds a comma (quoted CSV field) exactly once', async () => {
+    await h.seed('src', [{ key: 'a' }]);
+    const rows = [
+      ['src', 'a', '"v,1"'],
+      ['"sr,c"', 'a', ''],
+      ['src', 'a', ''],
+    ];
+    const r = await runCsvJob(TAG_OP, rows, { fields: 'Bucket,Key,VersionId' });
+    expect([r.job.succeededTasks, r.job.failedTasks]).toEqual([1, 2]);
+    expect(r.rows.map((x) => [x[0], x[2], x[3]]).sort()).toEqual([
+      ['sr,c', '', 'failed'],
+      ['src', '', 'succeeded'],
+      ['src', 'v,1', 'failed'],
+    ]);
+  });
+
   it('writes only failed rows for FailedTasksOnly', async () => {
     await h.seed('src', [{ key: 'a' }, { key: 'b' }]);
     const r = await runCsvJob(

@@ -75,6 +75,21 @@ describe('DescribeJob', () => {
     });
   });
 
+  it('a sub-second Active stint reports ElapsedTimeInActiveSeconds 1, not 0 (0 means never Active)', async () => {
+    const jobId = await createJob(env);
+    driveTo(env, jobId, 'Ready');
+    env.repo.setTotalTasks(jobId, 1);
+    env.repo.transition({ jobId, from: ['Ready'], to: 'Active', now: env.clock.now() });
+    env.clock.advance(300);
+    env.repo.transition({ jobId, from: ['Active'], to: 'Completing', now: env.clock.now() });
+    env.repo.transition({ jobId, from: ['Completing'], to: 'Complete', now: env.clock.now() });
+    const job = parse(await ok(env, 'describeJob', { batchJobId: jobId }), 'DescribeJobResult')['Job'];
+    expect(job).toMatchObject({
+      Status: 'Complete',
+      ProgressSummary: { Timers: { ElapsedTimeInActiveSeconds: '1' } },
+    });
+  });
+
   it('a failed prefix job: KeyPrefixManifestGenerator echoed, one JobFailure', async () => {
     const jobId = await createJob(env, {
       Manifest: undefined,

@@ -110,6 +110,37 @@ describe('job API permissions', () => {
     expect(env.repo.getJobById(jobId)?.preConfirmed).toBe(true);
   });
 
+  it('a bucket policy of one of the account buckets can grant the job actions (spec §8.2 "RAM Policy or Bucket Policy")', async () => {
+    const user = ramUser(env, 'bucketgranted');
+    if (user.kind !== 'user') throw new Error('not a user');
+    expect((await fail(env, 'listJobs', {}, '', user)).code).toBe('AccessDenied');
+    const statement = (effect: string, action: string[]) => ({
+      Effect: effect,
+      Principal: [user.userId],
+      Action: action,
+      Resource: ['acs:oss:*:*:reports', 'acs:oss:*:*:reports/*'],
+    });
+    await env.store.setBucketPolicy(
+      'reports',
+      JSON.stringify({ Version: '1', Statement: [statement('Allow', ['oss:ListJobs', 'oss:DescribeJob'])] }),
+    );
+    try {
+      await ok(env, 'listJobs', {}, '', user);
+      await ok(env, 'describeJob', { batchJobId: jobId }, '', user);
+      expect((await fail(env, 'createJob', ...args('createJob'), user)).code).toBe('AccessDenied');
+      await env.store.setBucketPolicy(
+        'reports',
+        JSON.stringify({
+          Version: '1',
+          Statement: [statement('Allow', ['oss:ListJobs']), statement('Deny', ['oss:ListJobs'])],
+        }),
+      );
+      expect((await fail(env, 'listJobs', {}, '', user)).code).toBe('AccessDenied');
+    } finally {
+      await env.store.setBucketPolicy('reports', null);
+    }
+  });
+
   it("another account's job is NoSuchJob for describe, priority and status, and absent from lists", async () => {
     for (const [op, query] of [
       ['describeJob', { batchJobId: foreignJobId }],

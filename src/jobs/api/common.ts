@@ -9,8 +9,15 @@ export type JobAction =
  * Authorises the caller for `action` and returns the account whose jobs it may see. The job APIs are
  * account-level, so the resource is `acs:oss:<region>:<account>:*` (spec §8.2, gap 18: "Resource":"*"
  * and "acs:oss:*:*:*" both grant). Root is always allowed by the evaluator; anonymous never is.
+ * Spec §8.2 [DOC] also lets a bucket policy grant these actions ("RAM Policy or Bucket Policy") although
+ * the APIs name no bucket: a policy on any bucket the account owns that allows the action to the caller
+ * on that bucket grants it (an explicit Deny, in RAM or in that bucket policy, never grants).
  */
-export function authorizeJobAction(deps: JobsApiDeps, req: JobApiRequest, action: JobAction): string {
+export async function authorizeJobAction(
+  deps: JobsApiDeps,
+  req: JobApiRequest,
+  action: JobAction,
+): Promise<string> {
   const { principal } = req;
   if (principal.kind === 'anonymous')
     throw accessDenied(`Anonymous requests cannot call ${action.slice(4)}.`);
@@ -22,9 +29,29 @@ export function authorizeJobAction(deps: JobsApiDeps, req: JobApiRequest, action
     resourceOwner: accountId,
     context: req.context,
   });
-  if (decision !== 'allow')
+  if (decision !== 'allow' && !(await bucketPolicyGrants(deps, req, action, accountId)))
     throw accessDenied(`You are not allowed to perform ${action} on the jobs of account ${accountId}.`);
   return accountId;
+}
+
+async function bucketPolicyGrants(
+  deps: JobsApiDeps,
+  req: JobApiRequest,
+  action: JobAction,
+  accountId: string,
+): Promise<boolean> {
+  for (const bucket of await deps.store.listBuckets(accountId)) {
+    if (bucket.policy === null) continue;
+    const decision = deps.iam.authorize({
+      principal: req.principal,
+      action,
+      resource: `acs:oss:${deps.region}:${accountId}:${bucket.name}`,
+      bucket,
+      context: req.context,
+    });
+    if (decision === 'allow') return true;
+  }
+  return false;
 }
 
 /** Job ids are exact-match strings (spec §7.1); anything outside base64's alphabet or absurdly long is malformed. */
@@ -58,8 +85,15 @@ export function notifyChange(deps: JobsApiDeps, jobId: string): void {
   }
 }
 
-/** Wraps a synchronous operation (the repo is synchronous SQLite): a throw becomes a rejected promise. */
-export const syncHandler =
-  (run: (req: JobApiRequest) => string): JobApiHandler =>
-  (req) =>
-    new Promise((resolve) => resolve(run(req)));
+/**
+ * Authorises `action` (asynchronously: bucket policies live in the store), then runs the synchronous
+ * operation (the repo is synchronous SQLite); any throw becomes a rejected promise.
+ */
+export const jobHandler =
+  (
+    deps: JobsApiDeps,
+    action: JobAction,
+    run: (req: JobApiRequest, accountId: string) => string,
+  ): JobApiHandler =>
+  async (req) =>
+    run(req, await authorizeJobAction(deps, req, action));

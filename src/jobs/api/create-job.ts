@@ -12,7 +12,7 @@ import type { JobApiHandler, JobsApiDeps } from './types.js';
  */
 export function createJobHandler(deps: JobsApiDeps): JobApiHandler {
   return async (req) => {
-    const accountId = authorizeJobAction(deps, req, 'oss:CreateJob');
+    const accountId = await authorizeJobAction(deps, req, 'oss:CreateJob');
     const spec = parseCreateJobRequest(req.body);
     await checkJobReferences(spec, accountId, deps);
     const { job, created } = deps.repo.createJob({

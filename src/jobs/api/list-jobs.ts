@@ -2,7 +2,7 @@ import { invalidArgument } from '../../protocol/oss-error.js';
 import { JOB_STATUSES, type JobStatus } from '../model.js';
 import { listJobsResultXml } from '../job-xml.js';
 import { decodeListToken, encodeListToken } from '../list-token.js';
-import { authorizeJobAction, syncHandler } from './common.js';
+import { jobHandler } from './common.js';
 import type { JobApiHandler, JobsApiDeps } from './types.js';
 
 /** Spec §4 / §15. */
@@ -11,8 +11,7 @@ export const MAX_MAX_KEYS = 1000;
 
 /** ListJobs (spec §4): newest first, keyset-paged; NextToken only when more jobs remain. */
 export function listJobsHandler(deps: JobsApiDeps): JobApiHandler {
-  return syncHandler((req) => {
-    const accountId = authorizeJobAction(deps, req, 'oss:ListJobs');
+  return jobHandler(deps, 'oss:ListJobs', (req, accountId) => {
     const statuses = parseStatuses(req.query.get('batchJobStatuses'));
     const limit = parseMaxKeys(req.query.get('max-keys'));
     const token = req.query.get('continuation-token');

@@ -1,7 +1,7 @@
 import { invalidArgument, OssError } from '../../protocol/oss-error.js';
 import { MAX_PRIORITY } from '../create-job-request.js';
 import { updateJobPriorityResultXml } from '../job-xml.js';
-import { authorizeJobAction, syncHandler, loadJob, notifyChange, requireJobId } from './common.js';
+import { jobHandler, loadJob, notifyChange, requireJobId } from './common.js';
 import type { JobApiHandler, JobsApiDeps } from './types.js';
 
 /**
@@ -9,8 +9,7 @@ import type { JobApiHandler, JobsApiDeps } from './types.js';
  * recommendation; changing a finished job's priority means nothing and would only bump its version).
  */
 export function updateJobPriorityHandler(deps: JobsApiDeps): JobApiHandler {
-  return syncHandler((req) => {
-    const accountId = authorizeJobAction(deps, req, 'oss:UpdateJobPriority');
+  return jobHandler(deps, 'oss:UpdateJobPriority', (req, accountId) => {
     const jobId = requireJobId(req.query);
     const priority = parsePriority(req.query.get('targetPriority'));
     const updated = deps.repo.setPriority(accountId, jobId, priority);

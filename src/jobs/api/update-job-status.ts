@@ -3,7 +3,7 @@ import type { JobRecord } from '../model.js';
 import { REQUESTABLE_STATUSES, requestedStatusOutcome, type RequestableStatus } from '../status-table.js';
 import { charCount } from '../request-fields.js';
 import { updateJobStatusResultXml } from '../job-xml.js';
-import { authorizeJobAction, syncHandler, loadJob, notifyChange, requireJobId } from './common.js';
+import { jobHandler, loadJob, notifyChange, requireJobId } from './common.js';
 import type { JobApiHandler, JobsApiDeps } from './types.js';
 
 /** Spec §6 / §15. */
@@ -15,8 +15,7 @@ export const MAX_REASON_CHARS = 256;
  * second decision sees the new status (e.g. Preparing became Suspended, so Ready now means → Ready).
  */
 export function updateJobStatusHandler(deps: JobsApiDeps): JobApiHandler {
-  return syncHandler((req) => {
-    const accountId = authorizeJobAction(deps, req, 'oss:UpdateJobStatus');
+  return jobHandler(deps, 'oss:UpdateJobStatus', (req, accountId) => {
     const jobId = requireJobId(req.query);
     const requested = parseRequested(req.query.get('requestedJobStatus'));
     const reason = parseReason(req.query.get('statusUpdateReason'));
