@@ -10,15 +10,29 @@ export interface DataDirLock {
   release(): void;
 }
 
-/** True when a process with this pid exists (signal 0 probes without signalling). */
+/**
+ * A killed process stays a zombie until its parent reaps it, and signal 0 still "reaches" a zombie:
+ * on Linux read its state from /proc so a restart right after `kill -9` is not refused.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Format: "pid (comm) S ..."; comm may contain spaces and parentheses, so take the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** True when a live process with this pid exists (signal 0 probes without signalling). */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
 }
 
 function readOwner(file: string): number | undefined {
@@ -40,7 +54,9 @@ function readOwner(file: string): number | undefined {
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   const file = path.resolve(dataDir, LOCK_FILE);
   if (heldHere.has(file)) {
-    throw new Error(`the data directory ${dataDir} is in use by another ossbatch server (pid ${process.pid})`);
+    throw new Error(
+      `the data directory ${dataDir} is in use by another ossbatch server (pid ${process.pid})`,
+    );
   }
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {

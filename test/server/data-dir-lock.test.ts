@@ -54,3 +54,37 @@ describe('data directory lock', () => {
     acquireDataDirLock(dataDir).release();
   });
 });
+
+describe('data directory lock and killed servers', () => {
+  it('takes over a lock whose process was killed but not yet reaped (a zombie)', async () => {
+    const dataDir = tempDir();
+    const { spawn } = await import('node:child_process');
+    // The server stand-in runs under a parent that never reaps it (`exec sleep`), so once killed it
+    // stays a zombie — what a restart right after `kill -9` can see before the shell reaps.
+    const parent = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" -e "setInterval(() => {}, 1000)" & echo $!; exec sleep 30`],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const pid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+    );
+    const state = (): string => {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    };
+    fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${pid}\n`);
+    try {
+      expect(() => acquireDataDirLock(dataDir)).toThrow(`pid ${pid}`);
+      process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + 5000;
+      while (state() !== 'Z' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(state()).toBe('Z');
+      acquireDataDirLock(dataDir).release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+});
