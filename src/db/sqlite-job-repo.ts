@@ -109,6 +109,12 @@ export function createSqliteJobRepo(db: SqliteDb): JobRepo {
     setTotal:
       db.prepare(`UPDATE jobs SET total_tasks = ?, succeeded_tasks = 0, failed_tasks = 0, version = version + 1
       WHERE job_id = ?`),
+    alive: db.prepare(
+      'INSERT INTO engine_alive (id, alive_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET alive_at = excluded.alive_at',
+    ),
+    aliveAt: db.prepare('SELECT alive_at FROM engine_alive WHERE id = 1').pluck(),
+    rebase: db.prepare(`UPDATE jobs SET active_ms = active_ms + MAX(0, :aliveAt - active_since),
+      active_since = :now, version = version + 1 WHERE active_since IS NOT NULL`),
     byStatus: db.prepare(`SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?))
       ORDER BY priority DESC, created_at ASC, job_id ASC`),
   };
@@ -144,6 +150,13 @@ export function createSqliteJobRepo(db: SqliteDb): JobRepo {
     createJob: (input) => createTx.immediate(input),
     getJob: (accountId, jobId) => one(s.get.get(accountId, jobId)),
     getJobById: (jobId) => one(s.getById.get(jobId)),
+    recordEngineAlive: (now) => void s.alive.run(now),
+    rebaseActiveTime(now) {
+      const aliveAt = s.aliveAt.get() as number | undefined;
+      // No heartbeat yet (first start): nothing can have been counted twice.
+      if (aliveAt === undefined) return 0;
+      return s.rebase.run({ aliveAt: Math.min(aliveAt, now), now }).changes;
+    },
 
     listJobs({ accountId, statuses, after, limit }) {
       const params: Record<string, string | number> = { accountId, limit };

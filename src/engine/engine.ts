@@ -54,6 +54,8 @@ export interface Engine {
 export const DEFAULT_MAX_ACTIVE_JOBS = 2;
 /** Periodic re-evaluation: leases that expired, the 14-day sweep, missed wakes. */
 const TICK_MS = 250;
+/** How often the engine records that it is alive (bounds the Active time a crash can over-count to ~1 s). */
+const ALIVE_EVERY_MS = 1000;
 /** Failure threshold (S3's rule, spec §7.5): more than 50% failed once at least 1,000 tasks ran. */
 export const FAILURE_MIN_TASKS = 1000;
 
@@ -78,6 +80,7 @@ class BatchEngine implements Engine {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private tickQueued = false;
+  private lastBeat = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: EngineDeps) {
     const { db, repo, store, iam, clock, config, logger } = deps;
@@ -120,6 +123,9 @@ class BatchEngine implements Engine {
     this.running = true;
     removeOrphanShards(this.deps.config.dataDir, (id) => this.deps.repo.getJobById(id));
     if (this.deps.releaseLeasesOnStart) {
+      // Same exclusivity argument: the previous process is gone, so its Active stints ended at its last beat.
+      const rebased = this.deps.repo.rebaseActiveTime(this.deps.clock.now());
+      if (rebased > 0) this.deps.logger.info({ rebased }, 'closed Active stints at the last heartbeat');
       const released = this.chunks.releaseAllLeases();
       if (released > 0) this.deps.logger.info({ released }, 'released chunk leases of a previous process');
     }
@@ -142,12 +148,14 @@ class BatchEngine implements Engine {
     this.running = false;
     if (this.timer) clearInterval(this.timer);
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    if (this.deps.db.open) this.deps.repo.recordEngineAlive(this.deps.clock.now());
   }
 
   /** One synchronous pass over everything the engine drives; long work is launched, never awaited here. */
   private tick(): void {
     if (!this.running) return;
     try {
+      this.beat();
       sweepSuspended(this.schedulerEnv);
       for (const job of this.deps.repo.findByStatus(PLANNABLE)) this.startPlanning(job);
       schedule(this.schedulerEnv);
@@ -156,6 +164,14 @@ class BatchEngine implements Engine {
     } catch (e) {
       this.deps.logger.error({ err: e }, 'engine tick failed');
     }
+  }
+
+  /** At most one heartbeat write per ALIVE_EVERY_MS: a tiny UPSERT, ~1/s (ticks run every 250 ms or on wake). */
+  private beat(): void {
+    const now = this.deps.clock.now();
+    if (now - this.lastBeat < ALIVE_EVERY_MS && now >= this.lastBeat) return;
+    this.lastBeat = now;
+    this.deps.repo.recordEngineAlive(now);
   }
 
   private launch(work: () => Promise<void>): void {

@@ -47,4 +47,12 @@ export interface JobRepo {
   /** Engine: job ids in any of these statuses, highest priority first, then oldest first. */
   findByStatus(statuses: readonly JobStatus[]): JobRecord[];
   getJobById(jobId: string): JobRecord | undefined;
+
+  /** Engine heartbeat: records that the engine was running at `now` (about once a second). */
+  recordEngineAlive(now: number): void;
+  /**
+   * On start-up after a stop or crash: closes every open Active stint at the last recorded heartbeat
+   * and reopens it at `now`, so downtime does not count as Active time. Returns the jobs adjusted.
+   */
+  rebaseActiveTime(now: number): number;
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDb } from '../../src/db/sqlite.js';
 import { createSqliteJobRepo } from '../../src/db/sqlite-job-repo.js';
 import type { JobRepo } from '../../src/jobs/job-repo.js';
-import type { JobSpec } from '../../src/jobs/model.js';
+import type { JobSpec, JobStatus } from '../../src/jobs/model.js';
 import { isOssError } from '../../src/protocol/oss-error.js';
 
 const A = '1111';
@@ -226,5 +226,28 @@ describe('SQLite JobRepo', () => {
       after: { createdAt: 2, jobId: 'j5' },
     });
     expect(filtered.map((j) => j.jobId)).toEqual(['j3', 'j2']);
+  });
+
+  it('rebases open Active stints at the last engine heartbeat so downtime is not Active time', () => {
+    create('live', 1000);
+    create('paused', 1000);
+    const move = (id: string, from: JobStatus[], to: JobStatus, now: number) =>
+      repo.transition({ jobId: id, from, to, now });
+    for (const id of ['live', 'paused']) {
+      move(id, ['New'], 'Preparing', 1100);
+      move(id, ['Preparing'], 'Ready', 1200);
+      move(id, ['Ready'], 'Active', 2000);
+    }
+    move('paused', ['Active'], 'Pausing', 3000);
+    expect(repo.rebaseActiveTime(9000)).toBe(0); // no heartbeat recorded yet: nothing to correct
+    repo.recordEngineAlive(5000);
+    // The server died after its 5000 ms beat and came back at 60000 ms.
+    expect(repo.rebaseActiveTime(60_000)).toBe(1);
+    const live = repo.getJobById('live');
+    expect(live?.activeMs).toBe(3000);
+    expect(live?.activeSince).toBe(60_000);
+    expect(repo.getJobById('paused')?.activeMs).toBe(1000);
+    move('live', ['Active'], 'Completing', 61_000);
+    expect(repo.getJobById('live')?.activeMs).toBe(4000);
   });
 });

@@ -2,6 +2,7 @@ import { IAM_SCHEMA } from './001-iam.js';
 import { STORE_SCHEMA } from './002-store.js';
 import { JOBS_SCHEMA } from './003-jobs.js';
 import { CHUNKS_SCHEMA } from './004-chunks.js';
+import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
 
 export interface Migration {
   readonly id: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 2, name: 'store', sql: STORE_SCHEMA },
   { id: 3, name: 'jobs', sql: JOBS_SCHEMA },
   { id: 4, name: 'chunks', sql: CHUNKS_SCHEMA },
+  { id: 5, name: 'engine-alive', sql: ENGINE_ALIVE_SCHEMA },
 ];
