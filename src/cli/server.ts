@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../config.js';
 import { startServer, type RunningServer } from '../server.js';
@@ -24,6 +25,15 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 /** Flags + environment → one validated Config (config.ts); a bad value is a one-line CliError (exit 2). */
 export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config {
+  // Config mistakes the server would only hit while starting (exit 1) are refused here as config (exit 2).
+  if (Boolean(env.OSSBATCH_ROOT_ACCESS_KEY_ID) !== Boolean(env.OSSBATCH_ROOT_ACCESS_KEY_SECRET)) {
+    throw new CliError(
+      'set both OSSBATCH_ROOT_ACCESS_KEY_ID and OSSBATCH_ROOT_ACCESS_KEY_SECRET, or neither',
+    );
+  }
+  if (fs.existsSync(flags.dataDir) && !fs.statSync(flags.dataDir).isDirectory()) {
+    throw new CliError(`invalid --data-dir: ${flags.dataDir} is not a directory`);
+  }
   try {
     return buildConfig({
       ...DEFAULTS,

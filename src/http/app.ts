@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { registerConsole } from '../console/index.js';
 import type { HttpDeps } from './context.js';
 import { handleOssRequest } from './dispatch.js';
 import { nextRequestId } from './request-id.js';
@@ -104,5 +105,7 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
   };
   app.route({ method: [...ALL_METHODS], url: '/*', handler });
   app.setNotFoundHandler(handler);
+  // The web console (src/console, issue 4): its own routes under /-/console, ahead of the catch-all.
+  registerConsole(app, deps);
   return app;
 }

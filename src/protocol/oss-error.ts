@@ -96,6 +96,11 @@ export const OSS_ERROR_CODES = {
     ec: '0016-00000412',
     message: 'At least one of the pre-conditions you specified did not hold.',
   },
+  FileAlreadyExists: {
+    status: 409,
+    ec: '0026-00000201',
+    message: 'The object you specified already exists and can not be overwritten.',
+  },
   NotModified: { status: 304, ec: '0016-00000304', message: 'Not Modified' },
   RequestHeaderTooLarge: { status: 431, ec: '0016-00000431', message: 'Your request header is too large.' },
   InternalError: {

@@ -86,6 +86,31 @@ describe.each([
     expect((await c.list({ prefix: 'team/' }, {})).objects?.length).toBeGreaterThan(0);
     await denied(c.list({ prefix: 'other/' }, {}));
     await denied(c.getObjectTagging('team/a.txt'));
+    // Tags on upload need oss:PutObjectTagging too (OSS PutObject/CopyObject permission tables).
+    await denied(c.put('team/tagged.txt', Buffer.from('t'), { headers: { 'x-oss-tagging': 'a=b' } }));
+    await denied(
+      c.copy('team/tagged.txt', 'team/a.txt', {
+        headers: { 'x-oss-tagging-directive': 'Replace', 'x-oss-tagging': 'a=b' },
+      }),
+    );
+    await expect(root.head('team/tagged.txt')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('lets x-oss-tagging through with oss:PutObjectTagging', async () => {
+    const creds = createUserWithPolicy(ts, user('tagger'), {
+      Version: '1',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['oss:PutObject', 'oss:PutObjectTagging'],
+          Resource: [`acs:oss:*:*:${bucket}/team/*`],
+        },
+      ],
+    });
+    const c = ts.anyClient({ v4, bucket, ...creds });
+    const put = await c.put('team/tagged2.txt', Buffer.from('t'), { headers: { 'x-oss-tagging': 'a=b' } });
+    expect(put.res.status).toBe(200);
+    expect((await root.getObjectTagging('team/tagged2.txt')).tag).toEqual({ a: 'b' });
   });
 
   it('lets an explicit Deny win over Allow', async () => {

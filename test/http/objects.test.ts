@@ -152,6 +152,30 @@ describe.each([
     expect(h['x-oss-meta-a']).toBeUndefined();
   });
 
+  it('honours x-oss-copy-source-if-* (412 / 304, nothing copied) and x-oss-forbid-overwrite (409)', async () => {
+    await c.put('csrc.txt', Buffer.from('source'));
+    const etag = ((await c.head('csrc.txt')).res.headers as Record<string, string>).etag ?? '';
+    const ifMatch = await failure(
+      c.copy('cdst.txt', 'csrc.txt', { headers: { 'x-oss-copy-source-if-match': '"00"' } }),
+    );
+    expect(ifMatch).toMatchObject({ status: 412, code: 'PreconditionFailed' });
+    const unchanged = await c.copy('cdst.txt', 'csrc.txt', {
+      headers: { 'x-oss-copy-source-if-none-match': etag },
+    });
+    expect(unchanged.res.status).toBe(304);
+    expect((await failure(c.head('cdst.txt'))).status).toBe(404);
+    const copied = await c.copy('cdst.txt', 'csrc.txt', { headers: { 'x-oss-copy-source-if-match': etag } });
+    expect(copied.res.status).toBe(200);
+
+    const forbid = { headers: { 'x-oss-forbid-overwrite': 'true' } };
+    const put = await failure(c.put('cdst.txt', Buffer.from('other'), forbid));
+    expect(put).toMatchObject({ status: 409, code: 'FileAlreadyExists' });
+    const copy = await failure(c.copy('cdst.txt', 'csrc.txt', forbid));
+    expect(copy).toMatchObject({ status: 409, code: 'FileAlreadyExists' });
+    expect((await c.get('cdst.txt')).content.toString()).toBe('source');
+    expect((await c.put('fresh.txt', Buffer.from('new'), forbid)).res.status).toBe(200);
+  });
+
   it('gets object meta and deletes objects (204, also when missing)', async () => {
     await c.put('meta.txt', Buffer.from('12345'));
     const meta = await c.getObjectMeta('meta.txt');

@@ -62,10 +62,13 @@ function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<
   });
 }
 
-function runCli(args: string[]): { status: number | null; stderr: string; stdout: string } {
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): { status: number | null; stderr: string; stdout: string } {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: repo,
-    env: cleanEnv(),
+    env,
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -86,6 +89,18 @@ describe('ossbatch server (CLI)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^ossbatch: /);
     expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+/);
+  });
+
+  it.each([
+    ['only the root key id', { OSSBATCH_ROOT_ACCESS_KEY_ID: 'LTAIONLYID000000001' }, []],
+    ['only the root secret', { OSSBATCH_ROOT_ACCESS_KEY_SECRET: 'only-secret' }, []],
+    ['a data dir that is a file', {}, ['--data-dir', 'package.json']],
+  ])('config error (%s): exits 2 with one human line, not 1', (_name, extra, args) => {
+    const r = runCli(['server', '--port', '0', ...args], { ...cleanEnv(), ...extra });
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ossbatch: /);
   });
 
   it('prints generated credentials once, keeps its identity across restarts, stops cleanly on SIGTERM', async () => {

@@ -27,19 +27,40 @@ function etagMatches(list: string, etag: string): boolean {
 /** Last-Modified has second precision on the wire; compare at that precision. */
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
+/** The four conditional headers: plain for GET/HEAD, `x-oss-copy-source-`-prefixed for CopyObject's source. */
+export interface ConditionHeaders {
+  ifMatch: string;
+  ifUnmodifiedSince: string;
+  ifNoneMatch: string;
+  ifModifiedSince: string;
+}
+
+const GET_CONDITIONS: ConditionHeaders = {
+  ifMatch: 'If-Match',
+  ifUnmodifiedSince: 'If-Unmodified-Since',
+  ifNoneMatch: 'If-None-Match',
+  ifModifiedSince: 'If-Modified-Since',
+};
+
 /** If-Match / If-Unmodified-Since → 412; If-None-Match / If-Modified-Since → 304 (RFC 7232 order). */
-function checkConditions(ctx: OpContext, meta: ObjectMeta): 'ok' | 'not-modified' {
-  const ifMatch = header(ctx, 'if-match');
-  const ifUnmodified = header(ctx, 'if-unmodified-since');
-  const ifNoneMatch = header(ctx, 'if-none-match');
-  const ifModified = header(ctx, 'if-modified-since');
+export function checkConditions(
+  ctx: OpContext,
+  meta: ObjectMeta,
+  names: ConditionHeaders = GET_CONDITIONS,
+): 'ok' | 'not-modified' {
+  const ifMatch = header(ctx, names.ifMatch.toLowerCase());
+  const ifUnmodified = header(ctx, names.ifUnmodifiedSince.toLowerCase());
+  const ifNoneMatch = header(ctx, names.ifNoneMatch.toLowerCase());
+  const ifModified = header(ctx, names.ifModifiedSince.toLowerCase());
   const lm = seconds(meta.lastModified);
   if (ifMatch !== undefined && !etagMatches(ifMatch, meta.etag))
-    throw new OssError('PreconditionFailed', undefined, { details: { Condition: 'If-Match' } });
+    throw new OssError('PreconditionFailed', undefined, { details: { Condition: names.ifMatch } });
   if (ifMatch === undefined && ifUnmodified !== undefined) {
     const t = Date.parse(ifUnmodified);
     if (!Number.isNaN(t) && lm > seconds(t))
-      throw new OssError('PreconditionFailed', undefined, { details: { Condition: 'If-Unmodified-Since' } });
+      throw new OssError('PreconditionFailed', undefined, {
+        details: { Condition: names.ifUnmodifiedSince },
+      });
   }
   if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, meta.etag) ? 'not-modified' : 'ok';
   if (ifModified !== undefined) {
@@ -49,7 +70,7 @@ function checkConditions(ctx: OpContext, meta: ObjectMeta): 'ok' | 'not-modified
   return 'ok';
 }
 
-function notModified(meta: ObjectMeta): OssResponse {
+export function notModified(meta: ObjectMeta): OssResponse {
   return {
     status: 304,
     headers: { ETag: `"${meta.etag}"`, 'Last-Modified': new Date(meta.lastModified).toUTCString() },

@@ -3,6 +3,7 @@ import { MAX_KEY_BYTES, percentDecodeBytes } from '../../protocol/request-target
 import { toXml } from '../../protocol/xml.js';
 import { isReadable } from '../../store/builtin/restore.js';
 import { header, type OpContext } from '../context.js';
+import { checkConditions, notModified, type ConditionHeaders } from './object-read.js';
 import { parseStorageClass } from './bucket.js';
 import { httpHeadersOf, parseObjectAcl, parseTaggingHeader, userMetaOf } from '../object-input.js';
 import { emptyResponse, xmlResponse, type OssResponse } from '../response.js';
@@ -21,14 +22,29 @@ function contentLengthOf(ctx: OpContext): number | undefined {
   return n;
 }
 
+/** `x-oss-forbid-overwrite: true` on an existing key → 409 FileAlreadyExists (PutObject and CopyObject). */
+function refuseOverwrite(ctx: OpContext): void {
+  if (header(ctx, 'x-oss-forbid-overwrite')?.trim().toLowerCase() !== 'true' || ctx.object === undefined)
+    return;
+  throw new OssError('FileAlreadyExists', undefined, { details: { Key: ctx.target.key ?? '' } });
+}
+
+/** Tags set on upload (x-oss-tagging) also need oss:PutObjectTagging, as on OSS (PutObject permissions). */
+function authorizeTagging(ctx: OpContext, tags: readonly unknown[] | undefined): void {
+  if (tags === undefined || tags.length === 0 || ctx.bucket === undefined) return;
+  ctx.authorize('oss:PutObjectTagging', ctx.bucket, ctx.target.key ?? '', ctx.object);
+}
+
 /** PUT /<bucket>/<key>: the request stream goes straight into the store (never buffered). */
 export async function putObject(ctx: OpContext): Promise<OssResponse> {
+  refuseOverwrite(ctx);
   const contentLength = contentLengthOf(ctx);
   const contentMd5 = header(ctx, 'content-md5');
   const contentType = header(ctx, 'content-type');
   const storageClass = parseStorageClass(header(ctx, 'x-oss-storage-class'));
   const acl = parseObjectAcl(header(ctx, 'x-oss-object-acl'));
   const tags = parseTaggingHeader(header(ctx, 'x-oss-tagging'));
+  authorizeTagging(ctx, tags);
   const meta = await ctx.deps.store.putObject({
     bucket: ctx.target.bucket ?? '',
     key: ctx.target.key ?? '',
@@ -73,6 +89,13 @@ function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' 
   return v;
 }
 
+const COPY_SOURCE_CONDITIONS: ConditionHeaders = {
+  ifMatch: 'x-oss-copy-source-if-match',
+  ifUnmodifiedSince: 'x-oss-copy-source-if-unmodified-since',
+  ifNoneMatch: 'x-oss-copy-source-if-none-match',
+  ifModifiedSince: 'x-oss-copy-source-if-modified-since',
+};
+
 /** PUT with x-oss-copy-source: the caller needs oss:GetObject on the source as well (spec §10.2). */
 export async function copyObject(ctx: OpContext): Promise<OssResponse> {
   const src = parseCopySource(header(ctx, 'x-oss-copy-source') ?? '');
@@ -84,12 +107,16 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
     throw noSuchKey(src.key);
   if (!isReadable(srcMeta, ctx.deps.clock.now()))
     throw new OssError('InvalidObjectState', undefined, { details: { Key: src.key } });
+  // Source preconditions: a failed match is 412, an unmodified source is 304 with nothing copied.
+  if (checkConditions(ctx, srcMeta, COPY_SOURCE_CONDITIONS) === 'not-modified') return notModified(srcMeta);
+  refuseOverwrite(ctx);
   const metadataDirective = directive(header(ctx, 'x-oss-metadata-directive'), 'x-oss-metadata-directive');
   const taggingDirective = directive(header(ctx, 'x-oss-tagging-directive'), 'x-oss-tagging-directive');
   const storageClass = parseStorageClass(header(ctx, 'x-oss-storage-class'));
   const acl = parseObjectAcl(header(ctx, 'x-oss-object-acl'));
   const tags =
     taggingDirective === 'REPLACE' ? (parseTaggingHeader(header(ctx, 'x-oss-tagging')) ?? []) : undefined;
+  authorizeTagging(ctx, tags);
   const contentType = header(ctx, 'content-type');
   const meta = await ctx.deps.store.copyObject({
     sourceBucket: src.bucket,
