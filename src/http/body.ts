@@ -29,3 +29,38 @@ export async function readSmallBody(req: IncomingMessage, limit = MAX_XML_BODY_B
   if (typeof md5 === 'string') verifyContentMd5(md5, body);
   return body;
 }
+
+/**
+ * Unread bodies up to this size are read and discarded before an early error reply (lingering close):
+ * answering while the client is still uploading and then closing makes it see EPIPE/ECONNRESET instead of
+ * the OSS error (reviewed with an 8 MB PUT to a missing bucket). Beyond the cap, or after DRAIN_TIMEOUT_MS,
+ * the connection is closed instead: reading gigabytes only to refuse them is worse.
+ */
+export const DRAIN_CAP_BYTES = 64 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Discards the rest of the request body; resolves true when it was fully read (the connection is reusable). */
+export function drainBody(req: IncomingMessage): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true);
+  const declared = Number(req.headers['content-length'] ?? 'NaN');
+  if (Number.isFinite(declared) && declared > DRAIN_CAP_BYTES) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onFail).off('close', onClose);
+      if (!ok) req.pause();
+      resolve(ok);
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > DRAIN_CAP_BYTES) done(false);
+    };
+    const onEnd = (): void => done(true);
+    const onFail = (): void => done(false);
+    const onClose = (): void => done(req.readableEnded);
+    const timer = setTimeout(() => done(false), DRAIN_TIMEOUT_MS);
+    req.on('data', onData).on('end', onEnd).on('error', onFail).on('close', onClose);
+    req.resume();
+  });
+}

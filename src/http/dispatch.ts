@@ -5,7 +5,7 @@ import { OssError, accessDenied, isOssError, noSuchBucket } from '../protocol/os
 import { parseRequestTarget, validateBucketName, type RequestTarget } from '../protocol/request-target.js';
 import type { Principal, RequestContext } from '../iam/types.js';
 import type { BucketInfo, ObjectMeta } from '../store/types.js';
-import { hasBody, readSmallBody } from './body.js';
+import { drainBody, hasBody, readSmallBody } from './body.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
 import { resolveRoute, type Route } from './routes.js';
@@ -160,10 +160,13 @@ function toErrorResponse(
     deps.logger.error({ err, requestId }, 'internal error');
     oss = new OssError('InternalError');
   }
-  const resp = errorResponse(oss, requestId, req.headers.host ?? '', req.method ?? 'GET');
-  // An unread body would otherwise have to be drained before the connection can be reused.
-  if (hasBody(req) && !req.readableEnded) resp.headers = { ...resp.headers, Connection: 'close' };
-  return resp;
+  return errorResponse(oss, requestId, req.headers.host ?? '', req.method ?? 'GET');
+}
+
+/** Before an early error reply: read and discard what the client is still sending, or close (see drainBody). */
+async function settleUnreadBody(req: IncomingMessage, res: ServerResponse, resp: OssResponse): Promise<void> {
+  if (!hasBody(req) || req.readableEnded || res.destroyed) return;
+  if (!(await drainBody(req))) resp.headers = { ...resp.headers, Connection: 'close' };
 }
 
 /** One OSS request, end to end: target → route → authenticate → load + authorise → handler → response. */
@@ -180,6 +183,7 @@ export async function handleOssRequest(
   } catch (err) {
     resp = toErrorResponse(deps, err, req, res, requestId);
     outcome.error = err;
+    await settleUnreadBody(req, res, resp);
   }
   // 499 (client closed request, as nginx logs it) keeps client aborts out of the 5xx counts.
   outcome.status = res.destroyed && resp.status >= 500 ? 499 : resp.status;

@@ -71,6 +71,16 @@ describe('garbage input never crashes the server', () => {
       `GET /${bucket}/k.txt HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(200_000)}\r\n\r\n`,
     );
     expect(res).toMatch(/^HTTP\/1\.1 431/);
+    expect(res).toContain('<Code>RequestHeaderTooLarge</Code>');
+    expect(res).toMatch(/x-oss-request-id: [0-9A-F]{24}/i);
+  });
+
+  it('answers a malformed request line with an OSS XML error, not a framework error', async () => {
+    const res = await rawSocket(ts.port, 'GARBAGE\r\n\r\n');
+    expect(res).toMatch(/^HTTP\/1\.1 400/);
+    expect(res).toContain('<Code>InvalidRequest</Code>');
+    expect(res).toContain('<EC>');
+    expect(res).toContain('Server: AliyunOSS');
   });
 
   it('survives truncated and badly chunked bodies', async () => {
