@@ -1,3 +1,4 @@
+import { ossClientErrorHandler } from './client-error.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -88,6 +89,7 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
     },
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    clientErrorHandler: ossClientErrorHandler,
     // Router-level failures (malformed %-escapes, …) still go through the OSS pipeline, which answers them.
     frameworkErrors: (_err, request, reply) => {
       reply.hijack();

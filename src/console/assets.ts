@@ -1,0 +1,205 @@
+/**
+ * The console's only JS and CSS, served as files from /-/console/static/ (the CSP allows no inline code).
+ * They live in a TS module so `tsc` ships them in dist/ with no build step or asset copying; the JS is
+ * plain ES2020 that every current browser runs as is.
+ */
+
+export const CONSOLE_JS = String.raw`(function () {
+  'use strict';
+  var TERMINAL = ['Complete', 'Cancelled', 'Failed'];
+
+  function num(v) { var n = Number(v); return isFinite(n) ? n : 0; }
+
+  function progressText(s, f, t) {
+    return s + ' succeeded, ' + f + ' failed of ' + (t < 0 ? 'unknown' : t);
+  }
+
+  function paint(bar) {
+    var s = num(bar.dataset.succeeded), f = num(bar.dataset.failed), t = num(bar.dataset.total);
+    var ok = bar.querySelector('.bar-ok'), fail = bar.querySelector('.bar-fail');
+    var okPct = t > 0 ? Math.min(100, (s * 100) / t) : (t === 0 ? 100 : 0);
+    var failPct = t > 0 ? Math.min(100 - okPct, (f * 100) / t) : 0;
+    if (ok) ok.style.width = okPct + '%';
+    if (fail) fail.style.width = failPct + '%';
+    bar.classList.toggle('indeterminate', t < 0);
+  }
+
+  function setBar(bar, s, f, t) {
+    bar.dataset.succeeded = String(s);
+    bar.dataset.failed = String(f);
+    bar.dataset.total = String(t);
+    if (t < 0) bar.removeAttribute('aria-valuenow');
+    else bar.setAttribute('aria-valuenow', String(t === 0 ? 100 : Math.min(100, Math.floor(((s + f) * 100) / t))));
+    bar.setAttribute('aria-valuetext', progressText(s, f, t));
+    paint(bar);
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function badge(status) {
+    var b = el('span', 'badge badge-' + status.toLowerCase(), status);
+    b.dataset.status = status;
+    return b;
+  }
+
+  function bar(label, s, f, t) {
+    var b = el('div', 'progress');
+    b.setAttribute('role', 'progressbar');
+    b.setAttribute('aria-label', label);
+    b.setAttribute('aria-valuemin', '0');
+    b.setAttribute('aria-valuemax', '100');
+    b.appendChild(el('span', 'bar-ok'));
+    b.appendChild(el('span', 'bar-fail'));
+    setBar(b, s, f, t);
+    return b;
+  }
+
+  function poll(url, onData) {
+    var stopped = false;
+    function tick() {
+      fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) {
+          if (res.status === 401) { window.location.assign('/-/console/sign-in'); stopped = true; return null; }
+          return res.ok ? res.json() : null;
+        })
+        .then(function (data) { if (data && onData(data) === false) stopped = true; })
+        .catch(function () { /* a missed poll is retried on the next tick */ })
+        .then(function () { if (!stopped) setTimeout(tick, 1000); });
+    }
+    setTimeout(tick, 1000);
+  }
+
+  function jobsRow(j) {
+    var tr = el('tr');
+    tr.dataset.jobId = j.jobId;
+    var c1 = el('td'), a = el('a', '', j.jobId);
+    a.href = '/-/console/job?id=' + encodeURIComponent(j.jobId);
+    c1.appendChild(a);
+    c1.appendChild(el('div', 'desc', j.description));
+    tr.appendChild(c1);
+    tr.appendChild(el('td', '', j.operation));
+    tr.appendChild(el('td', 'num', String(j.priority)));
+    var c4 = el('td');
+    c4.appendChild(bar('Progress of job ' + j.jobId, j.succeeded, j.failed, j.total));
+    c4.appendChild(el('span', 'ptext', progressText(j.succeeded, j.failed, j.total)));
+    tr.appendChild(c4);
+    var c5 = el('td');
+    c5.appendChild(badge(j.status));
+    tr.appendChild(c5);
+    var c6 = el('td'), time = el('time', '', j.created);
+    time.setAttribute('datetime', j.created);
+    c6.appendChild(time);
+    tr.appendChild(c6);
+    return tr;
+  }
+
+  function initJobs(table) {
+    var live = document.getElementById('live-status');
+    poll(table.dataset.poll, function (data) {
+      var body = table.tBodies[0];
+      var rows = document.createDocumentFragment();
+      data.jobs.forEach(function (j) { rows.appendChild(jobsRow(j)); });
+      body.replaceChildren(rows);
+      if (live) live.textContent = data.jobs.length + ' jobs shown, updated ' + new Date().toLocaleTimeString() + '.';
+    });
+  }
+
+  function setText(id, text) { var e = document.getElementById(id); if (e) e.textContent = text; }
+  function show(id, on) { var e = document.getElementById(id); if (e) e.hidden = !on; }
+
+  function initJob(root) {
+    var last = null;
+    poll(root.dataset.poll, function (data) {
+      var job = data.job, p = job.progress, done = p.succeededTasks + p.failedTasks;
+      var status = document.getElementById('job-status');
+      if (status) status.replaceChildren(badge(job.status));
+      setText('job-priority', String(job.priority));
+      setText('job-reason', job.statusUpdateReason || '');
+      setText('job-terminated', job.terminationDate ? new Date(job.terminationDate * 1000).toISOString() : '');
+      var b = root.querySelector('[role=progressbar]');
+      if (b) setBar(b, p.succeededTasks, p.failedTasks, p.totalTasks);
+      setText('c-succeeded', String(p.succeededTasks));
+      setText('c-failed', String(p.failedTasks));
+      setText('c-total', p.totalTasks < 0 ? 'unknown' : String(p.totalTasks));
+      setText('c-elapsed', p.elapsedActiveSeconds + ' s');
+      if (p.elapsedActiveSeconds > 0) setText('c-rate', (done / p.elapsedActiveSeconds).toFixed(1) + ' tasks/s');
+      var now = Date.now();
+      if (last && now > last.at) setText('c-current-rate', (((done - last.done) * 1000) / (now - last.at)).toFixed(1) + ' tasks/s');
+      last = { at: now, done: done };
+      setText('progress-text', progressText(p.succeededTasks, p.failedTasks, p.totalTasks));
+      show('confirm-form', data.actions.confirm);
+      show('cancel-form', data.actions.cancel);
+      var list = document.getElementById('failures');
+      if (list) {
+        list.replaceChildren.apply(list, job.failures.map(function (f) {
+          var li = el('li'); li.appendChild(el('strong', '', f.code)); li.appendChild(document.createTextNode(': ' + f.reason)); return li;
+        }));
+        show('no-failures', job.failures.length === 0);
+      }
+      return TERMINAL.indexOf(job.status) < 0;
+    });
+  }
+
+  function init() {
+    document.querySelectorAll('[role=progressbar]').forEach(paint);
+    var table = document.getElementById('jobs-table');
+    if (table && table.dataset.poll) initJobs(table);
+    var job = document.getElementById('job');
+    if (job && job.dataset.poll) initJob(job);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
+`;
+
+export const CONSOLE_CSS = `
+:root { font-family: system-ui, sans-serif; color: #1a1a1a; background: #fafafa; }
+body { margin: 0; }
+.top { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.2rem; background: #14324f; color: #fff; }
+.top a { color: #fff; margin-right: 1rem; }
+.brand { font-weight: 700; }
+.signout { margin-left: auto; display: flex; gap: .6rem; align-items: center; }
+main { padding: 1rem 1.2rem; max-width: 72rem; }
+table.jobs { border-collapse: collapse; width: 100%; }
+table.jobs th, table.jobs td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+caption { text-align: left; color: #555; padding: .3rem 0; }
+.num { text-align: right; }
+.desc { color: #555; font-size: .85rem; }
+.progress { display: flex; width: 12rem; height: .8rem; background: #e4e4e4; border-radius: .2rem; overflow: hidden; }
+#job .progress { width: 100%; max-width: 36rem; height: 1.1rem; }
+.progress.indeterminate { background: repeating-linear-gradient(45deg, #e4e4e4 0 8px, #d0d0d0 8px 16px); }
+.bar-ok { display: block; width: 0; background: #2e7d32; }
+.bar-fail { display: block; width: 0; background: #c62828; }
+.ptext { font-size: .8rem; color: #444; }
+.badge { display: inline-block; padding: .1rem .5rem; border-radius: 1rem; font-size: .8rem; background: #ddd; }
+.badge-active, .badge-ready { background: #bbdefb; }
+.badge-complete { background: #c8e6c9; }
+.badge-failed, .badge-failing { background: #ffcdd2; }
+.badge-cancelled, .badge-cancelling { background: #eceff1; }
+.badge-suspended, .badge-paused { background: #fff3c4; }
+dl.fields, dl.counters { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+.error { color: #b00020; font-weight: 600; }
+.notice { color: #1b5e20; }
+form.create, form.sign-in { display: grid; gap: .4rem; max-width: 36rem; }
+form.create fieldset { display: grid; gap: .4rem; margin-bottom: .8rem; }
+.filters fieldset { display: flex; flex-wrap: wrap; gap: .4rem .9rem; border: 1px solid #ccc; }
+label.check { font-weight: normal; }
+.actions form { margin: .5rem 0; display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
+button { padding: .35rem .9rem; }
+button.danger { background: #c62828; color: #fff; border: 1px solid #8e0000; }
+[hidden] { display: none !important; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+/** A small icon, so the browser's automatic /favicon.ico request never reaches the OSS pipeline. */
+export const CONSOLE_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#14324f"/>' +
+  '<rect x="3" y="9" width="10" height="3" fill="#2e7d32"/><rect x="3" y="4" width="6" height="3" fill="#fff"/></svg>';

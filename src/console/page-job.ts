@@ -1,0 +1,201 @@
+import type { Job, JobOperation, ManifestSource, PrefixSource, ReportConfig } from '../client/types.js';
+import { html, isoTime, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
+import type { JobActions } from './jobs-calls.js';
+
+/** The JSON the job page polls (GET /-/console/job.json?id=…). */
+export interface JobJson {
+  readonly job: Job;
+  readonly actions: JobActions;
+  readonly reportKey?: string | undefined;
+}
+
+/** `<Prefix>job-<JobId>/manifest.json` in the report bucket (spec §8.3), when the report is enabled. */
+export function reportManifestKey(job: Job): string | undefined {
+  if (job.report?.enabled !== true || job.report.bucket === undefined) return undefined;
+  return `${job.report.prefix ?? ''}job-${job.jobId}/manifest.json`;
+}
+
+export const reportLink = (jobId: string): string => `/-/console/job/report?id=${encodeURIComponent(jobId)}`;
+
+function operationText(op: JobOperation | undefined): string {
+  if (op === undefined) return '';
+  switch (op.type) {
+    case 'PutObjectTagging':
+    case 'AddObjectTagging':
+      return `${op.type}: ${op.tags.map((t) => `${t.key}=${t.value}`).join(', ')}`;
+    case 'DeleteObjectTagging':
+      return op.type;
+    case 'PutObjectAcl':
+      return `${op.type}: ${op.acl}`;
+    case 'RestoreObject':
+      return `${op.type}: ${op.days} days${op.tier ? `, tier ${op.tier}` : ''}`;
+  }
+}
+
+function sourceRows(src: ManifestSource | PrefixSource | undefined): SafeHtml {
+  if (src === undefined) return html``;
+  if (src.kind === 'prefix')
+    return html`<dt>Key prefix source</dt>
+      <dd>oss://${src.sourceBucket}/${src.prefix ?? ''}</dd>`;
+  return html`<dt>Manifest</dt>
+    <dd>oss://${src.bucket}/${src.object}</dd>
+    <dt>Manifest format</dt>
+    <dd>${src.format}${src.fields ? ` (fields ${src.fields})` : ''}</dd>
+    ${
+      src.etag
+        ? html`<dt>Manifest ETag</dt>
+            <dd>${src.etag}</dd>`
+        : html``
+    }
+    ${
+      src.versionId
+        ? html`<dt>Manifest version</dt>
+            <dd>${src.versionId}</dd>`
+        : html``
+    }`;
+}
+
+function reportRows(job: Job, report: ReportConfig | undefined): SafeHtml {
+  if (report?.enabled !== true)
+    return html`<dt>Report</dt>
+      <dd>disabled</dd>`;
+  const key = reportManifestKey(job) ?? '';
+  return html`<dt>Report</dt>
+    <dd>oss://${report.bucket ?? ''}/${report.prefix ?? ''} (${report.scope ?? 'AllTasks'})</dd>
+    <dt>Report manifest</dt>
+    <dd><a href="${reportLink(job.jobId)}">${key}</a></dd>`;
+}
+
+function details(job: Job): SafeHtml {
+  return html`<dl class="fields">
+    <dt>Job ID</dt>
+    <dd><code>${job.jobId}</code></dd>
+    <dt>Status</dt>
+    <dd id="job-status">${statusBadge(job.status)}</dd>
+    <dt>Priority</dt>
+    <dd id="job-priority">${job.priority}</dd>
+    <dt>Description</dt>
+    <dd>${job.description ?? ''}</dd>
+    <dt>Operation</dt>
+    <dd>${operationText(job.operation)}</dd>
+    ${sourceRows(job.source)} ${reportRows(job, job.report)}
+    <dt>Role</dt>
+    <dd>${job.roleArn ?? ''}</dd>
+    <dt>Confirmation required</dt>
+    <dd>${job.confirmationRequired ? 'yes' : 'no'}</dd>
+    <dt>Created</dt>
+    <dd>${isoTime(job.creationTime)}</dd>
+    <dt>Terminated</dt>
+    <dd id="job-terminated">${isoTime(job.terminationDate)}</dd>
+    <dt>Status update reason</dt>
+    <dd id="job-reason">${job.statusUpdateReason ?? ''}</dd>
+  </dl>`;
+}
+
+function counters(job: Job): SafeHtml {
+  const p = job.progress;
+  const done = p.succeededTasks + p.failedTasks;
+  const avg = p.elapsedActiveSeconds > 0 ? (done / p.elapsedActiveSeconds).toFixed(1) : '';
+  return html`<section aria-labelledby="progress-h">
+    <h2 id="progress-h">Progress</h2>
+    ${progressBar(p, 'Job progress')}
+    <dl class="counters" id="counters" aria-live="polite">
+      <dt>Succeeded</dt>
+      <dd id="c-succeeded">${p.succeededTasks}</dd>
+      <dt>Failed</dt>
+      <dd id="c-failed">${p.failedTasks}</dd>
+      <dt>Total</dt>
+      <dd id="c-total">${p.totalTasks < 0 ? 'unknown' : p.totalTasks}</dd>
+      <dt>Active for</dt>
+      <dd id="c-elapsed">${p.elapsedActiveSeconds} s</dd>
+      <dt>Average rate</dt>
+      <dd id="c-rate">${avg === '' ? '' : `${avg} tasks/s`}</dd>
+      <dt>Current rate</dt>
+      <dd id="c-current-rate"></dd>
+    </dl>
+    <p class="sr-only" id="progress-text">${progressText(p)}</p>
+  </section>`;
+}
+
+function failures(job: Job): SafeHtml {
+  const items = job.failures.map((f) => html`<li><strong>${f.code}</strong>: ${f.reason}</li>`);
+  return html`<section aria-labelledby="failures-h">
+    <h2 id="failures-h">Failure reasons</h2>
+    <ul id="failures">
+      ${items}
+    </ul>
+    ${job.failures.length === 0 ? html`<p id="no-failures">None.</p>` : html``}
+  </section>`;
+}
+
+const hiddenUnless = (shown: boolean): SafeHtml => (shown ? html`` : html`hidden`);
+
+function statusForms(job: Job, actions: JobActions, canUpdateStatus: boolean, csrf: string): SafeHtml {
+  if (!canUpdateStatus) return html``;
+  return html`<form
+      id="confirm-form"
+      method="post"
+      action="/-/console/job/status"
+      ${hiddenUnless(actions.confirm)}
+    >
+      <input type="hidden" name="csrf" value="${csrf}" />
+      <input type="hidden" name="id" value="${job.jobId}" />
+      <input type="hidden" name="requested" value="Ready" />
+      <button type="submit" id="confirm-button">Confirm (Ready)</button>
+    </form>
+    <form id="cancel-form" method="post" action="/-/console/job/status" ${hiddenUnless(actions.cancel)}>
+      <input type="hidden" name="csrf" value="${csrf}" />
+      <input type="hidden" name="id" value="${job.jobId}" />
+      <input type="hidden" name="requested" value="Cancelled" />
+      <label for="cancel-reason">Reason (optional)</label>
+      <input id="cancel-reason" name="reason" type="text" maxlength="256" />
+      <button type="submit" id="cancel-button" class="danger">Cancel</button>
+    </form>`;
+}
+
+function priorityForm(job: Job, csrf: string): SafeHtml {
+  return html`<form id="priority-form" method="post" action="/-/console/job/priority">
+    <input type="hidden" name="csrf" value="${csrf}" />
+    <input type="hidden" name="id" value="${job.jobId}" />
+    <label for="priority-input">Priority (0–2147483647)</label>
+    <input
+      id="priority-input"
+      name="priority"
+      type="number"
+      min="0"
+      max="2147483647"
+      step="1"
+      value="${job.priority}"
+      required
+    />
+    <button type="submit">Set priority</button>
+  </form>`;
+}
+
+export interface JobPageInput {
+  readonly job: Job;
+  readonly actions: JobActions;
+  /** The principal may call UpdateJobStatus at all (else the forms are not rendered). */
+  readonly canUpdateStatus: boolean;
+  readonly csrfToken: string;
+  readonly notice?: string | undefined;
+  readonly error?: string | undefined;
+}
+
+export function jobPageBody(input: JobPageInput): SafeHtml {
+  const { job, actions, csrfToken } = input;
+  const poll = `/-/console/job.json?id=${encodeURIComponent(job.jobId)}`;
+  return html`<h1>Job <code>${job.jobId}</code></h1>
+    <p><a href="/-/console/jobs">← All jobs</a></p>
+    ${input.notice !== undefined ? html`<p class="notice" role="status">${input.notice}</p>` : html``}
+    ${input.error !== undefined ? html`<p class="error" role="alert">${input.error}</p>` : html``}
+    <div id="job" data-poll="${poll}">
+      ${details(job)} ${counters(job)} ${failures(job)}
+      <section aria-labelledby="actions-h" class="actions">
+        <h2 id="actions-h">Actions</h2>
+        ${statusForms(job, actions, input.canUpdateStatus, csrfToken)}
+        ${actions.priority ? priorityForm(job, csrfToken) : html``}
+        ${!input.canUpdateStatus && !actions.priority ? html`<p>Read only: your policies do not allow changing jobs.</p>` : html``}
+      </section>
+    </div>`;
+}
