@@ -5,6 +5,7 @@
  *   npm run bench                 human-readable figures
  *   npm run bench -- --json       one JSON line
  *   npm run bench -- --objects 200000
+ *   npm run bench -- --workers 3 --chunk-size 10000   (engine settings; defaults from src/config.ts)
  *
  * Objects are seeded metadata-only with ObjectStore.seedObjects (no HTTP PUTs). Figures:
  * - prepare_tasks_per_s   N / (CreateJob → job leaves Preparing): manifest streamed, chunks stored;
@@ -20,9 +21,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { buildConfig, DEFAULTS, defaultBaseDomains } from '../src/config.js';
+import { buildConfig, DEFAULTS, defaultBaseDomains } from '../dist/config.js';
 import type { JobStatus } from '../src/jobs/model.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import { startServer, type RunningServer } from '../dist/server.js';
 import { jobRequest, makeClient } from '../test/helpers/server.js';
 import { jobXml } from '../test/engine/harness.js';
 import { measureBaseline } from './store-baseline.js';
@@ -31,6 +32,10 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const nArg = args.indexOf('--objects');
 const N = nArg >= 0 ? Number(args[nArg + 1]) : 1_000_000;
+const numArg = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
 const TRUST = JSON.stringify({
   Version: '1',
   Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
@@ -121,6 +126,8 @@ async function main(): Promise<void> {
     dataDir: dir,
     baseDomains: defaultBaseDomains(DEFAULTS.region),
     logLevel: 'silent',
+    workers: numArg('--workers', DEFAULTS.workers),
+    chunkSize: numArg('--chunk-size', DEFAULTS.chunkSize),
   });
   const server = await startServer(config);
   try {

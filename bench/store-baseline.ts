@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openSqlite } from '../src/db/sqlite.js';
-import { systemClock } from '../src/protocol/clock.js';
-import { createBuiltinStore } from '../src/store/builtin/index.js';
+import { openSqlite } from '../dist/db/sqlite.js';
+import { systemClock } from '../dist/protocol/clock.js';
+import { createBuiltinStore } from '../dist/store/builtin/index.js';
 import type { ObjectChange } from '../src/store/object-store.js';
 import type { Tag } from '../src/store/types.js';
 

@@ -33,7 +33,10 @@ export const DEFAULTS = {
   region: 'cn-hangzhou',
   restoreDurationMs: 2000,
   logLevel: 'info',
-  workers: 2,
+  // Chunks processed at once. Batches still run one per event-loop turn; the extra worker overlaps each
+  // chunk's closing shard fsync + commit (bench/jobs.ts, 300k objects, 2 cores, 3 runs each: 2 workers
+  // ~70k tasks/s, 3 workers ~90k/s, 4 ~85k/s; DescribeJob p99 unchanged at 31-47 ms).
+  workers: 3,
   chunkSize: 5000,
   leaseMs: 10_000,
 } as const;
