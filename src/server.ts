@@ -10,7 +10,13 @@ import { buildApp } from './http/app.js';
 import { BucketCache } from './http/bucket-cache.js';
 import type { HttpDeps, JobsApiPort } from './http/context.js';
 import { createHttpMetrics } from './http/metrics.js';
-import { createSqliteIam, ensureRootAccount, validateBucketPolicy, type IamAdmin } from './iam/index.js';
+import {
+  createSqliteIam,
+  ensureRootAccount,
+  storedAccountId,
+  validateBucketPolicy,
+  type IamAdmin,
+} from './iam/index.js';
 import type { Iam } from './iam/types.js';
 import type { JobRepo } from './jobs/job-repo.js';
 import { createJobsApi } from './jobs/api/index.js';
@@ -55,6 +61,32 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A start-up refusal caused by configuration that contradicts the data directory (the CLI exits 2). */
+export class ConfigConflictError extends Error {
+  override readonly name = 'ConfigConflictError';
+}
+
+/**
+ * OSSBATCH_ACCOUNT_ID may name the account of a new data directory, but re-keying one whose account already
+ * owns buckets or jobs would orphan them (they stay owned by the old id: listed nowhere, AccessDenied).
+ */
+async function refuseAccountChange(
+  db: SqliteDb,
+  wanted: string | undefined,
+  store: ObjectStore,
+  repo: JobRepo,
+): Promise<void> {
+  const stored = storedAccountId(db);
+  if (wanted === undefined || stored === undefined || stored === wanted) return;
+  const buckets = (await store.listBuckets(stored)).length;
+  const jobs = repo.listJobs({ accountId: stored, limit: 1 }).length;
+  if (buckets + jobs === 0) return;
+  throw new ConfigConflictError(
+    `OSSBATCH_ACCOUNT_ID=${wanted} but the data directory belongs to account ${stored}, which owns ` +
+      `${buckets > 0 ? 'buckets' : 'jobs'}; unset it or use another --data-dir`,
+  );
+}
+
 /** The composition root: builds every adapter once and wires them (ARCHITECTURE.md §3). */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
@@ -75,6 +107,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   ];
   try {
+    const store = await createBuiltinStore({
+      db,
+      dataDir: config.dataDir,
+      clock,
+      region: config.region,
+      restoreDurationMs: config.restoreDurationMs,
+    });
+    cleanup.unshift(() => store.close());
+    const repo = createSqliteJobRepo(db);
+    await refuseAccountChange(db, config.accountId, store, repo);
     const root = ensureRootAccount(
       db,
       {
@@ -85,15 +127,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock,
     );
     const iam = createSqliteIam(db, { accountId: root.accountId, region: config.region, clock });
-    const store = await createBuiltinStore({
-      db,
-      dataDir: config.dataDir,
-      clock,
-      region: config.region,
-      restoreDurationMs: config.restoreDurationMs,
-    });
-    cleanup.unshift(() => store.close());
-    const repo = createSqliteJobRepo(db);
     const registry = new Registry();
     const engine: Engine = createEngine({
       db,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../config.js';
-import { startServer, type RunningServer } from '../server.js';
+import { ConfigConflictError, startServer, type RunningServer } from '../server.js';
 import { CliError } from './ram.js';
 
 interface ServerFlags {
@@ -103,6 +103,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
   try {
     server = await startServer(config);
   } catch (err) {
+    if (err instanceof ConfigConflictError) throw new CliError(err.message);
     const e = err as NodeJS.ErrnoException;
     const reason =
       e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.message;

@@ -37,6 +37,13 @@ export function ensureAccountId(db: SqliteDb, clock: Clock = systemClock): strin
     .immediate();
 }
 
+/** The account id this data dir already hosts, without creating one. */
+export function storedAccountId(db: SqliteDb): string | undefined {
+  const row = db.prepare('SELECT account_id FROM iam_root WHERE id = 1').get() as
+    { account_id: string } | undefined;
+  return row?.account_id;
+}
+
 /**
  * Root identity: credentials from the environment when given (env wins and is persisted, replacing any
  * earlier root key), otherwise generated on first start and persisted, so the identity survives restarts.
