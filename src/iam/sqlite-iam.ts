@@ -41,7 +41,7 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
   private generation = -1;
   private readonly keys = new Map<string, AccessKeyRecord | null>();
   private readonly roles = new Map<string, RoleRecord | null>();
-  private readonly principalPolicies = new Map<string, readonly CompiledPolicy[]>();
+  private readonly principalPolicies = new Map<string, readonly CompiledPolicy[] | null>();
   /** Keyed by document text, so it survives cache drops: a given text always compiles the same way. */
   private readonly compiled = new PolicyCache();
 
@@ -155,7 +155,8 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
     };
   }
 
-  private identityPolicies(principal: Principal): readonly CompiledPolicy[] {
+  /** The caller's compiled RAM policies; `undefined` when a stored one no longer compiles (fail closed). */
+  private identityPolicies(principal: Principal): readonly CompiledPolicy[] | undefined {
     if (principal.kind !== 'user' && principal.kind !== 'role') return [];
     // Only this server's account has RAM policies here; another account's principal brings none.
     if (principal.accountId !== this.accountId) return [];
@@ -164,14 +165,14 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
     let hit = this.principalPolicies.get(cacheKey);
     if (hit === undefined) {
       const docs = this.sql.policyDocsFor.all(type, id) as string[];
-      // Stored documents were validated on write; one that no longer compiles grants nothing.
-      hit = docs
-        .map((d) => this.compiled.get(d, 'identity'))
-        .filter((p): p is CompiledPolicy => !(p instanceof Error));
+      // Stored documents were validated on write. One that no longer compiles (edited by hand, or by a
+      // newer version) could have carried a Deny: dropping it would fail open, so the caller gets nothing.
+      const compiled = docs.map((d) => this.compiled.get(d, 'identity'));
+      hit = compiled.some((p) => p instanceof Error) ? null : (compiled as CompiledPolicy[]);
       if (this.principalPolicies.size >= MAX_CACHED_KEYS) this.principalPolicies.clear();
       this.principalPolicies.set(cacheKey, hit);
     }
-    return hit;
+    return hit ?? undefined;
   }
 
   /**
@@ -181,7 +182,9 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
    * 3. an Allow in the caller's RAM policies (only when the caller belongs to the owning account) or in the
    *    bucket policy (statements whose Principal names the caller) → allow;
    * 4. canned ACLs (see acl.ts) → allow; otherwise deny.
-   * A stored bucket policy that does not parse counts as no bucket policy (PutBucketPolicy validates).
+   * A stored policy that no longer compiles (PutBucketPolicy and the ram CLI validate on write) denies every
+   * caller but the owner's root: it may have held a Deny, and dropping it would fail open.
+   * With `grantSource: 'bucket-policy'` only step 3's bucket-policy Allow can grant.
    */
   authorize(request: AuthzRequest): Decision {
     this.refresh();
@@ -191,10 +194,13 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
     let bucketPolicy: CompiledPolicy | undefined;
     if (bucket?.policy) {
       const compiled = this.compiled.get(bucket.policy, 'bucket');
-      if (!(compiled instanceof Error)) bucketPolicy = compiled;
+      if (compiled instanceof Error) return 'deny';
+      bucketPolicy = compiled;
     }
+    const identityPolicies = this.identityPolicies(principal);
+    if (identityPolicies === undefined) return 'deny';
     const detail = evaluateDetailed({
-      identityPolicies: this.identityPolicies(principal),
+      identityPolicies,
       bucketPolicy,
       principal,
       action: request.action,
@@ -202,6 +208,7 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
       context: request.context,
     });
     if (detail.deny) return 'deny';
+    if (request.grantSource === 'bucket-policy') return detail.bucketAllow ? 'allow' : 'deny';
     const sameAccount = principal.kind !== 'anonymous' && principal.accountId === owner;
     if ((detail.identityAllow && sameAccount) || detail.bucketAllow) return 'allow';
     if (bucket && aclAllows(request.action.toLowerCase(), bucket.acl, request.objectAcl)) return 'allow';

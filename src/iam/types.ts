@@ -49,6 +49,12 @@ export interface AuthzRequest {
   /** Account owning the resource for service-level actions (the caller's own account for the job APIs). */
   readonly resourceOwner?: string | undefined;
   readonly context: RequestContext;
+  /**
+   * `bucket-policy`: only an Allow in this bucket's policy may grant (RAM-policy Allows and ACLs do not),
+   * explicit Denies still apply. For account-level actions a bucket policy can grant (the job APIs, spec §8.2),
+   * where a RAM Allow scoped to one bucket must not turn into rights over the whole account.
+   */
+  readonly grantSource?: 'any' | 'bucket-policy' | undefined;
 }
 
 export type Decision = 'allow' | 'deny';

@@ -187,9 +187,12 @@ describe('SqliteIam.authorize', () => {
     expect(ask(anonymous, 'oss:GetObject', 'k', bucket('public-read', deny))).toBe('deny');
   });
 
-  it('ignores a stored bucket policy that does not parse', () => {
+  it('fails closed on a stored bucket policy that does not parse (it may have held a Deny); root keeps access', () => {
     expect(ask(anonymous, 'oss:GetObject', 'k', bucket('private', '{oops'))).toBe('deny');
-    expect(ask(anonymous, 'oss:GetObject', 'k', bucket('public-read', '{oops'))).toBe('allow');
+    expect(ask(anonymous, 'oss:GetObject', 'k', bucket('public-read', '{oops'))).toBe('deny');
+    expect(ask(anonymous, 'oss:GetObject', 'k', bucket('public-read'))).toBe('allow');
+    const rootP: Principal = { kind: 'root', accountId: account, accessKeyId: 'x' };
+    expect(ask(rootP, 'oss:GetObject', 'k', bucket('private', '{oops'))).toBe('allow');
   });
 
   it('authorizes a batch job role by its own policies', () => {

@@ -141,6 +141,38 @@ describe('job API permissions', () => {
     }
   });
 
+  it('a RAM policy scoped to one bucket does not grant the account-wide job APIs, even once that bucket has a policy', async () => {
+    const user = ramUser(env, 'bucketscoped', {
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: 'oss:*', Resource: ['acs:oss:*:*:reports', 'acs:oss:*:*:reports/*'] },
+      ],
+    });
+    const cancel = { batchJobId: jobId, requestedJobStatus: 'Cancelled' };
+    expect((await fail(env, 'updateJobStatus', cancel, '', user)).code).toBe('AccessDenied');
+    // An unrelated bucket policy (granting someone else GetObject) must not turn the RAM Allow into a job grant.
+    await env.store.setBucketPolicy(
+      'reports',
+      JSON.stringify({
+        Version: '1',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: ['*'],
+            Action: ['oss:GetObject'],
+            Resource: ['acs:oss:*:*:reports/*'],
+          },
+        ],
+      }),
+    );
+    try {
+      for (const op of OPS) expect((await fail(env, op, ...args(op), user)).code).toBe('AccessDenied');
+      expect((await fail(env, 'updateJobStatus', cancel, '', user)).code).toBe('AccessDenied');
+    } finally {
+      await env.store.setBucketPolicy('reports', null);
+    }
+  });
+
   it("another account's job is NoSuchJob for describe, priority and status, and absent from lists", async () => {
     for (const [op, query] of [
       ['describeJob', { batchJobId: foreignJobId }],

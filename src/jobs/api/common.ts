@@ -48,6 +48,8 @@ async function bucketPolicyGrants(
       resource: `acs:oss:${deps.region}:${accountId}:${bucket.name}`,
       bucket,
       context: req.context,
+      // Only the bucket policy may grant here: a RAM Allow scoped to this bucket is not a job-API grant.
+      grantSource: 'bucket-policy',
     });
     if (decision === 'allow') return true;
   }
