@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { OssBatchClient } from '../client/client.js';
 import { isOssError } from '../client/errors.js';
@@ -87,7 +87,10 @@ export async function* reportRows(
   for (const r of manifest.results) {
     if (failedOnly && r.TaskExecutionStatus !== 'failed') continue;
     const stream: Readable = await client.getObjectStream(r.Bucket, r.Key);
-    const parser = stream.pipe(parse({ relax_column_count: true, skip_empty_lines: true }));
+    const parser = parse({ relax_column_count: true, skip_empty_lines: true });
+    // pipeline (not pipe): a connection reset mid-download destroys the parser with the error, so the loop
+    // below throws it instead of an unlistened 'error' crashing the CLI or the loop hanging.
+    pipeline(stream, parser, () => undefined);
     for await (const rec of parser as AsyncIterable<string[]>) {
       const row: ReportRow = {
         bucket: rec[0] ?? '',

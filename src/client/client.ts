@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { createJobXml } from './create-job-xml.js';
 import { parseJob, parseJobList, parseStatus } from './job-parse.js';
@@ -59,7 +59,7 @@ export class OssBatchClient {
 
   /** CreateJob from a typed input, or from a ready XML body (`<CreateJobRequest>…`). */
   async createJob(input: CreateJobInput | string): Promise<{ jobId: string }> {
-    const xml = typeof input === 'string' ? input : createJobXml(input);
+    const xml = withClientRequestToken(typeof input === 'string' ? input : createJobXml(input));
     const root = await this.xml(createJobRequest(xml), 'CreateJobResult');
     return { jobId: str(root, 'JobId') ?? '' };
   }
@@ -154,4 +154,16 @@ export class OssBatchClient {
   close(): void {
     this.transport.config.agent.destroy();
   }
+}
+
+/**
+ * The transport retries POSTs after timeouts and 5xx; a CreateJob the server committed before the failure
+ * would then create a second job. A ClientRequestToken makes the retry return the same JobId, so one is
+ * added (a random UUID) when the request carries none.
+ */
+export function withClientRequestToken(xml: string): string {
+  if (xml.includes('<ClientRequestToken>')) return xml;
+  const close = xml.lastIndexOf('</CreateJobRequest>');
+  if (close < 0) return xml;
+  return `${xml.slice(0, close)}<ClientRequestToken>${randomUUID()}</ClientRequestToken>${xml.slice(close)}`;
 }

@@ -75,6 +75,25 @@ async function serve(
 }
 
 /**
+ * The OSS pipeline answers its own errors; this catches what escapes it (e.g. the metrics registry failing
+ * while the database closes) so no rejection goes unhandled and no hijacked reply is left hanging.
+ */
+async function serveSafely(
+  deps: HttpDeps,
+  registry: Registry,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    await serve(deps, registry, req, res);
+  } catch (err) {
+    deps.logger.error({ err }, 'request failed outside the OSS pipeline');
+    if (!res.headersSent) res.writeHead(500, { Server: 'AliyunOSS', 'Content-Length': 0 }).end();
+    else res.destroy();
+  }
+}
+
+/**
  * The fastify app: one catch-all route for every method. The raw URL is what counts (keys are raw bytes:
  * `..`, `+`, `%20` survive), so the route never uses fastify's parsed url/params; bodies are never parsed
  * by fastify (PutObject streams the request into the store, XML bodies are read by the handlers).
@@ -93,7 +112,7 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
     // Router-level failures (malformed %-escapes, …) still go through the OSS pipeline, which answers them.
     frameworkErrors: (_err, request, reply) => {
       reply.hijack();
-      void serve(deps, registry, request.raw, reply.raw);
+      void serveSafely(deps, registry, request.raw, reply.raw);
     },
   });
   app.removeAllContentTypeParsers();
@@ -103,7 +122,7 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
     reply: { hijack(): void; raw: ServerResponse },
   ): Promise<void> => {
     reply.hijack();
-    await serve(deps, registry, request.raw, reply.raw);
+    await serveSafely(deps, registry, request.raw, reply.raw);
   };
   app.route({ method: [...ALL_METHODS], url: '/*', handler });
   app.setNotFoundHandler(handler);

@@ -9,7 +9,10 @@ import { errorResponse } from './response.js';
  * header timeout) still get an OSS error body instead of fastify's JSON, then the connection closes.
  */
 export function ossClientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
   let oss: OssError;
   if (err.code === 'HPE_HEADER_OVERFLOW') oss = new OssError('RequestHeaderTooLarge');
   else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
