@@ -126,7 +126,7 @@ export function resolveConnection(flags: ConnectionFlags, io: CliIo): Connection
 /** The connection flags every command that talks to the server takes. */
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .option('--endpoint <url>', 'server endpoint, e.g. http://localhost:8080 (env OSS_ENDPOINT)')
+    .option('--endpoint <url>', 'server endpoint, e.g. http://127.0.0.1:9600 (env OSS_ENDPOINT)')
     .option('--access-key-id <id>', 'AccessKey ID (env OSS_ACCESS_KEY_ID)')
     .option('--access-key-secret <secret>', 'AccessKey secret (env OSS_ACCESS_KEY_SECRET)')
     .option('--region <region>', 'region id for V4 signing, e.g. cn-hangzhou (env OSS_REGION)')
@@ -150,7 +150,7 @@ export function registerConfigCommand(program: Command, io: CliIo = processIo())
     .description(
       'write the connection settings to ~/.ossbatch/config (or $OSSBATCH_CONFIG); --show prints them',
     )
-    .option('--endpoint <url>', 'server endpoint, e.g. http://localhost:8080')
+    .option('--endpoint <url>', 'server endpoint, e.g. http://127.0.0.1:9600')
     .option('--access-key-id <id>', 'AccessKey ID')
     .option('--access-key-secret <secret>', 'AccessKey secret')
     .option('--region <region>', 'region id, e.g. cn-hangzhou')

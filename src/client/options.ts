@@ -4,7 +4,7 @@ import { DEFAULT_RETRY } from './retry.js';
 import type { SignVersion, TransportConfig } from './transport.js';
 
 export interface OssBatchClientOptions {
-  /** `http://localhost:8080`, `https://oss-cn-hangzhou.aliyuncs.com`; a bare host means http. */
+  /** `http://127.0.0.1:9600`, `https://oss-cn-hangzhou.aliyuncs.com`; a bare host means http. */
   readonly endpoint: string;
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
