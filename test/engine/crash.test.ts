@@ -135,6 +135,15 @@ describe.skipIf(!built)('crash safety (kill -9 and restart)', () => {
     }
     await stop(first.child, 'SIGKILL');
     expect(before.succeeded).toBeLessThan(N);
+    // The kill must have landed mid-run, or this test would not exercise recovery at all.
+    const killed = openSqlite(path.join(dir, 'ossbatch.db'));
+    const atKill = killed.prepare('SELECT status, succeeded_tasks FROM jobs WHERE job_id = ?').get(jobId) as {
+      status: string;
+      succeeded_tasks: number;
+    };
+    killed.close();
+    expect(atKill.status).toBe('Active');
+    expect(atKill.succeeded_tasks).toBeLessThan(N);
 
     const second = await startCli();
     let after = await describeJob(second.port, jobId);

@@ -141,7 +141,7 @@ describe('CreateJob validation', () => {
     expect([v.code, v.status]).toEqual(['NoSuchVersion', 404]);
   });
 
-  it('a manifest ETag that does not match is left to the planner (the job fails later, not the call)', async () => {
+  it('accepts a manifest ETag that does not match: the planner fails the job (test/engine/manifest-csv.test.ts), not the call', async () => {
     await ok(
       env,
       'createJob',
