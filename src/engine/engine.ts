@@ -217,7 +217,8 @@ class BatchEngine implements Engine {
       const failure =
         e instanceof ManifestError
           ? { code: e.failureCode, reason: e.message }
-          : { code: 'InternalError', reason: `Preparing the job failed: ${(e as Error).message}` };
+          : // Internal details (paths, SQLite messages) go to the log, not to the caller's FailureReason.
+            { code: 'InternalError', reason: 'Internal service error while preparing the job.' };
       if (!(e instanceof ManifestError)) this.mover.log(id).error({ err: e }, 'planning failed');
       this.mover.move(id, ['Preparing'], 'Failing', { failure });
     }
