@@ -213,9 +213,14 @@ describe.each([
     expect((await c.head('cold.bin')).res.headers).toMatchObject({
       'x-oss-restore': 'ongoing-request="true"',
     });
+    expect(
+      await failure(c.restore('cold.bin', { type: 'ColdArchive', JobParameters: 'Expedited' })),
+    ).toMatchObject({ code: 'RestoreAlreadyInProgress', status: 409 });
+    // ali-oss sends Tier=Standard by default: slower than the running Expedited restore (spec §11.3).
     expect(await failure(c.restore('cold.bin', { type: 'ColdArchive' }))).toMatchObject({
-      code: 'RestoreAlreadyInProgress',
-      status: 409,
+      code: 'InvalidArgument',
+      status: 400,
+      ecCode: '0016-00000715',
     });
     clock.advance(1000);
     expect((await c.get('cold.bin')).content.toString()).toBe('frozen');

@@ -29,7 +29,7 @@ import { checkKey, decodeMd5, settle } from './object-input.js';
 import type { NewObject } from './object-input.js';
 import { ChangeApplier } from './change-applier.js';
 import { listPage } from './listing.js';
-import { isReadable } from './restore.js';
+import { isReadable, TIER_LOWERED_EC } from './restore.js';
 import type { ObjectRow } from './rows.js';
 import { encodeRecord, rowToMeta } from './rows.js';
 import { prepareStatements } from './statements.js';
@@ -218,6 +218,13 @@ export class BuiltinStore implements ObjectStore {
   ): Promise<'accepted' | 'extended'> {
     const outcome = await this.applyOne({ bucket, key, versionId, op: { kind: 'restore', days, tier } });
     if (outcome === 'in-progress') throw new OssError('RestoreAlreadyInProgress');
+    if (outcome === 'tier-lowered') {
+      throw new OssError(
+        'InvalidArgument',
+        'The restore of this object is in progress with a faster tier; a running restore can only be given a faster tier.',
+        { ec: TIER_LOWERED_EC },
+      );
+    }
     return outcome ?? 'accepted';
   }
 
@@ -242,7 +249,7 @@ export class BuiltinStore implements ObjectStore {
     return meta;
   }
 
-  private applyOne(change: ObjectChange): Promise<'accepted' | 'extended' | 'in-progress' | undefined> {
+  private applyOne(change: ObjectChange): Promise<'accepted' | 'extended' | 'in-progress' | 'tier-lowered' | undefined> {
     return settle(() => {
       const now = this.opts.clock.now();
       const outcome = this.opts.db.transaction(() => this.applier.apply(change, now)).immediate();

@@ -7,7 +7,7 @@ import { decodeTags, encodeTags, MAX_TAGS, mergeTags, validateTags } from './tag
 
 /** What one metadata change did; `error` is what the single-object API would throw. */
 export type ChangeOutcome =
-  | { readonly ok: true; readonly restore?: 'accepted' | 'extended' | 'in-progress' }
+  | { readonly ok: true; readonly restore?: 'accepted' | 'extended' | 'in-progress' | 'tier-lowered' }
   | { readonly ok: false; readonly error: OssError };
 
 const OK: ChangeOutcome = { ok: true };
@@ -115,7 +115,7 @@ export class ChangeApplier {
       now,
       this.restoreDurationMs,
     );
-    if (plan.outcome === 'in-progress') return { ok: true, restore: 'in-progress' };
+    if (!('state' in plan)) return { ok: true, restore: plan.outcome };
     const s = plan.state;
     this.st.setRestore.run(s.readyAt, s.expiresAt, s.days, s.tier, change.bucket, change.key);
     return { ok: true, restore: plan.outcome };
@@ -152,7 +152,9 @@ const EXTENDED = 'the restored copy was extended';
 /** Maps an outcome to the batch engine's result: errors are permanent; an in-progress restore is a success. */
 export function toChangeResult(outcome: ChangeOutcome): ChangeResult {
   if (outcome.ok) {
-    if (outcome.restore === 'in-progress') return { ok: true, message: IN_PROGRESS };
+    // A batch restore of an object already being restored succeeds with a message, whatever tier it asked for.
+    if (outcome.restore === 'in-progress' || outcome.restore === 'tier-lowered')
+      return { ok: true, message: IN_PROGRESS };
     if (outcome.restore === 'extended') return { ok: true, message: EXTENDED };
     return { ok: true };
   }

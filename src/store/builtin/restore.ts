@@ -47,7 +47,14 @@ export function isReadable(meta: RestoreFields, now: number): boolean {
 
 export type RestorePlan =
   | { readonly outcome: 'accepted' | 'extended'; readonly state: RestoreState }
-  | { readonly outcome: 'in-progress' };
+  /** `tier-lowered`: in progress, and the request asked for a slower tier than the running one. */
+  | { readonly outcome: 'in-progress' | 'tier-lowered' };
+
+/** Tier speed order (spec §11.3): Expedited < Standard < Bulk; a running restore may only be made faster. */
+const TIER_RANK: Record<RestoreTier, number> = { Expedited: 0, Standard: 1, Bulk: 2 };
+
+/** EC OSS returns when a request would lower the tier of a restore in progress (spec §11.3). */
+export const TIER_LOWERED_EC = '0016-00000715';
 
 /**
  * Validates a RestoreObject request against the object's class and current state and computes the new
@@ -84,7 +91,14 @@ export function planRestore(
     );
   }
   const status = restoreStatus(meta, now);
-  if (status === 'restoring') return { outcome: 'in-progress' };
+  if (status === 'restoring' && meta.restore) {
+    const running = meta.restore.tier;
+    if (tiers === undefined || tier === undefined || tier === running) return { outcome: 'in-progress' };
+    if (TIER_RANK[tier] > TIER_RANK[running]) return { outcome: 'tier-lowered' };
+    // Raising the priority of a running restore is accepted (202). Every tier completes after the same
+    // configured restoreDurationMs here, so only the recorded tier changes.
+    return { outcome: 'accepted', state: { ...meta.restore, tier } };
+  }
   const effectiveTier: RestoreTier = tiers === undefined ? 'Standard' : (tier ?? 'Standard');
   if (status === 'restored' && meta.restore) {
     const expiresAt = Math.max(meta.restore.expiresAt, now + days * DAY_MS);

@@ -77,6 +77,34 @@ export function metadataContract(makeStore: MakeStore): void {
   });
 
   describe('restore', () => {
+    it('lets a running ColdArchive restore be made faster, never slower (spec §11.3)', async () => {
+      const { store: s } = ctx.h;
+      const b = await mkBucket(s);
+      await putText(s, b, 'cold', 'data', { storageClass: 'ColdArchive' });
+      const fail = (p: Promise<unknown>) =>
+        p.then(
+          () => undefined,
+          (e: unknown) => e as { code: string; status: number; ec: string },
+        );
+      expect(await s.restoreObject(b, 'cold', 1, 'Standard')).toBe('accepted');
+      expect(await fail(s.restoreObject(b, 'cold', 1, 'Bulk'))).toMatchObject({
+        code: 'InvalidArgument',
+        status: 400,
+        ec: '0016-00000715',
+      });
+      expect(await fail(s.restoreObject(b, 'cold', 1, 'Standard'))).toMatchObject({
+        code: 'RestoreAlreadyInProgress',
+      });
+      expect(await fail(s.restoreObject(b, 'cold', 1))).toMatchObject({ code: 'RestoreAlreadyInProgress' });
+      expect(await s.restoreObject(b, 'cold', 1, 'Expedited')).toBe('accepted');
+      expect((await s.headObject(b, 'cold'))?.restore?.tier).toBe('Expedited');
+      // A batch job asking for a slower tier meanwhile counts as in progress: success with a message.
+      const [batch] = await s.applyBatch([
+        { bucket: b, key: 'cold', op: { kind: 'restore', days: 1, tier: 'Bulk' } },
+      ]);
+      expect(batch).toMatchObject({ ok: true, message: expect.stringContaining('in progress') });
+    });
+
     it('walks frozen → restoring → restored → extended → expired → frozen', async () => {
       const { store: s, clock, restoreDurationMs } = ctx.h;
       const b = await mkBucket(s);
