@@ -9,7 +9,13 @@ export type {
 } from './types.js';
 export * from './admin-types.js';
 export { createSqliteIam, type SqliteIamCreateOptions } from './sqlite-iam.js';
-export { ensureAccountId, ensureRootAccount, storedAccountId, type RootAccount, type RootAccountEnv } from './root-account.js';
+export {
+  ensureAccountId,
+  ensureRootAccount,
+  storedAccountId,
+  type RootAccount,
+  type RootAccountEnv,
+} from './root-account.js';
 export { actionForApi } from './actions.js';
 export { bucketResource, objectResource, serviceResource } from './resources.js';
 export { aclAllows, effectiveAcl } from './acl.js';

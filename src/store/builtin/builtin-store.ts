@@ -249,7 +249,9 @@ export class BuiltinStore implements ObjectStore {
     return meta;
   }
 
-  private applyOne(change: ObjectChange): Promise<'accepted' | 'extended' | 'in-progress' | 'tier-lowered' | undefined> {
+  private applyOne(
+    change: ObjectChange,
+  ): Promise<'accepted' | 'extended' | 'in-progress' | 'tier-lowered' | undefined> {
     return settle(() => {
       const now = this.opts.clock.now();
       const outcome = this.opts.db.transaction(() => this.applier.apply(change, now)).immediate();
