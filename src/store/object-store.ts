@@ -80,6 +80,8 @@ export interface PutObjectInput {
   userMeta?: Record<string, string>;
   httpHeaders?: Record<string, string>;
   tags?: readonly Tag[];
+  /** x-oss-forbid-overwrite: refuse (409 FileAlreadyExists) when the key exists at commit time. */
+  forbidOverwrite?: boolean;
 }
 
 export interface CopyObjectInput {
@@ -96,6 +98,8 @@ export interface CopyObjectInput {
   acl?: ObjectAcl;
   taggingDirective: 'COPY' | 'REPLACE';
   tags?: readonly Tag[];
+  /** x-oss-forbid-overwrite, checked at commit time as for PutObject. */
+  forbidOverwrite?: boolean;
 }
 
 export interface ListObjectsInput {

@@ -22,11 +22,16 @@ function contentLengthOf(ctx: OpContext): number | undefined {
   return n;
 }
 
-/** `x-oss-forbid-overwrite: true` on an existing key → 409 FileAlreadyExists (PutObject and CopyObject). */
-function refuseOverwrite(ctx: OpContext): void {
-  if (header(ctx, 'x-oss-forbid-overwrite')?.trim().toLowerCase() !== 'true' || ctx.object === undefined)
-    return;
-  throw new OssError('FileAlreadyExists', undefined, { details: { Key: ctx.target.key ?? '' } });
+/**
+ * `x-oss-forbid-overwrite: true` on an existing key → 409 FileAlreadyExists (PutObject and CopyObject).
+ * Refused early when the key is already there (no body upload wasted); the store checks again inside its
+ * commit transaction, which is what makes two concurrent uploads of a new key safe.
+ */
+function forbidsOverwrite(ctx: OpContext): boolean {
+  const forbid = header(ctx, 'x-oss-forbid-overwrite')?.trim().toLowerCase() === 'true';
+  if (forbid && ctx.object !== undefined)
+    throw new OssError('FileAlreadyExists', undefined, { details: { Key: ctx.target.key ?? '' } });
+  return forbid;
 }
 
 /** Tags set on upload (x-oss-tagging) also need oss:PutObjectTagging, as on OSS (PutObject permissions). */
@@ -37,7 +42,7 @@ function authorizeTagging(ctx: OpContext, tags: readonly unknown[] | undefined):
 
 /** PUT /<bucket>/<key>: the request stream goes straight into the store (never buffered). */
 export async function putObject(ctx: OpContext): Promise<OssResponse> {
-  refuseOverwrite(ctx);
+  const forbidOverwrite = forbidsOverwrite(ctx);
   const contentLength = contentLengthOf(ctx);
   const contentMd5 = header(ctx, 'content-md5');
   const contentType = header(ctx, 'content-type');
@@ -46,6 +51,7 @@ export async function putObject(ctx: OpContext): Promise<OssResponse> {
   const tags = parseTaggingHeader(header(ctx, 'x-oss-tagging'));
   authorizeTagging(ctx, tags);
   const meta = await ctx.deps.store.putObject({
+    forbidOverwrite,
     bucket: ctx.target.bucket ?? '',
     key: ctx.target.key ?? '',
     body: ctx.raw,
@@ -109,7 +115,7 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
     throw new OssError('InvalidObjectState', undefined, { details: { Key: src.key } });
   // Source preconditions: a failed match is 412, an unmodified source is 304 with nothing copied.
   if (checkConditions(ctx, srcMeta, COPY_SOURCE_CONDITIONS) === 'not-modified') return notModified(srcMeta);
-  refuseOverwrite(ctx);
+  const forbidOverwrite = forbidsOverwrite(ctx);
   const metadataDirective = directive(header(ctx, 'x-oss-metadata-directive'), 'x-oss-metadata-directive');
   const taggingDirective = directive(header(ctx, 'x-oss-tagging-directive'), 'x-oss-tagging-directive');
   const storageClass = parseStorageClass(header(ctx, 'x-oss-storage-class'));
@@ -119,6 +125,7 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
   authorizeTagging(ctx, tags);
   const contentType = header(ctx, 'content-type');
   const meta = await ctx.deps.store.copyObject({
+    forbidOverwrite,
     sourceBucket: src.bucket,
     sourceKey: src.key,
     bucket: ctx.target.bucket ?? '',

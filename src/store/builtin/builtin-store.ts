@@ -124,6 +124,7 @@ export class BuiltinStore implements ObjectStore {
       httpHeaders: input.httpHeaders ?? {},
       tags: input.tags ?? [],
       file,
+      forbidOverwrite: input.forbidOverwrite,
     });
   }
 
@@ -189,6 +190,7 @@ export class BuiltinStore implements ObjectStore {
       httpHeaders: replace ? (input.httpHeaders ?? {}) : { ...src.httpHeaders },
       tags,
       file,
+      forbidOverwrite: input.forbidOverwrite,
     });
   }
 
@@ -270,6 +272,10 @@ export class BuiltinStore implements ObjectStore {
         .transaction(() => {
           const prev = this.st.getFile.get(o.bucket, o.key) as { file: string | null } | undefined;
           this.buckets.require(o.bucket);
+          // Checked inside the write transaction: a check before the body streamed would let two
+          // concurrent forbid-overwrite PUTs of a new key both succeed.
+          if (prev && o.forbidOverwrite)
+            throw new OssError('FileAlreadyExists', undefined, { details: { Key: o.key } });
           this.st.upsertObject.run(
             o.bucket,
             o.key,

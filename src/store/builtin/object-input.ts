@@ -19,6 +19,7 @@ export interface NewObject {
   httpHeaders: Record<string, string>;
   tags: readonly Tag[];
   file: string | null;
+  forbidOverwrite?: boolean | undefined;
 }
 
 export function checkKey(key: string): void {

@@ -76,6 +76,25 @@ export function metadataContract(makeStore: MakeStore): void {
     });
   });
 
+  describe('forbid overwrite', () => {
+    it('lets exactly one of several concurrent forbid-overwrite puts of a new key win', async () => {
+      const { store: s } = ctx.h;
+      const b = await mkBucket(s);
+      const outcomes = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          putText(s, b, 'once', `body-${i}`, { forbidOverwrite: true }).then(
+            () => 'stored',
+            (e: unknown) => (e as { code: string }).code,
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'stored')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'FileAlreadyExists')).toHaveLength(5);
+      // Without the flag the same key is simply overwritten.
+      await putText(s, b, 'once', 'replaced');
+    });
+  });
+
   describe('restore', () => {
     it('lets a running ColdArchive restore be made faster, never slower (spec §11.3)', async () => {
       const { store: s } = ctx.h;
@@ -95,7 +114,9 @@ export function metadataContract(makeStore: MakeStore): void {
       expect(await fail(s.restoreObject(b, 'cold', 1, 'Standard'))).toMatchObject({
         code: 'RestoreAlreadyInProgress',
       });
-      expect(await fail(s.restoreObject(b, 'cold', 1))).toMatchObject({ code: 'RestoreAlreadyInProgress' });
+      expect(await fail(s.restoreObject(b, 'cold', 1, undefined))).toMatchObject({
+        code: 'RestoreAlreadyInProgress',
+      });
       expect(await s.restoreObject(b, 'cold', 1, 'Expedited')).toBe('accepted');
       expect((await s.headObject(b, 'cold'))?.restore?.tier).toBe('Expedited');
       // A batch job asking for a slower tier meanwhile counts as in progress: success with a message.
