@@ -1,5 +1,5 @@
 import type { SqliteDb } from './sqlite.js';
-import type { ChunkProgress, ChunkRepo, ChunkRow, CommitResult } from '../engine/chunk-repo.js';
+import type { ChunkProgress, ChunkRepo, ChunkRow, ChunkShard, CommitResult } from '../engine/chunk-repo.js';
 import type { ChunkDescriptor } from '../engine/manifest/types.js';
 
 interface RawChunk {
@@ -32,13 +32,17 @@ const toRow = (r: RawChunk): ChunkRow => ({
  * The claim is one statement (no read-then-write race between workers or processes): the inner SELECT
  * picks claimable chunks of Active jobs by job priority at claim time, the UPDATE bumps `attempt` (the
  * fencing token every later commit must present) and RETURNING hands the rows back.
+ * An expired lease is only taken over from ANOTHER owner: this process's own worker may still be running
+ * the chunk (leases are renewed between batches, so a clock jump or a stall past leaseMs expires them),
+ * and a second attempt in the same process would write the same report shard concurrently. A dead
+ * process's leases are another owner's (owner ids are per process), and start-up releases them anyway.
  */
 const CLAIM_SQL = `
 UPDATE chunks SET state = 'leased', lease_owner = :owner, lease_expires_at = :expires, attempt = attempt + 1
 WHERE rowid IN (
   SELECT c.rowid FROM jobs j JOIN chunks c ON c.job_id = j.job_id
   WHERE j.status = 'Active'
-    AND (c.state = 'pending' OR (c.state = 'leased' AND c.lease_expires_at < :now))
+    AND (c.state = 'pending' OR (c.state = 'leased' AND c.lease_expires_at < :now AND c.lease_owner IS NOT :owner))
   ORDER BY j.priority DESC, j.created_at, j.job_id, c.chunk_index
   LIMIT :limit)
 RETURNING job_id, chunk_index, first_task, task_count, source, attempt, cursor, succeeded, failed, shard_bytes`;
@@ -70,7 +74,9 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
     live: db.prepare(
       "SELECT count(*) AS n FROM chunks WHERE job_id = ? AND state = 'leased' AND lease_expires_at >= ?",
     ),
-    indexes: db.prepare('SELECT chunk_index FROM chunks WHERE job_id = ? ORDER BY chunk_index').pluck(),
+    shards: db.prepare(
+      'SELECT chunk_index AS chunkIndex, shard_bytes AS shardBytes FROM chunks WHERE job_id = ? ORDER BY chunk_index',
+    ),
     all: db.prepare('SELECT count(*) FROM chunks WHERE job_id = ?').pluck(),
   };
   const insertMany = db.transaction((jobId: string, chunks: readonly ChunkDescriptor[]) => {
@@ -109,7 +115,7 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
     releaseAllLeases: () => st.releaseAll.run().changes,
     countOpen: (jobId) => (st.open.get(jobId) as { n: number }).n,
     countLiveLeases: (jobId, now) => (st.live.get(jobId, now) as { n: number }).n,
-    listChunkIndexes: (jobId) => st.indexes.all(jobId) as number[],
+    listChunkShards: (jobId) => st.shards.all(jobId) as ChunkShard[],
     countChunks: (jobId) => st.all.get(jobId) as number,
   };
 }

@@ -39,6 +39,12 @@ export interface CommitResult {
   readonly jobTotal: number;
 }
 
+/** A chunk's report shard and how many of its bytes are committed (rows past that were never counted). */
+export interface ChunkShard {
+  readonly chunkIndex: number;
+  readonly shardBytes: number;
+}
+
 /**
  * Persistence port for chunks and their leases. The SQLite adapter is db/sqlite-chunk-repo.ts; the
  * PostgreSQL one will implement the same claim (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)).
@@ -61,7 +67,7 @@ export interface ChunkRepo {
   /** Chunks of the job leased with a lease still running at `now`. */
   countLiveLeases(jobId: string, now: number): number;
   /** Indexes of all chunks of the job, in order (for the report). */
-  listChunkIndexes(jobId: string): number[];
+  listChunkShards(jobId: string): ChunkShard[];
   /** Chunks (all states) — for tests and diagnostics. */
   countChunks(jobId: string): number;
 }

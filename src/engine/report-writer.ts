@@ -8,6 +8,7 @@ import { isTerminal } from '../jobs/status-table.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { lineStatus, REPORT_SCHEMA } from './report-rows.js';
+import type { ChunkShard } from './chunk-repo.js';
 import { shardDir, shardPath } from './report-shard.js';
 
 /** The report cannot be written (bucket missing, role not allowed, store error): the job fails with it. */
@@ -48,7 +49,7 @@ export async function writeReport(
   deps: ReportDeps,
   job: JobRecord,
   role: Role,
-  chunkIndexes: readonly number[],
+  shards: readonly ChunkShard[],
 ): Promise<void> {
   const report = job.spec.report;
   if (!report.enabled || report.bucket === undefined) return;
@@ -89,7 +90,7 @@ export async function writeReport(
     const key = `${base}results/${createHash('md5').update(`${job.jobId}/${status}`).digest('hex')}.csv`;
     const md5 = await put(
       key,
-      Readable.from(shardLines(deps.dataDir, job.jobId, chunkIndexes, status)),
+      Readable.from(shardLines(deps.dataDir, job.jobId, shards, status)),
       'text/csv',
     );
     results.push({ TaskExecutionStatus: status, Bucket: bucket.name, MD5Checksum: md5, Key: key });
@@ -107,18 +108,28 @@ export async function writeReport(
   );
 }
 
-/** The lines with TaskStatus `status` from every shard, in chunk order, streamed 64 KiB at a time. */
+/**
+ * The lines with TaskStatus `status` from every shard, in chunk order, streamed 64 KiB at a time. Only the
+ * committed prefix of each shard is read: after a crash a shard can end with rows appended but never
+ * committed (their tasks are not in the counters, and a resumed attempt would truncate them); when the
+ * job settles before the chunk runs again (cancel, failure) those rows must not reach the report.
+ */
 async function* shardLines(
   dataDir: string,
   jobId: string,
-  chunkIndexes: readonly number[],
+  shards: readonly ChunkShard[],
   status: string,
 ): AsyncGenerator<Buffer> {
-  for (const index of chunkIndexes) {
-    const file = shardPath(dataDir, jobId, index);
-    if (!fs.existsSync(file)) continue;
+  for (const { chunkIndex, shardBytes } of shards) {
+    const file = shardPath(dataDir, jobId, chunkIndex);
+    if (shardBytes <= 0 || !fs.existsSync(file)) continue;
     let rest = '';
-    for await (const piece of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 65536 })) {
+    const committed = fs.createReadStream(file, {
+      encoding: 'utf8',
+      highWaterMark: 65536,
+      end: shardBytes - 1,
+    });
+    for await (const piece of committed) {
       const text = rest + (piece as string);
       const end = text.lastIndexOf('\n');
       rest = text.slice(end + 1);

@@ -44,6 +44,7 @@ export function quiet(env: SchedulerEnv, jobId: string): boolean {
  * done go Completing.
  */
 export function schedule(env: SchedulerEnv): void {
+  finishDoneJobs(env);
   const jobs = env.repo.findByStatus(['Active', 'Pausing', 'Paused', 'Ready']);
   for (const j of jobs) {
     if (j.status === 'Pausing' && quiet(env, j.jobId)) env.mover.move(j.jobId, ['Pausing'], 'Paused');
@@ -65,4 +66,19 @@ export function schedule(env: SchedulerEnv): void {
 function completeIfDone(env: SchedulerEnv, job: JobRecord): void {
   if (env.localWorkers(job.jobId) > 0 || env.chunks.countOpen(job.jobId) > 0) return;
   env.mover.move(job.jobId, ['Active'], 'Completing');
+}
+
+/**
+ * Jobs whose chunks are all done finish before slots are handed out: an Active one is never pre-empted
+ * for lack of work left, and one pre-empted while its last batch ran (Pausing/Paused with nothing open)
+ * needs no slot — it goes Paused → Active → Completing at once instead of waiting behind higher-priority
+ * jobs with every task done and no report.
+ */
+function finishDoneJobs(env: SchedulerEnv): void {
+  for (const j of env.repo.findByStatus(['Active'])) completeIfDone(env, j);
+  for (const j of env.repo.findByStatus(['Pausing', 'Paused'])) {
+    if (env.chunks.countOpen(j.jobId) > 0 || !quiet(env, j.jobId)) continue;
+    if (j.status === 'Pausing') env.mover.move(j.jobId, ['Pausing'], 'Paused');
+    if (env.mover.move(j.jobId, ['Paused'], 'Active')) completeIfDone(env, j);
+  }
 }

@@ -48,7 +48,7 @@ async function reportFailure(env: SettlerEnv, job: JobRecord): Promise<JobFailur
       reason: `The job role ${job.spec.roleArn} no longer exists; the report was not written.`,
     };
   try {
-    await writeReport(env.report, job, env.iam.roleAsPrincipal(role), env.chunks.listChunkIndexes(job.jobId));
+    await writeReport(env.report, job, env.iam.roleAsPrincipal(role), env.chunks.listChunkShards(job.jobId));
     return undefined;
   } catch (e) {
     if (e instanceof ReportError) return { code: e.failureCode, reason: e.message };
