@@ -24,7 +24,9 @@ const parser = new XMLParser({
  * attacks), caps the size, and checks the root element. Returns the root's content.
  */
 export function parseXmlBody(body: Buffer | string, expectedRoot: string): XmlNode {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  // A UTF-8 byte-order mark is valid before the declaration (some serialisers emit both); the parser would
+  // take it for a text node beside the root.
+  const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '');
   if (Buffer.byteLength(text) > MAX_XML_BODY_BYTES) throw malformedXml('The XML body is too large.');
   if (/<!DOCTYPE|<!ENTITY/i.test(text))
     throw malformedXml('DOCTYPE and ENTITY declarations are not allowed.');
