@@ -94,6 +94,7 @@ async function prepare(
   validateBucketName(name);
   const bucket = await deps.buckets.get(name);
   if (bucket === undefined) throw noSuchBucket(name);
+  if (route.auth === 'bucket-keys') return { bucket, object: undefined };
   const object = route.auth === 'object' ? await deps.store.headObject(name, target.key ?? '') : undefined;
   authorizeOrThrow(deps, principal, context, action, bucket, target.key, object);
   return { bucket, object };

@@ -3,6 +3,7 @@ import type { RequestTarget } from '../protocol/request-target.js';
 import type { OpContext } from './context.js';
 import type { OssResponse } from './response.js';
 import * as bucketH from './handlers/bucket.js';
+import * as deleteMultipleH from './handlers/delete-multiple.js';
 import * as jobsH from './handlers/jobs.js';
 import * as listH from './handlers/list.js';
 import * as objectReadH from './handlers/object-read.js';
@@ -19,8 +20,9 @@ export type Handler = (ctx: OpContext) => Promise<OssResponse>;
  * - `service`: RAM action on `acs:oss:<region>:<caller>:*`.
  * - `new-bucket`: the bucket may not exist yet (PutBucket).
  * - `bucket` / `object`: the bucket must exist (NoSuchBucket otherwise); objects are loaded for their ACL.
+ * - `bucket-keys`: the bucket must exist; the handler authorises each key itself (DeleteMultipleObjects).
  */
-export type AuthMode = 'jobs' | 'service' | 'new-bucket' | 'bucket' | 'object';
+export type AuthMode = 'jobs' | 'service' | 'new-bucket' | 'bucket' | 'bucket-keys' | 'object';
 
 export interface Route {
   readonly operation: string;
@@ -48,6 +50,7 @@ const DISPATCH_SUBRESOURCES = [
   'policy',
   'bucketInfo',
   'objectMeta',
+  'delete',
 ] as const;
 type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
 
@@ -62,7 +65,6 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'website',
   'referer',
   'lifecycle',
-  'delete',
   'append',
   'symlink',
   'stat',
@@ -103,6 +105,12 @@ const TABLE: Record<string, Route> = {
   'bucket PUT ': r('PutBucket', 'oss:PutBucket', 'new-bucket', bucketH.putBucket),
   'bucket GET ': r('ListObjects', 'oss:ListObjects', 'bucket', listH.listObjects),
   'bucket DELETE ': r('DeleteBucket', 'oss:DeleteBucket', 'bucket', bucketH.deleteBucket),
+  'bucket POST delete': r(
+    'DeleteMultipleObjects',
+    'oss:DeleteObject',
+    'bucket-keys',
+    deleteMultipleH.deleteMultipleObjects,
+  ),
   'bucket GET acl': r('GetBucketAcl', 'oss:GetBucketAcl', 'bucket', bucketH.getBucketAcl),
   'bucket PUT acl': r('PutBucketAcl', 'oss:PutBucketAcl', 'bucket', bucketH.putBucketAcl),
   'bucket GET bucketInfo': r('GetBucketInfo', 'oss:GetBucketInfo', 'bucket', bucketH.getBucketInfo),

@@ -1,0 +1,45 @@
+import { OssError, malformedXml } from '../../protocol/oss-error.js';
+import { children, isNode, parseXmlBody, text, toXml } from '../../protocol/xml.js';
+import type { OpContext } from '../context.js';
+import { xmlResponse, type OssResponse } from '../response.js';
+
+/** OSS caps one DeleteMultipleObjects request at 1,000 keys. */
+const MAX_KEYS = 1000;
+
+function parseDeleteRequest(body: Buffer): { quiet: boolean; keys: string[] } {
+  const root = parseXmlBody(body, 'Delete');
+  const quietText = text(root, 'Quiet')?.trim();
+  if (quietText !== undefined && quietText !== 'true' && quietText !== 'false')
+    throw new OssError('InvalidArgument', `Quiet must be true or false, got ${JSON.stringify(quietText)}.`);
+  const objects = children(root, 'Object');
+  if (objects.length === 0) throw malformedXml('The <Delete> element must list at least one <Object>.');
+  if (objects.length > MAX_KEYS)
+    throw malformedXml(`At most ${MAX_KEYS} objects can be deleted in one request, got ${objects.length}.`);
+  const keys = objects.map((o) => {
+    const key = isNode(o) ? text(o, 'Key') : undefined;
+    if (key === undefined || key === '') throw malformedXml('Every <Object> needs a non-empty <Key>.');
+    return key;
+  });
+  return { quiet: quietText === 'true', keys };
+}
+
+/**
+ * POST /<bucket>/?delete (DeleteMultipleObjects). Every key is authorised as oss:DeleteObject first and a
+ * single refusal refuses the whole request, so nothing is half-deleted; missing keys count as deleted, as
+ * for DeleteObject. Quiet mode lists nothing; `encoding-type=url` URL-encodes the keys in the reply.
+ */
+export async function deleteMultipleObjects(ctx: OpContext): Promise<OssResponse> {
+  const bucket = ctx.bucket;
+  if (bucket === undefined) throw new OssError('InternalError');
+  const { quiet, keys } = parseDeleteRequest(await ctx.readBody());
+  for (const key of keys) ctx.authorize('oss:DeleteObject', bucket, key);
+  for (const key of keys) await ctx.deps.store.deleteObject(bucket.name, key);
+  const urlEncoded = ctx.target.query.get('encoding-type') === 'url';
+  const shown = (key: string): string => (urlEncoded ? encodeURIComponent(key) : key);
+  return xmlResponse(
+    toXml('DeleteResult', {
+      EncodingType: urlEncoded ? 'url' : undefined,
+      Deleted: quiet ? undefined : keys.map((key) => ({ Key: shown(key) })),
+    }),
+  );
+}
