@@ -1,41 +1,18 @@
+import {
+  JOB_STATUSES as MODEL_STATUSES,
+  TERMINAL_STATUSES as MODEL_TERMINAL,
+  type JobStatus,
+} from '../jobs/model.js';
+
 /** Public types of the typed client (spec §2–6). Counts and times are numbers; statuses are unions. */
 
-export type JobStatus =
-  | 'New'
-  | 'Preparing'
-  | 'Ready'
-  | 'Suspended'
-  | 'Active'
-  | 'Pausing'
-  | 'Paused'
-  | 'Completing'
-  | 'Complete'
-  | 'Cancelling'
-  | 'Cancelled'
-  | 'Failing'
-  | 'Failed';
-
-export const JOB_STATUSES: readonly JobStatus[] = [
-  'New',
-  'Preparing',
-  'Ready',
-  'Suspended',
-  'Active',
-  'Pausing',
-  'Paused',
-  'Completing',
-  'Complete',
-  'Cancelling',
-  'Cancelled',
-  'Failing',
-  'Failed',
-];
+// One list of statuses and operation names for server and client (spec §7.2, §2.2): jobs/model.ts has no
+// server dependencies, so the client imports it like it imports protocol/.
+export type { JobStatus, OperationName } from '../jobs/model.js';
+export const JOB_STATUSES: readonly JobStatus[] = MODEL_STATUSES;
 
 /** The statuses after which a job never changes again (spec §7.2). */
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['Complete', 'Cancelled', 'Failed'];
-
-export type OperationName =
-  'PutObjectTagging' | 'AddObjectTagging' | 'DeleteObjectTagging' | 'PutObjectAcl' | 'RestoreObject';
+export const TERMINAL_STATUSES: readonly JobStatus[] = [...MODEL_TERMINAL];
 
 export interface Tag {
   readonly key: string;

@@ -9,6 +9,7 @@ import type {
   ReportScope,
 } from '../client/types.js';
 import { FormError } from './http-util.js';
+import { OPERATION_NAMES } from '../jobs/model.js';
 
 /** The create-job form's fields as submitted (re-rendered into the form on failure). */
 export type CreateFormValues = Readonly<Record<string, string>>;
@@ -44,14 +45,6 @@ export function formValues(form: URLSearchParams): CreateFormValues {
   return out;
 }
 
-const OPERATIONS = [
-  'PutObjectTagging',
-  'AddObjectTagging',
-  'DeleteObjectTagging',
-  'PutObjectAcl',
-  'RestoreObject',
-] as const;
-
 function integer(raw: string, label: string, fallback: number): number {
   const s = raw.trim();
   if (s === '') return fallback;
@@ -73,7 +66,7 @@ function parseTags(raw: string): { key: string; value: string }[] {
 }
 
 function operation(v: CreateFormValues): JobOperation {
-  const type = OPERATIONS.find((o) => o === v['operation']);
+  const type = OPERATION_NAMES.find((o) => o === v['operation']);
   switch (type) {
     case 'PutObjectTagging':
     case 'AddObjectTagging':

@@ -2,6 +2,7 @@ import { OssError, isOssError, noSuchBucket, noSuchKey } from '../../protocol/os
 import type { ChangeResult, ObjectChange } from '../object-store.js';
 import type { RestoreTier, StorageClass, Tag } from '../types.js';
 import { planRestore } from './restore.js';
+import { restoreFromRow, type RestoreColumns } from './rows.js';
 import type { Statements } from './statements.js';
 import { decodeTags, encodeTags, MAX_TAGS, mergeTags, validateTags } from './tags.js';
 
@@ -12,13 +13,9 @@ export type ChangeOutcome =
 
 const OK: ChangeOutcome = { ok: true };
 
-interface RestoreRow {
+interface RestoreRow extends RestoreColumns {
   version_id: string;
   storage_class: string;
-  restore_ready_at: number | null;
-  restore_expires_at: number | null;
-  restore_days: number | null;
-  restore_tier: string | null;
 }
 
 /**
@@ -99,15 +96,7 @@ export class ChangeApplier {
     const row = this.st.getRestoreState.get(change.bucket, change.key) as RestoreRow | undefined;
     const miss = this.check(change, row?.version_id);
     if (miss || !row) return miss ?? OK;
-    const restore =
-      row.restore_ready_at === null
-        ? null
-        : {
-            readyAt: row.restore_ready_at,
-            expiresAt: row.restore_expires_at ?? row.restore_ready_at,
-            days: row.restore_days ?? 1,
-            tier: (row.restore_tier ?? 'Standard') as RestoreTier,
-          };
+    const restore = restoreFromRow(row);
     const plan = planRestore(
       { storageClass: row.storage_class as StorageClass, restore },
       days,

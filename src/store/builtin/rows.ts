@@ -1,4 +1,12 @@
-import type { BucketAcl, BucketInfo, ObjectAcl, ObjectMeta, RestoreTier, StorageClass } from '../types.js';
+import type {
+  BucketAcl,
+  BucketInfo,
+  ObjectAcl,
+  ObjectMeta,
+  RestoreState,
+  RestoreTier,
+  StorageClass,
+} from '../types.js';
 import { decodeTags } from './tags.js';
 
 /** One `store_objects` row as better-sqlite3 returns it. */
@@ -53,15 +61,7 @@ export function rowToMeta(row: ObjectRow): ObjectMeta {
     userMeta: decodeRecord(row.user_meta),
     httpHeaders: decodeRecord(row.http_headers),
     tags: decodeTags(row.tags),
-    restore:
-      row.restore_ready_at === null
-        ? null
-        : {
-            readyAt: row.restore_ready_at,
-            expiresAt: row.restore_expires_at ?? row.restore_ready_at,
-            days: row.restore_days ?? 1,
-            tier: (row.restore_tier ?? 'Standard') as RestoreTier,
-          },
+    restore: restoreFromRow(row),
   };
 }
 
@@ -75,4 +75,22 @@ export function rowToBucket(row: BucketRow): BucketInfo {
     createdAt: row.created_at,
     policy: row.policy,
   };
+}
+
+/** The four restore columns as a RestoreState (null when the object was never restored). */
+export function restoreFromRow(row: RestoreColumns): RestoreState | null {
+  if (row.restore_ready_at === null) return null;
+  return {
+    readyAt: row.restore_ready_at,
+    expiresAt: row.restore_expires_at ?? row.restore_ready_at,
+    days: row.restore_days ?? 1,
+    tier: (row.restore_tier ?? 'Standard') as RestoreTier,
+  };
+}
+
+export interface RestoreColumns {
+  restore_ready_at: number | null;
+  restore_expires_at: number | null;
+  restore_days: number | null;
+  restore_tier: string | null;
 }
