@@ -1,28 +1,51 @@
 import { z } from 'zod';
+import { parseStoreUrl } from './store/remote/store-url.js';
 
 /** The one configuration schema: validated once at start-up, frozen, passed down (house style 6.7). */
-export const ConfigSchema = z.object({
-  host: z.string().min(1),
-  port: z.number().int().min(0).max(65535),
-  dataDir: z.string().min(1),
-  region: z.string().regex(/^[a-z0-9-]+$/, 'a region id such as cn-hangzhou'),
-  /** Host suffixes under which `<bucket>.<suffix>` is a virtual-hosted bucket request. */
-  baseDomains: z.array(z.string().min(1)),
-  /** How long a RestoreObject takes to complete (real OSS: hours). */
-  restoreDurationMs: z.number().int().min(0),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  /** Root credentials from the environment; generated and persisted when absent. */
-  rootAccessKeyId: z.string().min(1).optional(),
-  rootAccessKeySecret: z.string().min(1).optional(),
-  accountId: z
-    .string()
-    .regex(/^\d{1,20}$/, 'digits only')
-    .optional(),
-  /** Engine tuning. */
-  workers: z.number().int().min(1).max(64),
-  chunkSize: z.number().int().min(1).max(1_000_000),
-  leaseMs: z.number().int().min(100),
-});
+export const ConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    dataDir: z.string().min(1),
+    region: z.string().regex(/^[a-z0-9-]+$/, 'a region id such as cn-hangzhou'),
+    /** Host suffixes under which `<bucket>.<suffix>` is a virtual-hosted bucket request. */
+    baseDomains: z.array(z.string().min(1)),
+    /** How long a RestoreObject takes to complete (real OSS: hours). */
+    restoreDurationMs: z.number().int().min(0),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** Root credentials from the environment; generated and persisted when absent. */
+    rootAccessKeyId: z.string().min(1).optional(),
+    rootAccessKeySecret: z.string().min(1).optional(),
+    accountId: z
+      .string()
+      .regex(/^\d{1,20}$/, 'digits only')
+      .optional(),
+    /** Engine tuning. */
+    workers: z.number().int().min(1).max(64),
+    chunkSize: z.number().int().min(1).max(1_000_000),
+    leaseMs: z.number().int().min(100),
+    /** `builtin`, `s3+http(s)://host[:port]` or `oss+http(s)://host[:port]` (docs/operations.md). */
+    store: z.string().superRefine((value, ctx) => {
+      const parsed = parseStoreUrl(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    }),
+    /** The remote store's credentials (the service's own; RAM decides what callers may do). */
+    storeAccessKeyId: z.string().min(1).optional(),
+    storeAccessKeySecret: z.string().min(1).optional(),
+    storeRegion: z.string().min(1).optional(),
+    /** Remote store calls in flight at once in this process. */
+    storeConcurrency: z.number().int().min(1).max(4096),
+  })
+  .superRefine((c, ctx) => {
+    if (c.store === 'builtin') return;
+    if (c.storeAccessKeyId === undefined || c.storeAccessKeySecret === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['store'],
+        message: 'a remote store needs OSSBATCH_STORE_ACCESS_KEY_ID and OSSBATCH_STORE_ACCESS_KEY_SECRET',
+      });
+    }
+  });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 
@@ -40,6 +63,9 @@ export const DEFAULTS = {
   workers: 2,
   chunkSize: 5000,
   leaseMs: 10_000,
+  store: 'builtin',
+  // issue 8: 64 remote calls in flight per process by default (--store-concurrency).
+  storeConcurrency: 64,
 } as const;
 
 export function defaultBaseDomains(region: string): string[] {

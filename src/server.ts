@@ -21,7 +21,7 @@ import type { Iam } from './iam/types.js';
 import type { JobRepo } from './jobs/job-repo.js';
 import { createJobsApi } from './jobs/api/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
-import { createBuiltinStore } from './store/builtin/index.js';
+import { createStore } from './store/create-store.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
 
@@ -107,13 +107,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   ];
   try {
-    const store = await createBuiltinStore({
-      db,
-      dataDir: config.dataDir,
-      clock,
-      region: config.region,
-      restoreDurationMs: config.restoreDurationMs,
-    });
+    // --store: builtin, or a remote S3/OSS store whose found buckets belong to the root account.
+    const store = await createStore(config, db, clock, () => storedAccountId(db) ?? '');
     cleanup.unshift(() => store.close());
     const repo = createSqliteJobRepo(db);
     await refuseAccountChange(db, config.accountId, store, repo);

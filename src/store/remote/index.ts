@@ -1,0 +1,83 @@
+import path from 'node:path';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../protocol/clock.js';
+import type { BucketCatalog } from './bucket-catalog.js';
+import { OssDriver } from './oss/oss-driver.js';
+import type { RemoteDriver } from './remote-driver.js';
+import { RemoteStore } from './remote-store.js';
+import type { RetryPolicy } from './retry.js';
+import { S3Driver } from './s3/s3-driver.js';
+import { parseStoreUrl, type RemoteEndpoint } from './store-url.js';
+
+export type { BucketCatalog, CatalogBucket } from './bucket-catalog.js';
+export { RemoteStore, DEFAULT_STORE_CONCURRENCY } from './remote-store.js';
+export { RemoteError } from './remote-error.js';
+export { parseStoreUrl } from './store-url.js';
+export type { RemoteEndpoint } from './store-url.js';
+
+/** The remote store could not be reached or listed at start-up (the CLI prints it and exits 2). */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+export interface RemoteStoreDeps {
+  readonly catalog: BucketCatalog;
+  readonly clock: Clock;
+  readonly rootAccountId: () => string;
+  readonly retry?: RetryPolicy;
+  readonly multipartThreshold?: number;
+  readonly partSize?: number;
+}
+
+/** The endpoint a Config names; undefined for the built-in store. */
+export function remoteEndpoint(config: Config): RemoteEndpoint | undefined {
+  const loc = parseStoreUrl(config.store);
+  if (typeof loc === 'string') throw new StoreUnavailableError(`invalid store: ${loc}`);
+  if (loc.kind === 'builtin') return undefined;
+  const url = new URL(loc.url);
+  return {
+    kind: loc.kind,
+    url: loc.url,
+    host: url.hostname,
+    secure: url.protocol === 'https:',
+    accessKeyId: config.storeAccessKeyId ?? '',
+    accessKeySecret: config.storeAccessKeySecret ?? '',
+    region: config.storeRegion,
+    maxSockets: config.storeConcurrency,
+  };
+}
+
+export function createDriver(ep: RemoteEndpoint): RemoteDriver {
+  return ep.kind === 's3' ? new S3Driver(ep) : new OssDriver(ep);
+}
+
+/**
+ * Builds the remote store and proves it usable: the store must answer a bucket listing with the configured
+ * credentials, else StoreUnavailableError with one line naming the problem (issue 8: exit 2 at start).
+ */
+export async function openRemoteStore(
+  config: Config,
+  ep: RemoteEndpoint,
+  deps: RemoteStoreDeps,
+): Promise<RemoteStore> {
+  const driver = createDriver(ep);
+  try {
+    await driver.listBuckets();
+  } catch (e) {
+    await driver.close();
+    const why = e instanceof Error ? e.message : String(e);
+    throw new StoreUnavailableError(`cannot use the ${ep.kind} store at ${ep.url}: ${why}`);
+  }
+  return new RemoteStore({
+    driver,
+    catalog: deps.catalog,
+    clock: deps.clock,
+    region: config.region,
+    tmpDir: path.join(config.dataDir, 'tmp', 'remote-spool'),
+    concurrency: config.storeConcurrency,
+    rootAccountId: deps.rootAccountId,
+    ...(deps.retry === undefined ? {} : { retry: deps.retry }),
+    ...(deps.multipartThreshold === undefined ? {} : { multipartThreshold: deps.multipartThreshold }),
+    ...(deps.partSize === undefined ? {} : { partSize: deps.partSize }),
+  });
+}
