@@ -1,18 +1,19 @@
 import { describe } from 'vitest';
 import { bucketAndObjectContract } from './contract/buckets-objects.js';
 import { batchContract } from './contract/batch.js';
-import type { MakeStore } from './contract/harness.js';
+import { ALL_CAPS, type MakeStore, type StoreCaps } from './contract/harness.js';
 import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
 
-export type { MakeStore, StoreHarness } from './contract/harness.js';
+export type { MakeStore, StoreHarness, StoreCaps } from './contract/harness.js';
+export { ALL_CAPS } from './contract/harness.js';
 
 /** The behaviour every ObjectStore adapter must show; each adapter's test file calls this once. */
-export function runObjectStoreContract(name: string, makeStore: MakeStore): void {
+export function runObjectStoreContract(name: string, makeStore: MakeStore, caps: StoreCaps = ALL_CAPS): void {
   describe(`ObjectStore contract: ${name}`, () => {
-    bucketAndObjectContract(makeStore);
+    bucketAndObjectContract(makeStore, caps);
     listingContract(makeStore);
-    metadataContract(makeStore);
-    batchContract(makeStore);
+    metadataContract(makeStore, caps);
+    batchContract(makeStore, caps);
   });
 }

@@ -47,7 +47,15 @@ export class RemoteChanges {
         await this.call(() => this.driver.putAcl(bucket, key, op.acl, versionId));
         return undefined;
       case 'restore':
-        return this.restore(bucket, key, op.days, op.tier, versionId);
+        try {
+          return await this.restore(bucket, key, op.days, op.tier, versionId);
+        } catch (e) {
+          // A batch restore of an object already being restored succeeds with a message, whatever tier it
+          // asked for (as in the built-in store): the store's 409, or its "slower tier" refusal (EC 715).
+          if (isOssError(e) && (e.code === 'RestoreAlreadyInProgress' || e.ec === TIER_LOWERED_EC))
+            return 'in-progress';
+          throw e;
+        }
     }
   }
 
@@ -86,19 +94,11 @@ export class RemoteChanges {
     days: number,
     tier: RestoreTier | undefined,
     versionId: string | undefined,
-  ): Promise<RestoreOutcome> {
+  ): Promise<'accepted' | 'extended'> {
     const head = await this.call(() => this.driver.headObject(bucket, key, versionId));
     if (head === undefined) throw new OssError('NoSuchKey', undefined, { details: { Key: key } });
     planRestore({ storageClass: head.storageClass, restore: null }, days, tier, 0, 0);
-    try {
-      return await this.call(() =>
-        this.driver.restore(bucket, key, days, tier, head.storageClass, versionId),
-      );
-    } catch (e) {
-      if (isOssError(e) && e.code === 'RestoreAlreadyInProgress') return 'in-progress';
-      if (isOssError(e) && e.ec === TIER_LOWERED_EC) return 'in-progress';
-      throw e;
-    }
+    return this.call(() => this.driver.restore(bucket, key, days, tier, head.storageClass, versionId));
   }
 }
 

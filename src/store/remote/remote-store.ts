@@ -255,9 +255,7 @@ export class RemoteStore implements ObjectStore {
     tier: RestoreTier | undefined,
     versionId?: string,
   ): Promise<'accepted' | 'extended'> {
-    const outcome = await this.changes.restore(bucket, key, days, tier, versionId);
-    if (outcome === 'in-progress') throw new OssError('RestoreAlreadyInProgress');
-    return outcome;
+    return this.changes.restore(bucket, key, days, tier, versionId);
   }
 
   /**

@@ -9,7 +9,6 @@ export interface AliOssClient {
   }>;
   putBucket(name: string, options?: { StorageClass?: string }): Promise<unknown>;
   deleteBucket(name: string): Promise<unknown>;
-  getBucketInfo(name: string): Promise<unknown>;
   head(
     name: string,
     options?: { versionId?: string },
@@ -48,6 +47,16 @@ export interface AliOssClient {
     name: string,
     options: { type: string; Days: number; JobParameters?: string; versionId?: string },
   ): Promise<unknown>;
+}
+
+/** ali-oss's request plumbing, for the one call its public method validates too strictly (see oss-tagging.ts). */
+export interface AliOssRaw {
+  _objectRequestParams(
+    method: string,
+    name: string,
+    options: { subres: Record<string, string> },
+  ): { mime?: string; content?: string; successStatuses?: number[] };
+  request(params: unknown): Promise<{ status: number }>;
 }
 
 export interface PutOptions {

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import type { Readable } from 'node:stream';
 import OSS from 'ali-oss';
 import {
@@ -10,10 +13,16 @@ import {
 import type { RemoteCopy, RemoteDriver, RemoteHead, RemoteListPage, RemotePut } from '../remote-driver.js';
 import { normaliseEtag } from '../remote-meta.js';
 import type { RemoteEndpoint } from '../store-url.js';
-import type { AliOssClient, PutOptions } from './ali-oss-client.js';
+import type { AliOssClient, AliOssRaw, PutOptions } from './ali-oss-client.js';
 import { fromOssError } from './oss-errors.js';
-import { headersFromOss, ossPutHeaders, tagObject } from './oss-headers.js';
+import { headersFromOss, ossPutHeaders } from './oss-headers.js';
+import { putTagging, refuseDotSegments } from './oss-tagging.js';
 
+/** The key, unless ali-oss would address another object by it (oss-tagging.ts). */
+const checked = (key: string): string => {
+  refuseDotSegments(key);
+  return key;
+};
 const ver = (v: string | undefined): { versionId?: string } => (v === undefined ? {} : { versionId: v });
 const toClass = (c: string | undefined): StorageClass => STORAGE_CLASSES.find((k) => k === c) ?? 'Standard';
 
@@ -26,15 +35,32 @@ export class OssDriver implements RemoteDriver {
   // OSS checks x-oss-forbid-overwrite at commit time on the server.
   readonly atomicForbidOverwrite = true;
   private readonly clients = new Map<string, AliOssClient>();
+  private readonly endpoint: string;
+  private readonly agent: http.Agent;
 
-  constructor(private readonly ep: RemoteEndpoint) {}
+  constructor(private readonly ep: RemoteEndpoint) {
+    const ip = net.isIP(ep.host) === 0 ? undefined : ep.host;
+    const base = {
+      keepAlive: true,
+      maxSockets: ep.maxSockets,
+      ...(ip === undefined ? {} : { lookup: pinned(ip) }),
+    };
+    this.agent = ep.secure ? new https.Agent(base) : new http.Agent(base);
+    // ali-oss rewrites the Host header of an IP endpoint to `<bucket>.oss-<region>.aliyuncs.com`
+    // (spec/real-clients.md §1.2), so an IP is reached through the name `localhost` pinned to that IP.
+    this.endpoint =
+      ip === undefined
+        ? ep.url
+        : ep.url.replace(ep.host.includes(':') ? `[${ep.host}]` : ep.host, 'localhost');
+  }
 
   private client(bucket?: string): AliOssClient {
     const name = bucket ?? '';
     let c = this.clients.get(name);
     if (c === undefined) {
       c = new OSS({
-        endpoint: this.ep.url,
+        endpoint: this.endpoint,
+        ...(this.ep.secure ? { httpsAgent: this.agent } : { agent: this.agent }),
         accessKeyId: this.ep.accessKeyId,
         accessKeySecret: this.ep.accessKeySecret,
         ...(bucket === undefined ? {} : { bucket }),
@@ -45,7 +71,6 @@ export class OssDriver implements RemoteDriver {
         authorizationV4: this.ep.region !== undefined,
         // Retries are RemoteStore's (one policy, one limiter).
         retryMax: 0,
-        maxSockets: this.ep.maxSockets,
         timeout: 60_000,
       } as unknown as OSS.Options) as unknown as AliOssClient;
       this.clients.set(name, c);
@@ -77,7 +102,8 @@ export class OssDriver implements RemoteDriver {
 
   async bucketExists(bucket: string): Promise<boolean> {
     try {
-      await this.send('GetBucketInfo', () => this.client(bucket).getBucketInfo(bucket));
+      // A one-key listing: every OSS-compatible server has it (GetBucketInfo is not universal).
+      await this.send('ListObjects', () => this.client(bucket).list({ 'max-keys': 1 }, {}));
       return true;
     } catch (e) {
       if ((e as { code?: string }).code === 'NoSuchBucket') return false;
@@ -95,7 +121,7 @@ export class OssDriver implements RemoteDriver {
 
   async headObject(bucket: string, key: string, versionId?: string): Promise<RemoteHead | undefined> {
     try {
-      const out = await this.send('HeadObject', () => this.client(bucket).head(key, ver(versionId)));
+      const out = await this.send('HeadObject', () => this.client(bucket).head(checked(key), ver(versionId)));
       const h = out.res.headers;
       const meta: Record<string, string> = {};
       for (const [k, v] of Object.entries(h))
@@ -119,13 +145,15 @@ export class OssDriver implements RemoteDriver {
 
   async getTags(bucket: string, key: string, versionId?: string): Promise<Tag[]> {
     const out = await this.send('GetObjectTagging', () =>
-      this.client(bucket).getObjectTagging(key, ver(versionId)),
+      this.client(bucket).getObjectTagging(checked(key), ver(versionId)),
     );
     return Object.entries(out.tag).map(([k, value]) => ({ key: k, value: value ?? '' }));
   }
 
   async getAcl(bucket: string, key: string, versionId?: string): Promise<ObjectAcl> {
-    const out = await this.send('GetObjectAcl', () => this.client(bucket).getACL(key, ver(versionId)));
+    const out = await this.send('GetObjectAcl', () =>
+      this.client(bucket).getACL(checked(key), ver(versionId)),
+    );
     const acl = out.acl as ObjectAcl;
     return ['default', 'private', 'public-read', 'public-read-write'].includes(acl) ? acl : 'default';
   }
@@ -137,7 +165,7 @@ export class OssDriver implements RemoteDriver {
     versionId: string | undefined,
   ): Promise<Readable> {
     const out = await this.send('GetObject', () =>
-      this.client(bucket).getStream(key, {
+      this.client(bucket).getStream(checked(key), {
         ...(range === undefined ? {} : { headers: { Range: `bytes=${range.start}-${range.end}` } }),
         ...(versionId === undefined ? {} : { subres: { versionId } }),
       }),
@@ -154,6 +182,7 @@ export class OssDriver implements RemoteDriver {
   }
 
   async putObject(input: RemotePut): Promise<void> {
+    checked(input.key);
     const body = input.body.file ?? input.body.buffer();
     await this.send('PutObject', () =>
       this.client(input.bucket).put(input.key, body, this.putOptions(input)),
@@ -182,9 +211,11 @@ export class OssDriver implements RemoteDriver {
   }
 
   async copyObject(input: RemoteCopy): Promise<void> {
+    checked(input.key);
     const headers = ossPutHeaders({ ...input, httpHeaders: input.replace?.httpHeaders });
     headers['x-oss-metadata-directive'] = input.replace === undefined ? 'COPY' : 'REPLACE';
     headers['x-oss-tagging-directive'] = input.tags === undefined ? 'Copy' : 'Replace';
+    if (input.replace !== undefined) headers['Content-Type'] = input.replace.contentType;
     const options: PutOptions = {
       headers,
       ...(input.replace === undefined
@@ -197,7 +228,7 @@ export class OssDriver implements RemoteDriver {
   }
 
   async deleteObject(bucket: string, key: string): Promise<void> {
-    await this.send('DeleteObject', () => this.client(bucket).delete(key));
+    await this.send('DeleteObject', () => this.client(bucket).delete(checked(key)));
   }
 
   async listObjects(q: {
@@ -227,18 +258,18 @@ export class OssDriver implements RemoteDriver {
 
   async putTags(bucket: string, key: string, tags: readonly Tag[], versionId?: string): Promise<void> {
     await this.send('PutObjectTagging', () =>
-      this.client(bucket).putObjectTagging(key, tagObject(tags), ver(versionId)),
+      putTagging(this.client(bucket) as unknown as AliOssRaw, checked(key), tags, versionId),
     );
   }
 
   async deleteTags(bucket: string, key: string, versionId?: string): Promise<void> {
     await this.send('DeleteObjectTagging', () =>
-      this.client(bucket).deleteObjectTagging(key, ver(versionId)),
+      this.client(bucket).deleteObjectTagging(checked(key), ver(versionId)),
     );
   }
 
   async putAcl(bucket: string, key: string, acl: ObjectAcl, versionId?: string): Promise<void> {
-    await this.send('PutObjectAcl', () => this.client(bucket).putACL(key, acl, ver(versionId)));
+    await this.send('PutObjectAcl', () => this.client(bucket).putACL(checked(key), acl, ver(versionId)));
   }
 
   /** OSS RestoreObject (Days; JobParameters.Tier for ColdArchive/DeepColdArchive); 200 = extended. */
@@ -251,7 +282,7 @@ export class OssDriver implements RemoteDriver {
     versionId?: string,
   ): Promise<'accepted' | 'extended'> {
     try {
-      await this.client(bucket).restore(key, {
+      await this.client(bucket).restore(checked(key), {
         type: storageClass,
         Days: days,
         ...(tier === undefined ? {} : { JobParameters: tier }),
@@ -267,6 +298,16 @@ export class OssDriver implements RemoteDriver {
 
   close(): Promise<void> {
     this.clients.clear();
+    this.agent.destroy();
     return Promise.resolve();
   }
+}
+
+/** A DNS lookup that always answers `ip` (for the pinned `localhost` above). */
+function pinned(ip: string): net.LookupFunction {
+  const family = net.isIP(ip);
+  return ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    if (options?.all === true) cb(null, [{ address: ip, family }]);
+    else cb(null, ip, family);
+  }) as unknown as net.LookupFunction;
 }

@@ -1,4 +1,4 @@
-import { isNetworkCode, networkError, type RemoteError } from '../remote-error.js';
+import { isNetworkCode, networkError, RemoteError } from '../remote-error.js';
 import { mapWireFailure } from '../wire-errors.js';
 
 interface AliOssError {

@@ -5,13 +5,6 @@ import type { ObjectAcl, StorageClass, Tag } from '../../types.js';
 const tagsToQuery = (tags: readonly Tag[]): string =>
   tags.map((t) => `${encodeURIComponent(t.key)}=${encodeURIComponent(t.value)}`).join('&');
 
-/** Tags as ali-oss takes them (an object; insertion order is the wire order). */
-export function tagObject(tags: readonly Tag[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tags) out[t.key] = t.value;
-  return out;
-}
-
 /** The x-oss-* and stored HTTP headers of a PUT or COPY. */
 export function ossPutHeaders(input: {
   storageClass?: StorageClass | undefined;
