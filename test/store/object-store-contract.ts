@@ -12,7 +12,7 @@ export { ALL_CAPS } from './contract/harness.js';
 export function runObjectStoreContract(name: string, makeStore: MakeStore, caps: StoreCaps = ALL_CAPS): void {
   describe(`ObjectStore contract: ${name}`, () => {
     bucketAndObjectContract(makeStore, caps);
-    listingContract(makeStore);
+    listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
   });

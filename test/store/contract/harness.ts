@@ -42,6 +42,12 @@ export interface StoreCaps {
   readonly atomicForbidOverwrite: boolean;
   /** Keys with `.` / `..` path segments are stored exactly (ali-oss folds them: InvalidObjectName instead). */
   readonly dotSegmentKeys: boolean;
+  /** Tags and ACL given to PutObject / CopyObject are stored with the object. */
+  readonly tagsOnWrite: boolean;
+  /** Listing is in UTF-8 byte order and groups every common prefix (s3rver walks its file system). */
+  readonly byteOrderListing: boolean;
+  /** 1023-byte keys (s3rver maps a key to a file name: ENAMETOOLONG). */
+  readonly longKeys: boolean;
   /** seedObjects writes metadata only (empty ETag whatever the size). */
   readonly metadataOnlySeed: boolean;
 }
@@ -56,6 +62,9 @@ export const ALL_CAPS: StoreCaps = {
   atomicForbidOverwrite: true,
   metadataOnlySeed: true,
   dotSegmentKeys: true,
+  tagsOnWrite: true,
+  byteOrderListing: true,
+  longKeys: true,
 };
 
 /** `it` when the adapter has the capability; otherwise the test is not registered for that adapter. */
