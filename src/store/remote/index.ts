@@ -43,7 +43,9 @@ export function remoteEndpoint(config: Config): RemoteEndpoint | undefined {
     accessKeyId: config.storeAccessKeyId ?? '',
     accessKeySecret: config.storeAccessKeySecret ?? '',
     region: config.storeRegion,
-    maxSockets: config.storeConcurrency,
+    // Twice the limiter's bound: a read gives its slot back when the headers arrive but keeps its socket
+    // while the body streams, and calls must never queue for a socket behind the limiter.
+    maxSockets: config.storeConcurrency * 2,
   };
 }
 

@@ -8,7 +8,7 @@ export interface RemoteEndpoint {
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
   readonly region: string | undefined;
-  /** Sockets per process: the limiter's bound, so no call waits for a socket behind its own slot. */
+  /** Keep-alive sockets per process (see index.ts). */
   readonly maxSockets: number;
 }
 
