@@ -48,6 +48,9 @@ export class S3Driver implements RemoteDriver {
   private readonly client: S3Client;
 
   constructor(private readonly ep: RemoteEndpoint) {
+    // The SDK warns on stderr that versions after January 2027 need Node 22. This one is pinned exactly and
+    // runs on Node 20 (ARCHITECTURE.md §5); the notice would break the server's one-line start-up errors.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const agent = { keepAlive: true, maxSockets: ep.maxSockets };
     this.client = new S3Client({
       endpoint: ep.url,
