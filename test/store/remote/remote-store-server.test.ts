@@ -147,7 +147,7 @@ describe('ossbatch server --store: refusals at start (exit 2, one line)', () => 
     OSSBATCH_STORE_ACCESS_KEY_SECRET: BACK_KEY.secret,
   };
 
-  it('refuses a malformed URL, missing credentials, an unreachable store and wrong credentials', async () => {
+  it('refuses a malformed URL, missing credentials, an unreachable store and wrong credentials', () => {
     expect(refuse(['--store', 'ftp://x'], creds)).toMatch(
       /store.*not builtin, s3\+http\(s\):\/\/host\[:port\]/,
     );

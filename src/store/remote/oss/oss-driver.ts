@@ -1,6 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
+import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import OSS from 'ali-oss';
 import {
@@ -14,6 +12,7 @@ import type { RemoteCopy, RemoteDriver, RemoteHead, RemoteListPage, RemotePut } 
 import { normaliseEtag } from '../remote-meta.js';
 import type { RemoteEndpoint } from '../store-url.js';
 import type { AliOssClient, AliOssRaw, PutOptions } from './ali-oss-client.js';
+import { aliOssEndpoint } from './oss-endpoint.js';
 import { fromOssError } from './oss-errors.js';
 import { headersFromOss, ossPutHeaders } from './oss-headers.js';
 import { putTagging, refuseDotSegments } from './oss-tagging.js';
@@ -39,19 +38,7 @@ export class OssDriver implements RemoteDriver {
   private readonly agent: http.Agent;
 
   constructor(private readonly ep: RemoteEndpoint) {
-    const ip = net.isIP(ep.host) === 0 ? undefined : ep.host;
-    const base = {
-      keepAlive: true,
-      maxSockets: ep.maxSockets,
-      ...(ip === undefined ? {} : { lookup: pinned(ip) }),
-    };
-    this.agent = ep.secure ? new https.Agent(base) : new http.Agent(base);
-    // ali-oss rewrites the Host header of an IP endpoint to `<bucket>.oss-<region>.aliyuncs.com`
-    // (spec/real-clients.md §1.2), so an IP is reached through the name `localhost` pinned to that IP.
-    this.endpoint =
-      ip === undefined
-        ? ep.url
-        : ep.url.replace(ep.host.includes(':') ? `[${ep.host}]` : ep.host, 'localhost');
+    ({ agent: this.agent, endpoint: this.endpoint } = aliOssEndpoint(ep));
   }
 
   private client(bucket?: string): AliOssClient {
@@ -301,13 +288,4 @@ export class OssDriver implements RemoteDriver {
     this.agent.destroy();
     return Promise.resolve();
   }
-}
-
-/** A DNS lookup that always answers `ip` (for the pinned `localhost` above). */
-function pinned(ip: string): net.LookupFunction {
-  const family = net.isIP(ip);
-  return ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
-    if (options?.all === true) cb(null, [{ address: ip, family }]);
-    else cb(null, ip, family);
-  }) as unknown as net.LookupFunction;
 }

@@ -19,8 +19,6 @@ import {
   PutObjectTaggingCommand,
   RestoreObjectCommand,
   S3Client,
-  type StorageClass as S3StorageClass,
-  type Tier,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectAcl, RestoreTier, StorageClass, Tag } from '../../types.js';
@@ -28,15 +26,8 @@ import type { RemoteCopy, RemoteDriver, RemoteHead, RemoteListPage, RemotePut } 
 import { normaliseEtag } from '../remote-meta.js';
 import type { RemoteEndpoint } from '../store-url.js';
 import { fromS3Error } from './s3-errors.js';
-import {
-  fromS3Class,
-  fromS3Grants,
-  headerFields,
-  headersFromHead,
-  tagsToQuery,
-  toS3Acl,
-  toS3Class,
-} from './s3-mapping.js';
+import { copyParams, putParams } from './s3-params.js';
+import { fromS3Class, fromS3Grants, headersFromHead, toS3Acl } from './s3-mapping.js';
 
 const ver = (v: string | undefined): { VersionId?: string } => (v === undefined ? {} : { VersionId: v });
 
@@ -163,27 +154,12 @@ export class S3Driver implements RemoteDriver {
     return out.Body as Readable;
   }
 
-  private putParams(input: RemotePut) {
-    return {
-      Bucket: input.bucket,
-      Key: input.key,
-      ContentType: input.contentType,
-      ...(input.storageClass === undefined
-        ? {}
-        : { StorageClass: toS3Class(input.storageClass) as S3StorageClass }),
-      ...(input.acl === undefined ? {} : { ACL: toS3Acl(input.acl) }),
-      ...(input.userMeta === undefined ? {} : { Metadata: input.userMeta }),
-      ...(input.tags === undefined || input.tags.length === 0 ? {} : { Tagging: tagsToQuery(input.tags) }),
-      ...headerFields(input.httpHeaders),
-    };
-  }
-
   async putObject(input: RemotePut): Promise<void> {
     const body = input.body;
     await this.send('PutObject', () =>
       this.client.send(
         new PutObjectCommand({
-          ...this.putParams(input),
+          ...putParams(input),
           Body: body.file === null ? body.buffer() : body.open(),
           ContentLength: body.size,
           ContentMD5: body.md5Base64,
@@ -196,7 +172,7 @@ export class S3Driver implements RemoteDriver {
   async putLarge(input: RemotePut, partSize: number): Promise<void> {
     const upload = new Upload({
       client: this.client,
-      params: { ...this.putParams(input), Body: input.body.open() },
+      params: { ...putParams(input), Body: input.body.open() },
       partSize,
       // 4 parts in flight per upload: reports are the large writes, and they are few at a time.
       queueSize: 4,
@@ -206,28 +182,7 @@ export class S3Driver implements RemoteDriver {
   }
 
   async copyObject(input: RemoteCopy): Promise<void> {
-    const source = `${input.sourceBucket}/${input.sourceKey}`.split('/').map(encodeURIComponent).join('/');
-    const r = input.replace;
-    await this.send('CopyObject', () =>
-      this.client.send(
-        new CopyObjectCommand({
-          Bucket: input.bucket,
-          Key: input.key,
-          CopySource: source,
-          MetadataDirective: r === undefined ? 'COPY' : 'REPLACE',
-          ...(r === undefined
-            ? {}
-            : { ContentType: r.contentType, Metadata: r.userMeta, ...headerFields(r.httpHeaders) }),
-          ...(input.storageClass === undefined
-            ? {}
-            : { StorageClass: toS3Class(input.storageClass) as S3StorageClass }),
-          ...(input.tags === undefined
-            ? {}
-            : { TaggingDirective: 'REPLACE', Tagging: tagsToQuery(input.tags) }),
-          ...(input.acl === undefined ? {} : { ACL: toS3Acl(input.acl) }),
-        }),
-      ),
-    );
+    await this.send('CopyObject', () => this.client.send(new CopyObjectCommand(copyParams(input))));
   }
 
   async deleteObject(bucket: string, key: string): Promise<void> {
@@ -307,7 +262,7 @@ export class S3Driver implements RemoteDriver {
           ...ver(versionId),
           RestoreRequest: {
             Days: days,
-            ...(tier === undefined ? {} : { GlacierJobParameters: { Tier: tier as Tier } }),
+            ...(tier === undefined ? {} : { GlacierJobParameters: { Tier: tier } }),
           },
         }),
       ),
