@@ -192,7 +192,10 @@ export class OssDriver implements RemoteDriver {
         }),
       );
     } catch (e) {
-      if ((e as { code?: string }).code !== 'OperationNotSupported') throw e;
+      // A server without multipart (ossbatch before multipart upload, some OSS-compatibles) refuses the
+      // `?uploads` initiate with 400 or 501: one PUT of the spooled file instead (up to 5 GiB).
+      const code = (e as { code?: string }).code;
+      if (code !== 'OperationNotSupported' && code !== 'InvalidRequest') throw e;
       await this.putObject(input);
     }
   }
