@@ -108,7 +108,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   ];
   try {
     // --store: builtin, or a remote S3/OSS store whose found buckets belong to the root account.
-    const store = await createStore(config, db, clock, () => storedAccountId(db) ?? '');
+    const store = await createStore(
+      config,
+      db,
+      clock,
+      () => storedAccountId(db) ?? '',
+      logger.child({ component: 'store' }),
+    );
     cleanup.unshift(() => store.close());
     const repo = createSqliteJobRepo(db);
     await refuseAccountChange(db, config.accountId, store, repo);

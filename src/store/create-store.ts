@@ -1,3 +1,4 @@
+import type pino from 'pino';
 import type { Config } from '../config.js';
 import { createSqliteBucketCatalog } from '../db/sqlite-bucket-catalog.js';
 import type { SqliteDb } from '../db/sqlite.js';
@@ -15,6 +16,7 @@ export async function createStore(
   db: SqliteDb,
   clock: Clock,
   rootAccountId: () => string,
+  logger?: pino.Logger,
 ): Promise<ObjectStore> {
   const ep = remoteEndpoint(config);
   if (ep === undefined) {
@@ -26,5 +28,10 @@ export async function createStore(
       restoreDurationMs: config.restoreDurationMs,
     });
   }
-  return openRemoteStore(config, ep, { catalog: createSqliteBucketCatalog(db), clock, rootAccountId });
+  return openRemoteStore(config, ep, {
+    catalog: createSqliteBucketCatalog(db),
+    clock,
+    rootAccountId,
+    ...(logger === undefined ? {} : { logger }),
+  });
 }

@@ -1,11 +1,12 @@
 import path from 'node:path';
+import type pino from 'pino';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../protocol/clock.js';
 import type { BucketCatalog } from './bucket-catalog.js';
 import { OssDriver } from './oss/oss-driver.js';
 import type { RemoteDriver } from './remote-driver.js';
 import { RemoteStore } from './remote-store.js';
-import type { RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { S3Driver } from './s3/s3-driver.js';
 import { parseStoreUrl, type RemoteEndpoint } from './store-url.js';
 
@@ -25,6 +26,8 @@ export interface RemoteStoreDeps {
   readonly clock: Clock;
   readonly rootAccountId: () => string;
   readonly retry?: RetryPolicy;
+  /** The store's child logger: retries at debug, the start-up line at info. */
+  readonly logger?: pino.Logger;
   readonly multipartThreshold?: number;
   readonly partSize?: number;
 }
@@ -70,15 +73,25 @@ export async function openRemoteStore(
     const why = e instanceof Error ? e.message : String(e);
     throw new StoreUnavailableError(`cannot use the ${ep.kind} store at ${ep.url}: ${why}`);
   }
+  const log = deps.logger;
+  log?.info({ store: ep.kind, url: ep.url, concurrency: config.storeConcurrency }, 'remote store reachable');
+  const retry: RetryPolicy = deps.retry ?? {
+    ...DEFAULT_RETRY,
+    onRetry: (err, attempt, pauseMs) =>
+      log?.debug(
+        { attempt, pauseMs: Math.round(pauseMs), err: (err as Error).message },
+        'store call retried',
+      ),
+  };
   return new RemoteStore({
     driver,
+    retry,
     catalog: deps.catalog,
     clock: deps.clock,
     region: config.region,
     tmpDir: path.join(config.dataDir, 'tmp', 'remote-spool'),
     concurrency: config.storeConcurrency,
     rootAccountId: deps.rootAccountId,
-    ...(deps.retry === undefined ? {} : { retry: deps.retry }),
     ...(deps.multipartThreshold === undefined ? {} : { multipartThreshold: deps.multipartThreshold }),
     ...(deps.partSize === undefined ? {} : { partSize: deps.partSize }),
   });

@@ -88,7 +88,7 @@ describe('a job over a throttling remote store', () => {
     expect(created.status, created.xml).toBe(200);
     const jobId = field(parseXmlBody(created.xml, 'CreateJobResult'), 'JobId');
     const deadline = Date.now() + 120_000;
-    let job: Record<string, unknown> = {};
+    let job: Record<string, unknown>;
     for (;;) {
       const d = await jobRequest(client, 'DescribeJob', { jobId });
       job = parseXmlBody(d.xml, 'DescribeJobResult')['Job'] as Record<string, unknown>;

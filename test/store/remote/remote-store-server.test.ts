@@ -132,6 +132,32 @@ describe('ossbatch in front of a remote OSS store', () => {
   });
 });
 
+describe('the CLI through a front ossbatch', () => {
+  it('mb, cp and ls work unchanged; the object lands in the remote store', async () => {
+    const env = cleanEnv({
+      HOME: tmp,
+      OSSBATCH_CONFIG: path.join(tmp, 'cli-config'),
+      OSS_ENDPOINT: `http://127.0.0.1:${front.port}`,
+      OSS_ACCESS_KEY_ID: FRONT_KEY.accessKeyId,
+      OSS_ACCESS_KEY_SECRET: FRONT_KEY.secret,
+    });
+    const file = path.join(tmp, 'upload.txt');
+    fs.writeFileSync(file, 'via the cli');
+    for (const args of [
+      ['mb', 'oss://cli-bucket'],
+      ['cp', file, 'oss://cli-bucket/in/upload.txt'],
+    ]) {
+      const r = runCli(args, env);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const ls = runCli(['ls', 'oss://cli-bucket/in/'], env);
+    expect(ls.status, ls.stderr).toBe(0);
+    expect(ls.stdout).toContain('in/upload.txt');
+    const direct: LooseOss = makeClient(back.port, BACK_KEY, { bucket: 'cli-bucket' });
+    expect(text(await direct.get('in/upload.txt'))).toBe('via the cli');
+  });
+});
+
 describe('ossbatch server --store: refusals at start (exit 2, one line)', () => {
   const refuse = (args: string[], env: Record<string, string>): string => {
     const dir = fs.mkdtempSync(path.join(tmp, 'refused-'));
