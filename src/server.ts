@@ -108,13 +108,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   ];
   try {
     // --store: builtin, or a remote S3/OSS store whose found buckets belong to the root account.
-    const store = await createStore(
-      config,
-      db,
-      clock,
-      () => storedAccountId(db) ?? '',
-      logger.child({ component: 'store' }),
-    );
+    const registry = new Registry();
+    const store = await createStore(config, db, clock, () => storedAccountId(db) ?? '', {
+      logger: logger.child({ component: 'store' }),
+      metrics: registry,
+    });
     cleanup.unshift(() => store.close());
     const repo = createSqliteJobRepo(db);
     await refuseAccountChange(db, config.accountId, store, repo);
@@ -128,7 +126,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock,
     );
     const iam = createSqliteIam(db, { accountId: root.accountId, region: config.region, clock });
-    const registry = new Registry();
     const engine: Engine = createEngine({
       db,
       repo,

@@ -1,4 +1,5 @@
 import type pino from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createSqliteBucketCatalog } from '../db/sqlite-bucket-catalog.js';
 import type { SqliteDb } from '../db/sqlite.js';
@@ -16,7 +17,7 @@ export async function createStore(
   db: SqliteDb,
   clock: Clock,
   rootAccountId: () => string,
-  logger?: pino.Logger,
+  observe: { logger?: pino.Logger; metrics?: Registry } = {},
 ): Promise<ObjectStore> {
   const ep = remoteEndpoint(config);
   if (ep === undefined) {
@@ -32,6 +33,6 @@ export async function createStore(
     catalog: createSqliteBucketCatalog(db),
     clock,
     rootAccountId,
-    ...(logger === undefined ? {} : { logger }),
+    ...observe,
   });
 }

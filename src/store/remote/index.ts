@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type pino from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../protocol/clock.js';
 import type { BucketCatalog } from './bucket-catalog.js';
@@ -8,6 +9,7 @@ import type { RemoteDriver } from './remote-driver.js';
 import { RemoteStore } from './remote-store.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { S3Driver } from './s3/s3-driver.js';
+import { createStoreMetrics, type StoreMetrics } from './store-metrics.js';
 import { parseStoreUrl, type RemoteEndpoint } from './store-url.js';
 
 export type { BucketCatalog, CatalogBucket } from './bucket-catalog.js';
@@ -28,6 +30,8 @@ export interface RemoteStoreDeps {
   readonly retry?: RetryPolicy;
   /** The store's child logger: retries at debug, the start-up line at info. */
   readonly logger?: pino.Logger;
+  /** Where the store's metrics register (ossbatch_store_*). */
+  readonly metrics?: Registry;
   readonly multipartThreshold?: number;
   readonly partSize?: number;
 }
@@ -75,15 +79,20 @@ export async function openRemoteStore(
   }
   const log = deps.logger;
   log?.info({ store: ep.kind, url: ep.url, concurrency: config.storeConcurrency }, 'remote store reachable');
-  const retry: RetryPolicy = deps.retry ?? {
-    ...DEFAULT_RETRY,
-    onRetry: (err, attempt, pauseMs) =>
+  let metrics: StoreMetrics | undefined;
+  const policy = deps.retry ?? DEFAULT_RETRY;
+  const retry: RetryPolicy = {
+    ...policy,
+    onRetry: (err, attempt, pauseMs) => {
+      policy.onRetry?.(err, attempt, pauseMs);
+      metrics?.retried((err as { code?: string }).code ?? 'unknown');
       log?.debug(
         { attempt, pauseMs: Math.round(pauseMs), err: (err as Error).message },
         'store call retried',
-      ),
+      );
+    },
   };
-  return new RemoteStore({
+  const store = new RemoteStore({
     driver,
     retry,
     catalog: deps.catalog,
@@ -95,4 +104,6 @@ export async function openRemoteStore(
     ...(deps.multipartThreshold === undefined ? {} : { multipartThreshold: deps.multipartThreshold }),
     ...(deps.partSize === undefined ? {} : { partSize: deps.partSize }),
   });
+  if (deps.metrics !== undefined) metrics = createStoreMetrics(deps.metrics, () => store.pending);
+  return store;
 }

@@ -110,6 +110,11 @@ describe('a job over a throttling remote store', () => {
       ),
     );
     for (const h of heads) expect(h?.tags).toEqual([{ key: 'pass', value: 'one' }]);
+    // Each throttled answer paused one call (a call that ran out of tries is retried by the engine instead).
+    const retries = await front.server.registry.getSingleMetric('ossbatch_store_retries_total')?.get();
+    const retried = retries?.values.find((v) => v.labels.code === 'ServiceUnavailable')?.value ?? 0;
+    expect(retried).toBeGreaterThan(0);
+    expect(retried).toBeLessThanOrEqual(THROTTLE);
     const reports = await back.server.store.listObjects({ bucket: 'reports', prefix: 'r/', maxKeys: 100 });
     expect(reports.objects.length).toBeGreaterThan(0);
   }, 150_000);
