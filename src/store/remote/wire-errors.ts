@@ -60,6 +60,13 @@ export function mapWireFailure(store: string, call: string, f: WireFailure): Rem
       },
     );
   }
+  if (f.code === 'AccessControlListNotSupported') {
+    return new RemoteError(
+      'OperationNotSupported',
+      `The ${store} bucket has ACLs disabled (S3 Object Ownership "bucket owner enforced"), so ${call} cannot be applied (${said}).`,
+      { retryable: false },
+    );
+  }
   if (isTransient(f.status, f.code)) {
     return new RemoteError(
       'ServiceUnavailable',

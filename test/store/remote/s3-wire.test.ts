@@ -130,6 +130,7 @@ describe('S3 wire requests', () => {
       '/bkt/bad': s3Error(400, 'InvalidTag', 'The TagValue you have provided is invalid'),
       '/bkt/denied': s3Error(403, 'AccessDenied', 'Access Denied'),
       '/bkt/ver': s3Error(404, 'NoSuchVersion', 'The specified version does not exist.'),
+      '/bkt/owned': s3Error(400, 'AccessControlListNotSupported', 'The bucket does not allow ACLs'),
     };
     const { store } = await s3Against(
       (r) => replies[r.path] ?? s3Error(503, 'SlowDown', 'Please reduce your request rate.'),
@@ -146,6 +147,7 @@ describe('S3 wire requests', () => {
       put('bkt', 'denied'),
       put('bkt', 'ver'),
       put('bkt', 'busy'),
+      { bucket: 'bkt', key: 'owned', op: { kind: 'putAcl' as const, acl: 'public-read' as const } },
     ]);
     expect(r.map((x) => (x.ok ? 'ok' : `${x.code}/${x.status}/${x.retryable}`))).toEqual([
       'NoSuchKey/404/false',
@@ -154,6 +156,7 @@ describe('S3 wire requests', () => {
       'AccessDenied/403/false',
       'NoSuchVersion/404/false',
       'ServiceUnavailable/503/true',
+      'OperationNotSupported/400/false',
     ]);
   });
 });
