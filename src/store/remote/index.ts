@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type pino from 'pino';
 import type { Registry } from 'prom-client';
@@ -77,6 +78,9 @@ export async function openRemoteStore(
     const why = e instanceof Error ? e.message : String(e);
     throw new StoreUnavailableError(`cannot use the ${ep.kind} store at ${ep.url}: ${why}`);
   }
+  // Spooled bodies of a process that died mid-upload (the data dir is this process's alone: data-dir-lock.ts).
+  const tmpDir = path.join(config.dataDir, 'tmp', 'remote-spool');
+  fs.rmSync(tmpDir, { recursive: true, force: true });
   const log = deps.logger;
   log?.info({ store: ep.kind, url: ep.url, concurrency: config.storeConcurrency }, 'remote store reachable');
   let metrics: StoreMetrics | undefined;
@@ -98,7 +102,7 @@ export async function openRemoteStore(
     catalog: deps.catalog,
     clock: deps.clock,
     region: config.region,
-    tmpDir: path.join(config.dataDir, 'tmp', 'remote-spool'),
+    tmpDir,
     concurrency: config.storeConcurrency,
     rootAccountId: deps.rootAccountId,
     ...(deps.multipartThreshold === undefined ? {} : { multipartThreshold: deps.multipartThreshold }),

@@ -38,9 +38,12 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function ossAgainst(answer: Answer) {
+async function ossAgainst(answer: Answer, region?: string) {
   const server = await startWireServer((r) => (r.method === 'GET' && r.path === '/' ? BUCKETS : answer(r)));
-  const remote = await openRemote(`oss+http://127.0.0.1:${server.port}`);
+  const remote = await openRemote(
+    `oss+http://127.0.0.1:${server.port}`,
+    region === undefined ? {} : { config: { storeRegion: region } },
+  );
   cleanup.push(
     () => server.close(),
     () => remote.close(),
@@ -83,6 +86,17 @@ describe('OSS wire requests', () => {
     expect(restore?.query.has('restore')).toBe(true);
     expect(restore?.body).toContain(
       '<RestoreRequest><Days>2</Days><JobParameters><Tier>Bulk</Tier></JobParameters></RestoreRequest>',
+    );
+  });
+
+  it('signs V1 by default and V4 when OSSBATCH_STORE_REGION is set', async () => {
+    const v1 = await ossAgainst(() => ({ status: 200 }));
+    await v1.store.putObjectAcl('bkt', 'k', 'private');
+    expect(v1.calls()[0]?.headers.authorization).toMatch(/^OSS LTAI/);
+    const v4 = await ossAgainst(() => ({ status: 200 }), 'oss-cn-hangzhou');
+    await v4.store.putObjectAcl('bkt', 'k', 'private');
+    expect(v4.calls()[0]?.headers.authorization).toMatch(
+      /^OSS4-HMAC-SHA256 Credential=LTAI\w+\/\d{8}\/cn-hangzhou\/oss\/aliyun_v4_request/,
     );
   });
 
