@@ -25,9 +25,10 @@ afterAll(async () => {
 
 describe('OSS adapter with a store region (V4)', () => {
   it('writes, reads, tags and lists with V4 signatures', async () => {
-    const { store, close } = await openRemote(`oss+http://127.0.0.1:${remote.port}`, {
+    const opened = await openRemote(`oss+http://127.0.0.1:${remote.port}`, {
       config: { storeRegion: 'oss-cn-hangzhou' },
     });
+    const store = opened.store;
     try {
       await store.createBucket({ name: 'v4-bucket', owner: '1', acl: 'private', storageClass: 'Standard' });
       const meta = await store.putObject({
@@ -41,7 +42,7 @@ describe('OSS adapter with a store region (V4)', () => {
       const page = await store.listObjects({ bucket: 'v4-bucket', prefix: 'a b/', maxKeys: 10 });
       expect(page.objects.map((o) => o.key)).toEqual(['a b/c.txt']);
     } finally {
-      await close();
+      await opened.close();
     }
   });
 });
