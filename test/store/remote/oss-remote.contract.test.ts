@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { vi } from 'vitest';
 import { ManualClock } from '../../../src/protocol/clock.js';
 import { startServer } from '../../../src/server.js';
 import { testConfig } from '../../helpers/server.js';
@@ -30,6 +31,9 @@ async function makeOssHarness() {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 }
+
+// Seeding 2,500 real objects through a remote store takes seconds (s3rver: ~20 s on a busy 2-core machine).
+vi.setConfig({ testTimeout: 180_000 });
 
 runObjectStoreContract('OSS adapter over an ossbatch server', makeOssHarness, {
   ...ALL_CAPS,

@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { ManualClock } from '../../../src/protocol/clock.js';
 import { ALL_CAPS, runObjectStoreContract } from '../object-store-contract.js';
 import { makeRemoteHarness } from './remote-harness.js';
@@ -21,6 +22,9 @@ async function makeS3Harness() {
     () => s3.stop(),
   );
 }
+
+// Seeding 2,500 real objects through a remote store takes seconds (s3rver: ~20 s on a busy 2-core machine).
+vi.setConfig({ testTimeout: 180_000 });
 
 runObjectStoreContract('S3 adapter over s3rver', makeS3Harness, {
   ...ALL_CAPS,
