@@ -155,8 +155,8 @@ export class RemoteStore implements ObjectStore {
   async headObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
     const [head, tags, acl] = await Promise.all([
       this.call(() => this.driver.headObject(bucket, key)),
-      this.call(() => this.driver.getTags(bucket, key)).catch(missingAs(undefined)),
-      this.call(() => this.driver.getAcl(bucket, key)).catch(missingAs(undefined)),
+      this.call(() => this.driver.getTags(bucket, key)).catch(missingAs(undefined, [])),
+      this.call(() => this.driver.getAcl(bucket, key)).catch(missingAs(undefined, 'default' as const)),
     ]);
     if (head === undefined || tags === undefined || acl === undefined) {
       // A HEAD 404 has no body to tell NoSuchKey from NoSuchBucket: the catalog does.
@@ -287,10 +287,14 @@ export class RemoteStore implements ObjectStore {
   }
 }
 
-/** Turns a NoSuchKey (the object went away between calls) into `value`; other errors pass. */
-function missingAs<T>(value: T): (e: unknown) => T {
+/**
+ * Turns a NoSuchKey (the object went away between calls) into `missing`, and a store without the call
+ * (OperationNotSupported: no object tagging or ACLs there) into `unsupported`, so reads still work.
+ */
+function missingAs<T, U>(missing: T, unsupported: U): (e: unknown) => T | U {
   return (e: unknown) => {
-    if (e instanceof OssError && (e.code === 'NoSuchKey' || e.code === 'NoSuchBucket')) return value;
+    if (e instanceof OssError && (e.code === 'NoSuchKey' || e.code === 'NoSuchBucket')) return missing;
+    if (e instanceof OssError && e.code === 'OperationNotSupported') return unsupported;
     throw e;
   };
 }

@@ -123,6 +123,33 @@ describe('S3 wire requests', () => {
     expect(calls().filter((x) => x.method === 'POST')).toHaveLength(2);
   });
 
+  it('reads objects from a store without object tagging or ACLs (501 on ?tagging / ?acl)', async () => {
+    const { store } = await s3Against((r) =>
+      r.method === 'HEAD'
+        ? {
+            status: 200,
+            headers: {
+              ...GLACIER_HEAD.headers,
+              'x-amz-storage-class': 'STANDARD_IA',
+              'x-amz-meta-color': 'blue',
+            },
+          }
+        : s3Error(
+            501,
+            'NotImplemented',
+            'A parameter you provided implies functionality that is not implemented',
+          ),
+    );
+    expect(await store.headObject('bkt', 'k')).toMatchObject({
+      key: 'k',
+      storageClass: 'IA',
+      userMeta: { color: 'blue' },
+      tags: [],
+      acl: 'default',
+      versionId: 'null',
+    });
+  });
+
   it('maps S3 errors to OSS codes and decides retryable once', async () => {
     const replies: Record<string, ReturnType<typeof s3Error>> = {
       '/bkt/gone': s3Error(404, 'NoSuchKey'),
