@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { vi } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isReadable, restoreStatus } from '../../../src/store/builtin/index.js';
 import { ManualClock } from '../../../src/protocol/clock.js';
 import { startServer } from '../../../src/server.js';
 import { testConfig } from '../../helpers/server.js';
@@ -45,4 +47,37 @@ runObjectStoreContract('OSS adapter over an ossbatch server', makeOssHarness, {
   metadataOnlySeed: false,
   // ali-oss folds `.` / `..` URL segments; the adapter refuses such names instead of addressing another key.
   dotSegmentKeys: false,
+});
+
+describe('OSS adapter: restore state from x-oss-restore', () => {
+  let dispose: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await dispose?.();
+  });
+
+  it('walks frozen → restoring → restored (readable, with the expiry) → extended, as the store reports it', async () => {
+    const h = await makeOssHarness();
+    dispose = () => h.dispose();
+    const s = h.store;
+    await s.createBucket({ name: 'cold', owner: '1', acl: 'private', storageClass: 'Standard' });
+    await s.putObject({
+      bucket: 'cold',
+      key: 'k',
+      body: Readable.from([Buffer.from('zz')]),
+      storageClass: 'ColdArchive',
+    });
+    let meta = (await s.headObject('cold', 'k'))!;
+    expect(restoreStatus(meta, h.clock.now())).toBe('frozen');
+    expect(isReadable(meta, h.clock.now())).toBe(false);
+    expect(await s.restoreObject('cold', 'k', 2, 'Standard')).toBe('accepted');
+    meta = (await s.headObject('cold', 'k'))!;
+    expect(restoreStatus(meta, h.clock.now())).toBe('restoring');
+    h.clock.advance(RESTORE_MS);
+    meta = (await s.headObject('cold', 'k'))!;
+    expect(restoreStatus(meta, h.clock.now())).toBe('restored');
+    expect(isReadable(meta, h.clock.now())).toBe(true);
+    expect(meta.restore?.expiresAt).toBe(h.clock.now() + 2 * 86_400_000);
+    expect(await s.restoreObject('cold', 'k', 5, undefined)).toBe('extended');
+    expect((await s.headObject('cold', 'k'))?.restore?.expiresAt).toBe(h.clock.now() + 5 * 86_400_000);
+  });
 });
