@@ -1,5 +1,5 @@
 import type { SqliteDb } from '../db/sqlite.js';
-import type { Clock } from '../protocol/clock.js';
+import { realTimers, type Clock } from '../protocol/clock.js';
 import type { IamAdmin } from './admin-types.js';
 import { aclAllows } from './acl.js';
 import { roleArn, userArn } from './iam-ids.js';
@@ -23,7 +23,7 @@ const ROLE_ARN = /^(?:arn:)?acs:ram::(\d+):role\/([^/]+)$/i;
  * Cache freshness runs on real monotonic time by default, not on the injected logic clock: a server whose
  * logic clock is a ManualClock (tests crossing 14-day timeouts) must still see CLI changes within a second.
  */
-const monotonicClock: Clock = { now: () => performance.now() };
+const monotonicClock: Clock = { now: () => performance.now(), ...realTimers };
 
 export interface SqliteIamCreateOptions extends SqliteIamOptions {
   /** Change-detection interval (default 200 ms). */
