@@ -28,6 +28,8 @@ export interface ChunkProgress {
   readonly succeeded: number;
   readonly failed: number;
   readonly shardBytes: number;
+  /** The attempt whose shard holds those shardBytes: the committing attempt's own, or the row's unchanged one. */
+  readonly shardAttempt: number;
   /** Added to jobs.succeeded_tasks / failed_tasks in the same transaction. */
   readonly succeededDelta: number;
   readonly failedDelta: number;

@@ -33,7 +33,10 @@ export interface JobLeaseRepo {
    * differ: someone took it over after it expired). The holder then stops its work.
    */
   renew(lease: JobLease, now: number, ttlMs: number): Promise<JobLease | undefined>;
-  /** Gives the lease up (deletes the row) if still held with this token; a no-op otherwise. */
+  /**
+   * Gives the lease up if still held with this token (expires it: the row and its token stay, so tokens
+   * only grow); a no-op otherwise.
+   */
   release(lease: JobLease): Promise<void>;
   /** Embedded only (one process owns the data): drops every job lease at start; returns how many. */
   releaseAll(): Promise<number>;

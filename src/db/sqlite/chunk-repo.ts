@@ -1,6 +1,7 @@
-import type { SqliteDb } from './sqlite.js';
-import type { ChunkProgress, ChunkRepo, ChunkRow, ChunkShard, CommitResult } from '../engine/chunk-repo.js';
-import type { ChunkDescriptor } from '../engine/manifest/types.js';
+import { asyncFacade, type Syncified } from './async-facade.js';
+import type { SqliteDb } from './open.js';
+import type { ChunkProgress, ChunkRepo, ChunkRow, ChunkShard, CommitResult } from '../../engine/chunk-repo.js';
+import type { ChunkDescriptor } from '../../engine/manifest/types.js';
 
 interface RawChunk {
   job_id: string;
@@ -13,6 +14,7 @@ interface RawChunk {
   succeeded: number;
   failed: number;
   shard_bytes: number;
+  shard_attempt: number;
 }
 
 const toRow = (r: RawChunk): ChunkRow => ({
@@ -26,6 +28,7 @@ const toRow = (r: RawChunk): ChunkRow => ({
   succeeded: r.succeeded,
   failed: r.failed,
   shardBytes: r.shard_bytes,
+  shardAttempt: r.shard_attempt,
 });
 
 /**
@@ -45,10 +48,12 @@ WHERE rowid IN (
     AND (c.state = 'pending' OR (c.state = 'leased' AND c.lease_expires_at < :now AND c.lease_owner IS NOT :owner))
   ORDER BY j.priority DESC, j.created_at, j.job_id, c.chunk_index
   LIMIT :limit)
-RETURNING job_id, chunk_index, first_task, task_count, source, attempt, cursor, succeeded, failed, shard_bytes`;
+RETURNING job_id, chunk_index, first_task, task_count, source, attempt, cursor, succeeded, failed, shard_bytes,
+  shard_attempt`;
 
 const COMMIT_SQL = `
 UPDATE chunks SET cursor = :cursor, succeeded = :succeeded, failed = :failed, shard_bytes = :shardBytes,
+  shard_attempt = :shardAttempt,
   state = CASE :next WHEN 'done' THEN 'done' WHEN 'release' THEN 'pending' ELSE 'leased' END,
   lease_owner = CASE :next WHEN 'keep' THEN lease_owner ELSE NULL END,
   lease_expires_at = CASE :next WHEN 'keep' THEN :expires ELSE NULL END
@@ -60,7 +65,12 @@ UPDATE jobs SET succeeded_tasks = succeeded_tasks + :s, failed_tasks = failed_ta
 WHERE job_id = :jobId
 RETURNING succeeded_tasks, failed_tasks, total_tasks`;
 
+/** The ChunkRepo port over better-sqlite3 (one statement per claim, one transaction per commit). */
 export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
+  return asyncFacade<ChunkRepo>(createSyncChunkRepo(db));
+}
+
+function createSyncChunkRepo(db: SqliteDb): Syncified<ChunkRepo> {
   const st = {
     del: db.prepare('DELETE FROM chunks WHERE job_id = ?'),
     ins: db.prepare(
@@ -75,7 +85,8 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
       "SELECT count(*) AS n FROM chunks WHERE job_id = ? AND state = 'leased' AND lease_expires_at >= ?",
     ),
     shards: db.prepare(
-      'SELECT chunk_index AS chunkIndex, shard_bytes AS shardBytes FROM chunks WHERE job_id = ? ORDER BY chunk_index',
+      `SELECT chunk_index AS chunkIndex, shard_bytes AS shardBytes, shard_attempt AS shardAttempt
+        FROM chunks WHERE job_id = ? ORDER BY chunk_index`,
     ),
     all: db.prepare('SELECT count(*) FROM chunks WHERE job_id = ?').pluck(),
   };
@@ -88,6 +99,7 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
       succeeded: p.succeeded,
       failed: p.failed,
       shardBytes: p.shardBytes,
+      shardAttempt: p.shardAttempt,
       next: p.next,
       expires: p.leaseExpiresAt,
       jobId: p.jobId,

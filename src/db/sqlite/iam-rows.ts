@@ -5,8 +5,8 @@ import type {
   RamPolicyWithDocument,
   RamRole,
   RamUser,
-} from './admin-types.js';
-import { roleArn, userArn } from './iam-ids.js';
+} from '../../iam/admin-types.js';
+import { roleArn, userArn } from '../../iam/iam-ids.js';
 import type { AttachedRow, KeyRow, PolicyRow, RoleRow, UserRow } from './iam-sql.js';
 
 /** RAM prints dates as ISO-8601 UTC without milliseconds: 2015-01-23T12:33:18Z. */

@@ -1,18 +1,24 @@
-import type { SqliteDb } from '../db/sqlite.js';
+import type { Notifications } from '../db/notifications.js';
 import { realTimers, type Clock } from '../protocol/clock.js';
-import type { IamAdmin } from './admin-types.js';
 import { aclAllows } from './acl.js';
+import type { IamDirectory } from './directory.js';
 import { roleArn, userArn } from './iam-ids.js';
-import type { KeyWithUserRow, RoleRow } from './iam-sql.js';
 import { type CompiledPolicy, PolicyCache } from './policy/compile.js';
 import { evaluateDetailed } from './policy/evaluator.js';
-import { SqliteIamAdmin, type SqliteIamOptions } from './sqlite-iam-admin.js';
-import type { AccessKeyRecord, AuthzRequest, Decision, Iam, Principal, RoleRecord } from './types.js';
+import type {
+  AccessKeyRecord,
+  Authorizer,
+  AuthzRequest,
+  Decision,
+  Iam,
+  Principal,
+  RoleRecord,
+} from './types.js';
 
 /**
- * How often authorize() asks SQLite whether another process (the `ossbatch ram` CLI) wrote the file.
- * PRAGMA data_version is a cheap in-memory read, but doing it at most every 200 ms keeps the hot path
- * (≥5k req/s) at zero SQLite calls while still showing CLI changes well within the promised second.
+ * How often the service asks the directory whether IAM data changed (another process: the `ossbatch ram`
+ * CLI, another node). changeToken() is one tiny read, and doing it at most every 200 ms keeps the hot path
+ * (>=5k req/s) at one await per request while still showing changes well within the promised second.
  */
 const DEFAULT_RECHECK_MS = 200;
 /** Bounds for caches keyed by request input (unknown access key ids must not grow memory without limit). */
@@ -25,34 +31,44 @@ const ROLE_ARN = /^(?:arn:)?acs:ram::(\d+):role\/([^/]+)$/i;
  */
 const monotonicClock: Clock = { now: () => performance.now(), ...realTimers };
 
-export interface SqliteIamCreateOptions extends SqliteIamOptions {
+export interface IamServiceOptions {
+  readonly directory: IamDirectory;
+  readonly accountId: string;
+  /** iam-changed notifications drop the caches at once (this node's admin writes, other nodes'). */
+  readonly notifications?: Notifications | undefined;
   /** Change-detection interval (default 200 ms). */
   readonly recheckMs?: number;
   /** Clock for the change-detection interval (default: monotonic real time); tests pass a ManualClock. */
   readonly cacheClock?: Clock;
 }
 
-class SqliteIam extends SqliteIamAdmin implements Iam {
+class IamService implements Iam {
+  readonly accountId: string;
+  private readonly directory: IamDirectory;
   private readonly recheckMs: number;
   private readonly cacheClock: Clock;
   private nextCheckAt = -Infinity;
   private lastCheckAt = -Infinity;
-  private dataVersion = -1;
-  private generation = -1;
   private readonly keys = new Map<string, AccessKeyRecord | null>();
   private readonly roles = new Map<string, RoleRecord | null>();
   private readonly principalPolicies = new Map<string, readonly CompiledPolicy[] | null>();
   /** Keyed by document text, so it survives cache drops: a given text always compiles the same way. */
   private readonly compiled = new PolicyCache();
 
-  constructor(db: SqliteDb, opts: SqliteIamCreateOptions) {
-    super(db, opts);
+  private changeToken: string | undefined;
+
+  constructor(opts: IamServiceOptions) {
+    this.directory = opts.directory;
+    this.accountId = opts.accountId;
     this.recheckMs = opts.recheckMs ?? DEFAULT_RECHECK_MS;
     this.cacheClock = opts.cacheClock ?? monotonicClock;
-  }
-
-  protected override onWrite(): void {
-    this.dropCaches();
+    opts.notifications?.subscribe((n) => {
+      if (n.kind === 'iam-changed') {
+        this.dropCaches();
+        // The next lookup re-reads the token too: our caches may hold rows read before this change.
+        this.nextCheckAt = -Infinity;
+      }
+    });
   }
 
   private dropCaches(): void {
@@ -61,45 +77,42 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
     this.principalPolicies.clear();
   }
 
-  /** Drops the caches when another connection changed IAM data (data_version moves, then iam_generation). */
-  private refresh(): void {
+  /** Drops the caches when IAM data changed anywhere (the directory's change token moved). */
+  private async refresh(): Promise<void> {
     const now = this.cacheClock.now();
     if (now < this.nextCheckAt && now >= this.lastCheckAt) return;
     this.lastCheckAt = now;
     this.nextCheckAt = now + this.recheckMs;
-    const dataVersion = this.sql.dataVersion.get() as number;
-    if (dataVersion === this.dataVersion) return;
-    this.dataVersion = dataVersion;
-    const generation = this.sql.generation.get() as number;
-    if (generation === this.generation) return;
-    this.generation = generation;
+    const token = await this.directory.changeToken();
+    if (token === this.changeToken) return;
+    this.changeToken = token;
     this.dropCaches();
   }
 
-  findAccessKey(accessKeyId: string): AccessKeyRecord | undefined {
-    this.refresh();
+  async findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    await this.refresh();
     let hit = this.keys.get(accessKeyId);
     if (hit === undefined) {
-      hit = this.loadAccessKey(accessKeyId) ?? null;
+      hit = (await this.loadAccessKey(accessKeyId)) ?? null;
       if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
       this.keys.set(accessKeyId, hit);
     }
     return hit ?? undefined;
   }
 
-  private loadAccessKey(accessKeyId: string): AccessKeyRecord | undefined {
-    const row = this.sql.keyWithUser.get(accessKeyId) as KeyWithUserRow | undefined;
+  private async loadAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const row = await this.directory.findAccessKey(accessKeyId);
     if (!row) return undefined;
-    const base = { accessKeyId: row.access_key_id, secret: row.secret, active: row.status === 'Active' };
-    if (row.user_id === null)
+    const base = { accessKeyId: row.accessKeyId, secret: row.secret, active: row.active };
+    if (row.userId === null)
       return { ...base, principal: { kind: 'root', accountId: this.accountId, accessKeyId } };
-    const userName = row.user_name ?? '';
+    const userName = row.userName ?? '';
     return {
       ...base,
       principal: {
         kind: 'user',
         accountId: this.accountId,
-        userId: row.user_id,
+        userId: row.userId,
         userName,
         arn: userArn(this.accountId, userName),
         accessKeyId,
@@ -107,21 +120,21 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
     };
   }
 
-  findRoleByArn(arn: string): RoleRecord | undefined {
+  async findRoleByArn(arn: string): Promise<RoleRecord | undefined> {
     const m = ROLE_ARN.exec(arn.trim());
     if (!m || m[1] !== this.accountId) return undefined;
     const roleName = m[2] ?? '';
-    this.refresh();
+    await this.refresh();
     let hit = this.roles.get(roleName.toLowerCase());
     if (hit === undefined) {
-      const row = this.sql.roleByName.get(roleName) as RoleRow | undefined;
+      const row = await this.directory.findRole(roleName);
       hit = row
         ? {
-            roleId: row.role_id,
-            roleName: row.role_name,
-            arn: roleArn(this.accountId, row.role_name),
+            roleId: row.roleId,
+            roleName: row.roleName,
+            arn: roleArn(this.accountId, row.roleName),
             accountId: this.accountId,
-            assumeRolePolicy: row.assume_role_policy,
+            assumeRolePolicy: row.assumeRolePolicy,
           }
         : null;
       if (this.roles.size >= MAX_CACHED_KEYS) this.roles.clear();
@@ -156,15 +169,16 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
   }
 
   /** The caller's compiled RAM policies; `undefined` when a stored one no longer compiles (fail closed). */
-  private identityPolicies(principal: Principal): readonly CompiledPolicy[] | undefined {
+  private async identityPolicies(principal: Principal): Promise<readonly CompiledPolicy[] | undefined> {
     if (principal.kind !== 'user' && principal.kind !== 'role') return [];
     // Only this server's account has RAM policies here; another account's principal brings none.
     if (principal.accountId !== this.accountId) return [];
-    const [type, id] = principal.kind === 'user' ? ['User', principal.userId] : ['Role', principal.roleId];
+    const [type, id] =
+      principal.kind === 'user' ? (['User', principal.userId] as const) : (['Role', principal.roleId] as const);
     const cacheKey = `${type}:${id}`;
     let hit = this.principalPolicies.get(cacheKey);
     if (hit === undefined) {
-      const docs = this.sql.policyDocsFor.all(type, id) as string[];
+      const docs = await this.directory.policyDocuments(type, id);
       // Stored documents were validated on write. One that no longer compiles (edited by hand, or by a
       // newer version) could have carried a Deny: dropping it would fail open, so the caller gets nothing.
       const compiled = docs.map((d) => this.compiled.get(d, 'identity'));
@@ -186,8 +200,17 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
    * caller but the owner's root: it may have held a Deny, and dropping it would fail open.
    * With `grantSource: 'bucket-policy'` only step 3's bucket-policy Allow can grant.
    */
-  authorize(request: AuthzRequest): Decision {
-    this.refresh();
+  async authorizerFor(principal: Principal): Promise<Authorizer> {
+    await this.refresh();
+    const identityPolicies = await this.identityPolicies(principal);
+    return (request) => this.decide({ ...request, principal }, identityPolicies);
+  }
+
+  async authorize(request: AuthzRequest): Promise<Decision> {
+    return (await this.authorizerFor(request.principal))(request);
+  }
+
+  private decide(request: AuthzRequest, identityPolicies: readonly CompiledPolicy[] | undefined): Decision {
     const { principal, bucket } = request;
     const owner = bucket?.owner ?? request.resourceOwner ?? this.accountId;
     if (principal.kind === 'root' && principal.accountId === owner) return 'allow';
@@ -197,7 +220,6 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
       if (compiled instanceof Error) return 'deny';
       bucketPolicy = compiled;
     }
-    const identityPolicies = this.identityPolicies(principal);
     if (identityPolicies === undefined) return 'deny';
     const detail = evaluateDetailed({
       identityPolicies,
@@ -216,7 +238,7 @@ class SqliteIam extends SqliteIamAdmin implements Iam {
   }
 }
 
-/** The IAM port plus RAM management, on the server's SQLite database. */
-export function createSqliteIam(db: SqliteDb, opts: SqliteIamCreateOptions): Iam & IamAdmin {
-  return new SqliteIam(db, opts);
+/** The IAM service over the directory port (caches, change detection, the evaluator). */
+export function createIamService(opts: IamServiceOptions): Iam {
+  return new IamService(opts);
 }

@@ -1,5 +1,6 @@
-import type { SqliteDb } from '../db/sqlite.js';
-import type { Clock } from '../protocol/clock.js';
+import type { Clock } from '../../protocol/clock.js';
+import type { Syncified } from './async-facade.js';
+import type { SqliteDb } from './open.js';
 import {
   type AccessKeyStatus,
   type IamAdmin,
@@ -13,8 +14,8 @@ import {
   type RamPolicyWithDocument,
   type RamRole,
   type RamUser,
-} from './admin-types.js';
-import { newAccessKeyId, newAccessKeySecret, newRoleId, newUserId } from './iam-ids.js';
+} from '../../iam/admin-types.js';
+import { newAccessKeyId, newAccessKeySecret, newRoleId, newUserId } from '../../iam/iam-ids.js';
 import { toAccessKey, toAttached, toPolicy, toPolicyWithDocument, toRole, toUser } from './iam-rows.js';
 import {
   type AttachedRow,
@@ -31,16 +32,17 @@ import {
   POLICY_NAME,
   USER_OR_ROLE_NAME,
   validateDocument,
-} from './iam-admin-rules.js';
+} from '../../iam/iam-admin-rules.js';
 
 export interface SqliteIamOptions {
   readonly accountId: string;
-  readonly region: string;
   readonly clock: Clock;
+  /** Called after every committed write (the backend publishes iam-changed). */
+  readonly onWrite?: (() => void) | undefined;
 }
 
-/** RAM management on the SQLite file. Subclasses hear about every write through onWrite() (cache drops). */
-export class SqliteIamAdmin implements IamAdmin {
+/** RAM management on the SQLite file, synchronous; the backend wraps it as the async IamAdmin port. */
+export class SqliteIamAdmin implements Syncified<IamAdmin> {
   protected readonly sql: IamStatements;
   readonly accountId: string;
   protected readonly clock: Clock;
@@ -52,10 +54,10 @@ export class SqliteIamAdmin implements IamAdmin {
     this.sql = prepareIamStatements(db);
     this.accountId = opts.accountId;
     this.clock = opts.clock;
+    this.onWrite = opts.onWrite ?? ((): void => undefined);
   }
 
-  /** Called after every committed write made through this connection. */
-  protected onWrite(): void {}
+  private readonly onWrite: () => void;
 
   private write<T>(fn: () => T): T {
     const result = this.db.transaction(fn).immediate();

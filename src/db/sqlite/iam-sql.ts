@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDb } from '../db/sqlite.js';
+import type { SqliteDb } from './open.js';
 
 /** Row shapes of the IAM tables (src/db/migrations/001-iam.ts). */
 export interface UserRow {

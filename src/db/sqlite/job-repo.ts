@@ -1,9 +1,10 @@
-import type { SqliteDb } from './sqlite.js';
-import type { JobRepo } from '../jobs/job-repo.js';
-import type { JobFailure, JobRecord, JobSpec, JobStatus } from '../jobs/model.js';
-import { TERMINAL_STATUSES } from '../jobs/model.js';
-import { canTransition } from '../jobs/status-table.js';
-import { OssError } from '../protocol/oss-error.js';
+import { asyncFacade, type Syncified } from './async-facade.js';
+import type { SqliteDb } from './open.js';
+import type { JobRepo } from '../../jobs/job-repo.js';
+import type { JobFailure, JobRecord, JobSpec, JobStatus } from '../../jobs/model.js';
+import { TERMINAL_STATUSES } from '../../jobs/model.js';
+import { canTransition } from '../../jobs/status-table.js';
+import { OssError } from '../../protocol/oss-error.js';
 
 /** A `jobs` row as better-sqlite3 returns it (schema: migrations/003-jobs.ts). */
 interface JobRow {
@@ -84,7 +85,12 @@ const ORDER_NEWEST = 'ORDER BY created_at DESC, job_id DESC LIMIT :limit';
 const AFTER = 'AND (created_at, job_id) < (:afterCreated, :afterId)';
 const STATUS_IN = 'AND status IN (SELECT value FROM json_each(:statuses))';
 
+/** The JobRepo port over better-sqlite3 (prepared statements, wrapped as the async port). */
 export function createSqliteJobRepo(db: SqliteDb): JobRepo {
+  return asyncFacade<JobRepo>(createSyncJobRepo(db));
+}
+
+function createSyncJobRepo(db: SqliteDb): Syncified<JobRepo> {
   // Prepared once (house style: raw prepared statements, ARCHITECTURE.md §4: 62k vs 787k updates/s).
   const s = {
     insert: db.prepare(`INSERT INTO jobs (job_id, account_id, spec_json, status, priority, created_at,
@@ -117,6 +123,7 @@ export function createSqliteJobRepo(db: SqliteDb): JobRepo {
       active_since = :now, version = version + 1 WHERE active_since IS NOT NULL`),
     byStatus: db.prepare(`SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?))
       ORDER BY priority DESC, created_at ASC, job_id ASC`),
+    countByStatus: db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status'),
   };
 
   // Token lookup and insert in one IMMEDIATE transaction: two processes sharing the file cannot both insert.
@@ -197,6 +204,11 @@ export function createSqliteJobRepo(db: SqliteDb): JobRepo {
     setStatusReason: (jobId, reason) => void s.setReason.run(reason, jobId),
     setTotalTasks: (jobId, total) => void s.setTotal.run(total, jobId),
     findByStatus: (statuses) => (s.byStatus.all(JSON.stringify(statuses)) as JobRow[]).map(rowToJob),
+    countByStatus() {
+      const out: Partial<Record<JobStatus, number>> = {};
+      for (const r of s.countByStatus.all() as { status: JobStatus; n: number }[]) out[r.status] = r.n;
+      return out;
+    },
   };
 }
 
