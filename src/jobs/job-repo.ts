@@ -11,11 +11,11 @@ export interface JobRepo {
    * Inserts a New job. With a ClientRequestToken: if (account, token) exists with the same request hash,
    * returns that job instead (`created:false`); with a different hash, throws IdempotentParameterMismatch.
    */
-  createJob(input: { jobId: string; accountId: string; spec: JobSpec; requestHash: string; now: number }): {
+  createJob(input: { jobId: string; accountId: string; spec: JobSpec; requestHash: string; now: number }): Promise<{
     job: JobRecord;
     created: boolean;
-  };
-  getJob(accountId: string, jobId: string): JobRecord | undefined;
+  }>;
+  getJob(accountId: string, jobId: string): Promise<JobRecord | undefined>;
   /** Newest first (createdAt desc, jobId desc). `after` is the (createdAt, jobId) of the last row seen. */
   listJobs(input: {
     accountId: string;
