@@ -40,7 +40,13 @@ export interface BackendFactory {
 }
 
 const adminClient = (): pg.Client =>
-  new pg.Client({ host: PG_HOST, port: PG_PORT, user: PG_USER, database: 'postgres', connectionTimeoutMillis: 3000 });
+  new pg.Client({
+    host: PG_HOST,
+    port: PG_PORT,
+    user: PG_USER,
+    database: 'postgres',
+    connectionTimeoutMillis: 3000,
+  });
 
 async function probePostgres(): Promise<string | undefined> {
   const c = adminClient();
@@ -59,7 +65,10 @@ export const PG_SKIP: string | undefined = await probePostgres();
 
 /** A lowercase, unique database name: ossbatch_test_<file tag>_<random>. */
 export function uniqueDbName(tag: string): string {
-  const safe = tag.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20);
+  const safe = tag
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 20);
   return `ossbatch_test_${safe}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
@@ -146,7 +155,11 @@ export const suiteTitle = (f: BackendFactory, what: string): string =>
   f.skip ? `${what} [${f.name}] (skipped: ${f.skip})` : `${what} [${f.name}]`;
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `ms`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  ms = 5000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();

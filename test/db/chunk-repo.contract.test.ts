@@ -44,7 +44,13 @@ for (const factory of BACKENDS) {
       await activeJob(b, 'old-low', { priority: 1, createdAt: 1000, chunks: 3 });
       await activeJob(b, 'new-high', { priority: 5, createdAt: 2000, chunks: 2 });
       await activeJob(b, 'tie-older', { priority: 5, createdAt: 1500, chunks: 1 });
-      await b.jobs.createJob({ jobId: 'not-active', accountId: ACCOUNT, spec: (await b.jobs.getJobById('old-low'))!.spec, requestHash: 'h', now: 1 });
+      await b.jobs.createJob({
+        jobId: 'not-active',
+        accountId: ACCOUNT,
+        spec: (await b.jobs.getJobById('old-low'))!.spec,
+        requestHash: 'h',
+        now: 1,
+      });
       await b.chunks.insertChunks('not-active', [{ index: 0, firstTask: 0, taskCount: 5, source: 's' }]);
 
       expect(picked(await b.chunks.claim('w', 10_000, LEASE, 2))).toEqual(['new-high#0', 'tie-older#0']);
@@ -112,18 +118,38 @@ for (const factory of BACKENDS) {
       const [fresh2] = await other.chunks.claim('node-2', 5000, LEASE, 1);
       expect(fresh2?.attempt).toBe(2);
       const refused = await b.chunks.commit(
-        progress(stale!, { cursor: 5, succeeded: 5, succeededDelta: 5, shardBytes: 50, shardAttempt: 1, next: 'done' }),
+        progress(stale!, {
+          cursor: 5,
+          succeeded: 5,
+          succeededDelta: 5,
+          shardBytes: 50,
+          shardAttempt: 1,
+          next: 'done',
+        }),
       );
       expect(refused).toEqual({ ok: false, jobSucceeded: 0, jobFailed: 0, jobTotal: 0 });
       expect(await b.jobs.getJobById('j')).toMatchObject({ succeededTasks: 0, failedTasks: 0 });
-      expect(await b.chunks.listChunkShards('j')).toEqual([{ chunkIndex: 0, shardBytes: 0, shardAttempt: 0 }]);
+      expect(await b.chunks.listChunkShards('j')).toEqual([
+        { chunkIndex: 0, shardBytes: 0, shardAttempt: 0 },
+      ]);
       const ok = await other.chunks.commit(
-        progress(fresh2!, { cursor: 10, succeeded: 9, failed: 1, succeededDelta: 9, failedDelta: 1, shardBytes: 80, shardAttempt: 2, next: 'done' }),
+        progress(fresh2!, {
+          cursor: 10,
+          succeeded: 9,
+          failed: 1,
+          succeededDelta: 9,
+          failedDelta: 1,
+          shardBytes: 80,
+          shardAttempt: 2,
+          next: 'done',
+        }),
       );
       expect(ok).toEqual({ ok: true, jobSucceeded: 9, jobFailed: 1, jobTotal: 10 });
       expect(await b.chunks.countOpen('j')).toBe(0);
       // A done chunk refuses even its own attempt's late commit.
-      expect((await other.chunks.commit(progress(fresh2!, { cursor: 10, succeededDelta: 1 }))).ok).toBe(false);
+      expect((await other.chunks.commit(progress(fresh2!, { cursor: 10, succeededDelta: 1 }))).ok).toBe(
+        false,
+      );
       expect(await b.jobs.getJobById('j')).toMatchObject({ succeededTasks: 9, failedTasks: 1 });
     });
 
@@ -132,20 +158,53 @@ for (const factory of BACKENDS) {
       await activeJob(b, 'j', { chunks: 2, tasksPerChunk: 10 });
       const [first] = await b.chunks.claim('w1', 1000, LEASE, 1);
       const kept = await b.chunks.commit(
-        progress(first!, { cursor: 4, succeeded: 3, failed: 1, succeededDelta: 3, failedDelta: 1, shardBytes: 40, shardAttempt: 1, next: 'keep', leaseExpiresAt: 2000 }),
+        progress(first!, {
+          cursor: 4,
+          succeeded: 3,
+          failed: 1,
+          succeededDelta: 3,
+          failedDelta: 1,
+          shardBytes: 40,
+          shardAttempt: 1,
+          next: 'keep',
+          leaseExpiresAt: 2000,
+        }),
       );
       expect(kept).toEqual({ ok: true, jobSucceeded: 3, jobFailed: 1, jobTotal: 20 });
       expect(await b.chunks.countLiveLeases('j', 2000)).toBe(1); // renewed to leaseExpiresAt
       // The worker dies; after the renewed lease expires another node resumes at the cursor.
       const [resumed] = await b.chunks.claim('w2', 2001, LEASE, 1);
-      expect(resumed).toMatchObject({ chunkIndex: 0, attempt: 2, cursor: 4, succeeded: 3, failed: 1, shardBytes: 40, shardAttempt: 1 });
+      expect(resumed).toMatchObject({
+        chunkIndex: 0,
+        attempt: 2,
+        cursor: 4,
+        succeeded: 3,
+        failed: 1,
+        shardBytes: 40,
+        shardAttempt: 1,
+      });
       const released = await b.chunks.commit(
-        progress(resumed!, { cursor: 6, succeeded: 5, succeededDelta: 2, shardBytes: 60, shardAttempt: 2, next: 'release' }),
+        progress(resumed!, {
+          cursor: 6,
+          succeeded: 5,
+          succeededDelta: 2,
+          shardBytes: 60,
+          shardAttempt: 2,
+          next: 'release',
+        }),
       );
       expect(released.ok).toBe(true);
       expect(await b.chunks.countLiveLeases('j', 0)).toBe(0); // released: pending, no lease
       const [again] = await b.chunks.claim('w2', 3000, LEASE, 1);
-      expect(again).toMatchObject({ chunkIndex: 0, attempt: 3, cursor: 6, succeeded: 5, failed: 1, shardBytes: 60, shardAttempt: 2 });
+      expect(again).toMatchObject({
+        chunkIndex: 0,
+        attempt: 3,
+        cursor: 6,
+        succeeded: 5,
+        failed: 1,
+        shardBytes: 60,
+        shardAttempt: 2,
+      });
       expect(await b.jobs.getJobById('j')).toMatchObject({ succeededTasks: 5, failedTasks: 1 });
     });
 

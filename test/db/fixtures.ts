@@ -30,12 +30,23 @@ export async function activeJob(
   opts: { priority?: number; createdAt?: number; chunks?: number; tasksPerChunk?: number } = {},
 ): Promise<JobRecord> {
   const now = opts.createdAt ?? 1000;
-  await b.jobs.createJob({ jobId, accountId: ACCOUNT, spec: spec({ priority: opts.priority ?? 5 }), requestHash: 'h', now });
+  await b.jobs.createJob({
+    jobId,
+    accountId: ACCOUNT,
+    spec: spec({ priority: opts.priority ?? 5 }),
+    requestHash: 'h',
+    now,
+  });
   const per = opts.tasksPerChunk ?? 10;
   const n = opts.chunks ?? 3;
   await b.chunks.insertChunks(
     jobId,
-    Array.from({ length: n }, (_, i) => ({ index: i, firstTask: i * per, taskCount: per, source: `src-${i}` })),
+    Array.from({ length: n }, (_, i) => ({
+      index: i,
+      firstTask: i * per,
+      taskCount: per,
+      source: `src-${i}`,
+    })),
   );
   await b.jobs.setTotalTasks(jobId, n * per);
   let job: JobRecord | undefined;

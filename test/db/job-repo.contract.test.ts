@@ -21,8 +21,13 @@ for (const factory of BACKENDS) {
       b = db.backend;
       return b;
     };
-    const create = (jobId: string, now: number, over: Parameters<typeof spec>[0] = {}, accountId = ACCOUNT, hash = 'h') =>
-      b.jobs.createJob({ jobId, accountId, spec: spec(over), requestHash: hash, now });
+    const create = (
+      jobId: string,
+      now: number,
+      over: Parameters<typeof spec>[0] = {},
+      accountId = ACCOUNT,
+      hash = 'h',
+    ) => b.jobs.createJob({ jobId, accountId, spec: spec(over), requestHash: hash, now });
 
     it('creates a New job with unknown counts and reads it back scoped to its account', async () => {
       await fresh();
@@ -101,7 +106,15 @@ for (const factory of BACKENDS) {
       await create('elsewhere', 9000, {}, OTHER);
       await b.jobs.transition({ jobId: 'job-2', from: ['New'], to: 'Preparing', now: 9000 });
       const all = await b.jobs.listJobs({ accountId: ACCOUNT, limit: 100 });
-      expect(all.map((j) => j.jobId)).toEqual(['job-5', 'job-0', 'job-6', 'job-3', 'job-2', 'job-1', 'job-4']);
+      expect(all.map((j) => j.jobId)).toEqual([
+        'job-5',
+        'job-0',
+        'job-6',
+        'job-3',
+        'job-2',
+        'job-1',
+        'job-4',
+      ]);
       const paged: string[] = [];
       let after: { createdAt: number; jobId: string } | undefined;
       for (;;) {
@@ -136,14 +149,23 @@ for (const factory of BACKENDS) {
       const active = await go(['Ready'], 'Active', 2000);
       expect(active).toMatchObject({ status: 'Active', activeSince: 2000, activeMs: 0, version: 4 });
       const pausing = await go(['Active'], 'Pausing', 5000, { reason: 'pause please' });
-      expect(pausing).toMatchObject({ activeSince: null, activeMs: 3000, statusUpdateReason: 'pause please' });
+      expect(pausing).toMatchObject({
+        activeSince: null,
+        activeMs: 3000,
+        statusUpdateReason: 'pause please',
+      });
       await go(['Pausing'], 'Paused', 6000);
       await go(['Paused'], 'Active', 10_000);
       // A clock that went backwards never makes Active time negative.
       const back = await go(['Active'], 'Completing', 9000);
       expect(back).toMatchObject({ activeMs: 3000, activeSince: null, terminatedAt: null });
       const done = await go(['Completing'], 'Complete', 12_000);
-      expect(done).toMatchObject({ status: 'Complete', terminatedAt: 12_000, statusUpdateReason: 'pause please', version: 9 });
+      expect(done).toMatchObject({
+        status: 'Complete',
+        terminatedAt: 12_000,
+        statusUpdateReason: 'pause please',
+        version: 9,
+      });
       expect(await go(['Active'], 'Cancelling', 13_000)).toBeUndefined();
     });
 
@@ -158,20 +180,28 @@ for (const factory of BACKENDS) {
         failure: { code: 'ManifestUnreadable', reason: 'no such key' },
       });
       expect(failing?.failure).toEqual({ code: 'ManifestUnreadable', reason: 'no such key' });
-      expect((await b.jobs.transition({ jobId: 'f', from: ['Failing'], to: 'Failed', now: 3000 }))?.terminatedAt).toBe(3000);
+      expect(
+        (await b.jobs.transition({ jobId: 'f', from: ['Failing'], to: 'Failed', now: 3000 }))?.terminatedAt,
+      ).toBe(3000);
 
       await create('s', 1000);
       await b.jobs.transition({ jobId: 's', from: ['New'], to: 'Preparing', now: 1000 });
       expect((await b.jobs.markPreConfirmed('s', 'confirmed early'))?.preConfirmed).toBe(true);
-      expect(await b.jobs.transition({ jobId: 's', from: ['Preparing'], to: 'Suspended', now: 2000 })).toBeUndefined();
-      expect((await b.jobs.transition({ jobId: 's', from: ['Preparing'], to: 'Ready', now: 2000 }))?.statusUpdateReason).toBe(
-        'confirmed early',
-      );
+      expect(
+        await b.jobs.transition({ jobId: 's', from: ['Preparing'], to: 'Suspended', now: 2000 }),
+      ).toBeUndefined();
+      expect(
+        (await b.jobs.transition({ jobId: 's', from: ['Preparing'], to: 'Ready', now: 2000 }))
+          ?.statusUpdateReason,
+      ).toBe('confirmed early');
       expect(await b.jobs.markPreConfirmed('s', 'late')).toBeUndefined(); // only while Preparing
 
       await create('t', 1000);
       await b.jobs.transition({ jobId: 't', from: ['New'], to: 'Preparing', now: 1000 });
-      expect((await b.jobs.transition({ jobId: 't', from: ['Preparing'], to: 'Suspended', now: 4000 }))?.suspendedAt).toBe(4000);
+      expect(
+        (await b.jobs.transition({ jobId: 't', from: ['Preparing'], to: 'Suspended', now: 4000 }))
+          ?.suspendedAt,
+      ).toBe(4000);
     });
 
     it('two nodes racing one transition: exactly one wins', async () => {
@@ -180,7 +210,12 @@ for (const factory of BACKENDS) {
       await create('r', 1000);
       const tries = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          (i % 2 ? other : b).jobs.transition({ jobId: 'r', from: ['New'], to: i < 3 ? 'Preparing' : 'Cancelling', now: 2000 }),
+          (i % 2 ? other : b).jobs.transition({
+            jobId: 'r',
+            from: ['New'],
+            to: i < 3 ? 'Preparing' : 'Cancelling',
+            now: 2000,
+          }),
         ),
       );
       expect(tries.filter((t) => t !== undefined)).toHaveLength(1);
@@ -196,13 +231,22 @@ for (const factory of BACKENDS) {
       expect((await b.jobs.setPriority(ACCOUNT, 'low', 10))?.priority).toBe(10);
       expect(await b.jobs.setPriority(OTHER, 'low', 3)).toBeUndefined();
       expect(await b.jobs.setPriority(ACCOUNT, 'missing', 3)).toBeUndefined();
-      expect((await b.jobs.findByStatus(['New'])).map((j) => j.jobId)).toEqual(['low', 'high', 'mid-old', 'mid-new']);
+      expect((await b.jobs.findByStatus(['New'])).map((j) => j.jobId)).toEqual([
+        'low',
+        'high',
+        'mid-old',
+        'mid-new',
+      ]);
       await b.jobs.transition({ jobId: 'high', from: ['New'], to: 'Cancelling', now: 3000 });
       await b.jobs.transition({ jobId: 'high', from: ['Cancelling'], to: 'Cancelled', now: 3000 });
       expect(await b.jobs.setPriority(ACCOUNT, 'high', 1)).toBeUndefined();
       expect(await b.jobs.countByStatus()).toEqual({ New: 3, Cancelled: 1 });
       await b.jobs.setTotalTasks('low', 12_345);
-      expect(await b.jobs.getJobById('low')).toMatchObject({ totalTasks: 12_345, succeededTasks: 0, failedTasks: 0 });
+      expect(await b.jobs.getJobById('low')).toMatchObject({
+        totalTasks: 12_345,
+        succeededTasks: 0,
+        failedTasks: 0,
+      });
       await b.jobs.setStatusReason('low', 'why');
       expect((await b.jobs.getJobById('low'))?.statusUpdateReason).toBe('why');
     });
@@ -211,7 +255,11 @@ for (const factory of BACKENDS) {
       await fresh();
       expect(await b.jobs.rebaseActiveTime(5000)).toBe(0); // no heartbeat yet
       await create('a', 1000);
-      for (const [from, to] of [['New', 'Preparing'], ['Preparing', 'Ready'], ['Ready', 'Active']] as const)
+      for (const [from, to] of [
+        ['New', 'Preparing'],
+        ['Preparing', 'Ready'],
+        ['Ready', 'Active'],
+      ] as const)
         await b.jobs.transition({ jobId: 'a', from: [from], to, now: 1000 });
       await b.jobs.recordEngineAlive(4000);
       expect(await b.jobs.rebaseActiveTime(50_000)).toBe(1);

@@ -108,7 +108,8 @@ for (const factory of BACKENDS) {
         );
         await a.notifications.publish({ kind: 'job-changed', jobId: `after-${i}` });
         if (await got) break;
-        if (Date.now() > deadline) throw new Error('notifications did not resume after the LISTEN connection dropped');
+        if (Date.now() > deadline)
+          throw new Error('notifications did not resume after the LISTEN connection dropped');
       }
     });
   });

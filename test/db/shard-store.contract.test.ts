@@ -76,7 +76,10 @@ for (const factory of BACKENDS) {
     });
 
     it('lists the jobs holding shards and deletes a job’s shards (all chunks, all attempts)', async () => {
-      const w = await a.shards.openWriter({ jobId: 'j3', chunkIndex: 1, attempt: 1 }, { attempt: 0, bytes: 0 });
+      const w = await a.shards.openWriter(
+        { jobId: 'j3', chunkIndex: 1, attempt: 1 },
+        { attempt: 0, bytes: 0 },
+      );
       w.append('x\n');
       await w.flush();
       expect((await b.shards.listJobs()).sort()).toEqual(['j1', 'j2', 'j3']);

@@ -76,9 +76,6 @@ const REASONS: Record<string, string> = {
   EAI_AGAIN: 'host not found',
   ETIMEDOUT: 'connection timed out',
   EHOSTUNREACH: 'host unreachable',
-  '28P01': 'password authentication failed',
-  '28000': 'authentication rejected',
-  '3D000': 'database does not exist',
   '53300': 'too many connections',
   '57P03': 'the server is starting up or shutting down',
 };
@@ -90,7 +87,8 @@ const REASONS: Record<string, string> = {
 export function connectionError(db: PgDatabaseUrl, e: unknown): Error {
   const err = e as { code?: string; message?: string };
   const code = err.code ?? '';
-  let reason = REASONS[code];
+  // PostgreSQL's own messages for these name the user or database, never the password.
+  let reason = /^(28|3D)/.test(code) ? err.message : REASONS[code];
   if (reason === undefined && /timeout/i.test(err.message ?? '')) reason = 'connection timed out';
   if (reason === undefined && /terminated|ECONNRESET/i.test(`${code} ${err.message ?? ''}`))
     reason = 'connection closed by the server';
