@@ -75,6 +75,19 @@ for (const factory of BACKENDS) {
       expect(await read(a, third, 6)).toBe('t0\ntX\n');
     });
 
+    it('seeding from a prefix that ends inside a flushed piece keeps exactly that prefix', async () => {
+      const first = { jobId: 'j4', chunkIndex: 0, attempt: 1 };
+      const w1 = await a.shards.openWriter(first, { attempt: 0, bytes: 0 });
+      w1.append('r0\nr1\n');
+      await w1.flush(); // one piece of 6 bytes; only 3 were committed
+      const second = { ...first, attempt: 2 };
+      const w2 = await b.shards.openWriter(second, { attempt: 1, bytes: 3 });
+      expect(w2.size).toBe(3);
+      w2.append('r1\n');
+      await w2.flush();
+      expect(await read(a, second, 100)).toBe('r0\nr1\n');
+    });
+
     it('lists the jobs holding shards and deletes a job’s shards (all chunks, all attempts)', async () => {
       const w = await a.shards.openWriter(
         { jobId: 'j3', chunkIndex: 1, attempt: 1 },
@@ -82,10 +95,10 @@ for (const factory of BACKENDS) {
       );
       w.append('x\n');
       await w.flush();
-      expect((await b.shards.listJobs()).sort()).toEqual(['j1', 'j2', 'j3']);
+      expect((await b.shards.listJobs()).sort()).toEqual(['j1', 'j2', 'j3', 'j4']);
       await b.shards.deleteJob('j2');
       await b.shards.deleteJob('j2');
-      expect((await a.shards.listJobs()).sort()).toEqual(['j1', 'j3']);
+      expect((await a.shards.listJobs()).sort()).toEqual(['j1', 'j3', 'j4']);
       expect(await read(a, { jobId: 'j2', chunkIndex: 3, attempt: 2 }, 12)).toBe('');
     });
   });
