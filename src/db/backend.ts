@@ -83,18 +83,15 @@ export async function createBackend(config: BackendConfig): Promise<Backend> {
   return createPostgres(config);
 }
 
-/** The PostgreSQL adapter lives in ./postgres/index.js (createPostgresBackend), loaded only when asked for. */
+/** The PostgreSQL adapter (./postgres/), loaded only when asked for, so an embedded server never loads pg. */
 async function createPostgres(config: BackendConfig): Promise<Backend> {
-  const modulePath = './postgres/index.js';
-  let mod: { createPostgresBackend?: (c: BackendConfig) => Promise<Backend> };
+  const { createPostgresBackend } = await import('./postgres/index.js');
+  const backend = await createPostgresBackend(config);
   try {
-    mod = (await import(modulePath)) as typeof mod;
-  } catch {
-    throw new Error('the PostgreSQL backend is not built yet (src/db/postgres/index.ts is missing)');
+    await backend.migrate();
+  } catch (e) {
+    await backend.close();
+    throw e;
   }
-  if (typeof mod.createPostgresBackend !== 'function')
-    throw new Error('the PostgreSQL backend is not built yet (createPostgresBackend is missing)');
-  const backend = await mod.createPostgresBackend(config);
-  await backend.migrate();
   return backend;
 }
