@@ -107,6 +107,36 @@ for (const factory of BACKENDS) {
       expect(new Set(seen).size).toBe(80);
     });
 
+    it('nodes racing to take over expired leases: each chunk goes to exactly one, with the next attempt', async () => {
+      await fresh();
+      const other = await db.another();
+      await activeJob(b, 'orphaned', { chunks: 40 });
+      expect(await b.chunks.claim('dead-node', 1000, 10, 40)).toHaveLength(40);
+      const taken: ChunkRow[] = [];
+      const worker = async (backend: Backend, owner: string): Promise<void> => {
+        for (;;) {
+          const rows = await backend.chunks.claim(owner, 5000, LEASE, 2);
+          if (rows.length === 0) return;
+          taken.push(...rows);
+        }
+      };
+      await Promise.all([0, 1, 2, 3, 4, 5].map((i) => worker(i % 2 ? other : b, `live-${i}`)));
+      expect(new Set(ids(taken)).size).toBe(40);
+      expect(taken).toHaveLength(40);
+      expect(new Set(taken.map((r) => r.attempt))).toEqual(new Set([2]));
+    });
+
+    it('never claims chunks of jobs that are not Active (paused, cancelling)', async () => {
+      await fresh();
+      await activeJob(b, 'paused', { chunks: 2 });
+      await activeJob(b, 'running', { chunks: 1 });
+      await b.jobs.transition({ jobId: 'paused', from: ['Active'], to: 'Pausing', now: 2000 });
+      expect(ids(await b.chunks.claim('w', 3000, LEASE, 10))).toEqual(['running#0']);
+      await b.jobs.transition({ jobId: 'paused', from: ['Pausing'], to: 'Paused', now: 2000 });
+      await b.jobs.transition({ jobId: 'paused', from: ['Paused'], to: 'Active', now: 4000 });
+      expect(picked(await b.chunks.claim('w', 5000, LEASE, 10))).toEqual(['paused#0', 'paused#1']);
+    });
+
     it('fences commits by attempt: a stale attempt whose lease was taken over writes nothing', async () => {
       await fresh();
       await activeJob(b, 'j', { chunks: 1, tasksPerChunk: 10 });
