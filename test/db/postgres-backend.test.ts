@@ -9,7 +9,16 @@ import { createBackend, type Backend } from '../../src/db/backend.js';
 import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { migratePostgres } from '../../src/db/postgres/migrate.js';
 import { PG_MIGRATIONS } from '../../src/db/postgres/migrations/index.js';
-import { createDatabase, dropDatabase, PG_HOST, PG_PORT, PG_SKIP, pgUrl, uniqueDbName } from './backends.js';
+import {
+  createDatabase,
+  dropDatabase,
+  PG_HOST,
+  PG_PORT,
+  PG_SKIP,
+  pgUrl,
+  uniqueDbName,
+  waitFor,
+} from './backends.js';
 
 const created: string[] = [];
 const opened: Backend[] = [];
@@ -138,6 +147,20 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
     );
     expect(user?.message).not.toContain('s3cr3t');
     expect(user?.message).not.toContain('\n');
+  });
+
+  it('survives the server dropping every connection: health recovers and the ports work again', async () => {
+    const name = await freshDatabase();
+    const b = await open(pgUrl(name));
+    await b.nodes.heartbeat({ nodeId: 'n', storeKind: 'remote', startedAt: 1, now: 1 });
+    const killed = await queryRows(
+      name,
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    expect(killed.length).toBeGreaterThanOrEqual(2); // the pooled connection(s) and the LISTEN one
+    // A query may meet a dead pooled connection once; the pool then connects afresh.
+    await waitFor('health ok after the drop', async () => ((await b.health()).ok ? true : undefined));
+    expect(await b.nodes.listLive(1, 0)).toHaveLength(1);
   });
 
   it('takes the pool size from ?pool_size= and refuses a bad one', async () => {
