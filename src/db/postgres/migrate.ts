@@ -52,7 +52,8 @@ export async function migratePostgres(
       await client.query(SQL.unlock, [MIGRATION_LOCK_KEY]).catch(() => undefined);
     }
   } finally {
-    client.release();
+    // Destroyed, not pooled: should the unlock have failed, closing the session is what frees the lock.
+    client.release(true);
   }
   return done;
 }

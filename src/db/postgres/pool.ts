@@ -102,15 +102,20 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 /** Runs `fn` in one transaction on one client: COMMIT on success, ROLLBACK on any throw. */
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A client whose ROLLBACK failed (connection lost) is destroyed, never handed back to the pool mid-transaction.
+  let broken = false;
   try {
     await client.query('BEGIN');
     const out = await fn(client);
     await client.query('COMMIT');
     return out;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
