@@ -84,6 +84,14 @@ for (const factory of BACKENDS) {
       expect(await got).toEqual({ kind: 'iam-changed' });
     });
 
+    it('publish never rejects, even when the database is gone (here: the backend is closed)', async () => {
+      const doomed = await db.another();
+      await doomed.close();
+      await expect(
+        doomed.notifications.publish({ kind: 'job-changed', jobId: 'late' }),
+      ).resolves.toBeUndefined();
+    });
+
     // SQLite is one process per data dir: loopback (above) is the whole story there.
     if (factory.name !== 'postgres') return;
 

@@ -111,13 +111,21 @@ export function createPgNotifications(pool: pg.Pool, clientConfig: pg.ClientConf
       return listening;
     },
     start: connect,
+    /**
+     * Never rejects (callers fire and forget: `void publish(…)`, and an unhandled rejection would end the
+     * process): when the database cannot be reached the notification is delivered locally only.
+     */
     async publish(n) {
-      await pool.query({
+      const notify = {
         name: 'notify',
         text: 'SELECT pg_notify($1, $2)',
         values: [CHANNEL, JSON.stringify(n)],
-      });
-      if (!listening) queueMicrotask(() => deliver(n));
+      };
+      const sent = await pool.query(notify).then(
+        () => true,
+        () => false,
+      );
+      if (!sent || !listening) queueMicrotask(() => deliver(n));
     },
     subscribe(listener) {
       listeners.add(listener);
