@@ -4,9 +4,10 @@ import type { IamAdminStore, RootAccount, RootAccountEnv } from '../../iam/direc
 import { newAccessKeyId, newAccessKeySecret, newAccountId } from '../../iam/iam-ids.js';
 import type { Clock } from '../../protocol/clock.js';
 import { PgIamAdmin } from './iam-admin.js';
-import { IAM_SQL, IAM_WRITE_LOCK_KEY, type IamSqlName } from './iam-sql.js';
-import { inTransaction } from './pool.js';
+import { iamWrite } from './iam-query.js';
+import { IAM_SQL, type IamSqlName } from './iam-sql.js';
 
+/** Rows of one IAM statement, run inside the write transaction. */
 type Q = <R extends pg.QueryResultRow>(name: IamSqlName, values?: unknown[]) => Promise<R[]>;
 
 /**
@@ -15,11 +16,10 @@ type Q = <R extends pg.QueryResultRow>(name: IamSqlName, values?: unknown[]) => 
  */
 export function createPgIamAdminStore(pool: pg.Pool): IamAdminStore {
   const tx = <T>(fn: (q: Q) => Promise<T>): Promise<T> =>
-    inTransaction(pool, async (c) => {
-      await c.query(IAM_SQL.lock, [IAM_WRITE_LOCK_KEY]);
-      const q: Q = async <R extends pg.QueryResultRow>(name: IamSqlName, values: unknown[] = []) =>
-        (await c.query<R>({ text: IAM_SQL[name], values })).rows;
-      return fn(q);
+    iamWrite(pool, (run) => {
+      const rows: Q = async <R extends pg.QueryResultRow>(name: IamSqlName, values?: unknown[]) =>
+        (await run<R>(name, values)).rows;
+      return fn(rows);
     });
   return {
     async storedAccountId() {

@@ -30,24 +30,10 @@ import {
   toRole,
   toUser,
 } from '../sqlite/iam-rows.js';
-import {
-  IAM_SQL,
-  IAM_WRITE_LOCK_KEY,
-  type AttachedRow,
-  type IamSqlName,
-  type KeyRow,
-  type PolicyRow,
-  type RoleRow,
-  type UserRow,
-} from './iam-sql.js';
-import { inTransaction } from './pool.js';
+import { iamQuery, iamWrite, type IamQuery } from './iam-query.js';
+import type { AttachedRow, KeyRow, PolicyRow, RoleRow, UserRow } from './iam-sql.js';
 
-type Q = <R extends pg.QueryResultRow>(name: IamSqlName, values?: unknown[]) => Promise<pg.QueryResult<R>>;
-
-const runner =
-  (c: Pick<pg.Pool, 'query'>): Q =>
-  (name, values = []) =>
-    c.query({ text: IAM_SQL[name], values });
+type Q = IamQuery;
 
 const notFound = (what: string, msg: string): IamAdminError =>
   new IamAdminError('EntityNotExist', `EntityNotExist.${what}: ${msg}`);
@@ -59,9 +45,7 @@ const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code
 
 /**
  * RAM management on PostgreSQL, the same rules and messages as the SQLite adapter (db/sqlite/iam-admin.ts).
- * Each write is one transaction holding a transaction-scoped advisory lock, so check-then-write rules (the
- * two-keys limit, delete conflicts, name uniqueness) hold across nodes; the IAM trigger bumps the generation
- * and NOTIFYs in that transaction.
+ * Each write is one locked transaction (iamWrite), so the rules hold across nodes.
  */
 export class PgIamAdmin implements IamAdmin {
   constructor(
@@ -71,14 +55,11 @@ export class PgIamAdmin implements IamAdmin {
   ) {}
 
   private get read(): Q {
-    return runner(this.pool);
+    return iamQuery(this.pool);
   }
 
   private write<T>(fn: (q: Q) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, async (c) => {
-      await c.query(IAM_SQL.lock, [IAM_WRITE_LOCK_KEY]);
-      return fn(runner(c));
-    });
+    return iamWrite(this.pool, fn);
   }
 
   private async userRow(userName: string, q: Q = this.read): Promise<UserRow> {
