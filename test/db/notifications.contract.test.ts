@@ -78,7 +78,8 @@ for (const factory of BACKENDS) {
 
     it('an IAM write raises iam-changed on another backend (another process or node)', async () => {
       const other = await db.another();
-      const got = next(other, (n) => n.kind === 'iam-changed', 1000);
+      // A deadline, not a speed claim: SQLite polls every 200 ms; 5 s leaves room on a loaded machine.
+      const got = next(other, (n) => n.kind === 'iam-changed', 5000);
       const accountId = await a.iamAdmin.ensureAccountId(systemClock);
       await a.iamAdmin.admin(accountId, systemClock).createUser({ userName: 'notified' });
       expect(await got).toEqual({ kind: 'iam-changed' });
