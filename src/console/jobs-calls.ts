@@ -88,11 +88,11 @@ export interface Permissions {
 }
 
 /** The principal's account-level job permissions, by the same evaluator and resource as src/jobs/api/common.ts. */
-export function permissionsOf(iam: Iam, region: string, who: SignedIn): Permissions {
+export async function permissionsOf(iam: Iam, region: string, who: SignedIn): Promise<Permissions> {
   const p = who.principal;
+  const authorize = await iam.authorizerFor(p);
   const allowed = (action: string): boolean =>
-    iam.authorize({
-      principal: p,
+    authorize({
       action,
       resource: serviceResource(region, p.accountId),
       resourceOwner: p.accountId,

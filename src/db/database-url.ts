@@ -29,7 +29,9 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
     throw new Error(`--db: not a URL (expected postgres://user[:password]@host:port/dbname)`);
   }
   if (!POSTGRES_SCHEMES.has(url.protocol))
-    throw new Error(`--db: unsupported scheme ${url.protocol.replace(/:$/, '')} (use postgres:// or postgresql://)`);
+    throw new Error(
+      `--db: unsupported scheme ${url.protocol.replace(/:$/, '')} (use postgres:// or postgresql://)`,
+    );
   if (url.hostname === '') throw new Error('--db: the URL names no host');
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (database === '' || database.includes('/'))
@@ -52,11 +54,24 @@ export function redactedUrl(db: DatabaseUrl): string {
   return `postgres://${db.user}@${db.host}:${db.port}/${db.database}`;
 }
 
-/** zod field for the config schema: a string turned into a DatabaseUrl, with a one-line message. */
+/**
+ * zod field for the config schema: absent, a URL string, or an already parsed DatabaseUrl (tests and the
+ * composition root pass those), turned into a DatabaseUrl with a one-line message when it is not one.
+ */
 export const DatabaseUrlSchema = z
-  .string()
+  .unknown()
   .optional()
   .transform((raw, ctx): DatabaseUrl => {
+    if (raw !== null && typeof raw === 'object' && 'kind' in raw) {
+      const kind = raw.kind;
+      if (kind === 'sqlite') return { kind: 'sqlite' };
+      if (kind === 'postgres' && typeof (raw as { url?: unknown }).url === 'string')
+        raw = (raw as unknown as { url: string }).url;
+    }
+    if (raw !== undefined && typeof raw !== 'string') {
+      ctx.addIssue({ code: 'custom', message: 'expected a database URL' });
+      return z.NEVER;
+    }
     try {
       return parseDatabaseUrl(raw);
     } catch (e) {

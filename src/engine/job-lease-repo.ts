@@ -38,6 +38,8 @@ export interface JobLeaseRepo {
    * only grow); a no-op otherwise.
    */
   release(lease: JobLease): Promise<void>;
+  /** True when someone holds the (job, purpose) lease at `now` (expires_at >= now). */
+  isHeld(jobId: string, purpose: JobLeasePurpose, now: number): Promise<boolean>;
   /** Embedded only (one process owns the data): drops every job lease at start; returns how many. */
   releaseAll(): Promise<number>;
 }

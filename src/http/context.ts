@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type pino from 'pino';
+import type { SessionRepo } from '../console/session-repo.js';
 import type { Iam, Principal, RequestContext } from '../iam/types.js';
 import type { Clock } from '../protocol/clock.js';
 import type { RequestTarget } from '../protocol/request-target.js';
@@ -42,6 +43,11 @@ export interface HttpDeps {
   readonly validateBucketPolicy: (bucket: string, owner: string, policy: string) => string | undefined;
   /** Readiness for GET /-/health. */
   readonly isReady: () => boolean;
+  /** This node's id and the database state, shown by GET /-/health. */
+  readonly nodeId: string;
+  readonly databaseHealth: () => Promise<{ ok: boolean; kind: string; error?: string | undefined }>;
+  /** Console session storage (the Backend's sessions port). */
+  readonly consoleSessions: SessionRepo;
 }
 
 /** One request after authentication, as handlers see it. */

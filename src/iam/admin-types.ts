@@ -105,7 +105,11 @@ export interface IamAdmin {
   deleteAccessKey(userName: string, accessKeyId: string): Promise<void>;
 
   /** Validates the document (throws IamAdminError MalformedPolicyDocument with the reason). */
-  createPolicy(input: { policyName: string; policyDocument: string; description?: string }): Promise<RamPolicy>;
+  createPolicy(input: {
+    policyName: string;
+    policyDocument: string;
+    description?: string;
+  }): Promise<RamPolicy>;
   getPolicy(policyName: string, policyType?: PolicyType): Promise<RamPolicyWithDocument>;
   /** Replaces a custom policy's document and bumps its version (RAM CreatePolicyVersion --SetAsDefault). */
   createPolicyVersion(policyName: string, policyDocument: string): Promise<RamPolicyWithDocument>;
@@ -117,7 +121,11 @@ export interface IamAdmin {
   detachPolicyFromUser(policyName: string, userName: string, policyType?: PolicyType): Promise<RamAttachment>;
   listPoliciesForUser(userName: string): Promise<RamAttachedPolicy[]>;
 
-  createRole(input: { roleName: string; assumeRolePolicyDocument: string; description?: string }): Promise<RamRole>;
+  createRole(input: {
+    roleName: string;
+    assumeRolePolicyDocument: string;
+    description?: string;
+  }): Promise<RamRole>;
   getRole(roleName: string): Promise<RamRole>;
   listRoles(): Promise<RamRole[]>;
   /** Deletes the role with its policy attachments. */

@@ -174,7 +174,9 @@ class IamService implements Iam {
     // Only this server's account has RAM policies here; another account's principal brings none.
     if (principal.accountId !== this.accountId) return [];
     const [type, id] =
-      principal.kind === 'user' ? (['User', principal.userId] as const) : (['Role', principal.roleId] as const);
+      principal.kind === 'user'
+        ? (['User', principal.userId] as const)
+        : (['Role', principal.roleId] as const);
     const cacheKey = `${type}:${id}`;
     let hit = this.principalPolicies.get(cacheKey);
     if (hit === undefined) {

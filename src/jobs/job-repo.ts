@@ -11,7 +11,13 @@ export interface JobRepo {
    * Inserts a New job. With a ClientRequestToken: if (account, token) exists with the same request hash,
    * returns that job instead (`created:false`); with a different hash, throws IdempotentParameterMismatch.
    */
-  createJob(input: { jobId: string; accountId: string; spec: JobSpec; requestHash: string; now: number }): Promise<{
+  createJob(input: {
+    jobId: string;
+    accountId: string;
+    spec: JobSpec;
+    requestHash: string;
+    now: number;
+  }): Promise<{
     job: JobRecord;
     created: boolean;
   }>;

@@ -32,7 +32,11 @@ export function asyncFacade<T extends object>(sync: Syncified<T>): T {
 /** Own and inherited property names (class methods live on prototypes), Object.prototype excluded. */
 function propertyNames(obj: object): Set<string> {
   const names = new Set<string>();
-  for (let o: object | null = obj; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (
+    let o: object | null = obj;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
     for (const n of Object.getOwnPropertyNames(o)) if (n !== 'constructor') names.add(n);
   }
   return names;

@@ -1,6 +1,12 @@
 import { asyncFacade, type Syncified } from './async-facade.js';
 import type { SqliteDb } from './open.js';
-import type { ChunkProgress, ChunkRepo, ChunkRow, ChunkShard, CommitResult } from '../../engine/chunk-repo.js';
+import type {
+  ChunkProgress,
+  ChunkRepo,
+  ChunkRow,
+  ChunkShard,
+  CommitResult,
+} from '../../engine/chunk-repo.js';
 import type { ChunkDescriptor } from '../../engine/manifest/types.js';
 
 interface RawChunk {

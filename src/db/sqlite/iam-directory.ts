@@ -26,6 +26,6 @@ export function createSqliteIamDirectory(db: SqliteDb): IamDirectory {
         : undefined;
     },
     policyDocuments: (type, id) => sql.policyDocsFor.all(type, id) as string[],
-    changeToken: () => String(sql.generation.get() as number),
+    changeToken: () => String(sql.generation.get()),
   });
 }

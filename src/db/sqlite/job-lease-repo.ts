@@ -37,6 +37,9 @@ export function createSqliteJobLeaseRepo(db: SqliteDb): JobLeaseRepo {
     release: db.prepare(`UPDATE job_leases SET expires_at = 0
       WHERE job_id = :jobId AND purpose = :purpose AND owner = :owner AND token = :token`),
     releaseAll: db.prepare('UPDATE job_leases SET expires_at = 0 WHERE expires_at > 0'),
+    held: db
+      .prepare('SELECT count(*) FROM job_leases WHERE job_id = ? AND purpose = ? AND expires_at >= ?')
+      .pluck(),
   };
   return asyncFacade<JobLeaseRepo>({
     claim({ jobId, purpose, owner, now, ttlMs }) {
@@ -46,13 +49,13 @@ export function createSqliteJobLeaseRepo(db: SqliteDb): JobLeaseRepo {
     renew(lease, now, ttlMs) {
       const { jobId, purpose, owner, token } = lease;
       const row = st.renew.get({ jobId, purpose, owner, token, expires: now + ttlMs }) as
-        | LeaseRow
-        | undefined;
+        LeaseRow | undefined;
       return row ? toLease(row) : undefined;
     },
     release({ jobId, purpose, owner, token }) {
       st.release.run({ jobId, purpose, owner, token });
     },
     releaseAll: () => st.releaseAll.run().changes,
+    isHeld: (jobId, purpose, now) => (st.held.get(jobId, purpose, now) as number) > 0,
   });
 }

@@ -22,14 +22,12 @@ export function createSqliteNodeRegistry(db: SqliteDb): NodeRegistry {
       st.beat.run(node);
     },
     listLive(now, ttlMs) {
-      return (st.live.all(now - ttlMs) as NodeRow[]).map(
-        (r): NodeInfo => ({
-          nodeId: r.node_id,
-          storeKind: r.store_kind,
-          startedAt: r.started_at,
-          seenAt: r.seen_at,
-        }),
-      );
+      return (st.live.all(now - ttlMs) as NodeRow[]).map((r): NodeInfo => ({
+        nodeId: r.node_id,
+        storeKind: r.store_kind,
+        startedAt: r.started_at,
+        seenAt: r.seen_at,
+      }));
     },
     remove(nodeId) {
       st.remove.run(nodeId);

@@ -17,7 +17,8 @@ export function createSqliteSessionRepo(db: SqliteDb): SessionRepo {
     // Oldest first by (created_at, session_id): the ones dropped past the cap.
     trim: db.prepare(`DELETE FROM console_sessions WHERE session_id IN (
       SELECT session_id FROM console_sessions ORDER BY created_at, session_id LIMIT ?)`),
-    insert: db.prepare(`INSERT INTO console_sessions (session_id, access_key_id, csrf_token, created_at, expires_at)
+    insert:
+      db.prepare(`INSERT INTO console_sessions (session_id, access_key_id, csrf_token, created_at, expires_at)
       VALUES (:id, :accessKeyId, :csrfToken, :createdAt, :expiresAt)`),
     get: db.prepare('SELECT * FROM console_sessions WHERE session_id = ?'),
     delete: db.prepare('DELETE FROM console_sessions WHERE session_id = ?'),

@@ -22,7 +22,8 @@ export function createFileShardStore(dataDir: string): ShardStore {
     async openWriter(ref, seed) {
       const file = shardFile(dataDir, ref);
       await fs.promises.mkdir(path.dirname(file), { recursive: true });
-      if (seed.attempt !== ref.attempt) await seedFrom(shardFile(dataDir, { ...ref, attempt: seed.attempt }), file, seed);
+      if (seed.attempt !== ref.attempt)
+        await seedFrom(shardFile(dataDir, { ...ref, attempt: seed.attempt }), file, seed);
       const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT);
       // Rows past the committed prefix were never counted: the new attempt redoes their tasks.
       fs.ftruncateSync(fd, seed.bytes);

@@ -22,7 +22,7 @@ export async function authorizeJobAction(
   if (principal.kind === 'anonymous')
     throw accessDenied(`Anonymous requests cannot call ${action.slice(4)}.`);
   const accountId = principal.accountId;
-  const decision = deps.iam.authorize({
+  const decision = await deps.iam.authorize({
     principal,
     action,
     resource: `acs:oss:${deps.region}:${accountId}:*`,
@@ -42,7 +42,7 @@ async function bucketPolicyGrants(
 ): Promise<boolean> {
   for (const bucket of await deps.store.listBuckets(accountId)) {
     if (bucket.policy === null) continue;
-    const decision = deps.iam.authorize({
+    const decision = await deps.iam.authorize({
       principal: req.principal,
       action,
       resource: `acs:oss:${deps.region}:${accountId}:${bucket.name}`,
@@ -69,8 +69,8 @@ export function requireJobId(query: ReadonlyMap<string, string>): string {
 }
 
 /** Another account's job is indistinguishable from a missing one (no probing across accounts). */
-export function loadJob(deps: JobsApiDeps, accountId: string, jobId: string): JobRecord {
-  const job = deps.repo.getJob(accountId, jobId);
+export async function loadJob(deps: JobsApiDeps, accountId: string, jobId: string): Promise<JobRecord> {
+  const job = await deps.repo.getJob(accountId, jobId);
   if (job === undefined) throw noSuchJob(jobId);
   return job;
 }
@@ -87,15 +87,12 @@ export function notifyChange(deps: JobsApiDeps, jobId: string): void {
   }
 }
 
-/**
- * Authorises `action` (asynchronously: bucket policies live in the store), then runs the synchronous
- * operation (the repo is synchronous SQLite); any throw becomes a rejected promise.
- */
+/** Authorises `action` (bucket policies live in the store), then runs the operation; any throw rejects. */
 export const jobHandler =
   (
     deps: JobsApiDeps,
     action: JobAction,
-    run: (req: JobApiRequest, accountId: string) => string,
+    run: (req: JobApiRequest, accountId: string) => Promise<string>,
   ): JobApiHandler =>
   async (req) =>
     run(req, await authorizeJobAction(deps, req, action));

@@ -15,7 +15,7 @@ export function createJobHandler(deps: JobsApiDeps): JobApiHandler {
     const accountId = await authorizeJobAction(deps, req, 'oss:CreateJob');
     const spec = parseCreateJobRequest(req.body);
     await checkJobReferences(spec, accountId, deps);
-    const { job, created } = deps.repo.createJob({
+    const { job, created } = await deps.repo.createJob({
       jobId: newJobId(),
       accountId,
       spec,

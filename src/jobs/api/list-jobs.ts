@@ -11,14 +11,14 @@ export const MAX_MAX_KEYS = 1000;
 
 /** ListJobs (spec §4): newest first, keyset-paged; NextToken only when more jobs remain. */
 export function listJobsHandler(deps: JobsApiDeps): JobApiHandler {
-  return jobHandler(deps, 'oss:ListJobs', (req, accountId) => {
+  return jobHandler(deps, 'oss:ListJobs', async (req, accountId) => {
     const statuses = parseStatuses(req.query.get('batchJobStatuses'));
     const limit = parseMaxKeys(req.query.get('max-keys'));
     const token = req.query.get('continuation-token');
     // An empty token is treated as absent: some clients send the parameter blank on the first page.
     const after = token === undefined || token === '' ? undefined : decodeListToken(token);
     // One extra row tells whether another page exists without a COUNT.
-    const rows = deps.repo.listJobs({ accountId, statuses, after, limit: limit + 1 });
+    const rows = await deps.repo.listJobs({ accountId, statuses, after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const next =

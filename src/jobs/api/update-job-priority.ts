@@ -9,12 +9,12 @@ import type { JobApiHandler, JobsApiDeps } from './types.js';
  * recommendation; changing a finished job's priority means nothing and would only bump its version).
  */
 export function updateJobPriorityHandler(deps: JobsApiDeps): JobApiHandler {
-  return jobHandler(deps, 'oss:UpdateJobPriority', (req, accountId) => {
+  return jobHandler(deps, 'oss:UpdateJobPriority', async (req, accountId) => {
     const jobId = requireJobId(req.query);
     const priority = parsePriority(req.query.get('targetPriority'));
-    const updated = deps.repo.setPriority(accountId, jobId, priority);
+    const updated = await deps.repo.setPriority(accountId, jobId, priority);
     if (updated === undefined) {
-      const job = loadJob(deps, accountId, jobId); // NoSuchJob when it is not there
+      const job = await loadJob(deps, accountId, jobId); // NoSuchJob when it is not there
       throw new OssError(
         'InvalidRequest',
         `The job status is ${job.status} and its priority can no longer be changed.`,

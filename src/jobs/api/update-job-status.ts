@@ -15,12 +15,12 @@ export const MAX_REASON_CHARS = 256;
  * second decision sees the new status (e.g. Preparing became Suspended, so Ready now means → Ready).
  */
 export function updateJobStatusHandler(deps: JobsApiDeps): JobApiHandler {
-  return jobHandler(deps, 'oss:UpdateJobStatus', (req, accountId) => {
+  return jobHandler(deps, 'oss:UpdateJobStatus', async (req, accountId) => {
     const jobId = requireJobId(req.query);
     const requested = parseRequested(req.query.get('requestedJobStatus'));
     const reason = parseReason(req.query.get('statusUpdateReason'));
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const updated = tryUpdate(deps, loadJob(deps, accountId, jobId), requested, reason);
+      const updated = await tryUpdate(deps, await loadJob(deps, accountId, jobId), requested, reason);
       if (updated) {
         notifyChange(deps, jobId);
         return updateJobStatusResultXml(updated);
@@ -38,7 +38,7 @@ function tryUpdate(
   job: JobRecord,
   requested: RequestableStatus,
   reason: string | undefined,
-): JobRecord | undefined {
+): Promise<JobRecord | undefined> {
   const outcome = requestedStatusOutcome(job.status, requested);
   if (!outcome.ok) throw new OssError('InvalidRequest', outcome.message);
   if (outcome.preConfirm) return deps.repo.markPreConfirmed(job.jobId, reason);
