@@ -19,7 +19,8 @@ import type { HttpDeps, JobsApiPort } from './http/context.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createIamService, validateBucketPolicy, type IamAdmin } from './iam/index.js';
 import type { Iam } from './iam/types.js';
-import { createJobsApi } from './jobs/api/index.js';
+import { createOssJobsCodec } from './jobs/oss-codec/index.js';
+import { createJobsService } from './jobs/service/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
 import type { ObjectStore } from './store/object-store.js';
@@ -173,7 +174,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       releaseLeasesOnStart: backend.kind === 'sqlite',
     });
     cleanup.unshift(() => engine.stop());
-    const jobs: JobsApiPort = createJobsApi({
+    const jobsService = createJobsService({
       repo: backend.jobs,
       iam,
       store,
@@ -181,12 +182,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       region: config.region,
       onChange: (jobId) => void backend.notifications.publish({ kind: 'job-changed', jobId }),
     });
+    const jobs: JobsApiPort = createOssJobsCodec(jobsService, clock);
     let ready = false;
     const deps: HttpDeps = {
       store,
       buckets: new BucketCache(store),
       iam,
       jobs,
+      jobsService,
       clock,
       region: config.region,
       baseDomains: config.baseDomains,

@@ -27,7 +27,9 @@ async function createJob(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyR
   const { who, form } = posted;
   const values = formValues(form);
   try {
-    const jobId = await new ConsoleJobs(deps.http.jobs, who).create(createJobBody(values));
+    const jobId = await new ConsoleJobs(deps.http.jobsService, deps.http.clock, who).create(
+      createJobBody(values),
+    );
     redirect(reply, `${jobLink(jobId)}&done=created`);
   } catch (err) {
     const { status, message } = failureMessage(err);

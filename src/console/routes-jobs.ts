@@ -16,7 +16,8 @@ import { jobPageBody, reportManifestKey, type JobJson } from './page-job.js';
 import { jobLink, jobRowJson, jobsPageBody, statusFilter } from './page-jobs.js';
 import { streamReport } from './report.js';
 
-const calls = (deps: ConsoleDeps, who: SignedIn): ConsoleJobs => new ConsoleJobs(deps.http.jobs, who);
+const calls = (deps: ConsoleDeps, who: SignedIn): ConsoleJobs =>
+  new ConsoleJobs(deps.http.jobsService, deps.http.clock, who);
 
 async function jobsPage(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const who = await pageSession(deps, req, reply);
@@ -24,7 +25,7 @@ async function jobsPage(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRe
   const query = queryOf(req.raw);
   const selected = statusFilter(query);
   const token = query.get('token') || undefined;
-  const canCreate = (await permissionsOf(deps.http.iam, deps.http.region, who)).createJob;
+  const canCreate = (await permissionsOf(deps.http.jobsService, who)).createJob;
   try {
     const list = await calls(deps, who).list(selected, token);
     const body = jobsPageBody({ jobs: list.jobs, selected, nextToken: list.nextToken, token, canCreate });
@@ -65,7 +66,7 @@ async function renderJob(
 ): Promise<void> {
   try {
     const job = await calls(deps, who).describe(jobId);
-    const perms = await permissionsOf(deps.http.iam, deps.http.region, who);
+    const perms = await permissionsOf(deps.http.jobsService, who);
     const body = jobPageBody({
       job,
       actions: jobActions(job.status, perms),
@@ -96,7 +97,7 @@ async function jobJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRep
   if (who === undefined) return;
   try {
     const job = await calls(deps, who).describe(queryOf(req.raw).get('id') ?? '');
-    const perms = await permissionsOf(deps.http.iam, deps.http.region, who);
+    const perms = await permissionsOf(deps.http.jobsService, who);
     const out: JobJson = { job, actions: jobActions(job.status, perms), reportKey: reportManifestKey(job) };
     sendJson(reply, 200, out);
   } catch (err) {

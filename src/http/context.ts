@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type pino from 'pino';
 import type { SessionRepo } from '../console/session-repo.js';
 import type { Iam, Principal, RequestContext } from '../iam/types.js';
+import type { JobsService } from '../jobs/service/index.js';
 import type { Clock } from '../protocol/clock.js';
 import type { RequestTarget } from '../protocol/request-target.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -34,6 +35,8 @@ export interface HttpDeps {
   readonly buckets: BucketCache;
   readonly iam: Iam;
   readonly jobs: JobsApiPort;
+  /** The typed jobs service behind `jobs` (the console calls it directly). */
+  readonly jobsService: JobsService;
   readonly clock: Clock;
   readonly region: string;
   readonly baseDomains: readonly string[];

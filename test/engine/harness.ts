@@ -10,7 +10,7 @@ import { createEngine, type Engine } from '../../src/engine/index.js';
 import { createIamService } from '../../src/iam/index.js';
 import type { Iam, Principal } from '../../src/iam/types.js';
 import type { IamAdmin } from '../../src/iam/admin-types.js';
-import { createJobsApi, type JobsApi } from '../../src/jobs/api/index.js';
+import { createJobsApi, type JobsApi } from '../../src/jobs/oss-codec/index.js';
 import type { JobRepo } from '../../src/jobs/job-repo.js';
 import type { JobRecord, JobStatus } from '../../src/jobs/model.js';
 import { OffsetClock } from '../../src/protocol/clock.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createBackend, type Backend } from '../../src/db/backend.js';
 import { createIamService, type Iam, type IamAdmin, type Principal } from '../../src/iam/index.js';
-import { createJobsApi, type JobsApi } from '../../src/jobs/api/index.js';
+import { createJobsApi, type JobsApi } from '../../src/jobs/oss-codec/index.js';
 import type { JobRepo } from '../../src/jobs/job-repo.js';
 import type { JobStatus } from '../../src/jobs/model.js';
 import { ALLOWED_TRANSITIONS } from '../../src/jobs/status-table.js';

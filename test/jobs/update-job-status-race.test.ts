@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobsApi } from '../../src/jobs/api/index.js';
+import { createJobsApi } from '../../src/jobs/oss-codec/index.js';
 import type { JobRepo } from '../../src/jobs/job-repo.js';
 import type { JobStatus } from '../../src/jobs/model.js';
 import { isOssError } from '../../src/protocol/oss-error.js';

@@ -2,30 +2,26 @@ import { invalidArgument } from '../../protocol/oss-error.js';
 import { JOB_STATUSES, type JobStatus } from '../model.js';
 import { listJobsResultXml } from '../job-xml.js';
 import { decodeListToken, encodeListToken } from '../list-token.js';
+import type { Clock } from '../../protocol/clock.js';
+import { MAX_MAX_KEYS, type JobsService } from '../service/index.js';
 import { jobHandler } from './common.js';
-import type { JobApiHandler, JobsApiDeps } from './types.js';
+import type { JobApiHandler } from './types.js';
 
 /** Spec §4 / §15. */
 export const DEFAULT_MAX_KEYS = 100;
-export const MAX_MAX_KEYS = 1000;
+export { MAX_MAX_KEYS };
 
-/** ListJobs (spec §4): newest first, keyset-paged; NextToken only when more jobs remain. */
-export function listJobsHandler(deps: JobsApiDeps): JobApiHandler {
-  return jobHandler(deps, 'oss:ListJobs', async (req, accountId) => {
+/** ListJobs (spec §4) on the wire: query → filter and page, NextToken is the opaque keyset cursor. */
+export function listJobsHandler(service: JobsService, clock: Clock): JobApiHandler {
+  return jobHandler(service, 'oss:ListJobs', async (req, who) => {
     const statuses = parseStatuses(req.query.get('batchJobStatuses'));
-    const limit = parseMaxKeys(req.query.get('max-keys'));
+    const maxKeys = parseMaxKeys(req.query.get('max-keys'));
     const token = req.query.get('continuation-token');
     // An empty token is treated as absent: some clients send the parameter blank on the first page.
     const after = token === undefined || token === '' ? undefined : decodeListToken(token);
-    // One extra row tells whether another page exists without a COUNT.
-    const rows = await deps.repo.listJobs({ accountId, statuses, after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const next =
-      rows.length > limit && last
-        ? encodeListToken({ createdAt: last.createdAt, jobId: last.jobId })
-        : undefined;
-    return listJobsResultXml(page, next, deps.clock.now());
+    const page = await service.listJobs(who, { statuses, maxKeys, after });
+    const next = page.next ? encodeListToken(page.next) : undefined;
+    return listJobsResultXml(page.jobs, next, clock.now());
   });
 }
 
