@@ -205,6 +205,52 @@ describe('authorisation as the signed-in principal', () => {
     expect(rootPage).toContain('id="priority-form"');
   });
 
+  it('honours a bucket-policy grant of the job actions exactly as the wire does (no RAM policy)', async () => {
+    const jobId = await env.prefixJob({ prefix: 'bp/', count: 3, confirm: true });
+    await waitForStatus(env, jobId, ['Suspended']);
+    const user = await createUserWithPolicy(env.ts, 'bp-granted');
+    const s = await httpSignIn(env.url, user.accessKeyId, user.secret);
+    // Without the grant the console refuses, as ListJobs over the wire would.
+    expect((await get('/-/console/jobs.json', s)).status).toBe(403);
+    const grant = {
+      Version: '1',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['oss:ListJobs', 'oss:DescribeJob', 'oss:UpdateJobPriority'],
+          Principal: [user.userId],
+          Resource: [`acs:oss:*:${env.ts.root.accountId}:data`],
+        },
+      ],
+    };
+    const oss = env.ts.anyClient();
+    await oss.putBucketPolicy('data', grant);
+    try {
+      const list = (await (await get('/-/console/jobs.json', s)).json()) as { jobs: { jobId: string }[] };
+      expect(list.jobs.map((j) => j.jobId)).toContain(jobId);
+      const json = (await (await get(`/-/console/job.json?id=${encodeURIComponent(jobId)}`, s)).json()) as {
+        actions: Record<string, boolean>;
+      };
+      expect(json.actions).toEqual({ confirm: false, cancel: false, priority: true });
+      const prio = await postForm(`${env.url}/-/console/job/priority`, s, {
+        csrf: s.csrf,
+        id: jobId,
+        priority: '42',
+      });
+      expect(prio.status).toBe(303);
+      expect((await env.client.describeJob(jobId)).priority).toBe(42);
+      // The grant names no UpdateJobStatus: refused by the same service the wire calls.
+      const status = await postForm(`${env.url}/-/console/job/status`, s, {
+        csrf: s.csrf,
+        id: jobId,
+        requested: 'Ready',
+      });
+      expect(status.status).toBe(403);
+    } finally {
+      await oss.deleteBucketPolicy('data');
+    }
+  });
+
   it('shows AccessDenied to a RAM user without ListJobs', async () => {
     const user = await createUserWithPolicy(env.ts, 'nobody');
     const s = await httpSignIn(env.url, user.accessKeyId, user.secret);
