@@ -166,6 +166,8 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
       const a = await startNode('node-a', first, slowed(store, 200));
       const b = await startNode('node-b', await open(), store);
       cleanups.push(() => b.engine.stop());
+      // Node A's engine outlives its database connection; stop its timers (it can release nothing).
+      cleanups.push(() => Promise.race([a.engine.stop(), new Promise<void>((r) => setTimeout(r, 2000))]));
 
       const spec: JobSpec = {
         confirmationRequired: false,
