@@ -27,6 +27,8 @@ export interface TestDatabase {
   another(): Promise<Backend>;
   /** The URL (postgres) or data dir (sqlite), for tests that start processes. */
   readonly location: string;
+  /** The `--db` value a server or CLI on this database takes (undefined: embedded SQLite in the data dir). */
+  readonly db: string | undefined;
 }
 
 export interface BackendFactory {
@@ -108,7 +110,12 @@ function sqliteFactory(): BackendFactory {
     async open() {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-db-'));
       dirs.push(dataDir);
-      return { backend: await openOn(dataDir), another: () => openOn(dataDir), location: dataDir };
+      return {
+        backend: await openOn(dataDir),
+        another: () => openOn(dataDir),
+        location: dataDir,
+        db: undefined,
+      };
     },
     async dropAll() {
       for (const b of opened.splice(0)) await b.close();
@@ -133,7 +140,7 @@ function postgresFactory(tag: string): BackendFactory {
       await createDatabase(name);
       databases.push(name);
       const url = pgUrl(name);
-      return { backend: await openOn(url), another: () => openOn(url), location: url };
+      return { backend: await openOn(url), another: () => openOn(url), location: url, db: url };
     },
     async dropAll() {
       for (const b of opened.splice(0)) await b.close();
