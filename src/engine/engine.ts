@@ -1,70 +1,23 @@
-import type pino from 'pino';
-import type { Registry } from 'prom-client';
-import type { Config } from '../config.js';
-import type { Notifications } from '../db/notifications.js';
-import type { Iam } from '../iam/types.js';
-import type { JobRepo } from '../jobs/job-repo.js';
 import type { JobRecord } from '../jobs/model.js';
 import { IN_FLIGHT, PLANNABLE, SETTLING } from '../jobs/status-table.js';
-import type { Clock, TimerHandle } from '../protocol/clock.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { TimerHandle } from '../protocol/clock.js';
 import { BatchGate } from './batch-gate.js';
-import type { ChunkRepo, ChunkRow } from './chunk-repo.js';
+import type { ChunkRow } from './chunk-repo.js';
 import { runChunk, type WorkerEnv } from './chunk-worker.js';
 import { EngineEvents } from './events.js';
-import type { JobLeasePurpose, JobLeaseRepo } from './job-lease-repo.js';
+import type { JobLeasePurpose } from './job-lease-repo.js';
 import { withJobLease } from './job-lease-runner.js';
 import { JobMover } from './job-mover.js';
 import { ManifestError, type ManifestDeps } from './manifest/index.js';
 import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from './metrics.js';
-import type { NodeRegistry, StoreKind } from './node-registry.js';
-import { PlanningAborted, planJob } from './planner.js';
+import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
 import { removeOrphanShards } from './report-writer.js';
 import { settleJob, type SettlerEnv } from './settler.js';
-import type { ShardStore } from './shard-store.js';
 import { TaskExecutor } from './task-executor.js';
+import type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
 
-/** The persistence ports the engine runs on (a Backend provides them all). */
-export interface EnginePorts {
-  readonly jobs: JobRepo;
-  readonly chunks: ChunkRepo;
-  readonly shards: ShardStore;
-  readonly jobLeases: JobLeaseRepo;
-  readonly nodes: NodeRegistry;
-  readonly notifications: Notifications;
-}
-
-export interface EngineDeps {
-  readonly ports: EnginePorts;
-  readonly store: ObjectStore;
-  readonly iam: Iam;
-  readonly clock: Clock;
-  readonly config: Config;
-  readonly logger: pino.Logger;
-  readonly metrics: Registry;
-  /** This node's id: the owner of its chunk and job leases and its row in the node registry. */
-  readonly nodeId: string;
-  readonly storeKind: StoreKind;
-  /** Jobs Active at once; more runnable jobs pre-empt by priority. Default DEFAULT_MAX_ACTIVE_JOBS. */
-  readonly maxActiveJobs?: number;
-  /**
-   * Set when this process owns the data exclusively (embedded mode, data-dir lock held): every chunk and
-   * job lease in the database is then a dead process's, released at start so a restart resumes at once
-   * instead of waiting config.leaseMs. Never set when several processes share the database.
-   */
-  readonly releaseLeasesOnStart?: boolean;
-}
-
-export interface Engine {
-  /** Typed events (job status changes, chunk claimed / committed / released, planning and settling done). */
-  readonly events: EngineEvents;
-  start(): Promise<void>;
-  /** Re-evaluates now; with a jobId, first re-reads that job's status (cancel seen at the next batch). */
-  wake(jobId?: string): void;
-  /** Stops claiming, lets workers release their chunks at the next batch boundary, waits for them. */
-  stop(): Promise<void>;
-}
+export type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
 
 /** Two Active jobs at a time by default: on 2 cores more only interleave (config.workers chunks run at once). */
 export const DEFAULT_MAX_ACTIVE_JOBS = 2;
@@ -88,6 +41,7 @@ class BatchEngine implements Engine {
   private readonly schedulerEnv: SchedulerEnv;
   private readonly settlerEnv: SettlerEnv;
   private readonly workerEnv: WorkerEnv;
+  private readonly planEnv: Omit<PlanEnv, 'aborted'>;
   private readonly workersByJob = new Map<string, number>();
   /**
    * `plan:<jobId>` / `settle:<jobId>` this process is running now. Not a correctness guard (the job
@@ -130,6 +84,15 @@ class BatchEngine implements Engine {
       mover: this.mover,
       iam,
       report: { store, iam, clock, region: config.region, shards: ports.shards },
+    };
+    this.planEnv = {
+      manifest: this.manifest,
+      chunks: ports.chunks,
+      jobs: ports.jobs,
+      mover: this.mover,
+      metrics: this.metrics,
+      events: this.events,
+      chunkSize: config.chunkSize,
     };
     this.workerEnv = {
       chunks: ports.chunks,
@@ -268,48 +231,11 @@ class BatchEngine implements Engine {
     this.startJobWork(job.jobId, 'plan', (lost) => this.plan(job, lost));
   }
 
-  private async plan(job: JobRecord, lost: () => boolean): Promise<void> {
-    const id = job.jobId;
-    // Re-read under the lease: another node may have planned it while we waited for the claim.
-    const fresh = await this.mover.refresh(id);
-    if (!fresh || !PLANNABLE.includes(fresh.status)) return;
-    const started = fresh.status === 'New' ? await this.mover.move(id, ['New'], 'Preparing') : fresh;
-    if (!started) return;
-    try {
-      const aborted = (): boolean => !this.running || lost() || this.mover.status.get(id) === 'Cancelling';
-      const { config } = this.deps;
-      const total = await planJob(
-        this.manifest,
-        this.ports.chunks,
-        this.metrics,
-        started,
-        config.chunkSize,
-        aborted,
-      );
-      await this.ports.jobs.setTotalTasks(id, total);
-      const chunks = await this.ports.chunks.countChunks(id);
-      this.mover.log(id).info({ totalTasks: total, chunks }, 'manifest planned');
-      this.events.emit('planning-done', { jobId: id, outcome: 'planned', totalTasks: total });
-      const now = await this.mover.refresh(id);
-      if (!now || now.status !== 'Preparing') return;
-      const confirm = now.spec.confirmationRequired && !now.preConfirmed;
-      // Entering Suspended is refused once pre-confirmed (UpdateJobStatus Ready raced us): go Ready then.
-      if (!(confirm && (await this.mover.move(id, ['Preparing'], 'Suspended'))))
-        await this.mover.move(id, ['Preparing'], 'Ready');
-    } catch (e) {
-      if (e instanceof PlanningAborted) {
-        this.events.emit('planning-done', { jobId: id, outcome: 'aborted' });
-        return;
-      }
-      const failure =
-        e instanceof ManifestError
-          ? { code: e.failureCode, reason: e.message }
-          : // Internal details (paths, SQL messages) go to the log, not to the caller's FailureReason.
-            { code: 'InternalError', reason: 'Internal service error while preparing the job.' };
-      if (!(e instanceof ManifestError)) this.mover.log(id).error({ err: e }, 'planning failed');
-      await this.mover.move(id, ['Preparing'], 'Failing', { failure });
-      this.events.emit('planning-done', { jobId: id, outcome: 'failed' });
-    }
+  private plan(job: JobRecord, lost: () => boolean): Promise<void> {
+    const aborted = (): boolean =>
+      !this.running || lost() || this.mover.status.get(job.jobId) === 'Cancelling';
+    const env = { ...this.planEnv, aborted };
+    return planLeasedJob(env, job);
   }
 
   /**
@@ -323,7 +249,7 @@ class BatchEngine implements Engine {
     if (job.status !== 'Completing' && !(await quiet(this.schedulerEnv, id))) return;
     this.startJobWork(id, 'settle', async () => {
       const status = await settleJob(this.settlerEnv, id);
-      this.events.emit('settling-done', { jobId: id, status });
+      if (status !== undefined) this.events.emit('settling-done', { jobId: id, status });
     });
   }
 

@@ -20,8 +20,8 @@ export type EngineEventMap = {
   'chunk-released': { jobId: string; chunkIndex: number; attempt: number; reason: 'released' | 'lost' };
   /** The manifest was planned into chunks (totalTasks known), or planning failed / was abandoned. */
   'planning-done': { jobId: string; outcome: 'planned' | 'failed' | 'aborted'; totalTasks?: number };
-  /** A settling job reached its terminal status (or settling gave up to be retried). */
-  'settling-done': { jobId: string; status: JobStatus | undefined };
+  /** This engine settled a job: the status it left it in (terminal, or still settling when a CAS was lost). */
+  'settling-done': { jobId: string; status: JobStatus };
 };
 
 export class EngineEvents extends TypedEmitter<EngineEventMap> {}

@@ -24,7 +24,8 @@ type Settling = 'Completing' | 'Cancelling' | 'Failing';
  */
 export async function settleJob(env: SettlerEnv, jobId: string): Promise<JobStatus | undefined> {
   const job = await env.repo.getJobById(jobId);
-  if (!job || !(job.status in SETTLES_TO)) return job?.status;
+  // Settled already (by another node, or an earlier run of ours): nothing done here.
+  if (!job || !(job.status in SETTLES_TO)) return undefined;
   const status = job.status as Settling;
   const failure = await reportFailure(env, job);
   let settled: JobRecord | undefined;
