@@ -66,6 +66,6 @@ export interface JobsService {
     who: AuthorizedCaller,
     jobId: string,
     requested: RequestableStatus,
-    reason?: string  ,
+    reason?: string,
   ): Promise<JobRecord>;
 }
