@@ -60,7 +60,7 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
 export function rootBanner(server: RunningServer): string {
   const { root, config, port } = server;
   return [
-    'Generated root credentials (stored in the data dir; shown only this once):',
+    `Generated root credentials (stored in ${config.db.kind === 'sqlite' ? 'the data dir' : 'the database'}; shown only this once):`,
     `  AccountId:       ${root.accountId}`,
     `  AccessKeyId:     ${root.accessKeyId}`,
     `  AccessKeySecret: ${root.secret}`,
