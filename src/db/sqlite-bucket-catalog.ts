@@ -1,7 +1,7 @@
 import type { BucketCatalog, CatalogBucket } from '../store/remote/bucket-catalog.js';
 import type { BucketAcl, StorageClass } from '../store/types.js';
 import type { Migration } from './migrations/index.js';
-import type { SqliteDb } from './sqlite.js';
+import type { SqliteDb } from './sqlite/open.js';
 
 /**
  * Migration 011: the bucket catalog of a remote store (owner, ACL, policy: ossbatch's meaning on top of

@@ -27,7 +27,7 @@ export class StoreUnavailableError extends Error {
 export interface RemoteStoreDeps {
   readonly catalog: BucketCatalog;
   readonly clock: Clock;
-  readonly rootAccountId: () => string;
+  readonly rootAccountId: () => Promise<string>;
   readonly retry?: RetryPolicy;
   /** The store's child logger: retries at debug, the start-up line at info. */
   readonly logger?: pino.Logger;

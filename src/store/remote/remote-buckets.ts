@@ -11,7 +11,7 @@ export interface RemoteBucketsDeps {
   readonly clock: Clock;
   readonly region: string;
   /** Owner of buckets found in the remote store that ossbatch never created (the root account). */
-  readonly rootAccountId: () => string;
+  readonly rootAccountId: () => Promise<string>;
   /** Runs one remote call under the store's limiter and retry policy. */
   readonly call: <T>(fn: () => Promise<T>) => Promise<T>;
 }
@@ -92,7 +92,7 @@ export class RemoteBuckets {
   private async adopt(name: string, createdAt: number): Promise<CatalogBucket> {
     const row: CatalogBucket = {
       name,
-      owner: this.d.rootAccountId(),
+      owner: await this.d.rootAccountId(),
       acl: 'private',
       storageClass: 'Standard',
       region: this.d.region,

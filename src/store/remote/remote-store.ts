@@ -43,7 +43,7 @@ export interface RemoteStoreOptions {
   /** Remote calls in flight at once, for the whole process (default 64). */
   readonly concurrency?: number;
   readonly retry?: RetryPolicy;
-  readonly rootAccountId: () => string;
+  readonly rootAccountId: () => Promise<string>;
   /** Bodies above this size go up in parts (default 32 MiB). */
   readonly multipartThreshold?: number;
   /** Part size of a multipart upload (default 8 MiB; S3 needs ≥ 5 MiB, OSS ≥ 100 KiB). */

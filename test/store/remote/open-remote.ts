@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../../src/config.js';
 import { createSqliteBucketCatalog } from '../../../src/db/sqlite-bucket-catalog.js';
-import { openSqlite } from '../../../src/db/sqlite.js';
+import { openSqlite } from '../../../src/db/sqlite/index.js';
 import { ManualClock } from '../../../src/protocol/clock.js';
 import { openRemoteStore, remoteEndpoint, type RemoteStore } from '../../../src/store/remote/index.js';
 import type { RetryPolicy } from '../../../src/store/remote/retry.js';
@@ -21,7 +21,7 @@ export async function openRemote(
   const s = await openRemoteStore(config, remoteEndpoint(config)!, {
     catalog: createSqliteBucketCatalog(db),
     clock: new ManualClock(Date.now()),
-    rootAccountId: () => OWNER,
+    rootAccountId: () => Promise.resolve(OWNER),
     retry: opts.retry ?? { attempts: 6, baseMs: 1, capMs: 4 },
   });
   return {

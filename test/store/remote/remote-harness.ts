@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../../../src/config.js';
 import { createSqliteBucketCatalog } from '../../../src/db/sqlite-bucket-catalog.js';
-import { openSqlite, type SqliteDb } from '../../../src/db/sqlite.js';
+import { openSqlite, type SqliteDb } from '../../../src/db/sqlite/index.js';
 import { ManualClock } from '../../../src/protocol/clock.js';
 import { openRemoteStore, remoteEndpoint, type RemoteStore } from '../../../src/store/remote/index.js';
 import type { RetryPolicy } from '../../../src/store/remote/retry.js';
@@ -56,7 +56,7 @@ export async function makeRemoteHarness(
     openRemoteStore(config, ep, {
       catalog: createSqliteBucketCatalog(db),
       clock,
-      rootAccountId: () => OWNER,
+      rootAccountId: () => Promise.resolve(OWNER),
       retry: parts.retry ?? { attempts: 4, baseMs: 5, capMs: 20 },
       ...(parts.multipartThreshold === undefined ? {} : { multipartThreshold: parts.multipartThreshold }),
       ...(parts.partSize === undefined ? {} : { partSize: parts.partSize }),

@@ -45,8 +45,8 @@ beforeAll(async () => {
   );
   const csv = keys.map((k) => `data,${k}\n`).join('');
   await s.putObject({ bucket: 'manifests', key: 'm.csv', body: Readable.from([Buffer.from(csv)]) });
-  front.server.iam.createRole({ roleName: 'Tagger', assumeRolePolicyDocument: TRUST_OSS });
-  front.server.iam.createPolicy({
+  await front.server.iamAdmin.createRole({ roleName: 'Tagger', assumeRolePolicyDocument: TRUST_OSS });
+  await front.server.iamAdmin.createPolicy({
     policyName: 'tagger',
     policyDocument: JSON.stringify({
       Version: '1',
@@ -59,7 +59,7 @@ beforeAll(async () => {
       ],
     }),
   });
-  front.server.iam.attachPolicyToRole('tagger', 'Tagger');
+  await front.server.iamAdmin.attachPolicyToRole('tagger', 'Tagger');
 }, 120_000);
 
 afterAll(async () => {
