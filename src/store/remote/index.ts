@@ -87,6 +87,8 @@ export async function openRemoteStore(
   const policy = deps.retry ?? DEFAULT_RETRY;
   const retry: RetryPolicy = {
     ...policy,
+    // Backoff pauses run on the injected Clock's timers (ARCHITECTURE.md §3), like the engine's.
+    sleep: policy.sleep ?? ((ms) => deps.clock.sleep(ms)),
     onRetry: (err, attempt, pauseMs) => {
       policy.onRetry?.(err, attempt, pauseMs);
       metrics?.retried((err as { code?: string }).code ?? 'unknown');
