@@ -162,6 +162,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
+      bodyTimeouts: { idleMs: config.bodyIdleTimeoutMs, totalMs: config.bodyTimeoutMs },
+      jobWriteSignature: config.jobWriteSignature,
+      metricsToken: config.metricsToken,
     };
     const app = buildApp(deps, registry);
     await app.listen({ host: config.host, port: config.port });

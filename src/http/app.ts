@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { registerConsole } from '../console/index.js';
 import type { HttpDeps } from './context.js';
 import { handleOssRequest } from './dispatch.js';
+import { metricsAccess } from './metrics-access.js';
 import { nextRequestId } from './request-id.js';
 
 const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'] as const;
@@ -34,6 +35,18 @@ async function handleInternal(
     return;
   }
   if (path === '/-/metrics' && req.method === 'GET') {
+    const access = metricsAccess(req, deps.metricsToken);
+    if (access !== 'allow') {
+      const denied = JSON.stringify({ error: access });
+      res.writeHead(access === 'unauthorized' ? 401 : 403, {
+        ...headers,
+        ...(access === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer realm="ossbatch-metrics"' } : {}),
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(denied),
+      });
+      res.end(denied);
+      return;
+    }
     const body = await registry.metrics();
     res.writeHead(200, {
       ...headers,
