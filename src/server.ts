@@ -113,6 +113,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock,
       region: config.region,
       restoreDurationMs: config.restoreDurationMs,
+      minFreeBytes: config.minFreeBytes,
     });
     cleanup.unshift(() => store.close());
     const repo = createSqliteJobRepo(db);
@@ -148,6 +149,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock,
       region: config.region,
       onChange: (id) => engine.wake(id),
+      notice: (id) => engine.notice(id),
     });
     let ready = false;
     const deps: HttpDeps = {

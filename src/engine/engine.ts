@@ -21,7 +21,9 @@ import { PlanningAborted, planJob } from './planner.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
 import { removeOrphanShards } from './report-writer.js';
 import { settleJob, type SettlerEnv } from './settler.js';
+import { StorageBackoff, type EnginePhase } from './storage-backoff.js';
 import { TaskExecutor } from './task-executor.js';
+import { isStorageExhausted } from '../store/storage-full.js';
 
 export interface EngineDeps {
   readonly db: SqliteDb;
@@ -48,6 +50,8 @@ export interface Engine {
   wake(jobId?: string): void;
   /** Stops claiming, lets workers release their chunks at the next batch boundary, waits for them. */
   stop(): Promise<void>;
+  /** Why the job is waiting (e.g. for disk space), shown as DescribeJob's StatusUpdateReason; else undefined. */
+  notice(jobId: string): string | undefined;
 }
 
 /** Two Active jobs at a time by default: on 2 cores more only interleave (config.workers chunks run at once). */
@@ -81,9 +85,11 @@ class BatchEngine implements Engine {
   private running = false;
   private tickQueued = false;
   private lastBeat = Number.NEGATIVE_INFINITY;
+  private readonly storage: StorageBackoff;
 
   constructor(private readonly deps: EngineDeps) {
     const { db, repo, store, iam, clock, config, logger } = deps;
+    this.storage = new StorageBackoff(clock, logger);
     this.chunks = createSqliteChunkRepo(db);
     this.mover = new JobMover(repo, clock, logger);
     this.metrics = createEngineMetrics(deps.metrics, db);
@@ -102,7 +108,7 @@ class BatchEngine implements Engine {
       chunks: this.chunks,
       mover: this.mover,
       iam,
-      report: { store, iam, clock, region: config.region, dataDir: config.dataDir },
+      report: { store, iam, clock, region: config.region, dataDir: config.dataDir, logger },
     };
     this.workerEnv = {
       chunks: this.chunks,
@@ -151,9 +157,14 @@ class BatchEngine implements Engine {
     if (this.deps.db.open) this.deps.repo.recordEngineAlive(this.deps.clock.now());
   }
 
+  notice(jobId: string): string | undefined {
+    return this.storage.notice(jobId);
+  }
+
   /** One synchronous pass over everything the engine drives; long work is launched, never awaited here. */
   private tick(): void {
-    if (!this.running) return;
+    // While storage is exhausted nothing new starts (storage-backoff.ts); ticks resume after the pause.
+    if (!this.running || this.storage.blocked()) return;
     try {
       this.beat();
       sweepSuspended(this.schedulerEnv);
@@ -161,8 +172,9 @@ class BatchEngine implements Engine {
       schedule(this.schedulerEnv);
       for (const job of this.deps.repo.findByStatus(SETTLING)) this.startSettling(job);
       this.fillWorkers();
+      this.storage.passed();
     } catch (e) {
-      this.deps.logger.error({ err: e }, 'engine tick failed');
+      if (!this.storage.hit(e, 'scheduling')) this.deps.logger.error({ err: e }, 'engine tick failed');
     }
   }
 
@@ -174,9 +186,13 @@ class BatchEngine implements Engine {
     this.deps.repo.recordEngineAlive(now);
   }
 
-  private launch(work: () => Promise<void>): void {
+  private launch(work: () => Promise<void>, phase: EnginePhase, jobId: string): void {
     const p = work()
-      .catch((e: unknown) => this.deps.logger.error({ err: e }, 'engine task failed'))
+      .then(() => this.storage.cleared(jobId))
+      .catch((e: unknown) => {
+        if (!this.storage.hit(e, phase, jobId))
+          this.deps.logger.error({ err: e, jobId }, 'engine task failed');
+      })
       .finally(() => {
         this.inflight.delete(p);
         this.wake();
@@ -187,7 +203,7 @@ class BatchEngine implements Engine {
   private startPlanning(job: JobRecord): void {
     if (this.planning.has(job.jobId)) return;
     this.planning.add(job.jobId);
-    this.launch(() => this.plan(job).finally(() => this.planning.delete(job.jobId)));
+    this.launch(() => this.plan(job).finally(() => this.planning.delete(job.jobId)), 'planning', job.jobId);
   }
 
   private async plan(job: JobRecord): Promise<void> {
@@ -214,6 +230,8 @@ class BatchEngine implements Engine {
         this.mover.move(id, ['Preparing'], 'Ready');
     } catch (e) {
       if (e instanceof PlanningAborted) return;
+      // A full disk is waited out (the job stays Preparing and is planned again), never a job failure.
+      if (isStorageExhausted(e)) throw e;
       const failure =
         e instanceof ManifestError
           ? { code: e.failureCode, reason: e.message }
@@ -229,7 +247,11 @@ class BatchEngine implements Engine {
     if (this.settling.has(id) || this.planning.has(id)) return;
     if (job.status !== 'Completing' && !quiet(this.schedulerEnv, id)) return;
     this.settling.add(id);
-    this.launch(() => settleJob(this.settlerEnv, id).finally(() => this.settling.delete(id)));
+    this.launch(
+      () => settleJob(this.settlerEnv, id).finally(() => this.settling.delete(id)),
+      'reporting',
+      id,
+    );
   }
 
   private fillWorkers(): void {
@@ -238,7 +260,11 @@ class BatchEngine implements Engine {
       if (!chunk) return;
       this.metrics.leases.inc();
       this.adjustWorkers(chunk.jobId, 1);
-      this.launch(() => this.work(chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)));
+      this.launch(
+        () => this.work(chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)),
+        'executing',
+        chunk.jobId,
+      );
     }
   }
 
@@ -275,12 +301,15 @@ class BatchEngine implements Engine {
       const outcome = await runChunk(this.workerEnv, job, chunk, executor);
       if (outcome === 'lost') this.mover.log(job.jobId).warn({ chunk: chunk.chunkIndex }, 'chunk lease lost');
     } catch (e) {
+      // The chunk gave its lease back (runChunk); on a full disk the job waits and the chunk runs again.
+      if (isStorageExhausted(e)) throw e;
       const failure =
         e instanceof ManifestError
           ? { code: e.failureCode, reason: e.message }
-          : {
+          : // The cause (SQLite or filesystem text, paths) stays in the log; the client sees a documented reason.
+            {
               code: 'InternalError',
-              reason: `Running chunk ${chunk.chunkIndex} failed: ${(e as Error).message}`,
+              reason: 'Internal service error while running the job; see the server log.',
             };
       this.mover.log(job.jobId).error({ err: e, chunk: chunk.chunkIndex }, 'chunk failed');
       this.fail(job.jobId, failure);

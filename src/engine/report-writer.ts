@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type pino from 'pino';
 import type { Iam, Principal } from '../iam/types.js';
+import { isOssError } from '../protocol/oss-error.js';
+import { isStorageExhausted } from '../store/storage-full.js';
 import type { JobRecord } from '../jobs/model.js';
 import { isTerminal } from '../jobs/status-table.js';
 import type { Clock } from '../protocol/clock.js';
@@ -24,12 +27,18 @@ export class ReportError extends Error {
 
 type Role = Extract<Principal, { kind: 'role' }>;
 
+/** The documented FailureReason of ReportWriteFailed (docs/api.md); the cause goes to the server log. */
+export const REPORT_WRITE_FAILED =
+  'The completion report could not be written to the report bucket because of an internal error; see the server log.';
+
 export interface ReportDeps {
   readonly store: ObjectStore;
   readonly iam: Iam;
   readonly clock: Clock;
   readonly region: string;
   readonly dataDir: string;
+  /** Where internal causes of report failures go (they never reach the FailureReason). */
+  readonly logger?: pino.Logger | undefined;
 }
 
 interface ResultEntry {
@@ -76,10 +85,16 @@ export async function writeReport(
       const meta = await deps.store.putObject({ bucket: bucket.name, key, body, contentType });
       return meta.etag.toLowerCase();
     } catch (e) {
-      throw new ReportError(
-        'ReportWriteFailed',
-        `Writing the report object ${bucket.name}/${key} failed: ${(e as Error).message}`,
-      );
+      // A full disk is not the report's fault: the engine waits for space and writes it again.
+      if (isStorageExhausted(e)) throw e;
+      // An OSS error (the bucket went away meanwhile, …) is documented and safe to show; anything else is not.
+      if (isOssError(e))
+        throw new ReportError(
+          'ReportWriteFailed',
+          `Writing the report object ${bucket.name}/${key} failed: ${e.code}.`,
+        );
+      deps.logger?.error({ err: e, jobId: job.jobId, key }, 'writing a report object failed');
+      throw new ReportError('ReportWriteFailed', REPORT_WRITE_FAILED);
     }
   };
   const statuses: ('succeeded' | 'failed')[] = [];

@@ -11,6 +11,16 @@ import { checkJobWriteSignature } from './job-write-signature.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
 import { resolveRoute, type Route } from './routes.js';
+import { StorageAlarm } from '../store/storage-alarm.js';
+import { insufficientStorage, isStorageExhausted } from '../store/storage-full.js';
+
+/** One alarm per server (its HTTP logger): storage exhaustion is logged once per interval, not per request. */
+const alarms = new WeakMap<object, StorageAlarm>();
+function storageAlarm(deps: HttpDeps): StorageAlarm {
+  let alarm = alarms.get(deps.logger);
+  if (!alarm) alarms.set(deps.logger, (alarm = new StorageAlarm(deps.logger)));
+  return alarm;
+}
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so IpAddress conditions match IPv4 CIDRs. */
 const sourceIp = (req: IncomingMessage): string | undefined =>
@@ -159,7 +169,11 @@ function toErrorResponse(
   requestId: string,
 ): OssResponse {
   let oss: OssError;
-  if (isOssError(err)) {
+  if (isStorageExhausted(err)) {
+    // A full disk is answered 507 InsufficientStorage, never InternalError, and logged once per interval.
+    storageAlarm(deps).raise(err, { requestId });
+    oss = isOssError(err) ? err : insufficientStorage();
+  } else if (isOssError(err)) {
     oss = err;
   } else if (res.destroyed) {
     // The client went away mid-request (aborted upload): nothing to answer and nothing to alarm about.

@@ -67,13 +67,19 @@ export interface HarnessOptions {
   workers?: number;
   maxActiveJobs?: number;
   start?: boolean;
+  /** Data directory to use (e.g. a small tmpfs); its contents are removed on close, the directory is kept. */
+  dir?: string;
+  /** The engine's logger (default silent). */
+  logger?: pino.Logger;
+  /** The built-in store's free-space floor (default 0: off). */
+  minFreeBytes?: number;
 }
 
 const root: Principal = { kind: 'root', accountId: ACCOUNT, accessKeyId: 'LTAIroot' };
 const ctx = (clock: OffsetClock) => ({ secureTransport: true, currentTime: clock.now() });
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
   const config = buildConfig({
     ...DEFAULTS,
     dataDir: dir,
@@ -91,10 +97,11 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     clock,
     region: REGION,
     restoreDurationMs: 60_000,
+    minFreeBytes: opts.minFreeBytes ?? 0,
   });
   const repo = createSqliteJobRepo(db);
   const registry = new Registry();
-  const logger = pino({ level: 'silent' });
+  const logger = opts.logger ?? pino({ level: 'silent' });
   const engine = createEngine({
     db,
     repo,
@@ -106,7 +113,15 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     metrics: registry,
     maxActiveJobs: opts.maxActiveJobs,
   });
-  const api = createJobsApi({ repo, iam, store, clock, region: REGION, onChange: (id) => engine.wake(id) });
+  const api = createJobsApi({
+    repo,
+    iam,
+    store,
+    clock,
+    region: REGION,
+    onChange: (id) => engine.wake(id),
+    notice: (id) => engine.notice(id),
+  });
   const call = (
     q: Record<string, string>,
     body = '',
@@ -197,7 +212,10 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       await engine.stop();
       await store.close();
       db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+      else
+        for (const name of fs.readdirSync(dir))
+          fs.rmSync(path.join(dir, name), { recursive: true, force: true });
     },
   };
   return h;

@@ -1,5 +1,6 @@
 import { accessDenied, invalidArgument, OssError } from '../../protocol/oss-error.js';
 import type { JobRecord } from '../model.js';
+import { isTerminal } from '../status-table.js';
 import type { JobApiHandler, JobApiRequest, JobsApiDeps } from './types.js';
 
 export type JobAction =
@@ -77,6 +78,13 @@ export function loadJob(deps: JobsApiDeps, accountId: string, jobId: string): Jo
 
 export const noSuchJob = (jobId: string): OssError =>
   new OssError('NoSuchJob', `The specified job ${jobId} does not exist.`, { details: { JobId: jobId } });
+
+/** The job as DescribeJob / ListJobs show it: an engine notice (waiting for space) overrides the stored reason. */
+export function withNotice(deps: JobsApiDeps, job: JobRecord): JobRecord {
+  if (isTerminal(job.status)) return job;
+  const notice = deps.notice?.(job.jobId);
+  return notice === undefined ? job : { ...job, statusUpdateReason: notice };
+}
 
 /** The engine listener must never turn a committed change into a failed reply. */
 export function notifyChange(deps: JobsApiDeps, jobId: string): void {

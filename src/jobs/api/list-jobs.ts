@@ -2,7 +2,7 @@ import { invalidArgument } from '../../protocol/oss-error.js';
 import { JOB_STATUSES, type JobStatus } from '../model.js';
 import { listJobsResultXml } from '../job-xml.js';
 import { decodeListToken, encodeListToken } from '../list-token.js';
-import { jobHandler } from './common.js';
+import { jobHandler, withNotice } from './common.js';
 import type { JobApiHandler, JobsApiDeps } from './types.js';
 
 /** Spec §4 / §15. */
@@ -25,7 +25,11 @@ export function listJobsHandler(deps: JobsApiDeps): JobApiHandler {
       rows.length > limit && last
         ? encodeListToken({ createdAt: last.createdAt, jobId: last.jobId })
         : undefined;
-    return listJobsResultXml(page, next, deps.clock.now());
+    return listJobsResultXml(
+      page.map((j) => withNotice(deps, j)),
+      next,
+      deps.clock.now(),
+    );
   });
 }
 

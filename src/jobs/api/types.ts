@@ -12,6 +12,8 @@ export interface JobsApiDeps {
   readonly region: string;
   /** Called after every committed create / priority / status change so the engine wakes up. */
   readonly onChange?: ((jobId: string) => void) | undefined;
+  /** Why the engine holds a job back right now (e.g. waiting for disk space); shown as StatusUpdateReason. */
+  readonly notice?: ((jobId: string) => string | undefined) | undefined;
 }
 
 /** What the HTTP layer hands over: query values already URL-decoded (spec §1). */
