@@ -19,7 +19,7 @@ import { ManifestError, type ManifestDeps } from './manifest/index.js';
 import { createEngineMetrics, type EngineMetrics } from './metrics.js';
 import { PlanningAborted, planJob } from './planner.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
-import { removeOrphanShards } from './report-writer.js';
+import { checkReportAccess, removeOrphanShards, ReportError } from './report-writer.js';
 import { settleJob, type SettlerEnv } from './settler.js';
 import { StorageBackoff, type EnginePhase } from './storage-backoff.js';
 import { TaskExecutor } from './task-executor.js';
@@ -52,6 +52,11 @@ export interface Engine {
   stop(): Promise<void>;
   /** Why the job is waiting (e.g. for disk space), shown as DescribeJob's StatusUpdateReason; else undefined. */
   notice(jobId: string): string | undefined;
+  /**
+   * Complete passes over all jobs so far (sweep, plan, schedule, settle, claim). Tests wait for it to
+   * advance to know the engine has looked at a job since a change, instead of sleeping.
+   */
+  passes(): number;
 }
 
 /** Two Active jobs at a time by default: on 2 cores more only interleave (config.workers chunks run at once). */
@@ -86,6 +91,7 @@ class BatchEngine implements Engine {
   private tickQueued = false;
   private lastBeat = Number.NEGATIVE_INFINITY;
   private readonly storage: StorageBackoff;
+  private passCount = 0;
 
   constructor(private readonly deps: EngineDeps) {
     const { db, repo, store, iam, clock, config, logger } = deps;
@@ -161,6 +167,10 @@ class BatchEngine implements Engine {
     return this.storage.notice(jobId);
   }
 
+  passes(): number {
+    return this.passCount;
+  }
+
   /** One synchronous pass over everything the engine drives; long work is launched, never awaited here. */
   private tick(): void {
     // While storage is exhausted nothing new starts (storage-backoff.ts); ticks resume after the pause.
@@ -173,6 +183,7 @@ class BatchEngine implements Engine {
       for (const job of this.deps.repo.findByStatus(SETTLING)) this.startSettling(job);
       this.fillWorkers();
       this.storage.passed();
+      this.passCount += 1;
     } catch (e) {
       if (!this.storage.hit(e, 'scheduling')) this.deps.logger.error({ err: e }, 'engine tick failed');
     }
@@ -211,6 +222,7 @@ class BatchEngine implements Engine {
     const started = job.status === 'New' ? this.mover.move(id, ['New'], 'Preparing') : job;
     if (!started) return;
     try {
+      await checkReportAccess(this.manifest, started);
       const aborted = (): boolean => !this.running || this.mover.status.get(id) === 'Cancelling';
       const total = await planJob(
         this.manifest,
@@ -233,7 +245,7 @@ class BatchEngine implements Engine {
       // A full disk is waited out (the job stays Preparing and is planned again), never a job failure.
       if (isStorageExhausted(e)) throw e;
       const failure =
-        e instanceof ManifestError
+        e instanceof ManifestError || e instanceof ReportError
           ? { code: e.failureCode, reason: e.message }
           : // Internal details (paths, SQLite messages) go to the log, not to the caller's FailureReason.
             { code: 'InternalError', reason: 'Internal service error while preparing the job.' };

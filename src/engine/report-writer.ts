@@ -10,6 +10,7 @@ import type { JobRecord } from '../jobs/model.js';
 import { isTerminal } from '../jobs/status-table.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from '../store/object-store.js';
+import type { BucketInfo } from '../store/types.js';
 import { lineStatus, REPORT_SCHEMA } from './report-rows.js';
 import type { ChunkShard } from './chunk-repo.js';
 import { shardDir, shardPath } from './report-shard.js';
@@ -65,22 +66,9 @@ export async function writeReport(
   const bucket = await deps.store.getBucket(report.bucket);
   if (!bucket)
     throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
-  const base = `${report.prefix ?? ''}job-${job.jobId}/`;
+  const base = reportBase(job);
   const put = async (key: string, body: Readable, contentType: string): Promise<string> => {
-    const resource = `acs:oss:${deps.region}:${bucket.owner}:${bucket.name}/${key}`;
-    const decision = deps.iam.authorize({
-      principal: role,
-      action: 'oss:PutObject',
-      resource,
-      bucket,
-      context: { secureTransport: true, currentTime: deps.clock.now() },
-    });
-    if (decision !== 'allow') {
-      throw new ReportError(
-        'AccessDenied',
-        `The job role ${role.arn} is not allowed to oss:PutObject the report to ${bucket.name}/${key}.`,
-      );
-    }
+    authorizeReportKey(deps, role, bucket, key);
     try {
       const meta = await deps.store.putObject({ bucket: bucket.name, key, body, contentType });
       return meta.etag.toLowerCase();
@@ -121,6 +109,50 @@ export async function writeReport(
     Readable.from([Buffer.from(JSON.stringify(manifest))]),
     'application/json',
   );
+}
+
+const reportBase = (job: JobRecord): string => `${job.spec.report.prefix ?? ''}job-${job.jobId}/`;
+
+/** The role must be allowed oss:PutObject on each report object (spec §8.1); ReportError otherwise. */
+function authorizeReportKey(
+  deps: Pick<ReportDeps, 'iam' | 'clock' | 'region'>,
+  role: Role,
+  bucket: BucketInfo,
+  key: string,
+): void {
+  const decision = deps.iam.authorize({
+    principal: role,
+    action: 'oss:PutObject',
+    resource: `acs:oss:${deps.region}:${bucket.owner}:${bucket.name}/${key}`,
+    bucket,
+    context: { secureTransport: true, currentTime: deps.clock.now() },
+  });
+  if (decision !== 'allow') {
+    throw new ReportError(
+      'AccessDenied',
+      `The job role ${role.arn} is not allowed to oss:PutObject the report to ${bucket.name}/${key}.`,
+    );
+  }
+}
+
+/**
+ * Checked before the manifest is planned (issue 12: a role that cannot write the report bucket ran every
+ * task and only then failed): the report bucket exists and the role may write the report's manifest.json
+ * there. Nothing is written. Throws ReportError (ReportBucketNotFound, AccessDenied) to fail the job early.
+ */
+export async function checkReportAccess(
+  deps: Pick<ReportDeps, 'store' | 'iam' | 'clock' | 'region'>,
+  job: JobRecord,
+): Promise<void> {
+  const report = job.spec.report;
+  if (!report.enabled || report.bucket === undefined) return;
+  const found = deps.iam.findRoleByArn(job.spec.roleArn);
+  if (!found) throw new ReportError('RoleNotFound', `The job role ${job.spec.roleArn} no longer exists.`);
+  const role = deps.iam.roleAsPrincipal(found);
+  const bucket = await deps.store.getBucket(report.bucket);
+  if (!bucket)
+    throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
+  authorizeReportKey(deps, role, bucket, `${reportBase(job)}manifest.json`);
 }
 
 /**
