@@ -71,6 +71,8 @@ describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(`a full data disk (${TMPFS_UNAV
     }
     expect(status).toBe(507);
     expect(accepted.size).toBeGreaterThan(20);
+    // Refused at the floor, not at ENOSPC: the reserve for deletes and metadata is still free.
+    expect(freeBytes(fsMount.dir)).toBeGreaterThanOrEqual(FLOOR);
     // More refusals, chunked and copied, all refused the same way.
     for (let i = 0; i < 5; i++) {
       const res = await put(`again-${i}`, Buffer.alloc(MiB, 1));
