@@ -147,7 +147,10 @@ class BatchEngine implements Engine {
   }
 
   wake(jobId?: string): void {
-    if (jobId !== undefined) this.mover.refresh(jobId);
+    if (jobId !== undefined) {
+      this.mover.refresh(jobId);
+      this.storage.retryNow();
+    }
     if (!this.running || this.tickQueued) return;
     this.tickQueued = true;
     setImmediate(() => {

@@ -68,6 +68,14 @@ export class StorageBackoff {
     this.delay = MIN_BACKOFF_MS;
   }
 
+  /**
+   * A client's change to a job was just committed (create, cancel, priority): the database took a write,
+   * so space may be back; end the pause now instead of making a cancel wait up to MAX_BACKOFF_MS.
+   */
+  retryNow(): void {
+    this.until = 0;
+  }
+
   /** A whole engine pass went through: the engine-wide notice goes. */
   passed(): void {
     this.engineNotice = undefined;
