@@ -140,6 +140,17 @@ describe('request body timeouts', () => {
     }
   });
 
+  it('disconnects a console form whose body stalls', async () => {
+    const c = await openSlowRequest(ts.port, {
+      method: 'POST',
+      path: '/-/console/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      contentLength: 200,
+    });
+    c.write('access_key_id=');
+    await c.closed();
+  });
+
   it('still accepts an upload whose bytes keep coming within the timeouts', async () => {
     const c = await openSlowRequest(ts.port, {
       method: 'PUT',

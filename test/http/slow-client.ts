@@ -12,6 +12,8 @@ export interface SlowRequest {
   subresources?: Record<string, string>;
   query?: Record<string, string>;
   headers?: Record<string, string>;
+  /** A literal request target instead of one built from bucket/key/sub-resources. */
+  path?: string;
   /** Declared Content-Length (the body is written later, or never). */
   contentLength: number;
   /** Sign as this key (V1 unless v4); unsigned (anonymous) when absent. */
@@ -47,7 +49,8 @@ export async function openSlowRequest(port: number, r: SlowRequest): Promise<Slo
       date: new Date(),
     });
   }
-  const path = requestPath({ bucket: r.bucket, key: r.key, query: r.query, subresources: r.subresources });
+  const path =
+    r.path ?? requestPath({ bucket: r.bucket, key: r.key, query: r.query, subresources: r.subresources });
   const socket = net.connect(port, '127.0.0.1');
   let received = '';
   let isClosed = false;
