@@ -79,6 +79,16 @@ describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(`a full data disk (${TMPFS_UNAV
       expect(res.status).toBe(507);
       refused.push(`again-${i}`);
     }
+    // What ali-oss users see, V1 and V4.
+    for (const v4 of [false, true]) {
+      await expect(
+        ts.client({ bucket: 'full', v4 }).put(`ali-${v4}`, Buffer.alloc(MiB, 2)),
+      ).rejects.toMatchObject({
+        code: 'InsufficientStorage',
+        status: 507,
+      });
+      refused.push(`ali-${v4}`);
+    }
     const copy = await signedRawRequest(ts, {
       method: 'PUT',
       bucket: 'full',
