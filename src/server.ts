@@ -19,7 +19,7 @@ import {
 } from './iam/index.js';
 import type { Iam } from './iam/types.js';
 import type { JobRepo } from './jobs/job-repo.js';
-import { createJobsApi } from './jobs/api/index.js';
+import { createJobAuthorizer, createJobsApi, type JobsApiDeps } from './jobs/api/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
 import type { ObjectStore } from './store/object-store.js';
@@ -142,7 +142,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       releaseLeasesOnStart: true,
     });
     cleanup.unshift(() => engine.stop());
-    const jobs: JobsApiPort = createJobsApi({
+    const jobsDeps: JobsApiDeps = {
       repo,
       iam,
       store,
@@ -150,13 +150,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       region: config.region,
       onChange: (id) => engine.wake(id),
       notice: (id) => engine.notice(id),
-    });
+    };
+    const jobs: JobsApiPort = createJobsApi(jobsDeps);
     let ready = false;
     const deps: HttpDeps = {
       store,
       buckets: new BucketCache(store),
       iam,
       jobs,
+      authorizeCreateJob: createJobAuthorizer(jobsDeps),
       clock,
       region: config.region,
       baseDomains: config.baseDomains,

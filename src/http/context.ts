@@ -35,6 +35,11 @@ export interface HttpDeps {
   readonly buckets: BucketCache;
   readonly iam: Iam;
   readonly jobs: JobsApiPort;
+  /**
+   * Authorises the caller for CreateJob from its identity alone, so a caller who may not create jobs is
+   * refused (403) before its body is read (issue 12); CreateJob itself authorises again.
+   */
+  readonly authorizeCreateJob?: ((req: Omit<JobsApiRequest, 'body'>) => Promise<void>) | undefined;
   readonly clock: Clock;
   readonly region: string;
   readonly baseDomains: readonly string[];

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createUserWithPolicy,
   jobRequest,
   rawRequest,
   signedRawRequest,
@@ -49,6 +50,22 @@ describe('identity before bodies', () => {
       expect(got).toContain('<Code>AccessDenied</Code>');
       c.destroy();
     }
+  });
+
+  it('answers a signed caller who may not create jobs with 403 before its body', async () => {
+    const nobody = createUserWithPolicy(ts, 'nobody');
+    const c = await openSlowRequest(ts.port, {
+      method: 'POST',
+      subresources: { batchJob: '' },
+      contentLength: 50 * 1024 * 1024,
+      sign: { accessKeyId: nobody.accessKeyId, secret: nobody.secret, v4: true },
+    });
+    c.write('<CreateJobRequest>');
+    const got = await c.until('</Error>');
+    expect(got).toMatch(/^HTTP\/1\.1 403/);
+    expect(got).toContain('<Code>AccessDenied</Code>');
+    expect(got).toContain('oss:CreateJob');
+    c.destroy();
   });
 
   it('answers a bad signature with 403 before the body, on job and object routes', async () => {

@@ -19,7 +19,14 @@ async function call(
   return xmlResponse(xml);
 }
 
-export const createJob = (ctx: OpContext): Promise<OssResponse> => call(ctx, (api) => api.createJob);
+export const createJob = async (ctx: OpContext): Promise<OssResponse> => {
+  await ctx.deps.authorizeCreateJob?.({
+    principal: ctx.principal,
+    query: ctx.target.query,
+    context: ctx.authContext,
+  });
+  return call(ctx, (api) => api.createJob);
+};
 export const describeJob = (ctx: OpContext): Promise<OssResponse> => call(ctx, (api) => api.describeJob);
 export const listJobs = (ctx: OpContext): Promise<OssResponse> => call(ctx, (api) => api.listJobs);
 export const updateJobPriority = (ctx: OpContext): Promise<OssResponse> =>
