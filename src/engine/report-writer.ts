@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import type pino from 'pino';
 import type { Iam, Principal } from '../iam/types.js';
@@ -13,7 +11,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { BucketInfo } from '../store/types.js';
 import { lineStatus, REPORT_SCHEMA } from './report-rows.js';
 import type { ChunkShard } from './chunk-repo.js';
-import { shardDir, shardPath } from './report-shard.js';
+import type { ShardStore } from './shard-store.js';
 
 /** The report cannot be written (bucket missing, role not allowed, store error): the job fails with it. */
 export class ReportError extends Error {
@@ -37,7 +35,7 @@ export interface ReportDeps {
   readonly iam: Iam;
   readonly clock: Clock;
   readonly region: string;
-  readonly dataDir: string;
+  readonly shards: ShardStore;
   /** Where internal causes of report failures go (they never reach the FailureReason). */
   readonly logger?: pino.Logger | undefined;
 }
@@ -68,7 +66,7 @@ export async function writeReport(
     throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
   const base = reportBase(job);
   const put = async (key: string, body: Readable, contentType: string): Promise<string> => {
-    authorizeReportKey(deps, role, bucket, key);
+    await authorizeReportKey(deps, role, bucket, key);
     try {
       const meta = await deps.store.putObject({ bucket: bucket.name, key, body, contentType });
       return meta.etag.toLowerCase();
@@ -91,11 +89,7 @@ export async function writeReport(
   const results: ResultEntry[] = [];
   for (const status of statuses) {
     const key = `${base}results/${createHash('md5').update(`${job.jobId}/${status}`).digest('hex')}.csv`;
-    const md5 = await put(
-      key,
-      Readable.from(shardLines(deps.dataDir, job.jobId, shards, status)),
-      'text/csv',
-    );
+    const md5 = await put(key, Readable.from(shardLines(deps.shards, job.jobId, shards, status)), 'text/csv');
     results.push({ TaskExecutionStatus: status, Bucket: bucket.name, MD5Checksum: md5, Key: key });
   }
   const manifest = {
@@ -114,13 +108,13 @@ export async function writeReport(
 const reportBase = (job: JobRecord): string => `${job.spec.report.prefix ?? ''}job-${job.jobId}/`;
 
 /** The role must be allowed oss:PutObject on each report object (spec §8.1); ReportError otherwise. */
-function authorizeReportKey(
+async function authorizeReportKey(
   deps: Pick<ReportDeps, 'iam' | 'clock' | 'region'>,
   role: Role,
   bucket: BucketInfo,
   key: string,
-): void {
-  const decision = deps.iam.authorize({
+): Promise<void> {
+  const decision = await deps.iam.authorize({
     principal: role,
     action: 'oss:PutObject',
     resource: `acs:oss:${deps.region}:${bucket.owner}:${bucket.name}/${key}`,
@@ -146,13 +140,13 @@ export async function checkReportAccess(
 ): Promise<void> {
   const report = job.spec.report;
   if (!report.enabled || report.bucket === undefined) return;
-  const found = deps.iam.findRoleByArn(job.spec.roleArn);
+  const found = await deps.iam.findRoleByArn(job.spec.roleArn);
   if (!found) throw new ReportError('RoleNotFound', `The job role ${job.spec.roleArn} no longer exists.`);
   const role = deps.iam.roleAsPrincipal(found);
   const bucket = await deps.store.getBucket(report.bucket);
   if (!bucket)
     throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
-  authorizeReportKey(deps, role, bucket, `${reportBase(job)}manifest.json`);
+  await authorizeReportKey(deps, role, bucket, `${reportBase(job)}manifest.json`);
 }
 
 /**
@@ -162,22 +156,17 @@ export async function checkReportAccess(
  * job settles before the chunk runs again (cancel, failure) those rows must not reach the report.
  */
 async function* shardLines(
-  dataDir: string,
+  store: ShardStore,
   jobId: string,
   shards: readonly ChunkShard[],
   status: string,
 ): AsyncGenerator<Buffer> {
-  for (const { chunkIndex, shardBytes } of shards) {
-    const file = shardPath(dataDir, jobId, chunkIndex);
-    if (shardBytes <= 0 || !fs.existsSync(file)) continue;
+  for (const { chunkIndex, shardBytes, shardAttempt } of shards) {
+    if (shardBytes <= 0) continue;
     let rest = '';
-    const committed = fs.createReadStream(file, {
-      encoding: 'utf8',
-      highWaterMark: 65536,
-      end: shardBytes - 1,
-    });
-    for await (const piece of committed) {
-      const text = rest + (piece as string);
+    const decoder = new TextDecoder('utf-8');
+    for await (const piece of store.readCommitted({ jobId, chunkIndex, attempt: shardAttempt }, shardBytes)) {
+      const text = rest + decoder.decode(piece, { stream: true });
       const end = text.lastIndexOf('\n');
       rest = text.slice(end + 1);
       const out = pick(text.slice(0, end + 1), status);
@@ -198,20 +187,16 @@ function pick(block: string, status: string): string {
   return out;
 }
 
-/** Deletes the job's local shards once its terminal status is committed. */
-export function removeShards(dataDir: string, jobId: string): void {
-  fs.rmSync(shardDir(dataDir, jobId), { recursive: true, force: true });
-}
-
 /**
- * Start-up cleanup: shard directories of jobs that are terminal or gone (a crash between the terminal
- * transition and removeShards leaves them behind).
+ * Start-up cleanup: shards of jobs that are terminal or gone (a crash between the terminal transition
+ * and the shard deletion leaves them behind).
  */
-export function removeOrphanShards(dataDir: string, lookup: (jobId: string) => JobRecord | undefined): void {
-  const root = path.join(dataDir, 'jobs');
-  if (!fs.existsSync(root)) return;
-  for (const jobId of fs.readdirSync(root)) {
-    const job = lookup(jobId);
-    if (!job || isTerminal(job.status)) removeShards(dataDir, jobId);
+export async function removeOrphanShards(
+  shards: ShardStore,
+  lookup: (jobId: string) => Promise<JobRecord | undefined>,
+): Promise<void> {
+  for (const jobId of await shards.listJobs()) {
+    const job = await lookup(jobId);
+    if (!job || isTerminal(job.status)) await shards.deleteJob(jobId);
   }
 }

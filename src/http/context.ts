@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type pino from 'pino';
+import type { SessionRepo } from '../console/session-repo.js';
 import type { Iam, Principal, RequestContext } from '../iam/types.js';
+import type { JobsService } from '../jobs/service/index.js';
 import type { Clock } from '../protocol/clock.js';
 import type { RequestTarget } from '../protocol/request-target.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -35,11 +37,8 @@ export interface HttpDeps {
   readonly buckets: BucketCache;
   readonly iam: Iam;
   readonly jobs: JobsApiPort;
-  /**
-   * Authorises the caller for CreateJob from its identity alone, so a caller who may not create jobs is
-   * refused (403) before its body is read (issue 12); CreateJob itself authorises again.
-   */
-  readonly authorizeCreateJob?: ((req: Omit<JobsApiRequest, 'body'>) => Promise<void>) | undefined;
+  /** The typed jobs service behind `jobs` (the console calls it directly). */
+  readonly jobsService: JobsService;
   readonly clock: Clock;
   readonly region: string;
   readonly baseDomains: readonly string[];
@@ -55,6 +54,11 @@ export interface HttpDeps {
   readonly jobWriteSignature: JobWriteSignature;
   /** `--metrics-token`: bearer token for GET /-/metrics; undefined = loopback callers only. */
   readonly metricsToken: string | undefined;
+  /** This node's id and the database state, shown by GET /-/health. */
+  readonly nodeId: string;
+  readonly databaseHealth: () => Promise<{ ok: boolean; kind: string; error?: string | undefined }>;
+  /** Console session storage (the Backend's sessions port). */
+  readonly consoleSessions: SessionRepo;
 }
 
 /** One request after authentication, as handlers see it. */

@@ -40,7 +40,7 @@ describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(
         'm.csv',
         Array.from({ length: N }, (_, i) => `data,k${String(i).padStart(5, '0')}`).join('\n'),
       );
-      return h.role('Role');
+      return await h.role('Role');
     }
 
     const describeReason = async (jobId: string): Promise<string> => {
@@ -59,7 +59,7 @@ describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(
         const reason = await describeReason(jobId);
         if (reason.includes(text)) return reason;
         if (Date.now() > until)
-          throw new Error(`no "${text}" in StatusUpdateReason (${reason}); ${h.job(jobId).status}`);
+          throw new Error(`no "${text}" in StatusUpdateReason (${reason}); ${(await h.job(jobId)).status}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     }
@@ -87,8 +87,8 @@ describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(
       });
       const reason = await waitForReason(jobId, 'Waiting for disk space');
       expect(reason).toContain('writing its report');
-      expect(h.job(jobId).status).toBe('Completing');
-      expect(h.job(jobId).failure).toBeNull();
+      expect((await h.job(jobId)).status).toBe('Completing');
+      expect((await h.job(jobId)).failure).toBeNull();
       fs.rmSync(ballast);
       await expectCompleteReport(jobId);
       expect(captured.lines.filter((l) => l.includes('storage exhausted')).length).toBeLessThanOrEqual(2);
@@ -103,11 +103,11 @@ describe.skipIf(TMPFS_UNAVAILABLE !== undefined)(
         roleArn,
       });
       const ballast = fillDisk(mount.dir, 0);
-      h.engine.start();
+      await h.engine.start();
       // The first write that fails is the engine's own bookkeeping (scheduling) or the planner's: either way
       // the job waits and says so.
       await waitForReason(jobId, 'Waiting for disk space');
-      expect(h.job(jobId).failure).toBeNull();
+      expect((await h.job(jobId)).failure).toBeNull();
       // The disk stays full for a while: the engine waits with one warning, not one per attempt.
       await waitForReason(jobId, 'The job resumes by itself');
       expect(captured.lines.filter((l) => l.includes('storage exhausted'))).toHaveLength(1);

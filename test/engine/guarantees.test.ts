@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteChunkRepo } from '../../src/db/sqlite-chunk-repo.js';
+import type { SqliteBackend } from '../../src/db/sqlite/index.js';
+import { openSqlite } from '../../src/db/sqlite/open.js';
 import { REPORT_WRITE_FAILED } from '../../src/engine/report-writer.js';
 import { TaskExecutor } from '../../src/engine/task-executor.js';
-import { openSqlite } from '../../src/db/sqlite.js';
 import { createHarness, readReport, REGION, TAG_OP, type Harness } from './harness.js';
 
 /**
@@ -31,7 +31,7 @@ async function setup(
     all.filter((i) => !opts.missing?.(i)).map((i) => ({ key: key(i) })),
   );
   await h.putText('src', 'm.csv', all.map((i) => `src,${encodeURIComponent(key(i))}\n`).join(''));
-  return h.role('batch');
+  return await h.role('batch');
 }
 
 const tagged = async (i: number): Promise<boolean> =>
@@ -57,23 +57,24 @@ describe('resume from the committed cursor', () => {
     const role = await setup(1000);
     const id = await stoppedAtReady(role);
     await h.updateStatus(id, 'Ready');
-    h.repo.transition({ jobId: id, from: ['Ready'], to: 'Active', now: h.clock.now() });
-    const chunks = createSqliteChunkRepo(h.db);
-    const [first] = chunks.claim('crashed-process', h.clock.now(), 60_000, 1);
+    await h.repo.transition({ jobId: id, from: ['Ready'], to: 'Active', now: h.clock.now() });
+    const chunks = h.backend.chunks;
+    const [first] = await chunks.claim('crashed-process', h.clock.now(), 60_000, 1);
     expect(first?.chunkIndex).toBe(0);
     // What a previous attempt left: 300 tasks done and committed (here without doing them, so a re-run shows).
     const progress = { jobId: id, chunkIndex: 0, attempt: first?.attempt ?? 0, cursor: 300, succeeded: 300 };
-    const commit = chunks.commit({
+    const commit = await chunks.commit({
       ...progress,
       failed: 0,
       shardBytes: 0,
+      shardAttempt: first?.attempt ?? 0,
       succeededDelta: 300,
       failedDelta: 0,
       next: 'release',
       leaseExpiresAt: 0,
     });
     expect(commit.ok).toBe(true);
-    h.engine.start();
+    await h.engine.start();
     const done = await h.waitFor(id, ['Complete', 'Failed']);
     expect([done.status, done.succeededTasks, done.failedTasks]).toEqual(['Complete', 1000, 0]);
     for (const i of [0, 150, 299]) expect(await tagged(i), key(i)).toBe(false);
@@ -90,13 +91,13 @@ describe('chunk commits are fenced by the attempt number', () => {
     const role = await setup(10);
     const id = await stoppedAtReady(role, false);
     await h.updateStatus(id, 'Ready');
-    h.repo.transition({ jobId: id, from: ['Ready'], to: 'Active', now: h.clock.now() });
-    const chunks = createSqliteChunkRepo(h.db);
-    const [old] = chunks.claim('A', 1000, 10, 1);
-    expect(chunks.releaseAllLeases()).toBe(1);
-    const [current] = chunks.claim('B', 2000, 60_000, 1);
+    await h.repo.transition({ jobId: id, from: ['Ready'], to: 'Active', now: h.clock.now() });
+    const chunks = h.backend.chunks;
+    const [old] = await chunks.claim('A', 1000, 10, 1);
+    expect(await chunks.releaseAllLeases()).toBe(1);
+    const [current] = await chunks.claim('B', 2000, 60_000, 1);
     expect([old?.attempt, current?.attempt]).toEqual([1, 2]);
-    const stale = chunks.commit({
+    const stale = await chunks.commit({
       jobId: id,
       chunkIndex: 0,
       attempt: old?.attempt ?? 0,
@@ -104,15 +105,16 @@ describe('chunk commits are fenced by the attempt number', () => {
       succeeded: 10,
       failed: 0,
       shardBytes: 0,
+      shardAttempt: 0,
       succeededDelta: 10,
       failedDelta: 0,
       next: 'done',
       leaseExpiresAt: 0,
     });
     expect(stale.ok).toBe(false);
-    expect(h.job(id).succeededTasks).toBe(0);
-    expect(chunks.countOpen(id)).toBe(1);
-    const live = chunks.commit({
+    expect((await h.job(id)).succeededTasks).toBe(0);
+    expect(await chunks.countOpen(id)).toBe(1);
+    const live = await chunks.commit({
       jobId: id,
       chunkIndex: 0,
       attempt: current?.attempt ?? 0,
@@ -120,13 +122,14 @@ describe('chunk commits are fenced by the attempt number', () => {
       succeeded: 10,
       failed: 0,
       shardBytes: 0,
+      shardAttempt: 0,
       succeededDelta: 10,
       failedDelta: 0,
       next: 'done',
       leaseExpiresAt: 0,
     });
     expect([live.ok, live.jobSucceeded]).toEqual([true, 10]);
-    expect(chunks.countOpen(id)).toBe(0);
+    expect(await chunks.countOpen(id)).toBe(0);
   });
 });
 
@@ -134,7 +137,7 @@ describe('transient store errors are retried', () => {
   // Breaks when TaskExecutor's retry loop (applyWithRetry) is removed: the busy batch then fails every task.
   it('re-applies a batch the busy database refused, and every task succeeds', async () => {
     const roleArn = await setup(20);
-    const role = h.iam.findRoleByArn(roleArn);
+    const role = await h.iam.findRoleByArn(roleArn);
     if (!role) throw new Error('no role');
     const executor = new TaskExecutor(
       h.store,
@@ -144,7 +147,8 @@ describe('transient store errors are retried', () => {
       REGION,
       h.clock,
     );
-    h.db.pragma('busy_timeout = 10');
+    if (h.backend.kind !== 'sqlite') throw new Error('the busy-database test needs the SQLite backend');
+    (h.backend as SqliteBackend).db.pragma('busy_timeout = 10');
     const other = openSqlite(path.join(h.dir, 'ossbatch.db'));
     try {
       other.prepare('BEGIN IMMEDIATE').run();
@@ -205,8 +209,8 @@ describe('job-level failures with their documented FailureCode', () => {
   it('RoleNotFound: the role was deleted after planning; no task runs', async () => {
     const role = await setup(100);
     const id = await stoppedAtReady(role, false);
-    h.iam.deleteRole('batch');
-    h.engine.start();
+    await h.iamAdmin.deleteRole('batch');
+    await h.engine.start();
     await h.updateStatus(id, 'Ready');
     const job = await h.waitFor(id, ['Failed', 'Complete']);
     expect([job.status, job.failure?.code]).toEqual(['Failed', 'RoleNotFound']);
@@ -234,7 +238,7 @@ describe('job-level failures with their documented FailureCode', () => {
     const role = await setup(100);
     const id = await stoppedAtReady(role);
     await h.store.deleteBucket('reports');
-    h.engine.start();
+    await h.engine.start();
     await h.updateStatus(id, 'Ready');
     const job = await h.waitFor(id, ['Failed', 'Complete']);
     expect([job.status, job.failure?.code, job.succeededTasks]).toEqual([
@@ -251,7 +255,7 @@ describe('job-level failures with their documented FailureCode', () => {
     const tmp = path.join(h.dir, 'tmp');
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.writeFileSync(tmp, 'not a directory');
-    h.engine.start();
+    await h.engine.start();
     await h.updateStatus(id, 'Ready');
     const job = await h.waitFor(id, ['Failed', 'Complete']);
     expect([job.status, job.failure?.code]).toEqual(['Failed', 'ReportWriteFailed']);
@@ -272,9 +276,10 @@ describe('cancel while Preparing', () => {
     });
     const until = Date.now() + 20_000;
     // Cancel once the planner has stored its first batch of chunk rows (500 of 2,000): it is mid-manifest.
-    while (createSqliteChunkRepo(h.db).countChunks(id) === 0) {
-      if (Date.now() > until || (h.job(id).status !== 'Preparing' && h.job(id).status !== 'New'))
-        throw new Error(`never saw planning in progress (${h.job(id).status})`);
+    while ((await h.backend.chunks.countChunks(id)) === 0) {
+      const { status } = await h.job(id);
+      if (Date.now() > until || (status !== 'Preparing' && status !== 'New'))
+        throw new Error(`never saw planning in progress (${status})`);
       await new Promise((r) => setImmediate(r));
     }
     await h.updateStatus(id, 'Cancelled');

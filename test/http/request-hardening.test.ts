@@ -53,7 +53,7 @@ describe('identity before bodies', () => {
   });
 
   it('answers a signed caller who may not create jobs with 403 before its body', async () => {
-    const nobody = createUserWithPolicy(ts, 'nobody');
+    const nobody = await createUserWithPolicy(ts, 'nobody');
     const c = await openSlowRequest(ts.port, {
       method: 'POST',
       subresources: { batchJob: '' },

@@ -19,12 +19,12 @@ async function call(
   return xmlResponse(xml);
 }
 
+/** A caller who may not create jobs is refused (403) before its body is read (issue 12). */
 export const createJob = async (ctx: OpContext): Promise<OssResponse> => {
-  await ctx.deps.authorizeCreateJob?.({
-    principal: ctx.principal,
-    query: ctx.target.query,
-    context: ctx.authContext,
-  });
+  await ctx.deps.jobsService.authorize(
+    { principal: ctx.principal, context: ctx.authContext },
+    'oss:CreateJob',
+  );
   return call(ctx, (api) => api.createJob);
 };
 export const describeJob = (ctx: OpContext): Promise<OssResponse> => call(ctx, (api) => api.describeJob);
