@@ -92,7 +92,7 @@ describe('identity before bodies', () => {
 describe('request body timeouts', () => {
   let ts: TestServer;
   beforeAll(async () => {
-    ts = await startTestServer({ config: { bodyIdleTimeoutMs: 300, bodyTimeoutMs: 1500 } });
+    ts = await startTestServer({ config: { bodyIdleTimeoutMs: 1000, bodyTimeoutMs: 3000 } });
     await ts.client().putBucket('slow-bucket');
   });
   afterAll(async () => {
@@ -130,7 +130,7 @@ describe('request body timeouts', () => {
       contentLength: 10_000,
       sign: sign(),
     });
-    // One byte every 100 ms never trips the 300 ms idle timeout; the 1.5 s total one ends it.
+    // One byte every 100 ms never trips the 1 s idle timeout; the 3 s total one ends it.
     const timer = setInterval(() => c.write('x'), 100);
     try {
       const got = await c.until('</Error>', 10_000);
