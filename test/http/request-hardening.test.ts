@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createUserWithPolicy,
@@ -140,6 +141,25 @@ describe('request body timeouts', () => {
     }
     const head = await signedRawRequest(ts, { method: 'HEAD', bucket: 'slow-bucket', key: 'trickle.bin' });
     expect(head.status).toBe(404);
+  });
+
+  it('ali-oss (V1 and V4) sees RequestTimeout when its upload stream stalls', async () => {
+    for (const v4 of [false, true]) {
+      const body = new PassThrough();
+      body.write(Buffer.alloc(100, 1)); // and then nothing more, never ended
+      const err = (await ts
+        .anyClient({ bucket: 'slow-bucket', v4 })
+        .putStream(`ali-stalled-${v4}`, body)
+        .catch((e: unknown) => e)) as { code?: string; status?: number };
+      body.destroy();
+      expect([err.code, err.status]).toEqual(['RequestTimeout', 400]);
+      const head = await signedRawRequest(ts, {
+        method: 'HEAD',
+        bucket: 'slow-bucket',
+        key: `ali-stalled-${v4}`,
+      });
+      expect(head.status).toBe(404);
+    }
   });
 
   it('times out XML bodies (PutObjectTagging, CreateJob) the same way', async () => {
