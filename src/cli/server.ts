@@ -16,6 +16,10 @@ interface ServerFlags {
   baseDomain?: string[];
   store?: string;
   storeConcurrency?: number;
+  bodyIdleTimeoutMs: number;
+  bodyTimeoutMs: number;
+  jobWriteSignature: string;
+  minFreeBytes: number;
 }
 
 function intFlag(name: string): (value: string) => number {
@@ -58,6 +62,12 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
       storeAccessKeySecret: env.OSSBATCH_STORE_ACCESS_KEY_SECRET || undefined,
       storeRegion: env.OSSBATCH_STORE_REGION || undefined,
       storeConcurrency: flags.storeConcurrency ?? DEFAULTS.storeConcurrency,
+      bodyIdleTimeoutMs: flags.bodyIdleTimeoutMs,
+      bodyTimeoutMs: flags.bodyTimeoutMs,
+      jobWriteSignature: flags.jobWriteSignature,
+      // From the environment only: a token on the command line shows in `ps` to every local user.
+      metricsToken: env.OSSBATCH_METRICS_TOKEN || undefined,
+      minFreeBytes: flags.minFreeBytes,
     });
   } catch (err) {
     throw new CliError((err as Error).message);
@@ -159,6 +169,29 @@ export function registerServerCommand(program: Command): void {
       '--store-concurrency <n>',
       'remote store calls in flight at once in this process',
       intFlag('--store-concurrency'),
+    )
+    .option(
+      '--body-idle-timeout-ms <ms>',
+      'longest pause between request body bytes (then 400 RequestTimeout)',
+      intFlag('--body-idle-timeout-ms'),
+      DEFAULTS.bodyIdleTimeoutMs,
+    )
+    .option(
+      '--body-timeout-ms <ms>',
+      'longest time to receive a whole request body (then 400 RequestTimeout)',
+      intFlag('--body-timeout-ms'),
+      DEFAULTS.bodyTimeoutMs,
+    )
+    .option(
+      '--job-write-signature <v4|any>',
+      'v4: refuse V1-signed CreateJob/UpdateJobPriority/UpdateJobStatus (V1 replay risk)',
+      DEFAULTS.jobWriteSignature,
+    )
+    .option(
+      '--min-free-bytes <bytes>',
+      'refuse new object bytes (507 InsufficientStorage) below this much free space in the data dir',
+      intFlag('--min-free-bytes'),
+      DEFAULTS.minFreeBytes,
     )
     .action((flags: ServerFlags) => runServer(flags));
 }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { OssError } from '../../protocol/oss-error.js';
 import { MAX_OBJECT_SIZE } from '../builtin/blob-files.js';
 import { decodeMd5 } from '../builtin/object-input.js';
+import { insufficientStorage, isStorageExhausted } from '../storage-full.js';
 
 /** A request body held locally so that it can be checked before it leaves and replayed on a retry. */
 export interface SpooledBody {
@@ -75,6 +76,10 @@ export async function spoolBody(
   } catch (e) {
     await handle?.close().catch(() => undefined);
     if (file !== null) await unlink(file).catch(() => undefined);
+    // A full disk under the spool is the data dir's, as for the built-in store: 507, retryable by clients.
+    if (isStorageExhausted(e) && !(e instanceof OssError)) {
+      throw insufficientStorage('The data directory has no room to stage the upload.');
+    }
     throw e;
   }
 }
