@@ -13,6 +13,7 @@ import { createHttpMetrics } from './http/metrics.js';
 import {
   createSqliteIam,
   ensureRootAccount,
+  markRootKeyShown,
   storedAccountId,
   validateBucketPolicy,
   type IamAdmin,
@@ -36,7 +37,11 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly root: RootIdentity;
-  /** True when this start generated the root key (print it once). */
+  /**
+   * True when the root key was generated and never shown before this start: by this start, or by an
+   * earlier one that failed before listening (issue 11). The caller prints it; startServer already recorded
+   * it as shown, since it only gets here once it listens.
+   */
   readonly rootGenerated: boolean;
   readonly config: Config;
   readonly db: SqliteDb;
@@ -169,6 +174,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     engine.start();
+    // Only a start that listens counts as having shown a generated key (a failed one never printed it).
+    if (root.unshown) markRootKeyShown(db);
     ready = true;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
@@ -181,7 +188,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       url: `http://${hostForUrl}:${port}`,
       port,
       root: { accountId: root.accountId, accessKeyId: root.accessKeyId, secret: root.secret },
-      rootGenerated: root.generated,
+      rootGenerated: root.unshown,
       config,
       db,
       store,

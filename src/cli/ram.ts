@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openSqlite, type SqliteDb } from '../db/sqlite.js';
@@ -7,6 +7,7 @@ import { ensureAccountId } from '../iam/root-account.js';
 import { createSqliteIam } from '../iam/sqlite-iam.js';
 import { systemClock } from '../protocol/clock.js';
 import { CliError, RAM_COMMANDS, type RamCommandSpec, type RamOptions } from './ram-commands.js';
+import { registerRootKeyCommands } from './ram-root-key.js';
 
 export { CliError } from './ram-commands.js';
 
@@ -19,10 +20,19 @@ export interface RamIo {
 
 const stdoutIo: RamIo = { out: (text) => void process.stdout.write(text) };
 
+/**
+ * Opens the data dir's database. A directory without one is refused (issue 11): creating it here would
+ * silently start a second account in a typo'd directory, unseen by the server.
+ */
 function openDataDir(dataDir: string): SqliteDb {
+  const file = path.join(dataDir, 'ossbatch.db');
+  if (!existsSync(file)) {
+    throw new CliError(
+      `${dataDir} holds no ossbatch database; start the server first (ossbatch server --data-dir ${dataDir})`,
+    );
+  }
   try {
-    mkdirSync(dataDir, { recursive: true });
-    return openSqlite(path.join(dataDir, 'ossbatch.db'));
+    return openSqlite(file);
   } catch (err) {
     throw new CliError(`cannot open data dir ${dataDir}: ${(err as Error).message}`);
   }
@@ -51,7 +61,9 @@ function runCommand(spec: RamCommandSpec, options: RamOptions, io: RamIo): void 
 
 /**
  * Adds `ram` and its subcommands (create-user, create-access-key, …; see ram-commands.ts) to `program` and
- * returns the `ram` command (when `program` is itself named `ram`, the subcommands go straight onto it). Every subcommand takes --data-dir (default ./ossbatch-data), prints JSON on
+ * returns the `ram` command (when `program` is itself named `ram`, the subcommands go straight onto it), plus
+ * show-root-key / rotate-root-key (ram-root-key.ts). Every subcommand takes --data-dir (default ./ossbatch-data), which must
+ * already hold the server's database, prints JSON on
  * stdout, and throws CliError (exit code 2) for anything the user must fix.
  */
 export function registerRamCommands(program: Command, io: RamIo = stdoutIo): Command {
@@ -69,5 +81,14 @@ export function registerRamCommands(program: Command, io: RamIo = stdoutIo): Com
     cmd.option('--data-dir <dir>', 'data directory of the server', DEFAULT_DATA_DIR);
     cmd.action((options: RamOptions) => runCommand(spec, options, io));
   }
+  const withDb = (dataDir: string, fn: (db: SqliteDb) => void): void => {
+    const db = openDataDir(dataDir);
+    try {
+      fn(db);
+    } finally {
+      db.close();
+    }
+  };
+  registerRootKeyCommands(ram, ['--data-dir <dir>', 'data directory of the server', DEFAULT_DATA_DIR], withDb, io.out);
   return ram;
 }

@@ -12,6 +12,7 @@ export { createSqliteIam, type SqliteIamCreateOptions } from './sqlite-iam.js';
 export {
   ensureAccountId,
   ensureRootAccount,
+  markRootKeyShown,
   storedAccountId,
   type RootAccount,
   type RootAccountEnv,

@@ -35,9 +35,16 @@ const READ_DOC =
 const TRUST =
   '{"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["oss.aliyuncs.com"]}}]}';
 
+/** A data dir a server has served (its database exists): `ram` refuses any other (issue 11). */
+function servedDir(): string {
+  const dir = tmpDir();
+  openSqlite(path.join(dir, 'ossbatch.db')).close();
+  return dir;
+}
+
 describe('ossbatch ram', () => {
   it('creates a user and an access key, and lists them', () => {
-    const dir = path.join(tmpDir(), 'nested', 'data'); // created when missing
+    const dir = servedDir();
     const user = ram(dir, 'create-user', '--user-name', 'alice');
     expect(user).toMatchObject({ UserName: 'alice' });
     expect(user.UserId).toMatch(/^\d{16}$/);
@@ -69,7 +76,7 @@ describe('ossbatch ram', () => {
   });
 
   it('creates policies from a file or inline JSON and attaches them to users and roles', () => {
-    const dir = tmpDir();
+    const dir = servedDir();
     const file = path.join(dir, 'read.json');
     fs.writeFileSync(file, READ_DOC);
     ram(dir, 'create-user', '--user-name', 'alice');
@@ -134,7 +141,7 @@ describe('ossbatch ram', () => {
   });
 
   it('rejects invalid policy documents with the reason, exit code 2', () => {
-    const dir = tmpDir();
+    const dir = servedDir();
     const bad = '{"Version":"1","Statement":[{"Effect":"Permit","Action":"oss:*","Resource":"*"}]}';
     const err = ramError(dir, 'create-policy', '--policy-name', 'p', '--policy-document', bad);
     expect(err.exitCode).toBe(2);
@@ -168,7 +175,7 @@ describe('ossbatch ram', () => {
   });
 
   it('reports user errors on one line with exit code 2', () => {
-    const dir = tmpDir();
+    const dir = servedDir();
     ram(dir, 'create-user', '--user-name', 'alice');
     const dup = ramError(dir, 'create-user', '--user-name', 'alice');
     expect(dup.exitCode).toBe(2);
@@ -228,7 +235,7 @@ describe('ossbatch ram', () => {
     const out: string[] = [];
     const program = new Command('ossbatch').exitOverride();
     registerRamCommands(program.command('ram'), { out: (t) => out.push(t) });
-    program.parse(['ram', 'list-users', '--data-dir', tmpDir()], { from: 'user' });
+    program.parse(['ram', 'list-users', '--data-dir', servedDir()], { from: 'user' });
     expect(JSON.parse(out[0]!)).toEqual({ Users: [] });
   });
 });

@@ -47,6 +47,7 @@ describe('ensureRootAccount', () => {
       accessKeyId: 'LTAIenvkey',
       secret: 'envsecret',
       generated: false,
+      unshown: false,
     });
     db.close();
     db = openSqlite(file);
