@@ -89,6 +89,11 @@ export function registerRamCommands(program: Command, io: RamIo = stdoutIo): Com
       db.close();
     }
   };
-  registerRootKeyCommands(ram, ['--data-dir <dir>', 'data directory of the server', DEFAULT_DATA_DIR], withDb, io.out);
+  registerRootKeyCommands(
+    ram,
+    ['--data-dir <dir>', 'data directory of the server', DEFAULT_DATA_DIR],
+    withDb,
+    (text) => io.out(text),
+  );
   return ram;
 }

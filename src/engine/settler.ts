@@ -2,6 +2,7 @@ import type { Iam } from '../iam/types.js';
 import type { JobRepo } from '../jobs/job-repo.js';
 import type { JobFailure, JobRecord } from '../jobs/model.js';
 import { SETTLES_TO } from '../jobs/status-table.js';
+import { finalFailure } from './failure-reason.js';
 import type { ChunkRepo } from './chunk-repo.js';
 import type { JobMover } from './job-mover.js';
 import { removeShards, ReportError, writeReport, type ReportDeps } from './report-writer.js';
@@ -27,13 +28,15 @@ export async function settleJob(env: SettlerEnv, jobId: string): Promise<void> {
   if (!job || !(job.status in SETTLES_TO)) return;
   const status = job.status as Settling;
   const failure = await reportFailure(env, job);
+  // Nothing of the job runs any more: a threshold reason now takes the final counters (failure-reason.ts).
+  const final = status === 'Failing' ? finalFailure(job) : undefined;
   if (failure) {
     if (status !== 'Failing') env.mover.move(jobId, [status], 'Failing', { failure });
     // A job already Failing keeps its first FailureReason; the report problem is logged.
     env.mover.log(jobId).warn({ failure }, 'report not written');
-    env.mover.move(jobId, ['Failing'], 'Failed', status === 'Failing' ? {} : { failure });
+    env.mover.move(jobId, ['Failing'], 'Failed', status === 'Failing' ? { failure: final } : { failure });
   } else {
-    env.mover.move(jobId, [status], SETTLES_TO[status]);
+    env.mover.move(jobId, [status], SETTLES_TO[status], { failure: final });
   }
   removeShards(env.report.dataDir, jobId);
 }

@@ -77,11 +77,23 @@ export function ensureRootAccount(
           replaceRootKey(db, env.accessKeyId, env.secret, clock);
         }
         db.prepare('UPDATE iam_root SET root_key_shown = 1 WHERE id = 1').run();
-        return { accountId, accessKeyId: env.accessKeyId, secret: env.secret, generated: false, unshown: false };
+        return {
+          accountId,
+          accessKeyId: env.accessKeyId,
+          secret: env.secret,
+          generated: false,
+          unshown: false,
+        };
       }
       if (current) {
         const unshown = !isRootKeyShown(db);
-        return { accountId, accessKeyId: current.access_key_id, secret: current.secret, generated: false, unshown };
+        return {
+          accountId,
+          accessKeyId: current.access_key_id,
+          secret: current.secret,
+          generated: false,
+          unshown,
+        };
       }
       const accessKeyId = newAccessKeyId();
       const secret = newAccessKeySecret();

@@ -40,7 +40,11 @@ describe('first start', () => {
     const key = keyOf(first.stdout());
     expect(key.id).toMatch(/^LTAI/);
     expect(first.stdout()).toContain('shown only this once');
-    const client: LooseOss = makeClient(first.port, { accessKeyId: key.id, secret: key.secret }, { v4: true });
+    const client: LooseOss = makeClient(
+      first.port,
+      { accessKeyId: key.id, secret: key.secret },
+      { v4: true },
+    );
     await client.putBucket('after-busy');
     expect(await first.stop()).toBe(0);
 

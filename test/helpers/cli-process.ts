@@ -73,7 +73,10 @@ export function runOssbatch(
   args: readonly string[],
   opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
 ): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? REPO, env: opts.env ?? cleanEnv() });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? REPO,
+    env: opts.env ?? cleanEnv(),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
