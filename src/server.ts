@@ -3,7 +3,9 @@ import path from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
+import { createSqliteChunkRepo } from './db/sqlite-chunk-repo.js';
 import { createSqliteJobRepo } from './db/sqlite-job-repo.js';
+import { retryJob } from './extensions/job-retry/retry-job.js';
 import { acquireDataDirLock } from './db/data-dir-lock.js';
 import { openSqlite, type SqliteDb } from './db/sqlite.js';
 import { buildApp } from './http/app.js';
@@ -155,6 +157,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       onChange: (id) => engine.wake(id),
     });
     let ready = false;
+    const retryChunks = createSqliteChunkRepo(db);
     const deps: HttpDeps = {
       store,
       buckets: new BucketCache(store),
@@ -167,6 +170,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
+      retryJob: (caller, jobId) =>
+        retryJob(
+          { repo, chunks: retryChunks, jobs, store, iam, clock, region: config.region },
+          caller,
+          jobId,
+        ),
     };
     const app = buildApp(deps, registry);
     await app.listen({ host: config.host, port: config.port });

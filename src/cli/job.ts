@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addConnectionOptions, clientFor, type ConnectionFlags } from './config-file.js';
 import { readManifest, reportRows, rowCsv, summariseReport, summaryText } from './job-report.js';
+import { registerJobActions } from './job-actions.js';
 import { finalLine, watchJob } from './job-watch.js';
 import { CliExit, guarded, processIo, type CliIo } from './output.js';
 
@@ -78,10 +79,13 @@ function registerReport(job: Command, io: CliIo): void {
   );
 }
 
-/** `ossbatch job watch <id>` and `ossbatch job report <id>`. */
+/** `ossbatch job watch|report|confirm|cancel|retry <id>`. */
 export function registerJobCommands(program: Command, io: CliIo = processIo()): Command {
-  const job = program.command('job').description('follow a batch job and read its completion report');
+  const job = program
+    .command('job')
+    .description('follow, confirm, cancel and retry a batch job, and read its completion report');
   registerWatch(job, io);
   registerReport(job, io);
+  registerJobActions(job, io);
   return job;
 }

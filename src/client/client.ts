@@ -7,6 +7,7 @@ import {
   describeJobRequest,
   listJobsRequest,
   updateJobPriorityRequest,
+  retryJobRequest,
   updateJobStatusRequest,
 } from './job-requests.js';
 import { headObjectOf, listObjectsRequest, parseListObjects } from './object-parse.js';
@@ -23,10 +24,11 @@ import type {
   ObjectSummary,
   PutObjectOptions,
   PutObjectResult,
+  RetryJobResult,
   UpdateJobPriorityResult,
   UpdateJobStatusResult,
 } from './types.js';
-import { parseXml, rootOf, str, type XmlObject } from './xml-response.js';
+import { obj, parseXml, rootOf, str, type XmlObject } from './xml-response.js';
 
 /** A body for putObject: bytes, or a stream factory (called again on each retry) with its length. */
 export type PutBody = Buffer | string | { readonly stream: () => Readable; readonly length: number };
@@ -87,6 +89,26 @@ export class OssBatchClient {
       jobId: str(root, 'JobId') ?? jobId,
       status: parseStatus(str(root, 'Status')),
       statusUpdateReason: str(root, 'StatusUpdateReason') || undefined,
+    };
+  }
+
+  /**
+   * RetryJob (ossbatch extension, docs/api.md): a new job over exactly the tasks of `jobId` that did not
+   * succeed. Repeating the call returns the same new job.
+   */
+  async retryJob(jobId: string): Promise<RetryJobResult> {
+    const root = await this.xml(retryJobRequest(jobId), 'RetryJobResult');
+    const m = obj(root, 'Manifest');
+    return {
+      jobId: str(root, 'JobId') ?? '',
+      sourceJobId: str(root, 'SourceJobId') ?? jobId,
+      failedTasks: Number(str(root, 'FailedTasks') ?? 0),
+      unrunTasks: Number(str(root, 'UnrunTasks') ?? 0),
+      manifest: {
+        bucket: str(m, 'Bucket') ?? '',
+        object: str(m, 'Object') ?? '',
+        etag: str(m, 'ETag') ?? '',
+      },
     };
   }
 

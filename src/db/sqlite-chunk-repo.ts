@@ -78,6 +78,9 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
       'SELECT chunk_index AS chunkIndex, shard_bytes AS shardBytes FROM chunks WHERE job_id = ? ORDER BY chunk_index',
     ),
     all: db.prepare('SELECT count(*) FROM chunks WHERE job_id = ?').pluck(),
+    unfinished: db.prepare(
+      'SELECT * FROM chunks WHERE job_id = ? AND cursor < task_count ORDER BY chunk_index',
+    ),
   };
   const insertMany = db.transaction((jobId: string, chunks: readonly ChunkDescriptor[]) => {
     for (const c of chunks) st.ins.run(jobId, c.index, c.firstTask, c.taskCount, c.source);
@@ -116,6 +119,7 @@ export function createSqliteChunkRepo(db: SqliteDb): ChunkRepo {
     countOpen: (jobId) => (st.open.get(jobId) as { n: number }).n,
     countLiveLeases: (jobId, now) => (st.live.get(jobId, now) as { n: number }).n,
     listChunkShards: (jobId) => st.shards.all(jobId) as ChunkShard[],
+    listUnfinishedChunks: (jobId) => (st.unfinished.all(jobId) as RawChunk[]).map(toRow),
     countChunks: (jobId) => st.all.get(jobId) as number,
   };
 }

@@ -68,6 +68,11 @@ export interface ChunkRepo {
   countLiveLeases(jobId: string, now: number): number;
   /** Indexes of all chunks of the job, in order (for the report). */
   listChunkShards(jobId: string): ChunkShard[];
+  /**
+   * Chunks whose committed cursor is short of their task count, in order: after the job ended, the tasks
+   * from `cursor` on never ran (the job-retry extension reads them; src/extensions/job-retry/).
+   */
+  listUnfinishedChunks(jobId: string): ChunkRow[];
   /** Chunks (all states) — for tests and diagnostics. */
   countChunks(jobId: string): number;
 }

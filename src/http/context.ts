@@ -7,6 +7,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { BucketInfo, ObjectMeta } from '../store/types.js';
 import type { BucketCache } from './bucket-cache.js';
 import type { HttpMetrics } from './metrics.js';
+import type { RetryCaller, RetryOutcome } from '../extensions/job-retry/retry-job.js';
 
 /** One batch-job API call as the jobs layer takes it (src/jobs/api); returns the XML reply body (200). */
 export interface JobsApiRequest {
@@ -40,6 +41,8 @@ export interface HttpDeps {
   readonly metrics: HttpMetrics;
   /** Policy documents are validated by the IAM layer's parser; returns a reason when invalid. */
   readonly validateBucketPolicy: (bucket: string, owner: string, policy: string) => string | undefined;
+  /** The RetryJob extension (src/extensions/job-retry); absent = not offered. */
+  readonly retryJob?: ((caller: RetryCaller, jobId: string) => Promise<RetryOutcome>) | undefined;
   /** Readiness for GET /-/health. */
   readonly isReady: () => boolean;
 }
