@@ -13,7 +13,8 @@ export function parseResultFormat(v: string | undefined): 'text' | 'json' | 'yam
   throw new CliExit(`--output-format must be text, json or yaml, not "${f}"`, 2);
 }
 
-function render(format: 'json' | 'yaml', value: Record<string, unknown>): string {
+/** A result object as JSON, or as YAML with every number a string (as the OSS replies render). */
+export function renderResult(format: 'json' | 'yaml', value: object): string {
   return format === 'json'
     ? `${JSON.stringify(value, null, 2)}\n`
     : toYaml(
@@ -45,7 +46,7 @@ function registerRetry(job: Command, io: CliIo): void {
       const client = clientFor(o, io);
       try {
         const r = await client.retryJob(jobId);
-        io.stdout.write(format === 'text' ? retryText(r) : render(format, { ...r }));
+        io.stdout.write(format === 'text' ? retryText(r) : renderResult(format, r));
       } finally {
         client.close();
       }
@@ -72,7 +73,7 @@ function registerStatus(job: Command, io: CliIo, name: 'confirm' | 'cancel'): vo
       const client = clientFor(o, io);
       try {
         const r = await client.updateJobStatus(jobId, status, o.reason);
-        io.stdout.write(format === 'text' ? `job ${r.jobId}: ${r.status}\n` : render(format, { ...r }));
+        io.stdout.write(format === 'text' ? `job ${r.jobId}: ${r.status}\n` : renderResult(format, r));
       } finally {
         client.close();
       }

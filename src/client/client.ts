@@ -14,6 +14,7 @@ import { headObjectOf, listObjectsRequest, parseListObjects } from './object-par
 import { transportConfig, type OssBatchClientOptions } from './options.js';
 import { Transport, type OssRequest, type OssResponse } from './transport.js';
 import type {
+  BucketSummary,
   CreateJobInput,
   Job,
   ListJobsOptions,
@@ -28,7 +29,7 @@ import type {
   UpdateJobPriorityResult,
   UpdateJobStatusResult,
 } from './types.js';
-import { obj, parseXml, rootOf, str, type XmlObject } from './xml-response.js';
+import { list, obj, parseXml, rootOf, str, type XmlObject } from './xml-response.js';
 
 /** A body for putObject: bytes, or a stream factory (called again on each retry) with its length. */
 export type PutBody = Buffer | string | { readonly stream: () => Readable; readonly length: number };
@@ -170,6 +171,36 @@ export class OssBatchClient {
 
   async headObject(bucket: string, key: string): Promise<ObjectHead> {
     return headObjectOf((await this.transport.send({ method: 'HEAD', bucket, key })).headers);
+  }
+
+  /** ListBuckets: every bucket of the caller's account (one page: the server lists them all). */
+  async listBuckets(): Promise<BucketSummary[]> {
+    const root = await this.xml({ method: 'GET' }, 'ListAllMyBucketsResult');
+    return list(obj(root, 'Buckets'), 'Bucket').map((b) => ({
+      name: str(b, 'Name') ?? '',
+      creationDate: str(b, 'CreationDate') ?? '',
+      storageClass: str(b, 'StorageClass'),
+      region: str(b, 'Region'),
+    }));
+  }
+
+  /** DeleteObject (204 whether or not the key existed, as OSS does). */
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    await this.transport.send({ method: 'DELETE', bucket, key });
+  }
+
+  /** CopyObject within the server (x-oss-copy-source): no bytes pass through the client. */
+  async copyObject(
+    source: { bucket: string; key: string },
+    bucket: string,
+    key: string,
+  ): Promise<{ etag: string }> {
+    const copySource = `/${source.bucket}/${encodeURIComponent(source.key)}`;
+    const root = await this.xml(
+      { method: 'PUT', bucket, key, headers: { 'x-oss-copy-source': copySource } },
+      'CopyObjectResult',
+    );
+    return { etag: (str(root, 'ETag') ?? '').replace(/"/g, '') };
   }
 
   /** Closes the keep-alive sockets. */

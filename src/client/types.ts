@@ -185,3 +185,11 @@ export interface RetryJobResult {
   /** The CSV manifest the new job runs over. */
   readonly manifest: { readonly bucket: string; readonly object: string; readonly etag: string };
 }
+
+/** One bucket of ListBuckets. */
+export interface BucketSummary {
+  readonly name: string;
+  readonly creationDate: string;
+  readonly storageClass?: string | undefined;
+  readonly region?: string | undefined;
+}

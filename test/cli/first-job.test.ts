@@ -213,7 +213,9 @@ describe('a first job with the CLI', () => {
     c.close();
     const rep = await cli(['job', 'report', jobId]);
     expect(rep.code).toBe(1);
-    expect(rep.stderr).toBe(`ossbatch: job ${jobId} has no completion report (Report.Enabled is false)\n`);
+    expect(rep.stderr).toBe(
+      `ossbatch: job ${jobId} wrote no report: report disabled (it was created with Report.Enabled=false)\n`,
+    );
   });
 
   it('manifest paginates the listing (25 keys, pages of 10)', async () => {
