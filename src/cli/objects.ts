@@ -14,7 +14,7 @@ import {
 } from './objects-more.js';
 import { parseOssUrl } from './oss-url.js';
 import { CliExit, processIo, type CliIo } from './output.js';
-import { uploadAll, uploadPlan } from './upload.js';
+import { registerCp } from './cp.js';
 
 type Flags = ConnectionFlags & Readonly<Record<string, string | boolean | undefined>>;
 
@@ -42,35 +42,6 @@ function registerMb(program: Command, io: CliIo): void {
       }
       await client.putBucket(bucket, acl === undefined ? {} : { acl });
       io.stdout.write(`created oss://${bucket}\n`);
-    }),
-  );
-}
-
-function registerCp(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('cp')
-    .description('upload a local file or directory (recursively, in parallel) to oss://bucket/prefix')
-    .argument('<source>', 'local file or directory')
-    .argument(
-      '<oss://bucket/prefix>',
-      'destination; a file keeps its name when the prefix ends with / or is empty',
-    )
-    .option('--parallel <n>', 'uploads in flight (default 8)');
-  addConnectionOptions(cmd).action((src: string, dest: string, o: Flags) =>
-    withClient(o, io, async (client) => {
-      const { bucket, key: prefix } = parseOssUrl(dest, 'the destination');
-      const parallel = intFlag(o['parallel'], '--parallel', 8, 256);
-      if (!fs.existsSync(src)) throw new CliExit(`${src}: no such file or directory`, 2);
-      let count = 0;
-      if (io.stdout.isTTY) for await (const _ of uploadPlan(src, prefix)) count++; // the bar needs a total
-      const started = io.now();
-      const totals = await uploadAll(client, bucket, uploadPlan(src, prefix), parallel, io, count);
-      const secs = ((io.now() - started) / 1000).toFixed(1);
-      io.stdout.write(
-        `uploaded ${totals.files} files (${totals.bytes} bytes) to oss://${bucket}/${prefix} in ${secs}s\n`,
-      );
-      if (totals.failed > 0)
-        throw new CliExit(`${totals.failed} of ${totals.files + totals.failed} uploads failed`, 1);
     }),
   );
 }
