@@ -11,17 +11,20 @@ export const CONSOLE_JS = String.raw`(function () {
   function num(v) { var n = Number(v); return isFinite(n) ? n : 0; }
 
   function progressText(s, f, t) {
+    if (t === 0) return 'no objects matched';
     return s + ' succeeded, ' + f + ' failed of ' + (t < 0 ? 'unknown' : t);
   }
 
   function paint(bar) {
     var s = num(bar.dataset.succeeded), f = num(bar.dataset.failed), t = num(bar.dataset.total);
     var ok = bar.querySelector('.bar-ok'), fail = bar.querySelector('.bar-fail');
-    var okPct = t > 0 ? Math.min(100, (s * 100) / t) : (t === 0 ? 100 : 0);
+    // 0 tasks is not "all done": no green bar, a hatched empty one (issue 11: "no objects matched").
+    var okPct = t > 0 ? Math.min(100, (s * 100) / t) : 0;
     var failPct = t > 0 ? Math.min(100 - okPct, (f * 100) / t) : 0;
     if (ok) ok.style.width = okPct + '%';
     if (fail) fail.style.width = failPct + '%';
     bar.classList.toggle('indeterminate', t < 0);
+    bar.classList.toggle('empty', t === 0);
   }
 
   function setBar(bar, s, f, t) {
@@ -134,6 +137,10 @@ export const CONSOLE_JS = String.raw`(function () {
       setText('progress-text', progressText(p.succeededTasks, p.failedTasks, p.totalTasks));
       show('confirm-form', data.actions.confirm);
       show('cancel-form', data.actions.cancel);
+      show('retry-form', data.retry === true);
+      setText('retry-failed', p.failedTasks.toLocaleString('en-US'));
+      setText('retry-unrun', Math.max(0, p.totalTasks - done).toLocaleString('en-US'));
+      show('no-objects', p.totalTasks === 0);
       var list = document.getElementById('failures');
       if (list) {
         list.replaceChildren.apply(list, job.failures.map(function (f) {
@@ -173,6 +180,7 @@ caption { text-align: left; color: #555; padding: .3rem 0; }
 .desc { color: #555; font-size: .85rem; }
 .progress { display: flex; width: 12rem; height: .8rem; background: #e4e4e4; border-radius: .2rem; overflow: hidden; }
 #job .progress { width: 100%; max-width: 36rem; height: 1.1rem; }
+.progress.empty { background: repeating-linear-gradient(45deg, #f4f4f4 0 6px, #e8e8e8 6px 12px); }
 .progress.indeterminate { background: repeating-linear-gradient(45deg, #e4e4e4 0 8px, #d0d0d0 8px 16px); }
 .bar-ok { display: block; width: 0; background: #2e7d32; }
 .bar-fail { display: block; width: 0; background: #c62828; }

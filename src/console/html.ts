@@ -86,6 +86,7 @@ export function percentDone(p: ProgressSummary): number | undefined {
 }
 
 export function progressText(p: ProgressSummary): string {
+  if (p.totalTasks === 0) return 'no objects matched';
   const total = p.totalTasks < 0 ? 'unknown' : String(p.totalTasks);
   return `${p.succeededTasks} succeeded, ${p.failedTasks} failed of ${total}`;
 }

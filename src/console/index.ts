@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http/context.js';
 import type { ConsoleDeps } from './guard.js';
 import { registerCreateRoutes } from './routes-create.js';
+import { registerRetryRoute } from './routes-retry.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { registerSessionRoutes } from './routes-session.js';
 import { SessionStore } from './sessions.js';
@@ -32,6 +33,7 @@ export function registerConsole(
   registerSessionRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerCreateRoutes(app, deps);
+  registerRetryRoute(app, deps);
   // Anything else under the console: a 404 page rather than the OSS pipeline's internal 404.
   app.all('/-/console/*', (_req, reply) => {
     void reply

@@ -1,12 +1,15 @@
 import type { Job, JobOperation, ManifestSource, PrefixSource, ReportConfig } from '../client/types.js';
 import { html, isoTime, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
 import type { JobActions } from './jobs-calls.js';
+import { retryForm } from './retry-form.js';
 
 /** The JSON the job page polls (GET /-/console/job.json?id=…). */
 export interface JobJson {
   readonly job: Job;
   readonly actions: JobActions;
   readonly reportKey?: string | undefined;
+  /** "Retry failed tasks" can work now (retry.ts). */
+  readonly retry?: boolean | undefined;
 }
 
 /** `<Prefix>job-<JobId>/manifest.json` in the report bucket (spec §8.3), when the report is enabled. */
@@ -114,6 +117,9 @@ function counters(job: Job): SafeHtml {
       <dd id="c-current-rate"></dd>
     </dl>
     <p class="sr-only" id="progress-text">${progressText(p)}</p>
+    <p class="notice" id="no-objects" role="status" ${p.totalTasks === 0 ? html`` : html`hidden`}>
+      No objects matched: the manifest or prefix named no objects, so the job did nothing.
+    </p>
   </section>`;
 }
 
@@ -178,6 +184,8 @@ export interface JobPageInput {
   /** The principal may call UpdateJobStatus at all (else the forms are not rendered). */
   readonly canUpdateStatus: boolean;
   readonly csrfToken: string;
+  /** Offer "Retry failed tasks" (retry.ts: ended, tasks left, oss:CreateJob allowed). */
+  readonly canRetry?: boolean | undefined;
   readonly notice?: string | undefined;
   readonly error?: string | undefined;
 }
@@ -195,6 +203,7 @@ export function jobPageBody(input: JobPageInput): SafeHtml {
         <h2 id="actions-h">Actions</h2>
         ${statusForms(job, actions, input.canUpdateStatus, csrfToken)}
         ${actions.priority ? priorityForm(job, csrfToken) : html``}
+        ${retryForm(job, input.canRetry === true, csrfToken)}
         ${!input.canUpdateStatus && !actions.priority ? html`<p>Read only: your policies do not allow changing jobs.</p>` : html``}
       </section>
     </div>`;

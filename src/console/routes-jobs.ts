@@ -15,6 +15,7 @@ import { ConsoleJobs, jobActions, permissionsOf } from './jobs-calls.js';
 import { jobPageBody, reportManifestKey, type JobJson } from './page-job.js';
 import { jobLink, jobRowJson, jobsPageBody, statusFilter } from './page-jobs.js';
 import { streamReport } from './report.js';
+import { canRetry } from './retry-form.js';
 
 const calls = (deps: ConsoleDeps, who: SignedIn): ConsoleJobs => new ConsoleJobs(deps.http.jobs, who);
 
@@ -54,9 +55,10 @@ const NOTICES: Readonly<Record<string, string>> = {
   cancelled: 'Cancellation requested: the job stops at the next object boundary.',
   priority: 'The priority was updated.',
   created: 'The job was created.',
+  retried: 'The retry job was created: it runs over the tasks of the earlier job that did not succeed.',
 };
 
-async function renderJob(
+export async function renderJob(
   deps: ConsoleDeps,
   who: SignedIn,
   reply: FastifyReply,
@@ -70,6 +72,7 @@ async function renderJob(
       job,
       actions: jobActions(job.status, perms),
       canUpdateStatus: perms.updateStatus,
+      canRetry: canRetry(job, perms.createJob),
       csrfToken: who.session.csrfToken,
       notice: extra.notice,
       ...(extra.error !== undefined ? { error: extra.error } : {}),
@@ -97,7 +100,12 @@ async function jobJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRep
   try {
     const job = await calls(deps, who).describe(queryOf(req.raw).get('id') ?? '');
     const perms = permissionsOf(deps.http.iam, deps.http.region, who);
-    const out: JobJson = { job, actions: jobActions(job.status, perms), reportKey: reportManifestKey(job) };
+    const out: JobJson = {
+      job,
+      actions: jobActions(job.status, perms),
+      reportKey: reportManifestKey(job),
+      retry: canRetry(job, perms.createJob),
+    };
     sendJson(reply, 200, out);
   } catch (err) {
     const { status, message } = failureMessage(err);
