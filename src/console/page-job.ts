@@ -117,7 +117,7 @@ function counters(job: Job): SafeHtml {
       <dd id="c-current-rate"></dd>
     </dl>
     <p class="sr-only" id="progress-text">${progressText(p)}</p>
-    <p class="notice" id="no-objects" role="status" ${p.totalTasks === 0 ? html`` : html`hidden`}>
+    <p class="notice" id="no-objects" aria-live="polite" ${p.totalTasks === 0 ? html`` : html`hidden`}>
       No objects matched: the manifest or prefix named no objects, so the job did nothing.
     </p>
   </section>`;
