@@ -12,7 +12,9 @@ export const CONSOLE_JS = String.raw`(function () {
 
   function progressText(s, f, t) {
     if (t === 0) return 'no objects matched';
-    return s + ' succeeded, ' + f + ' failed of ' + (t < 0 ? 'unknown' : t);
+    var n = function (v) { return Number(v).toLocaleString('en-US'); };
+    var pct = t > 0 ? Math.min(100, Math.floor(((s + f) * 100) / t)) + '% done: ' : '';
+    return pct + n(s) + ' succeeded, ' + n(f) + ' failed of ' + (t < 0 ? 'unknown' : n(t));
   }
 
   function paint(bar) {
@@ -108,15 +110,52 @@ export const CONSOLE_JS = String.raw`(function () {
       var rows = document.createDocumentFragment();
       data.jobs.forEach(function (j) { rows.appendChild(jobsRow(j)); });
       body.replaceChildren(rows);
-      if (live) live.textContent = data.jobs.length + ' jobs shown, updated ' + new Date().toLocaleTimeString() + '.';
+      // One time zone everywhere: UTC, as the server renders every time (issue 11).
+      if (live) live.textContent = data.jobs.length + ' jobs shown, updated ' + new Date().toISOString().slice(11, 19) + ' UTC.';
     });
   }
 
   function setText(id, text) { var e = document.getElementById(id); if (e) e.textContent = text; }
   function show(id, on) { var e = document.getElementById(id); if (e) e.hidden = !on; }
 
+  function fmt(v) { return Number(v).toLocaleString('en-US'); }
+
+  function eta(seconds) {
+    if (!isFinite(seconds) || seconds < 0) return '';
+    var s = Math.round(seconds);
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+    return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+  }
+
+  // Confirm and Cancel say what they will do, with the current counts (issue 11).
+  function guardForms() {
+    var confirmForm = document.getElementById('confirm-form');
+    var cancelForm = document.getElementById('cancel-form');
+    // The job page's bar carries the counts: rendered by the server, kept current by every poll.
+    function counts() {
+      var bar = document.querySelector('#job [role=progressbar]');
+      if (!bar) return { total: -1, done: 0 };
+      return { total: num(bar.dataset.total), done: num(bar.dataset.succeeded) + num(bar.dataset.failed) };
+    }
+    if (confirmForm) confirmForm.addEventListener('submit', function (e) {
+      var c = counts();
+      var what = c.total < 0 ? 'every object of its manifest' : fmt(c.total) + ' objects';
+      if (!window.confirm('Confirm this job? It will run its operation on ' + what + '.')) e.preventDefault();
+    });
+    if (cancelForm) cancelForm.addEventListener('submit', function (e) {
+      var c = counts();
+      var text = c.total < 0
+        ? 'Cancel this job? No object has been changed yet; none will be.'
+        : 'Cancel this job? ' + fmt(c.done) + ' of ' + fmt(c.total) + ' objects are done and stay done; the other ' +
+          fmt(Math.max(0, c.total - c.done)) + ' will not be changed.';
+      if (!window.confirm(text)) e.preventDefault();
+    });
+  }
+
   function initJob(root) {
     var last = null;
+    guardForms();
     poll(root.dataset.poll, function (data) {
       var job = data.job, p = job.progress, done = p.succeededTasks + p.failedTasks;
       var status = document.getElementById('job-status');
@@ -126,21 +165,34 @@ export const CONSOLE_JS = String.raw`(function () {
       setText('job-terminated', job.terminationDate ? new Date(job.terminationDate * 1000).toISOString() : '');
       var b = root.querySelector('[role=progressbar]');
       if (b) setBar(b, p.succeededTasks, p.failedTasks, p.totalTasks);
-      setText('c-succeeded', String(p.succeededTasks));
-      setText('c-failed', String(p.failedTasks));
-      setText('c-total', p.totalTasks < 0 ? 'unknown' : String(p.totalTasks));
-      setText('c-elapsed', p.elapsedActiveSeconds + ' s');
-      if (p.elapsedActiveSeconds > 0) setText('c-rate', (done / p.elapsedActiveSeconds).toFixed(1) + ' tasks/s');
-      var now = Date.now();
-      if (last && now > last.at) setText('c-current-rate', (((done - last.done) * 1000) / (now - last.at)).toFixed(1) + ' tasks/s');
+      setText('c-percent', p.totalTasks > 0 ? Math.min(100, Math.floor((done * 100) / p.totalTasks)) + '%' : '');
+      setText('c-succeeded', fmt(p.succeededTasks));
+      setText('c-failed', fmt(p.failedTasks));
+      setText('c-total', p.totalTasks < 0 ? 'unknown' : fmt(p.totalTasks));
+      setText('c-elapsed', fmt(p.elapsedActiveSeconds) + ' s');
+      var avg = p.elapsedActiveSeconds > 0 ? done / p.elapsedActiveSeconds : 0;
+      if (avg > 0) setText('c-rate', fmt(avg.toFixed(1)) + ' tasks/s');
+      var now = Date.now(), rate = avg;
+      if (last && now > last.at) {
+        rate = ((done - last.done) * 1000) / (now - last.at);
+        setText('c-current-rate', fmt(rate.toFixed(1)) + ' tasks/s');
+      }
       last = { at: now, done: done };
+      var ended = TERMINAL.indexOf(job.status) >= 0;
+      setText('c-eta', ended || p.totalTasks < 0 ? '' : (rate > 0 ? eta((p.totalTasks - done) / rate) : ''));
       setText('progress-text', progressText(p.succeededTasks, p.failedTasks, p.totalTasks));
       show('confirm-form', data.actions.confirm);
       show('cancel-form', data.actions.cancel);
+      show('priority-form', data.actions.priority);
       show('retry-form', data.retry === true);
-      setText('retry-failed', p.failedTasks.toLocaleString('en-US'));
-      setText('retry-unrun', Math.max(0, p.totalTasks - done).toLocaleString('en-US'));
+      setText('retry-failed', fmt(p.failedTasks));
+      setText('retry-unrun', fmt(Math.max(0, p.totalTasks - done)));
       show('no-objects', p.totalTasks === 0);
+      var written = ended && !!(job.report && job.report.enabled) && done > 0;
+      show('report-link', written);
+      show('report-pending', !written);
+      var notice = document.getElementById('notice');
+      if (notice && notice.dataset.done === 'cancelled' && job.status === 'Cancelled') notice.textContent = 'The job was cancelled.';
       var list = document.getElementById('failures');
       if (list) {
         list.replaceChildren.apply(list, job.failures.map(function (f) {
@@ -148,7 +200,7 @@ export const CONSOLE_JS = String.raw`(function () {
         }));
         show('no-failures', job.failures.length === 0);
       }
-      return TERMINAL.indexOf(job.status) < 0;
+      return !ended;
     });
   }
 

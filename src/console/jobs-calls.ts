@@ -5,7 +5,7 @@ import type { JobsApiPort } from '../http/context.js';
 import { serviceResource } from '../iam/resources.js';
 import type { Iam } from '../iam/types.js';
 import type { JobStatus } from '../jobs/model.js';
-import { requestedStatusOutcome } from '../jobs/status-table.js';
+import { isTerminal, requestedStatusOutcome } from '../jobs/status-table.js';
 import type { SignedIn } from './auth.js';
 
 /**
@@ -110,6 +110,7 @@ export function jobActions(status: JobStatus, perms: Permissions): JobActions {
   return {
     confirm: perms.updateStatus && requestedStatusOutcome(status, 'Ready').ok,
     cancel: perms.updateStatus && requestedStatusOutcome(status, 'Cancelled').ok,
-    priority: perms.updatePriority,
+    // UpdateJobPriority refuses a finished job (spec §5): no editor that cannot work (issue 11).
+    priority: perms.updatePriority && !isTerminal(status),
   };
 }

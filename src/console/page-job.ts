@@ -1,5 +1,5 @@
 import type { Job, JobOperation, ManifestSource, PrefixSource, ReportConfig } from '../client/types.js';
-import { html, isoTime, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
+import { html, isoTime, percentDone, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
 import type { JobActions } from './jobs-calls.js';
 import { retryForm } from './retry-form.js';
 
@@ -16,6 +16,15 @@ export interface JobJson {
 export function reportManifestKey(job: Job): string | undefined {
   if (job.report?.enabled !== true || job.report.bucket === undefined) return undefined;
   return `${job.report.prefix ?? ''}job-${job.jobId}/manifest.json`;
+}
+
+/** A report exists once the job ended with at least one task run (spec §7.3); no link before that. */
+export function reportWritten(job: Job): boolean {
+  const p = job.progress;
+  const ended = job.status === 'Complete' || job.status === 'Cancelled' || job.status === 'Failed';
+  return (
+    ended && job.report?.enabled === true && Math.max(0, p.succeededTasks) + Math.max(0, p.failedTasks) > 0
+  );
 }
 
 export const reportLink = (jobId: string): string => `/-/console/job/report?id=${encodeURIComponent(jobId)}`;
@@ -63,10 +72,16 @@ function reportRows(job: Job, report: ReportConfig | undefined): SafeHtml {
     return html`<dt>Report</dt>
       <dd>disabled</dd>`;
   const key = reportManifestKey(job) ?? '';
+  const written = reportWritten(job);
   return html`<dt>Report</dt>
     <dd>oss://${report.bucket ?? ''}/${report.prefix ?? ''} (${report.scope ?? 'AllTasks'})</dd>
     <dt>Report manifest</dt>
-    <dd><a href="${reportLink(job.jobId)}">${key}</a></dd>`;
+    <dd>
+      <a id="report-link" href="${reportLink(job.jobId)}" ${written ? html`` : html`hidden`}>${key}</a>
+      <span id="report-pending" ${written ? html`hidden` : html``}
+        >written when the job ends, if any task ran</span
+      >
+    </dd>`;
 }
 
 function details(job: Job): SafeHtml {
@@ -95,26 +110,33 @@ function details(job: Job): SafeHtml {
   </dl>`;
 }
 
+const n = (v: number): string => v.toLocaleString('en-US');
+
 function counters(job: Job): SafeHtml {
   const p = job.progress;
   const done = p.succeededTasks + p.failedTasks;
   const avg = p.elapsedActiveSeconds > 0 ? (done / p.elapsedActiveSeconds).toFixed(1) : '';
+  const pct = percentDone(p);
   return html`<section aria-labelledby="progress-h">
     <h2 id="progress-h">Progress</h2>
     ${progressBar(p, 'Job progress')}
     <dl class="counters" id="counters" aria-live="polite">
+      <dt>Done</dt>
+      <dd id="c-percent">${pct === undefined || p.totalTasks === 0 ? '' : `${pct}%`}</dd>
       <dt>Succeeded</dt>
-      <dd id="c-succeeded">${p.succeededTasks}</dd>
+      <dd id="c-succeeded">${n(p.succeededTasks)}</dd>
       <dt>Failed</dt>
-      <dd id="c-failed">${p.failedTasks}</dd>
+      <dd id="c-failed">${n(p.failedTasks)}</dd>
       <dt>Total</dt>
-      <dd id="c-total">${p.totalTasks < 0 ? 'unknown' : p.totalTasks}</dd>
+      <dd id="c-total">${p.totalTasks < 0 ? 'unknown' : n(p.totalTasks)}</dd>
       <dt>Active for</dt>
-      <dd id="c-elapsed">${p.elapsedActiveSeconds} s</dd>
+      <dd id="c-elapsed">${n(p.elapsedActiveSeconds)} s</dd>
       <dt>Average rate</dt>
       <dd id="c-rate">${avg === '' ? '' : `${avg} tasks/s`}</dd>
       <dt>Current rate</dt>
       <dd id="c-current-rate"></dd>
+      <dt>ETA</dt>
+      <dd id="c-eta"></dd>
     </dl>
     <p class="sr-only" id="progress-text">${progressText(p)}</p>
     <p class="notice" id="no-objects" aria-live="polite" ${p.totalTasks === 0 ? html`` : html`hidden`}>
@@ -187,6 +209,8 @@ export interface JobPageInput {
   /** Offer "Retry failed tasks" (retry.ts: ended, tasks left, oss:CreateJob allowed). */
   readonly canRetry?: boolean | undefined;
   readonly notice?: string | undefined;
+  /** Which action the notice reports (`cancelled`, …): console.js keeps it in step with the status. */
+  readonly noticeKey?: string | undefined;
   readonly error?: string | undefined;
 }
 
@@ -195,7 +219,13 @@ export function jobPageBody(input: JobPageInput): SafeHtml {
   const poll = `/-/console/job.json?id=${encodeURIComponent(job.jobId)}`;
   return html`<h1>Job <code>${job.jobId}</code></h1>
     <p><a href="/-/console/jobs">← All jobs</a></p>
-    ${input.notice !== undefined ? html`<p class="notice" role="status">${input.notice}</p>` : html``}
+    ${
+      input.notice !== undefined
+        ? html`<p class="notice" role="status" id="notice" data-done="${input.noticeKey ?? ''}">
+            ${input.notice}
+          </p>`
+        : html``
+    }
     ${input.error !== undefined ? html`<p class="error" role="alert">${input.error}</p>` : html``}
     <div id="job" data-poll="${poll}">
       ${details(job)} ${counters(job)} ${failures(job)}

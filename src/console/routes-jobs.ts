@@ -52,7 +52,7 @@ async function jobsJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRe
 /** Fixed notices after a successful action (post/redirect/get), never text taken from the URL. */
 const NOTICES: Readonly<Record<string, string>> = {
   confirmed: 'The job was confirmed (Ready).',
-  cancelled: 'Cancellation requested: the job stops at the next object boundary.',
+  cancelled: 'Cancelling: the job stops at the next object boundary.',
   priority: 'The priority was updated.',
   created: 'The job was created.',
   retried: 'The retry job was created: it runs over the tasks of the earlier job that did not succeed.',
@@ -63,10 +63,15 @@ export async function renderJob(
   who: SignedIn,
   reply: FastifyReply,
   jobId: string,
-  extra: { status?: number; notice?: string | undefined; error?: string } = {},
+  extra: { status?: number; done?: string | undefined; error?: string } = {},
 ): Promise<void> {
   try {
     const job = await calls(deps, who).describe(jobId);
+    // After a cancel the notice says what the status shows (console.js updates it when Cancelled arrives).
+    const notice =
+      extra.done === 'cancelled' && job.status === 'Cancelled'
+        ? 'The job was cancelled.'
+        : NOTICES[extra.done ?? ''];
     const perms = permissionsOf(deps.http.iam, deps.http.region, who);
     const body = jobPageBody({
       job,
@@ -74,7 +79,8 @@ export async function renderJob(
       canUpdateStatus: perms.updateStatus,
       canRetry: canRetry(job, perms.createJob),
       csrfToken: who.session.csrfToken,
-      notice: extra.notice,
+      notice,
+      noticeKey: extra.done,
       ...(extra.error !== undefined ? { error: extra.error } : {}),
     });
     userPage(reply, extra.status ?? 200, who, `Job ${jobId}`, body);
@@ -91,7 +97,7 @@ async function jobPage(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRep
   const who = pageSession(deps, req, reply);
   if (who === undefined) return;
   const query = queryOf(req.raw);
-  await renderJob(deps, who, reply, query.get('id') ?? '', { notice: NOTICES[query.get('done') ?? ''] });
+  await renderJob(deps, who, reply, query.get('id') ?? '', { done: query.get('done') ?? undefined });
 }
 
 async function jobJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {

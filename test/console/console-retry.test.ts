@@ -72,7 +72,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           timeout: LIVE_MS,
         })
         .toBe('Complete');
-      await expect.poll(() => page.locator('#c-succeeded').textContent()).toBe('1500');
+      await expect.poll(() => page.locator('#c-succeeded').textContent()).toBe('1,500');
       await expect(page.getByRole('status').first().textContent()).resolves.toContain(
         'retry job was created',
       );
