@@ -191,6 +191,7 @@ export const CONSOLE_JS = String.raw`(function () {
       var written = ended && !!(job.report && job.report.enabled) && done > 0;
       show('report-link', written);
       show('report-pending', !written);
+      show('failed-tasks-links', written && p.failedTasks > 0);
       var notice = document.getElementById('notice');
       if (notice && notice.dataset.done === 'cancelled' && job.status === 'Cancelled') notice.textContent = 'The job was cancelled.';
       var list = document.getElementById('failures');
@@ -232,6 +233,8 @@ caption { text-align: left; color: #555; padding: .3rem 0; }
 .desc { color: #555; font-size: .85rem; }
 .progress { display: flex; width: 12rem; height: .8rem; background: #e4e4e4; border-radius: .2rem; overflow: hidden; }
 #job .progress { width: 100%; max-width: 36rem; height: 1.1rem; }
+#failure-codes th, #failure-codes td, #failed-keys th, #failed-keys td { padding: .25rem .7rem; text-align: left; border-bottom: 1px solid #ddd; vertical-align: top; }
+#failure-codes .num, #failed-keys .num { text-align: right; }
 .progress.empty { background: repeating-linear-gradient(45deg, #f4f4f4 0 6px, #e8e8e8 6px 12px); }
 .progress.indeterminate { background: repeating-linear-gradient(45deg, #e4e4e4 0 8px, #d0d0d0 8px 16px); }
 .bar-ok { display: block; width: 0; background: #2e7d32; }

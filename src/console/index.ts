@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http/context.js';
 import type { ConsoleDeps } from './guard.js';
 import { registerCreateRoutes } from './routes-create.js';
+import { registerFailureRoutes } from './routes-failures.js';
 import { registerRetryRoute } from './routes-retry.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { registerSessionRoutes } from './routes-session.js';
@@ -34,6 +35,7 @@ export function registerConsole(
   registerJobRoutes(app, deps);
   registerCreateRoutes(app, deps);
   registerRetryRoute(app, deps);
+  registerFailureRoutes(app, deps);
   // Anything else under the console: a 404 page rather than the OSS pipeline's internal 404.
   app.all('/-/console/*', (_req, reply) => {
     void reply

@@ -1,6 +1,7 @@
 import type { Job, JobOperation, ManifestSource, PrefixSource, ReportConfig } from '../client/types.js';
 import { html, isoTime, percentDone, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
 import type { JobActions } from './jobs-calls.js';
+import { failedCsvLink, failuresLink } from './page-failures.js';
 import { retryForm } from './retry-form.js';
 
 /** The JSON the job page polls (GET /-/console/job.json?id=…). */
@@ -147,7 +148,12 @@ function counters(job: Job): SafeHtml {
 
 function failures(job: Job): SafeHtml {
   const items = job.failures.map((f) => html`<li><strong>${f.code}</strong>: ${f.reason}</li>`);
+  const listed = reportWritten(job) && job.progress.failedTasks > 0;
   return html`<section aria-labelledby="failures-h">
+    <p id="failed-tasks-links" ${listed ? html`` : html`hidden`}>
+      <a href="${failuresLink(job.jobId)}">Failed tasks by error code</a> ·
+      <a href="${failedCsvLink(job.jobId)}" download>download the failed tasks (CSV)</a>
+    </p>
     <h2 id="failures-h">Failure reasons</h2>
     <ul id="failures">
       ${items}

@@ -101,6 +101,69 @@ describe.skipIf(!HAS_CHROMIUM)(
       await expect(page.locator('#retry-form').isHidden()).resolves.toBe(true);
     });
 
+    it('lists failed tasks by error code from the report, as the signed-in principal, with a CSV download', async () => {
+      await env.ts.server.store.seedObjects('data', [{ key: 'f/present', size: 1 }]);
+      const rows = ['data,f%2Fpresent', ...Array.from({ length: 1200 }, (_, i) => `data,f%2Fmissing-${i}`)];
+      const put = await env.client.putObject('data', 'f/manifest.csv', `${rows.join('\n')}\n`);
+      const { jobId } = await env.client.createJob({
+        operation: { type: 'PutObjectTagging', tags: [{ key: 'x', value: 'y' }] },
+        source: {
+          kind: 'manifest',
+          bucket: 'data',
+          object: 'f/manifest.csv',
+          etag: put.etag,
+          format: 'OSS_BatchOperations_CSV_20250611',
+          fields: 'Bucket,Key',
+        },
+        roleArn: env.roleArn,
+        report: { enabled: true, bucket: 'reports', prefix: 'r/', scope: 'FailedTasksOnly' },
+      });
+      await waitForStatus(env, jobId, ['Complete', 'Failed']);
+      await browserSignIn(page, env.url, env.ts.root.accessKeyId, env.ts.root.secret);
+      await page.goto(jobUrl(jobId));
+      await page.getByRole('link', { name: 'Failed tasks by error code' }).click();
+      await page.waitForURL(/\/job\/failures\?id=/);
+      const job = await env.client.describeJob(jobId);
+      const failed = job.progress.failedTasks;
+      expect(failed).toBeGreaterThan(0);
+      expect(await page.locator('#failed-total').textContent()).toBe(
+        `${failed.toLocaleString('en-US')} failed tasks, read from the job's report.`,
+      );
+      expect(await page.locator('#failure-codes tbody tr').first().textContent()).toMatch(
+        new RegExp(`NoSuchKey\\s*${failed.toLocaleString('en-US')}`),
+      );
+      expect(await page.locator('#failed-keys tbody tr').count()).toBe(Math.min(50, failed));
+      expect(await page.locator('#failed-keys tbody tr').first().textContent()).toContain(
+        'oss://data/f/missing-',
+      );
+      await screenshot(page, 'failures-view');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('#failed-csv').click(),
+      ]);
+      const csv = await new Promise<string>((resolve, reject) => {
+        void download.createReadStream().then((stream) => {
+          let text = '';
+          stream.on('data', (c: Buffer) => (text += c.toString()));
+          stream.on('end', () => resolve(text));
+          stream.on('error', reject);
+        }, reject);
+      });
+      expect(csv.trim().split('\n')).toHaveLength(failed);
+      expect(download.suggestedFilename()).toMatch(/\.csv$/);
+
+      // A principal who may describe jobs but not read the report bucket is told so, not shown the keys.
+      const reader = createUserWithPolicy(env.ts, 'failures-reader', {
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: ['oss:ListJobs', 'oss:DescribeJob'], Resource: ['*'] }],
+      });
+      await context.clearCookies();
+      await browserSignIn(page, env.url, reader.accessKeyId, reader.secret);
+      await page.goto(`${env.url}/-/console/job/failures?id=${encodeURIComponent(jobId)}`);
+      expect(await page.getByRole('alert').textContent()).toMatch(/not allowed to read oss:\/\/reports\//);
+      expect(errors).toEqual([]);
+    });
+
     it('a job whose prefix matched nothing says so instead of a full green bar', async () => {
       const jobId = await env.prefixJob({ prefix: 'nothing-here/', count: 0, report: true });
       await waitForStatus(env, jobId, ['Complete']);

@@ -8,8 +8,11 @@ export const reportDir = (job: JobRecord): string => `${job.spec.report.prefix ?
  * The report's failed-tasks CSV: report-writer.ts names each results object after md5(`<JobId>/<status>`),
  * so the key is known without reading manifest.json.
  */
-export const failedResultsKey = (job: JobRecord): string =>
-  `${reportDir(job)}results/${createHash('md5').update(`${job.jobId}/failed`).digest('hex')}.csv`;
+export const failedResultsKey = (job: JobRecord): string => failedResultsKeyOf(job.jobId, job.spec.report.prefix);
+
+/** The same key from a job id and report prefix (the console has the wire's Job, not the JobRecord). */
+export const failedResultsKeyOf = (jobId: string, prefix: string | undefined): string =>
+  `${prefix ?? ''}job-${jobId}/results/${createHash('md5').update(`${jobId}/failed`).digest('hex')}.csv`;
 
 /**
  * Where the retry manifest is written: next to the job's report when it has one (the caller could read
