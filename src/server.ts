@@ -170,6 +170,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
+      listRoleArns: () => iam.listRoles().map((r) => r.Arn),
       retryJob: (caller, jobId) =>
         retryJob(
           { repo, chunks: retryChunks, jobs, store, iam, clock, region: config.region },

@@ -205,12 +205,31 @@ export const CONSOLE_JS = String.raw`(function () {
     });
   }
 
+  // The create form shows only the fields of the chosen operation and source (issue 11).
+  function initCreate(form) {
+    var op = form.querySelector('[name=operation]');
+    function apply() {
+      var source = form.querySelector('[name=source]:checked');
+      form.querySelectorAll('[data-op]').forEach(function (g) {
+        g.hidden = !op || g.dataset.op.split(' ').indexOf(op.value) < 0;
+      });
+      form.querySelectorAll('[data-source]').forEach(function (g) {
+        g.hidden = !source || g.dataset.source !== source.value;
+      });
+    }
+    if (op) op.addEventListener('change', apply);
+    form.querySelectorAll('[name=source]').forEach(function (r) { r.addEventListener('change', apply); });
+    apply();
+  }
+
   function init() {
     document.querySelectorAll('[role=progressbar]').forEach(paint);
     var table = document.getElementById('jobs-table');
     if (table && table.dataset.poll) initJobs(table);
     var job = document.getElementById('job');
     if (job && job.dataset.poll) initJob(job);
+    var create = document.getElementById('create-form');
+    if (create) initCreate(create);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
@@ -235,6 +254,9 @@ caption { text-align: left; color: #555; padding: .3rem 0; }
 #job .progress { width: 100%; max-width: 36rem; height: 1.1rem; }
 #failure-codes th, #failure-codes td, #failed-keys th, #failed-keys td { padding: .25rem .7rem; text-align: left; border-bottom: 1px solid #ddd; vertical-align: top; }
 #failure-codes .num, #failed-keys .num { text-align: right; }
+.create .group { display: contents; }
+.create .group[hidden] { display: none; }
+.create small { color: #555; }
 .progress.empty { background: repeating-linear-gradient(45deg, #f4f4f4 0 6px, #e8e8e8 6px 12px); }
 .progress.indeterminate { background: repeating-linear-gradient(45deg, #e4e4e4 0 8px, #d0d0d0 8px 16px); }
 .bar-ok { display: block; width: 0; background: #2e7d32; }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createChoices } from './create-choices.js';
 import { createJobBody, formValues } from './create-form.js';
 import { failureMessage, guarded, pageSession, postSession, userPage, type ConsoleDeps } from './guard.js';
 import { redirect } from './http-util.js';
@@ -10,12 +11,15 @@ import { randomToken } from './sessions.js';
 /** A fresh idempotency token per rendering (CreateJob accepts up to 64 characters, spec §2.1). */
 const newRequestToken = (): string => randomToken().slice(0, 32);
 
-function createForm(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function createForm(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const who = pageSession(deps, req, reply);
-  if (who === undefined) return Promise.resolve();
-  const body = createPageBody({ csrfToken: who.session.csrfToken, clientRequestToken: newRequestToken() });
+  if (who === undefined) return;
+  const body = createPageBody({
+    csrfToken: who.session.csrfToken,
+    clientRequestToken: newRequestToken(),
+    choices: await createChoices(deps.http, who),
+  });
   userPage(reply, 200, who, 'Create job', body);
-  return Promise.resolve();
 }
 
 /**
@@ -36,6 +40,7 @@ async function createJob(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyR
       values,
       csrfToken: who.session.csrfToken,
       clientRequestToken: newRequestToken(),
+      choices: await createChoices(deps.http, who),
       error: message,
     });
     userPage(reply, status, who, 'Create job', body);

@@ -43,6 +43,8 @@ export interface HttpDeps {
   readonly validateBucketPolicy: (bucket: string, owner: string, policy: string) => string | undefined;
   /** The RetryJob extension (src/extensions/job-retry); absent = not offered. */
   readonly retryJob?: ((caller: RetryCaller, jobId: string) => Promise<RetryOutcome>) | undefined;
+  /** Role ARNs of the account, for the console's create form (absent: none offered). */
+  readonly listRoleArns?: (() => readonly string[]) | undefined;
   /** Readiness for GET /-/health. */
   readonly isReady: () => boolean;
 }

@@ -190,7 +190,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.getByLabel('Operation', { exact: true }).selectOption('PutObjectTagging');
       await page.getByLabel(/^Tags/).fill('team=console');
       await page.getByLabel('All objects under a key prefix').check();
-      await page.getByLabel('Source bucket (key prefix)').fill('data');
+      await page.getByLabel('Source bucket', { exact: true }).fill('data');
       await page.getByLabel('Key prefix', { exact: true }).fill('form-browser/');
       await page.getByLabel('RAM role ARN').fill('acs:ram::1:role/NoSuchRole');
       await page.getByRole('button', { name: 'Create job' }).click();

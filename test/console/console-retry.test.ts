@@ -164,6 +164,50 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors).toEqual([]);
     });
 
+    it('the create form shows the fields of the chosen operation and source, bucket and role choices, a tag example', async () => {
+      await browserSignIn(page, env.url, env.ts.root.accessKeyId, env.ts.root.secret);
+      await page.goto(`${env.url}/-/console/new`);
+      const visible = (label: string): Promise<boolean> =>
+        page.getByLabel(label, { exact: true }).isVisible();
+      await page.getByLabel('Operation', { exact: true }).selectOption('PutObjectTagging');
+      expect(await visible('Tags, one key=value per line')).toBe(true);
+      expect(await visible('Object ACL')).toBe(false);
+      expect(await visible('Restore days')).toBe(false);
+      expect(await page.locator('#tags-hint').textContent()).toContain('department=finance');
+      await page.getByLabel('Operation', { exact: true }).selectOption('RestoreObject');
+      expect(await visible('Restore days')).toBe(true);
+      expect(await visible('Tags, one key=value per line')).toBe(false);
+      await page.getByLabel('Operation', { exact: true }).selectOption('PutObjectAcl');
+      expect(await visible('Object ACL')).toBe(true);
+      await page.getByLabel('All objects under a key prefix').check();
+      expect(await visible('Source bucket')).toBe(true);
+      expect(await visible('Manifest bucket')).toBe(false);
+      await page.getByLabel('Objects listed in a manifest').check();
+      expect(await visible('Manifest bucket')).toBe(true);
+      expect(await visible('Source bucket')).toBe(false);
+      const buckets = await page
+        .locator('#bucket-choices option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+      expect(buckets).toEqual(expect.arrayContaining(['data', 'reports']));
+      const roles = await page
+        .locator('#role-choices option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+      expect(roles).toEqual([env.roleArn]);
+      await page.getByLabel('Operation', { exact: true }).selectOption('PutObjectTagging');
+      await screenshot(page, 'create-form');
+      // A user who may only describe jobs is offered no buckets and no roles.
+      const reader = createUserWithPolicy(env.ts, 'choices-reader', {
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: ['oss:ListJobs', 'oss:DescribeJob'], Resource: ['*'] }],
+      });
+      await context.clearCookies();
+      await browserSignIn(page, env.url, reader.accessKeyId, reader.secret);
+      await page.goto(`${env.url}/-/console/new`);
+      expect(await page.locator('#bucket-choices option').count()).toBe(0);
+      expect(await page.locator('#role-choices option').count()).toBe(0);
+      expect(errors).toEqual([]);
+    });
+
     it('a job whose prefix matched nothing says so instead of a full green bar', async () => {
       const jobId = await env.prefixJob({ prefix: 'nothing-here/', count: 0, report: true });
       await waitForStatus(env, jobId, ['Complete']);
