@@ -27,6 +27,7 @@ import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
+import { RateHistory, SAMPLE_MS } from './console/rate-history.js';
 
 export interface RootIdentity {
   readonly accountId: string;
@@ -157,6 +158,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       onChange: (id) => engine.wake(id),
     });
     let ready = false;
+    const rateHistory = new RateHistory();
     const retryChunks = createSqliteChunkRepo(db);
     const deps: HttpDeps = {
       store,
@@ -170,6 +172,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
+      rateHistory,
       listRoleArns: () => iam.listRoles().map((r) => r.Arn),
       retryJob: (caller, jobId) =>
         retryJob(
@@ -184,6 +187,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     engine.start();
+    // The console's task-rate chart samples running jobs' counters (console/rate-history.ts).
+    const sampler = setInterval(() => {
+      try {
+        rateHistory.sample(repo, clock);
+      } catch (err) {
+        logger.warn({ err }, 'rate sampling failed');
+      }
+    }, SAMPLE_MS);
+    sampler.unref();
+    cleanup.unshift(() => clearInterval(sampler));
     // Only a start that listens counts as having shown a generated key (a failed one never printed it).
     if (root.unshown) markRootKeyShown(db);
     ready = true;

@@ -153,6 +153,22 @@ export const CONSOLE_JS = String.raw`(function () {
     });
   }
 
+  // Same scaling as rate-chart.ts: time on x over the box width, rate on y from the bottom.
+  function drawRate(points) {
+    var line = document.getElementById('rate-line');
+    if (!line || !points || points.length === 0) return;
+    var W = 360, H = 80, t0 = points[0].at, t1 = points[points.length - 1].at;
+    var max = Math.max.apply(null, points.map(function (p) { return p.perSecond; }).concat([1]));
+    var span = Math.max(1, t1 - t0);
+    line.setAttribute('points', points.map(function (p) {
+      var x = points.length === 1 ? W : ((p.at - t0) / span) * W;
+      return x.toFixed(1) + ',' + (H - (p.perSecond / max) * (H - 4)).toFixed(1);
+    }).join(' '));
+    setText('rate-max', max >= 10000 ? (max / 1000).toFixed(0) + 'k' : max >= 1000 ? (max / 1000).toFixed(1) + 'k' : max.toFixed(0));
+    setText('rate-span', String(Math.round(span / 1000)));
+    show('rate-empty', false);
+  }
+
   function initJob(root) {
     var last = null;
     guardForms();
@@ -188,6 +204,7 @@ export const CONSOLE_JS = String.raw`(function () {
       setText('retry-failed', fmt(p.failedTasks));
       setText('retry-unrun', fmt(Math.max(0, p.totalTasks - done)));
       show('no-objects', p.totalTasks === 0);
+      drawRate(data.rate);
       var written = ended && !!(job.report && job.report.enabled) && done > 0;
       show('report-link', written);
       show('report-pending', !written);
@@ -254,6 +271,9 @@ caption { text-align: left; color: #555; padding: .3rem 0; }
 #job .progress { width: 100%; max-width: 36rem; height: 1.1rem; }
 #failure-codes th, #failure-codes td, #failed-keys th, #failed-keys td { padding: .25rem .7rem; text-align: left; border-bottom: 1px solid #ddd; vertical-align: top; }
 #failure-codes .num, #failed-keys .num { text-align: right; }
+.rate-chart { margin: .6rem 0; }
+.rate-chart svg { background: #fff; border: 1px solid #ddd; }
+.rate-chart figcaption { font-size: .85rem; color: #555; }
 .create .group { display: contents; }
 .create .group[hidden] { display: none; }
 .create small { color: #555; }

@@ -2,6 +2,8 @@ import type { Job, JobOperation, ManifestSource, PrefixSource, ReportConfig } fr
 import { html, isoTime, percentDone, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
 import type { JobActions } from './jobs-calls.js';
 import { failedCsvLink, failuresLink } from './page-failures.js';
+import { rateChart } from './rate-chart.js';
+import type { RatePoint } from './rate-history.js';
 import { retryForm } from './retry-form.js';
 
 /** The JSON the job page polls (GET /-/console/job.json?id=…). */
@@ -9,8 +11,10 @@ export interface JobJson {
   readonly job: Job;
   readonly actions: JobActions;
   readonly reportKey?: string | undefined;
-  /** "Retry failed tasks" can work now (retry.ts). */
+  /** "Retry failed tasks" can work now (retry-form.ts). */
   readonly retry?: boolean | undefined;
+  /** The task rate over the job's life (rate-history.ts), for the chart. */
+  readonly rate?: readonly RatePoint[] | undefined;
 }
 
 /** `<Prefix>job-<JobId>/manifest.json` in the report bucket (spec §8.3), when the report is enabled. */
@@ -113,7 +117,7 @@ function details(job: Job): SafeHtml {
 
 const n = (v: number): string => v.toLocaleString('en-US');
 
-function counters(job: Job): SafeHtml {
+function counters(job: Job, rates: readonly RatePoint[]): SafeHtml {
   const p = job.progress;
   const done = p.succeededTasks + p.failedTasks;
   const avg = p.elapsedActiveSeconds > 0 ? (done / p.elapsedActiveSeconds).toFixed(1) : '';
@@ -139,6 +143,7 @@ function counters(job: Job): SafeHtml {
       <dt>ETA</dt>
       <dd id="c-eta"></dd>
     </dl>
+    ${rateChart(rates)}
     <p class="sr-only" id="progress-text">${progressText(p)}</p>
     <p class="notice" id="no-objects" aria-live="polite" ${p.totalTasks === 0 ? html`` : html`hidden`}>
       No objects matched: the manifest or prefix named no objects, so the job did nothing.
@@ -212,8 +217,10 @@ export interface JobPageInput {
   /** The principal may call UpdateJobStatus at all (else the forms are not rendered). */
   readonly canUpdateStatus: boolean;
   readonly csrfToken: string;
-  /** Offer "Retry failed tasks" (retry.ts: ended, tasks left, oss:CreateJob allowed). */
+  /** Offer "Retry failed tasks" (retry-form.ts: ended, tasks left, oss:CreateJob allowed). */
   readonly canRetry?: boolean | undefined;
+  /** Task-rate samples for the chart. */
+  readonly rates?: readonly RatePoint[] | undefined;
   readonly notice?: string | undefined;
   /** Which action the notice reports (`cancelled`, …): console.js keeps it in step with the status. */
   readonly noticeKey?: string | undefined;
@@ -234,7 +241,7 @@ export function jobPageBody(input: JobPageInput): SafeHtml {
     }
     ${input.error !== undefined ? html`<p class="error" role="alert">${input.error}</p>` : html``}
     <div id="job" data-poll="${poll}">
-      ${details(job)} ${counters(job)} ${failures(job)}
+      ${details(job)} ${counters(job, input.rates ?? [])} ${failures(job)}
       <section aria-labelledby="actions-h" class="actions">
         <h2 id="actions-h">Actions</h2>
         ${statusForms(job, actions, input.canUpdateStatus, csrfToken)}

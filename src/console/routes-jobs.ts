@@ -78,6 +78,7 @@ export async function renderJob(
       actions: jobActions(job.status, perms),
       canUpdateStatus: perms.updateStatus,
       canRetry: canRetry(job, perms.createJob),
+      rates: deps.http.rateHistory?.rates(job.jobId) ?? [],
       csrfToken: who.session.csrfToken,
       notice,
       noticeKey: extra.done,
@@ -111,6 +112,7 @@ async function jobJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRep
       actions: jobActions(job.status, perms),
       reportKey: reportManifestKey(job),
       retry: canRetry(job, perms.createJob),
+      rate: deps.http.rateHistory?.rates(job.jobId) ?? [],
     };
     sendJson(reply, 200, out);
   } catch (err) {

@@ -7,6 +7,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { BucketInfo, ObjectMeta } from '../store/types.js';
 import type { BucketCache } from './bucket-cache.js';
 import type { HttpMetrics } from './metrics.js';
+import type { RatePoint } from '../console/rate-history.js';
 import type { RetryCaller, RetryOutcome } from '../extensions/job-retry/retry-job.js';
 
 /** One batch-job API call as the jobs layer takes it (src/jobs/api); returns the XML reply body (200). */
@@ -43,6 +44,8 @@ export interface HttpDeps {
   readonly validateBucketPolicy: (bucket: string, owner: string, policy: string) => string | undefined;
   /** The RetryJob extension (src/extensions/job-retry); absent = not offered. */
   readonly retryJob?: ((caller: RetryCaller, jobId: string) => Promise<RetryOutcome>) | undefined;
+  /** Task-rate samples per job for the console's chart (src/console/rate-history.ts). */
+  readonly rateHistory?: { rates(jobId: string): readonly RatePoint[] } | undefined;
   /** Role ARNs of the account, for the console's create form (absent: none offered). */
   readonly listRoleArns?: (() => readonly string[]) | undefined;
   /** Readiness for GET /-/health. */

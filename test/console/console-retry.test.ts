@@ -208,6 +208,30 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(errors).toEqual([]);
     });
 
+    it("draws the task rate over the job's life as a chart", async () => {
+      const jobId = await env.prefixJob({ prefix: 'chart/', count: 300_000, confirm: true });
+      await waitForStatus(env, jobId, ['Suspended'], 60_000);
+      await browserSignIn(page, env.url, env.ts.root.accessKeyId, env.ts.root.secret);
+      await page.goto(jobUrl(jobId));
+      await env.client.updateJobStatus(jobId, 'Ready');
+      await expect
+        .poll(() => page.locator('#job-status [data-status]').getAttribute('data-status'), {
+          timeout: 60_000,
+        })
+        .toBe('Complete');
+      // Sampled four times a second while the job ran: a line of several points, peaking above 0.
+      const points = ((await page.locator('#rate-line').getAttribute('points')) ?? '')
+        .split(' ')
+        .filter(Boolean);
+      expect(points.length).toBeGreaterThan(1);
+      expect(
+        Number(((await page.locator('#rate-max').textContent()) ?? '0').replace('k', '')),
+      ).toBeGreaterThan(0);
+      expect(await page.locator('#rate-empty').isHidden()).toBe(true);
+      await screenshot(page, 'rate-chart');
+      expect(errors).toEqual([]);
+    }, 90_000);
+
     it('a job whose prefix matched nothing says so instead of a full green bar', async () => {
       const jobId = await env.prefixJob({ prefix: 'nothing-here/', count: 0, report: true });
       await waitForStatus(env, jobId, ['Complete']);
