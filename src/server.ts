@@ -14,8 +14,8 @@ import type { HttpDeps, JobsApiPort } from './http/context.js';
 import { createHttpMetrics } from './http/metrics.js';
 import {
   createSqliteIam,
+  ensureAccountId,
   ensureRootAccount,
-  markRootKeyShown,
   storedAccountId,
   validateBucketPolicy,
   type IamAdmin,
@@ -41,9 +41,8 @@ export interface RunningServer {
   readonly port: number;
   readonly root: RootIdentity;
   /**
-   * True when the root key was generated and never shown before this start: by this start, or by an
-   * earlier one that failed before listening (issue 11). The caller prints it; startServer already recorded
-   * it as shown, since it only gets here once it listens.
+   * True when this start generated the root key: the caller prints it once. It is generated only after
+   * the server listens, so a start that fails never holds a key nobody saw (issue 11).
    */
   readonly rootGenerated: boolean;
   readonly config: Config;
@@ -125,16 +124,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     cleanup.unshift(() => store.close());
     const repo = createSqliteJobRepo(db);
     await refuseAccountChange(db, config.accountId, store, repo);
-    const root = ensureRootAccount(
-      db,
-      {
-        accessKeyId: config.rootAccessKeyId,
-        secret: config.rootAccessKeySecret,
-        accountId: config.accountId,
-      },
-      clock,
-    );
-    const iam = createSqliteIam(db, { accountId: root.accountId, region: config.region, clock });
+    const rootEnv = {
+      accessKeyId: config.rootAccessKeyId,
+      secret: config.rootAccessKeySecret,
+      accountId: config.accountId,
+    };
+    // Issue 11: a start that fails before it listens (port in use) must not leave behind a root key it
+    // generated and never showed. Without credentials in the env only the account id is settled now; the
+    // key is generated once the server listens (below), and the caller prints it.
+    const accountId = rootEnv.accessKeyId
+      ? ensureRootAccount(db, rootEnv, clock).accountId
+      : (config.accountId ?? ensureAccountId(db, clock));
+    const iam = createSqliteIam(db, { accountId, region: config.region, clock });
     const registry = new Registry();
     const engine: Engine = createEngine({
       db,
@@ -197,8 +198,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }, SAMPLE_MS);
     sampler.unref();
     cleanup.unshift(() => clearInterval(sampler));
-    // Only a start that listens counts as having shown a generated key (a failed one never printed it).
-    if (root.unshown) markRootKeyShown(db);
+    const root = ensureRootAccount(db, rootEnv, clock);
     ready = true;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
@@ -211,7 +211,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       url: `http://${hostForUrl}:${port}`,
       port,
       root: { accountId: root.accountId, accessKeyId: root.accessKeyId, secret: root.secret },
-      rootGenerated: root.unshown,
+      rootGenerated: root.generated,
       config,
       db,
       store,

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { SqliteDb } from '../db/sqlite.js';
-import { NoRootKeyError, rotateRootKey, showRootKey, type RootKeyView } from '../iam/root-key-admin.js';
+import { rotateRootKey, showRootKey, type RootKeyView } from '../iam/root-key-admin.js';
 import { systemClock } from '../protocol/clock.js';
-import { CliError } from './ram-commands.js';
 
 interface RootKeyCommand {
   readonly name: string;
@@ -19,7 +18,7 @@ export const ROOT_KEY_COMMANDS: readonly RootKeyCommand[] = [
   {
     name: 'show-root-key',
     description: 'print the root AccessKey pair stored in the data dir',
-    run: (db) => showRootKey(db),
+    run: (db) => showRootKey(db, systemClock),
   },
   {
     name: 'rotate-root-key',
@@ -40,14 +39,7 @@ export function registerRootKeyCommands(
       .description(spec.description)
       .option(...dataDirOption)
       .action((options: { dataDir: string }) =>
-        withDb(options.dataDir, (db) => {
-          try {
-            out(`${JSON.stringify(spec.run(db), null, 2)}\n`);
-          } catch (err) {
-            if (err instanceof NoRootKeyError) throw new CliError(err.message);
-            throw err;
-          }
-        }),
+        withDb(options.dataDir, (db) => out(`${JSON.stringify(spec.run(db), null, 2)}\n`)),
       );
   }
 }

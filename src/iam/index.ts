@@ -12,7 +12,6 @@ export { createSqliteIam, type SqliteIamCreateOptions } from './sqlite-iam.js';
 export {
   ensureAccountId,
   ensureRootAccount,
-  markRootKeyShown,
   storedAccountId,
   type RootAccount,
   type RootAccountEnv,

@@ -47,7 +47,6 @@ describe('ensureRootAccount', () => {
       accessKeyId: 'LTAIenvkey',
       secret: 'envsecret',
       generated: false,
-      unshown: false,
     });
     db.close();
     db = openSqlite(file);

@@ -3,7 +3,6 @@ import { STORE_SCHEMA } from './002-store.js';
 import { JOBS_SCHEMA } from './003-jobs.js';
 import { CHUNKS_SCHEMA } from './004-chunks.js';
 import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
-import { ROOT_KEY_SHOWN_SCHEMA } from './009-root-key-shown.js';
 
 export interface Migration {
   readonly id: number;
@@ -18,6 +17,4 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: 'jobs', sql: JOBS_SCHEMA },
   { id: 4, name: 'chunks', sql: CHUNKS_SCHEMA },
   { id: 5, name: 'engine-alive', sql: ENGINE_ALIVE_SCHEMA },
-  // 006-008 are reserved for work landing in parallel (issue 11 was told to number its migration 009).
-  { id: 9, name: 'root-key-shown', sql: ROOT_KEY_SHOWN_SCHEMA },
 ];
