@@ -263,7 +263,9 @@ describe('a first job with the CLI', () => {
       isTTY: true,
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/100% ETA \S+ .+ \d+(\.\d)? (B|KiB)\/\d+(\.\d)? (B|KiB) \S+ (B|KiB)\/s 4\/4 files failed 0/);
+    expect(r.stdout).toMatch(
+      /100% ETA \S+ .+ \d+(\.\d)? (B|KiB)\/\d+(\.\d)? (B|KiB) \S+ (B|KiB)\/s 4\/4 files failed 0/,
+    );
     expect(r.stdout).toContain('uploaded 4 files');
     for (const args of [
       ['job', 'watch'],

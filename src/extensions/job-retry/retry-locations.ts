@@ -8,7 +8,8 @@ export const reportDir = (job: JobRecord): string => `${job.spec.report.prefix ?
  * The report's failed-tasks CSV: report-writer.ts names each results object after md5(`<JobId>/<status>`),
  * so the key is known without reading manifest.json.
  */
-export const failedResultsKey = (job: JobRecord): string => failedResultsKeyOf(job.jobId, job.spec.report.prefix);
+export const failedResultsKey = (job: JobRecord): string =>
+  failedResultsKeyOf(job.jobId, job.spec.report.prefix);
 
 /** The same key from a job id and report prefix (the console has the wire's Job, not the JobRecord). */
 export const failedResultsKeyOf = (jobId: string, prefix: string | undefined): string =>
