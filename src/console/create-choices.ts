@@ -15,20 +15,20 @@ export interface CreateChoices {
  */
 export async function createChoices(deps: HttpDeps, who: SignedIn): Promise<CreateChoices> {
   const p = who.principal;
-  const allowed = (action: string, resource: string): boolean =>
-    deps.iam.authorize({
+  const allowed = async (action: string, resource: string): Promise<boolean> =>
+    (await deps.iam.authorize({
       principal: p,
       action,
       resource,
       resourceOwner: p.accountId,
       context: who.context,
-    }) === 'allow';
-  const buckets = allowed('oss:ListBuckets', serviceResource(deps.region, p.accountId))
+    })) === 'allow';
+  const buckets = (await allowed('oss:ListBuckets', serviceResource(deps.region, p.accountId)))
     ? (await deps.store.listBuckets(p.accountId)).map((b) => b.name)
     : [];
   const roleArns =
-    deps.listRoleArns !== undefined && allowed('ram:ListRoles', `acs:ram::${p.accountId}:role/*`)
-      ? deps.listRoleArns()
+    deps.listRoleArns !== undefined && (await allowed('ram:ListRoles', `acs:ram::${p.accountId}:role/*`))
+      ? await deps.listRoleArns()
       : [];
   return { buckets, roleArns };
 }

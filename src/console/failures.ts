@@ -61,7 +61,7 @@ export async function summariseFailures(deps: HttpDeps, who: SignedIn, job: Job)
   const bucket = await deps.store.getBucket(bucketName);
   if (bucket === undefined) throw noSuchBucket(bucketName);
   const meta = await deps.store.headObject(bucketName, csvKey);
-  const decision = deps.iam.authorize({
+  const decision = await deps.iam.authorize({
     principal: who.principal,
     action: 'oss:GetObject',
     resource: objectResource(deps.region, bucket.owner, bucket.name, csvKey),

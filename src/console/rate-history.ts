@@ -64,9 +64,9 @@ export class RateHistory {
   }
 
   /** One sampling pass over the running jobs. */
-  sample(repo: Pick<JobRepo, 'findByStatus'>, clock: Clock): void {
+  async sample(repo: Pick<JobRepo, 'findByStatus'>, clock: Clock): Promise<void> {
     const now = clock.now();
-    for (const job of repo.findByStatus(RUNNING)) {
+    for (const job of await repo.findByStatus(RUNNING)) {
       this.record(job.jobId, now, Math.max(0, job.succeededTasks) + Math.max(0, job.failedTasks));
     }
   }

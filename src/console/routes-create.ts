@@ -12,7 +12,7 @@ import { randomToken } from './sessions.js';
 const newRequestToken = (): string => randomToken().slice(0, 32);
 
 async function createForm(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const who = pageSession(deps, req, reply);
+  const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
   const body = createPageBody({
     csrfToken: who.session.csrfToken,
@@ -32,7 +32,9 @@ async function createJob(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyR
   const { who, form } = posted;
   const values = formValues(form);
   try {
-    const jobId = await new ConsoleJobs(deps.http.jobs, who).create(createJobBody(values));
+    const jobId = await new ConsoleJobs(deps.http.jobsService, deps.http.clock, who).create(
+      createJobBody(values),
+    );
     redirect(reply, `${jobLink(jobId)}&done=created`);
   } catch (err) {
     const { status, message } = failureMessage(err);

@@ -11,10 +11,12 @@ type Handler = (deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply) => 
 
 /** GET /-/console/job/failures?id=: counts by error code and the first failed keys, from the report. */
 const failuresPage: Handler = async (deps, req, reply) => {
-  const who = pageSession(deps, req, reply);
+  const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
   try {
-    const job = await new ConsoleJobs(deps.http.jobs, who).describe(queryOf(req.raw).get('id') ?? '');
+    const job = await new ConsoleJobs(deps.http.jobsService, deps.http.clock, who).describe(
+      queryOf(req.raw).get('id') ?? '',
+    );
     const summary = await summariseFailures(deps.http, who, job);
     userPage(reply, 200, who, `Failed tasks of ${job.jobId}`, failuresPageBody(job, summary));
   } catch (err) {
@@ -32,10 +34,12 @@ const failuresPage: Handler = async (deps, req, reply) => {
 
 /** GET /-/console/job/failures.csv?id=: the report's failed-tasks CSV as a download, read as the principal. */
 const failuresCsv: Handler = async (deps, req, reply) => {
-  const who = pageSession(deps, req, reply);
+  const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
   try {
-    const job = await new ConsoleJobs(deps.http.jobs, who).describe(queryOf(req.raw).get('id') ?? '');
+    const job = await new ConsoleJobs(deps.http.jobsService, deps.http.clock, who).describe(
+      queryOf(req.raw).get('id') ?? '',
+    );
     await streamReport(deps.http, who, job, failedCsvKey(job), reply, 'attachment');
   } catch (err) {
     const { status, message } = failureMessage(err);

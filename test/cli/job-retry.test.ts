@@ -34,15 +34,15 @@ beforeAll(async () => {
   });
   await client.putBucket('data');
   await client.putBucket('reports');
-  const iam = ts.server.iam;
-  roleArn = iam.createRole({ roleName: 'RetryRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
+  const iam = ts.server.iamAdmin;
+  roleArn = (await iam.createRole({ roleName: 'RetryRole', assumeRolePolicyDocument: TRUST_OSS })).Arn;
   const allow = JSON.stringify({
     Version: '1',
     Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
   });
-  iam.createPolicy({ policyName: 'retry-allow', policyDocument: allow });
-  iam.attachPolicyToRole('retry-allow', 'RetryRole');
-  iam.createPolicy({ policyName: 'retry-deny-no', policyDocument: DENY_NO });
+  await iam.createPolicy({ policyName: 'retry-allow', policyDocument: allow });
+  await iam.attachPolicyToRole('retry-allow', 'RetryRole');
+  await iam.createPolicy({ policyName: 'retry-deny-no', policyDocument: DENY_NO });
 }, 120_000);
 afterAll(async () => {
   client.close();
@@ -154,7 +154,7 @@ describe('ossbatch job retry', () => {
       (_, i) => `t/${String(i).padStart(5, '0')}-${i % 4 === 0 ? 'ok' : 'no'}`,
     );
     await seed(keys);
-    ts.server.iam.attachPolicyToRole('retry-deny-no', 'RetryRole');
+    await ts.server.iamAdmin.attachPolicyToRole('retry-deny-no', 'RetryRole');
     const id = await createTagJob('t/', 'AllTasks');
     const failed = await waitFor(id, terminal);
     expect(failed.status).toBe('Failed');
@@ -173,7 +173,7 @@ describe('ossbatch job retry', () => {
       new RegExp(`^${f} of ${ran} tasks failed `),
     );
 
-    ts.server.iam.detachPolicyFromRole('retry-deny-no', 'RetryRole');
+    await ts.server.iamAdmin.detachPolicyFromRole('retry-deny-no', 'RetryRole');
     const retried = await retry(failed);
     expect(retried.progress.failedTasks).toBe(0);
     const [a, b] = [await reportKeys(id), await reportKeys(retried.jobId)];
@@ -187,20 +187,20 @@ describe('ossbatch job retry', () => {
       (_, i) => `f/${String(i).padStart(5, '0')}-${i % 4 === 0 ? 'ok' : 'no'}`,
     );
     await seed(keys);
-    ts.server.iam.attachPolicyToRole('retry-deny-no', 'RetryRole');
+    await ts.server.iamAdmin.attachPolicyToRole('retry-deny-no', 'RetryRole');
     const DENY_F = JSON.stringify({
       Version: '1',
       Statement: [
         { Effect: 'Deny', Action: ['oss:PutObjectTagging'], Resource: ['acs:oss:*:*:data/f/*-no'] },
       ],
     });
-    ts.server.iam.createPolicy({ policyName: 'deny-f', policyDocument: DENY_F });
-    ts.server.iam.attachPolicyToRole('deny-f', 'RetryRole');
+    await ts.server.iamAdmin.createPolicy({ policyName: 'deny-f', policyDocument: DENY_F });
+    await ts.server.iamAdmin.attachPolicyToRole('deny-f', 'RetryRole');
     const id = await createTagJob('f/', 'FailedTasksOnly');
     const failed = await waitFor(id, terminal);
     expect(failed.status).toBe('Failed');
-    ts.server.iam.detachPolicyFromRole('deny-f', 'RetryRole');
-    ts.server.iam.detachPolicyFromRole('retry-deny-no', 'RetryRole');
+    await ts.server.iamAdmin.detachPolicyFromRole('deny-f', 'RetryRole');
+    await ts.server.iamAdmin.detachPolicyFromRole('retry-deny-no', 'RetryRole');
     const retried = await retry(failed);
     // The retry manifest names no key twice and no key the first job tagged.
     const r = await client.retryJob(id);

@@ -35,16 +35,16 @@ beforeAll(async () => {
   await client.putBucket('data');
   await client.putBucket('reports');
   await client.putObject('data', 'p/one', '1');
-  const iam = ts.server.iam;
-  roleArn = iam.createRole({ roleName: 'ScriptRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
-  iam.createPolicy({
+  const iam = ts.server.iamAdmin;
+  roleArn = (await iam.createRole({ roleName: 'ScriptRole', assumeRolePolicyDocument: TRUST_OSS })).Arn;
+  await iam.createPolicy({
     policyName: 'script-all',
     policyDocument: JSON.stringify({
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
     }),
   });
-  iam.attachPolicyToRole('script-all', 'ScriptRole');
+  await iam.attachPolicyToRole('script-all', 'ScriptRole');
 }, 120_000);
 afterAll(async () => {
   client.close();

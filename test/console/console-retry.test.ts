@@ -86,7 +86,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       const jobId = await env.prefixJob({ prefix: 'ro/', count: 10, confirm: true, report: true });
       await env.client.updateJobStatus(jobId, 'Cancelled', 'read-only test');
       await waitForStatus(env, jobId, ['Cancelled']);
-      const reader = createUserWithPolicy(env.ts, 'retry-reader', {
+      const reader = await createUserWithPolicy(env.ts, 'retry-reader', {
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: ['oss:ListJobs', 'oss:DescribeJob'], Resource: ['*'] }],
       });
@@ -153,7 +153,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(download.suggestedFilename()).toMatch(/\.csv$/);
 
       // A principal who may describe jobs but not read the report bucket is told so, not shown the keys.
-      const reader = createUserWithPolicy(env.ts, 'failures-reader', {
+      const reader = await createUserWithPolicy(env.ts, 'failures-reader', {
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: ['oss:ListJobs', 'oss:DescribeJob'], Resource: ['*'] }],
       });
@@ -196,7 +196,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.getByLabel('Operation', { exact: true }).selectOption('PutObjectTagging');
       await screenshot(page, 'create-form');
       // A user who may only describe jobs is offered no buckets and no roles.
-      const reader = createUserWithPolicy(env.ts, 'choices-reader', {
+      const reader = await createUserWithPolicy(env.ts, 'choices-reader', {
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: ['oss:ListJobs', 'oss:DescribeJob'], Resource: ['*'] }],
       });

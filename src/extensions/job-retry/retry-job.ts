@@ -63,7 +63,7 @@ export async function retryJob(
     ]),
     body: Buffer.alloc(0),
   });
-  const job = deps.repo.getJobById(jobId);
+  const job = await deps.repo.getJobById(jobId);
   if (job === undefined) throw new OssError('NoSuchJob', `The specified job ${jobId} does not exist.`);
   checkRetryable(job);
   const withVersion = job.spec.manifest?.fields?.includes('VersionId') === true;
@@ -121,7 +121,7 @@ async function writeRetryRows(
       fd,
       deps,
       job,
-      deps.chunks.listUnfinishedChunks(job.jobId),
+      await deps.chunks.listUnfinishedChunks(job.jobId),
       withVersion,
     );
     const expectedUnrun = job.totalTasks - job.succeededTasks - job.failedTasks;
@@ -152,7 +152,7 @@ async function readFailedCsv(
       `Job ${job.jobId} has ${job.failedTasks} failed tasks but its report (oss://${bucketName ?? '?'}/${key}) is missing.`,
     );
   }
-  const decision = deps.iam.authorize({
+  const decision = await deps.iam.authorize({
     principal: caller.principal,
     action: 'oss:GetObject',
     resource: objectResource(deps.region, bucket.owner, bucket.name, key),
@@ -176,7 +176,7 @@ async function putManifest(
   const { bucket: bucketName, key } = retryManifestLocation(job);
   const bucket = await deps.store.getBucket(bucketName);
   if (bucket === undefined) throw new OssError('NoSuchBucket', `The bucket ${bucketName} does not exist.`);
-  const decision = deps.iam.authorize({
+  const decision = await deps.iam.authorize({
     principal: caller.principal,
     action: 'oss:PutObject',
     resource: objectResource(deps.region, bucket.owner, bucket.name, key),
