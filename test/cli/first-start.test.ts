@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClient, type LooseOss } from '../helpers/server.js';
 import { ensureBuilt, runOssbatch, startServerProcess } from '../helpers/cli-process.js';
+import { createDatabase, dropDatabase, PG_SKIP, pgUrl, uniqueDbName } from '../db/backends.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -27,7 +28,7 @@ async function busyPort(): Promise<{ port: number; close(): Promise<void> }> {
 }
 
 describe('first start', () => {
-  it('a start that fails on a busy port does not lose the generated key: the next successful start shows it, once', async () => {
+  it('a start that fails on a busy port leaves no unseen key: the next successful start generates and shows it, once', async () => {
     const dataDir = path.join(tmp, 'busy');
     const busy = await busyPort();
     const failed = await runOssbatch(['server', '--port', String(busy.port), '--data-dir', dataDir]);
@@ -97,3 +98,29 @@ describe('first start', () => {
     },
   );
 });
+
+describe.skipIf(PG_SKIP !== undefined)(
+  `root key commands on PostgreSQL${PG_SKIP === undefined ? '' : ` (skipped: ${PG_SKIP})`}`,
+  () => {
+    const name = uniqueDbName('first_start');
+    beforeAll(() => createDatabase(name));
+    afterAll(() => dropDatabase(name));
+
+    it('show-root-key and rotate-root-key take --db', async () => {
+      const db = pgUrl(name);
+      const shown = await runOssbatch(['ram', 'show-root-key', '--db', db]);
+      expect(shown.status, shown.stderr).toBe(0);
+      const first = JSON.parse(shown.stdout) as Record<string, string>;
+      expect(first.AccessKeyId).toMatch(/^LTAI/);
+      const again = JSON.parse((await runOssbatch(['ram', 'show-root-key', '--db', db])).stdout) as object;
+      expect(again).toEqual(first);
+      const rotated = JSON.parse(
+        (await runOssbatch(['ram', 'rotate-root-key', '--db', db])).stdout,
+      ) as Record<string, string>;
+      expect(rotated.AccessKeyId).not.toBe(first.AccessKeyId);
+      expect(rotated.AccountId).toBe(first.AccountId);
+      const after = JSON.parse((await runOssbatch(['ram', 'show-root-key', '--db', db])).stdout) as object;
+      expect(after).toEqual(rotated);
+    }, 60_000);
+  },
+);
