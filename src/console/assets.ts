@@ -201,6 +201,7 @@ export const CONSOLE_JS = String.raw`(function () {
       show('cancel-form', data.actions.cancel);
       show('priority-form', data.actions.priority);
       show('retry-form', data.retry === true);
+      show('no-actions', !(data.actions.confirm || data.actions.cancel || data.actions.priority || data.retry === true));
       setText('retry-failed', fmt(p.failedTasks));
       setText('retry-unrun', fmt(Math.max(0, p.totalTasks - done)));
       show('no-objects', p.totalTasks === 0);

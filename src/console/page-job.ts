@@ -120,7 +120,7 @@ const n = (v: number): string => v.toLocaleString('en-US');
 function counters(job: Job, rates: readonly RatePoint[]): SafeHtml {
   const p = job.progress;
   const done = p.succeededTasks + p.failedTasks;
-  const avg = p.elapsedActiveSeconds > 0 ? (done / p.elapsedActiveSeconds).toFixed(1) : '';
+  const avg = p.elapsedActiveSeconds > 0 ? n(Number((done / p.elapsedActiveSeconds).toFixed(1))) : '';
   const pct = percentDone(p);
   return html`<section aria-labelledby="progress-h">
     <h2 id="progress-h">Progress</h2>
@@ -216,6 +216,8 @@ export interface JobPageInput {
   readonly actions: JobActions;
   /** The principal may call UpdateJobStatus at all (else the forms are not rendered). */
   readonly canUpdateStatus: boolean;
+  /** The principal may change jobs at all (status, priority or a retry); else the page says it is read only. */
+  readonly canChange?: boolean | undefined;
   readonly csrfToken: string;
   /** Offer "Retry failed tasks" (retry-form.ts: ended, tasks left, oss:CreateJob allowed). */
   readonly canRetry?: boolean | undefined;
@@ -226,6 +228,8 @@ export interface JobPageInput {
   readonly noticeKey?: string | undefined;
   readonly error?: string | undefined;
 }
+
+const anyAction = (a: JobActions, retry: boolean): boolean => a.confirm || a.cancel || a.priority || retry;
 
 export function jobPageBody(input: JobPageInput): SafeHtml {
   const { job, actions, csrfToken } = input;
@@ -247,7 +251,14 @@ export function jobPageBody(input: JobPageInput): SafeHtml {
         ${statusForms(job, actions, input.canUpdateStatus, csrfToken)}
         ${actions.priority ? priorityForm(job, csrfToken) : html``}
         ${retryForm(job, input.canRetry === true, csrfToken)}
-        ${!input.canUpdateStatus && !actions.priority ? html`<p>Read only: your policies do not allow changing jobs.</p>` : html``}
+        ${
+          input.canChange === false ||
+          (input.canChange === undefined && !input.canUpdateStatus && !actions.priority)
+            ? html`<p>Read only: your policies do not allow changing jobs.</p>`
+            : html`<p id="no-actions" ${anyAction(actions, input.canRetry === true) ? html`hidden` : html``}>
+                No action applies to this job now.
+              </p>`
+        }
       </section>
     </div>`;
 }

@@ -47,7 +47,7 @@ export function rateChart(points: readonly RatePoint[]): SafeHtml {
         id="rate-empty"
         ${points.length === 0 ? html`` : html`hidden`}
       >
-        (no samples yet: the chart fills while the job runs)</span
+        (no samples: this server samples running jobs four times a second)</span
       >
     </figcaption>
   </figure>`;

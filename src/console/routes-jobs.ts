@@ -78,6 +78,7 @@ export async function renderJob(
       job,
       actions: jobActions(job.status, perms),
       canUpdateStatus: perms.updateStatus,
+      canChange: perms.updateStatus || perms.updatePriority || perms.createJob,
       canRetry: canRetry(job, perms.createJob),
       rates: deps.http.rateHistory?.rates(job.jobId) ?? [],
       csrfToken: who.session.csrfToken,
