@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { registerConsole } from '../console/index.js';
 import type { HttpDeps } from './context.js';
 import { handleOssRequest } from './dispatch.js';
+import { createOssHttpServer } from './framing-guard.js';
 import { nextRequestId } from './request-id.js';
 
 const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'] as const;
@@ -107,6 +108,8 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
       ignoreTrailingSlash: false,
     },
     exposeHeadRoutes: false,
+    // Lenient framing for ali-oss's Content-Length + chunked PUTs, guarded against smuggling (framing-guard.ts).
+    serverFactory: (handler) => createOssHttpServer(handler),
     return503OnClosing: true,
     clientErrorHandler: ossClientErrorHandler,
     // Router-level failures (malformed %-escapes, …) still go through the OSS pipeline, which answers them.

@@ -9,6 +9,7 @@ import { drainBody, hasBody, readSmallBody } from './body.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
 import { resolveRoute, type Route } from './routes.js';
+import { withCorsHeaders } from './handlers/cors.js';
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so IpAddress conditions match IPv4 CIDRs. */
 const sourceIp = (req: IncomingMessage): string | undefined =>
@@ -94,7 +95,7 @@ async function prepare(
   validateBucketName(name);
   const bucket = await deps.buckets.get(name);
   if (bucket === undefined) throw noSuchBucket(name);
-  if (route.auth === 'bucket-keys') return { bucket, object: undefined };
+  if (route.auth === 'bucket-keys' || route.auth === 'preflight') return { bucket, object: undefined };
   const object = route.auth === 'object' ? await deps.store.headObject(name, target.key ?? '') : undefined;
   authorizeOrThrow(deps, principal, context, action, bucket, target.key, object);
   return { bucket, object };
@@ -140,7 +141,7 @@ async function run(
     readBody: () => readSmallBody(req),
     authorize: (action, b, key, obj) => authorizeOrThrow(deps, principal, authContext, action, b, key, obj),
   };
-  return route.handler(ctx);
+  return withCorsHeaders(ctx, await route.handler(ctx));
 }
 
 function toErrorResponse(

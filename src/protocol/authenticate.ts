@@ -1,5 +1,5 @@
 import type { AccessKeyRecord, Principal } from '../iam/types.js';
-import { checkSkew, headerValue, type RequestHeaders } from './auth-common.js';
+import { checkSkew, headerValue, headersAsSigned, type RequestHeaders } from './auth-common.js';
 import type { Clock } from './clock.js';
 import { OssError } from './oss-error.js';
 import {
@@ -102,7 +102,8 @@ function authenticateV4Header(input: AuthInput, deps: AuthDeps, authorization: s
  * Who is calling (spec §9.4–9.7): Authorization header (V1 `OSS ak:sig`, V4 `OSS4-HMAC-SHA256 …`), else a
  * presigned query (V1 or V4), else anonymous. Throws the OssError OSS would answer.
  */
-export function authenticate(input: AuthInput, deps: AuthDeps): Principal {
+export function authenticate(received: AuthInput, deps: AuthDeps): Principal {
+  const input: AuthInput = { ...received, headers: headersAsSigned(received.headers) };
   const authorization = headerValue(input.headers, 'authorization');
   if (authorization !== undefined && authorization.trim() !== '') {
     const a = authorization.trim();

@@ -51,8 +51,11 @@ export class BlobFiles {
     }
   }
 
-  /** Streams the body into a temp file while hashing it; throws EntityTooLarge past 5 GiB. */
-  async writeTemp(body: AsyncIterable<unknown>): Promise<WrittenBody> {
+  /**
+   * Streams the body into a temp file while hashing it; throws EntityTooLarge past `limit` (5 GiB unless
+   * given: a multipart object assembled from parts may be larger).
+   */
+  async writeTemp(body: AsyncIterable<unknown>, limit: number = this.maxSize): Promise<WrittenBody> {
     const hash = createHash('md5');
     let size = 0;
     let handle: FileHandle | undefined;
@@ -62,8 +65,7 @@ export class BlobFiles {
         const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
         if (chunk.length === 0) continue;
         size += chunk.length;
-        if (size > this.maxSize)
-          throw new OssError('EntityTooLarge', `The object is larger than ${this.maxSize} bytes.`);
+        if (size > limit) throw new OssError('EntityTooLarge', `The object is larger than ${limit} bytes.`);
         hash.update(chunk);
         handle ??= await open(tmp, 'w');
         await handle.write(chunk);

@@ -35,6 +35,24 @@ import { encodeRecord, rowToMeta } from './rows.js';
 import { prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
+import type { BucketStat, CorsConfiguration } from '../bucket-config-store.js';
+import type {
+  CompleteUploadInput,
+  InitiateUploadInput,
+  ListPartsInput,
+  ListPartsPage,
+  ListUploadsInput,
+  ListUploadsPage,
+  PartInfo,
+  UploadInfo,
+  UploadPartCopyInput,
+  UploadPartInput,
+} from '../multipart-store.js';
+import { BucketConfigOps } from './bucket-config-ops.js';
+import { completeUpload } from './multipart-complete.js';
+import { listUploadsPage } from './multipart-list.js';
+import { MultipartOps, type MultipartDeps } from './multipart-ops.js';
+import { prepareMultipartStatements } from './multipart-sql.js';
 
 export interface BuiltinStoreOptions {
   db: SqliteDb;
@@ -53,6 +71,9 @@ export class BuiltinStore implements ObjectStore {
   private readonly applier: ChangeApplier;
   private readonly buckets: BucketOps;
   private readonly bulk: BulkOps;
+  private readonly mpDeps: MultipartDeps;
+  private readonly multipart: MultipartOps;
+  private readonly config: BucketConfigOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
 
@@ -62,10 +83,26 @@ export class BuiltinStore implements ObjectStore {
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
+    const st = prepareMultipartStatements(opts.db);
+    this.mpDeps = {
+      db: opts.db,
+      st,
+      files: this.files,
+      clock: opts.clock,
+      buckets: this.buckets,
+      readObject: (meta, range) => this.readObject(meta, range),
+    };
+    this.multipart = new MultipartOps(this.mpDeps);
+    this.config = new BucketConfigOps(st, this.buckets);
   }
 
   async init(): Promise<void> {
-    await this.files.init((file) => this.st.fileReferenced.get(file) !== undefined);
+    // Part files live beside object files: a file either kind of row names is not garbage.
+    await this.files.init(
+      (file) =>
+        this.st.fileReferenced.get(file) !== undefined ||
+        this.mpDeps.st.partFileReferenced.get(file) !== undefined,
+    );
   }
 
   // ---- buckets
@@ -90,7 +127,17 @@ export class BuiltinStore implements ObjectStore {
     return settle(() => this.buckets.setPolicy(name, policy));
   }
   deleteBucket(name: string): Promise<void> {
-    return settle(() => this.buckets.delete(name));
+    return settle(() =>
+      this.opts.db
+        .transaction(() => {
+          // OSS refuses to delete a bucket with unfinished multipart uploads, as with objects.
+          if (this.buckets.get(name) && this.mpDeps.st.anyUpload.get(name) !== undefined)
+            throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
+          this.buckets.delete(name);
+          this.config.dropAll(name);
+        })
+        .immediate(),
+    );
   }
 
   // ---- objects
@@ -230,6 +277,49 @@ export class BuiltinStore implements ObjectStore {
     return outcome ?? 'accepted';
   }
 
+  // ---- multipart uploads (multipart-store.ts)
+  initiateUpload(input: InitiateUploadInput): Promise<UploadInfo> {
+    return settle(() => this.multipart.initiate(input));
+  }
+  uploadPart(input: UploadPartInput): Promise<PartInfo> {
+    return this.multipart.uploadPart(input);
+  }
+  uploadPartCopy(input: UploadPartCopyInput): Promise<PartInfo> {
+    return this.multipart.uploadPartCopy(input);
+  }
+  completeUpload(input: CompleteUploadInput): Promise<ObjectMeta> {
+    return completeUpload(this.mpDeps, (o) => this.commitObject(o), input);
+  }
+  abortUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    return this.multipart.abort(bucket, key, uploadId);
+  }
+  listParts(input: ListPartsInput): Promise<ListPartsPage> {
+    return settle(() => this.multipart.listParts(input));
+  }
+  listUploads(input: ListUploadsInput): Promise<ListUploadsPage> {
+    return settle(() => {
+      this.buckets.require(input.bucket);
+      return listUploadsPage(this.mpDeps.st, input);
+    });
+  }
+
+  // ---- bucket configuration (bucket-config-store.ts)
+  getBucketTags(bucket: string): Promise<readonly Tag[]> {
+    return settle(() => this.config.getTags(bucket));
+  }
+  putBucketTags(bucket: string, tags: readonly Tag[]): Promise<void> {
+    return settle(() => this.config.putTags(bucket, tags));
+  }
+  getBucketCors(bucket: string): Promise<CorsConfiguration | undefined> {
+    return settle(() => this.config.getCors(bucket));
+  }
+  putBucketCors(bucket: string, cors: CorsConfiguration | undefined): Promise<void> {
+    return settle(() => this.config.putCors(bucket, cors));
+  }
+  getBucketStat(bucket: string): Promise<BucketStat> {
+    return settle(() => this.config.stat(bucket));
+  }
+
   // ---- bulk paths
   applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
     return settle(() => this.bulk.applyBatch(changes));
@@ -291,6 +381,7 @@ export class BuiltinStore implements ObjectStore {
             encodeTags(o.tags),
             o.file,
           );
+          o.inCommit?.();
           return prev;
         })
         .immediate();
