@@ -102,8 +102,24 @@ function authenticateV4Header(input: AuthInput, deps: AuthDeps, authorization: s
  * Who is calling (spec §9.4–9.7): Authorization header (V1 `OSS ak:sig`, V4 `OSS4-HMAC-SHA256 …`), else a
  * presigned query (V1 or V4), else anonymous. Throws the OssError OSS would answer.
  */
-export function authenticate(received: AuthInput, deps: AuthDeps): Principal {
-  const input: AuthInput = { ...received, headers: headersAsSigned(received.headers) };
+export function authenticate(input: AuthInput, deps: AuthDeps): Principal {
+  const asSigned = headersAsSigned(input.headers);
+  if (asSigned === input.headers) return authenticateOnce(input, deps);
+  try {
+    return authenticateOnce({ ...input, headers: asSigned }, deps);
+  } catch (first) {
+    // Non-ASCII header bytes: the bytes as sent first, then Node's latin1 reading re-encoded as UTF-8, which
+    // is what ali-oss in its default mode signs (and what this server accepted before; wire fix 2).
+    if (!(first instanceof OssError) || first.code !== 'SignatureDoesNotMatch') throw first;
+    try {
+      return authenticateOnce(input, deps);
+    } catch {
+      throw first;
+    }
+  }
+}
+
+function authenticateOnce(input: AuthInput, deps: AuthDeps): Principal {
   const authorization = headerValue(input.headers, 'authorization');
   if (authorization !== undefined && authorization.trim() !== '') {
     const a = authorization.trim();
