@@ -109,7 +109,8 @@ export async function uploadPartCopy(ctx: OpContext): Promise<OssResponse> {
     ...(range !== undefined ? { range } : {}),
   });
   const xml = toXml('CopyPartResult', { LastModified: iso(part.lastModified), ETag: `"${part.etag}"` });
-  return xmlResponse(xml);
+  // ali-oss takes the part's ETag from the header, as for UploadPart.
+  return xmlResponse(xml, 200, { ETag: `"${part.etag}"` });
 }
 
 /** `<CompleteMultipartUpload><Part><PartNumber/><ETag/></Part>…</CompleteMultipartUpload>` */
