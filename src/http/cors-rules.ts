@@ -26,7 +26,10 @@ function parseRule(node: XmlNode): CorsRule {
     throw malformedXml('Each <CORSRule> needs <AllowedOrigin> and <AllowedMethod>.');
   for (const m of allowedMethods) {
     if (!METHODS.has(m))
-      throw new OssError('InvalidArgument', `The CORS method "${m}" is not one of GET, PUT, DELETE, POST, HEAD.`);
+      throw new OssError(
+        'InvalidArgument',
+        `The CORS method "${m}" is not one of GET, PUT, DELETE, POST, HEAD.`,
+      );
   }
   const allowedHeaders = texts(node, 'AllowedHeader');
   oneStar(allowedOrigins, 'AllowedOrigin');

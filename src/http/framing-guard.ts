@@ -12,7 +12,13 @@ type GuardedSocket = Socket & { [CLOSING]?: true };
 
 function wantsClose(req: IncomingMessage): boolean {
   const c = req.headers.connection;
-  return typeof c === 'string' && c.toLowerCase().split(',').some((t) => t.trim() === 'close');
+  return (
+    typeof c === 'string' &&
+    c
+      .toLowerCase()
+      .split(',')
+      .some((t) => t.trim() === 'close')
+  );
 }
 
 /**

@@ -32,7 +32,7 @@ export function headersAsSigned(headers: RequestHeaders): RequestHeaders {
 
 // Pure ASCII (nearly every header) reads the same either way: the fast path copies nothing.
 const hasNonAscii = (value: string | string[]): boolean =>
-  Array.isArray(value) ? value.some((v) => /[^\x00-\x7f]/.test(v)) : /[^\x00-\x7f]/.test(value);
+  Array.isArray(value) ? value.some((v) => /[\u0080-\uffff]/.test(v)) : /[\u0080-\uffff]/.test(value);
 
 function asSigned(value: string): string {
   try {

@@ -58,24 +58,31 @@ export const OSS_ERROR_CODES = {
   NoSuchUpload: {
     status: 404,
     ec: '0042-00000002',
-    message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    message:
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
   },
   InvalidPart: {
     status: 400,
     ec: '0042-00000209',
-    message: 'One or more of the specified parts could not be found or the specified entity tag might not have matched the part\'s entity tag.',
+    message:
+      "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
   },
   InvalidPartOrder: {
     status: 400,
     ec: '0042-00000210',
-    message: 'The list of parts was not in ascending order. Parts list must be specified in order by part number.',
+    message:
+      'The list of parts was not in ascending order. Parts list must be specified in order by part number.',
   },
   EntityTooSmall: {
     status: 400,
     ec: '0042-00000211',
     message: 'Your proposed upload is smaller than the minimum allowed size.',
   },
-  AccessForbidden: { status: 403, ec: '0011-00000002', message: 'CORSResponse: This CORS request is not allowed.' },
+  AccessForbidden: {
+    status: 403,
+    ec: '0011-00000002',
+    message: 'CORSResponse: This CORS request is not allowed.',
+  },
   NoSuchCORSConfiguration: {
     status: 404,
     ec: '0011-00000001',

@@ -15,8 +15,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** partNumber: an integer 1..10,000 (InvalidArgument otherwise, as OSS). */
 function partNumberOf(ctx: OpContext): number {
   const raw = ctx.target.query.get('partNumber');
-  if (raw === undefined)
-    throw invalidArgument('partNumber is required.', { ArgumentName: 'partNumber' });
+  if (raw === undefined) throw invalidArgument('partNumber is required.', { ArgumentName: 'partNumber' });
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > MAX_PART_NUMBER) {
     throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive.`, {
@@ -84,9 +83,10 @@ export async function uploadPart(ctx: OpContext): Promise<OssResponse> {
 function copyRange(value: string | undefined, size: number): { start: number; end: number } | undefined {
   if (value === undefined) return undefined;
   const m = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
-  if (!m) throw invalidArgument('x-oss-copy-source-range must be bytes=first-last.', {
-    ArgumentName: 'x-oss-copy-source-range',
-  });
+  if (!m)
+    throw invalidArgument('x-oss-copy-source-range must be bytes=first-last.', {
+      ArgumentName: 'x-oss-copy-source-range',
+    });
   const start = Number(m[1]);
   const end = Math.min(Number(m[2]), size - 1);
   if (start > end || start >= size)

@@ -102,7 +102,9 @@ function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' 
  */
 export function copySourceConditions(ctx: OpContext): ConditionHeaders {
   const pick = (standard: string): string =>
-    header(ctx, standard.toLowerCase()) !== undefined ? standard : `x-oss-copy-source-${standard.toLowerCase()}`;
+    header(ctx, standard.toLowerCase()) !== undefined
+      ? standard
+      : `x-oss-copy-source-${standard.toLowerCase()}`;
   return {
     ifMatch: pick('If-Match'),
     ifUnmodifiedSince: pick('If-Unmodified-Since'),
@@ -123,7 +125,8 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
   if (!isReadable(srcMeta, ctx.deps.clock.now()))
     throw new OssError('InvalidObjectState', undefined, { details: { Key: src.key } });
   // Source preconditions: a failed match is 412, an unmodified source is 304 with nothing copied.
-  if (checkConditions(ctx, srcMeta, copySourceConditions(ctx)) === 'not-modified') return notModified(srcMeta);
+  if (checkConditions(ctx, srcMeta, copySourceConditions(ctx)) === 'not-modified')
+    return notModified(srcMeta);
   const forbidOverwrite = forbidsOverwrite(ctx);
   const metadataDirective = directive(header(ctx, 'x-oss-metadata-directive'), 'x-oss-metadata-directive');
   const taggingDirective = directive(header(ctx, 'x-oss-tagging-directive'), 'x-oss-tagging-directive');

@@ -37,7 +37,8 @@ export function listUploadsPage(st: MultipartStatements, input: ListUploadsInput
       }
       const at = delimiter === '' ? -1 : row.key.indexOf(delimiter, prefix.length);
       const cp = at < 0 ? undefined : row.key.slice(0, at + delimiter.length);
-      if (cp !== undefined && (cp === prefixes[prefixes.length - 1] || input.keyMarker?.startsWith(cp))) continue;
+      if (cp !== undefined && (cp === prefixes[prefixes.length - 1] || input.keyMarker?.startsWith(cp)))
+        continue;
       if (uploads.length + prefixes.length === max) return done(true);
       if (cp !== undefined) {
         prefixes.push(cp);

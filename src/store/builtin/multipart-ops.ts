@@ -54,7 +54,12 @@ export const partInfo = (row: PartRow): PartInfo => ({
 });
 
 /** The upload, which must belong to this bucket and key (NoSuchUpload otherwise, as OSS answers). */
-export function requireUpload(st: MultipartStatements, bucket: string, key: string, uploadId: string): UploadRow {
+export function requireUpload(
+  st: MultipartStatements,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): UploadRow {
   const row = st.getUpload.get(uploadId) as UploadRow | undefined;
   if (row === undefined || row.bucket !== bucket || row.key !== key)
     throw new OssError('NoSuchUpload', undefined, { details: { UploadId: uploadId } });
@@ -109,7 +114,8 @@ export class MultipartOps {
     this.d.buckets.require(input.bucket);
     requireUpload(this.d.st, input.bucket, input.key, input.uploadId);
     const size = input.range ? input.range.end - input.range.start + 1 : input.source.size;
-    if (size > MAX_PART_SIZE) throw new OssError('EntityTooLarge', `A part is at most ${MAX_PART_SIZE} bytes.`);
+    if (size > MAX_PART_SIZE)
+      throw new OssError('EntityTooLarge', `A part is at most ${MAX_PART_SIZE} bytes.`);
     const body = await this.d.files.writeTemp(this.d.readObject(input.source, input.range), MAX_PART_SIZE);
     return this.commitPart(input, body);
   }
@@ -129,8 +135,7 @@ export class MultipartOps {
           // Checked again in the write transaction: the upload may have been completed or aborted meanwhile.
           requireUpload(this.d.st, input.bucket, input.key, input.uploadId);
           const prev = this.d.st.getPartFile.get(input.uploadId, input.partNumber) as
-            | { file: string | null }
-            | undefined;
+            { file: string | null } | undefined;
           this.d.st.upsertPart.run(input.uploadId, input.partNumber, body.size, etag, now, file);
           return prev;
         })
