@@ -4,6 +4,12 @@ import { SingleBar } from 'cli-progress';
 import type { OssBatchClient } from '../client/client.js';
 import { OssError } from '../client/errors.js';
 import { ossErrorLine, type CliIo } from './output.js';
+import {
+  multipartPolicy,
+  onInterruptSummary,
+  uploadMultipart,
+  type MultipartPolicy,
+} from './multipart-upload.js';
 
 /** Files up to 8 MiB are sent from memory with Content-MD5 (the server checks integrity); larger ones stream. */
 const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
@@ -60,8 +66,17 @@ export async function* uploadPlan(src: string, prefix: string): AsyncGenerator<U
   for await (const f of walk(src)) yield { file: f.file, key: `${base}${f.rel}`, size: f.size };
 }
 
-async function uploadOne(client: OssBatchClient, bucket: string, item: UploadItem): Promise<void> {
+async function uploadOne(
+  client: OssBatchClient,
+  bucket: string,
+  item: UploadItem,
+  io: CliIo,
+  policy: MultipartPolicy,
+): Promise<void> {
   const contentType = TYPES[path.extname(item.file).toLowerCase()] ?? 'application/octet-stream';
+  // Large files go multipart: parallel parts, resumable by re-running the same cp (multipart-upload.ts).
+  if (item.size >= policy.threshold)
+    return uploadMultipart(client, io, { file: item.file, bucket, key: item.key, contentType }, policy);
   const body =
     item.size <= IN_MEMORY_LIMIT
       ? await fs.promises.readFile(item.file)
@@ -85,6 +100,8 @@ export async function uploadAll(
   totalFiles: number,
 ): Promise<UploadTotals> {
   const totals: UploadTotals = { files: 0, bytes: 0, failed: 0 };
+  const policy = multipartPolicy(io.env);
+  const stopSummary = onInterruptSummary(io, totals);
   const bar = io.stdout.isTTY
     ? new SingleBar({
         format: '{bar} {value}/{total} files | {bytes} bytes | failed {failed}',
@@ -100,7 +117,7 @@ export async function uploadAll(
       if (next.done) return;
       const item = next.value;
       try {
-        await uploadOne(client, bucket, item);
+        await uploadOne(client, bucket, item, io, policy);
         totals.files++;
         totals.bytes += item.size;
       } catch (err) {
@@ -115,6 +132,7 @@ export async function uploadAll(
     await Promise.all(Array.from({ length: parallel }, worker));
   } finally {
     bar?.stop();
+    stopSummary();
   }
   return totals;
 }
