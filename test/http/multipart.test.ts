@@ -7,7 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedRawRequest, startTestServer, type LooseOss, type TestServer } from '../helpers/server.js';
+import {
+  createUserWithPolicy,
+  signedRawRequest,
+  startTestServer,
+  type LooseOss,
+  type TestServer,
+} from '../helpers/server.js';
 
 let ts: TestServer;
 let tmp: string;
@@ -248,5 +254,41 @@ describe.each([
     });
     await oc.abortMultipartUpload('x', uploadId);
     expect((await ts.anyClient({ v4 }).deleteBucket(other)).res.status).toBe(204);
+  });
+});
+
+describe('multipart RAM actions', () => {
+  it('Initiate, UploadPart(Copy) and Complete are oss:PutObject; Abort, ListParts, ListMultipartUploads their own', async () => {
+    await ts.anyClient().putBucket('mp-ram');
+    await ts.anyClient({ bucket: 'mp-ram' }).put('src.bin', randomBytes(10));
+    const writer = createUserWithPolicy(ts, 'mp-writer', {
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: ['oss:PutObject', 'oss:GetObject'], Resource: ['acs:oss:*:*:mp-ram/*'] },
+      ],
+    });
+    const w = ts.anyClient({ bucket: 'mp-ram', accessKeyId: writer.accessKeyId, secret: writer.secret });
+    const { uploadId } = await w.initMultipartUpload('w.bin');
+    const part = await w.uploadPart('w.bin', uploadId, 1, Buffer.from('abc'), 0, 3);
+    const copied = await w.uploadPartCopy('w.bin', uploadId, 2, '0-9', {
+      sourceKey: 'src.bin',
+      sourceBucketName: 'mp-ram',
+    });
+    expect(copied.etag).toMatch(/^"[0-9A-F]{32}"$/);
+    for (const denied of [
+      w.listParts('w.bin', uploadId),
+      w.listUploads({}),
+      w.abortMultipartUpload('w.bin', uploadId),
+    ])
+      expect(await failure(denied)).toMatchObject({ code: 'AccessDenied', status: 403 });
+    const done = await w.completeMultipartUpload('w.bin', uploadId, [{ number: 1, etag: part.etag }]);
+    expect(done.res.status).toBe(200);
+
+    const reader = createUserWithPolicy(ts, 'mp-reader', {
+      Version: '1',
+      Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:mp-ram/*'] }],
+    });
+    const r = ts.anyClient({ bucket: 'mp-ram', accessKeyId: reader.accessKeyId, secret: reader.secret });
+    expect(await failure(r.initMultipartUpload('r.bin'))).toMatchObject({ code: 'AccessDenied' });
   });
 });
