@@ -233,6 +233,24 @@ describe.each([
     expect(done.headers.etag).toBe(multipartEtag([a, b]));
     expect(done.text.replace(/&quot;/g, '"')).toContain(`<ETag>${multipartEtag([a, b])}</ETag>`);
     expect(Buffer.compare((await c.get('all.bin')).content, Buffer.concat([a, b]))).toBe(0);
+    // The same through a <CompleteAll>yes</CompleteAll> body; and x-oss-forbid-overwrite holds at Complete.
+    const { uploadId: again } = await c.initMultipartUpload('all.bin');
+    await c.uploadPart('all.bin', again, 1, b, 0, b.length);
+    const completeAllBody = (headers: Record<string, string>): Promise<{ status: number; text: string }> =>
+      signedRawRequest(ts, {
+        method: 'POST',
+        bucket,
+        key: 'all.bin',
+        subresources: { uploadId: again },
+        headers: { 'content-type': 'application/xml', ...headers },
+        body: '<CompleteMultipartUpload><CompleteAll>yes</CompleteAll></CompleteMultipartUpload>',
+        v4,
+      });
+    const forbidden = await completeAllBody({ 'x-oss-forbid-overwrite': 'true' });
+    expect(forbidden.status).toBe(409);
+    expect(forbidden.text).toContain('<Code>FileAlreadyExists</Code>');
+    expect((await completeAllBody({})).status).toBe(200);
+    expect((await c.get('all.bin')).content.toString()).toBe('end');
     const { uploadId: other } = await c.initMultipartUpload('pn.bin');
     for (const bad of [0, 10001]) {
       expect(await failure(c.uploadPart('pn.bin', other, bad, b, 0, b.length))).toMatchObject({

@@ -113,10 +113,22 @@ export async function uploadPartCopy(ctx: OpContext): Promise<OssResponse> {
   return xmlResponse(xml, 200, { ETag: `"${part.etag}"` });
 }
 
-/** `<CompleteMultipartUpload><Part><PartNumber/><ETag/></Part>…</CompleteMultipartUpload>` */
-function parsePartList(body: Buffer): { partNumber: number; etag: string }[] {
+type PartList = { partNumber: number; etag: string }[] | 'all';
+
+/**
+ * `<CompleteMultipartUpload><Part><PartNumber/><ETag/></Part>…</CompleteMultipartUpload>`. A body of just
+ * `<CompleteAll>yes</CompleteAll>` is taken like the `x-oss-complete-all: yes` header (every uploaded part).
+ */
+function parsePartList(body: Buffer): PartList {
   const root = parseXmlBody(body, 'CompleteMultipartUpload');
-  return children(root, 'Part').map((p) => {
+  const all = text(root, 'CompleteAll')?.trim().toLowerCase();
+  const parts = children(root, 'Part');
+  if (all !== undefined) {
+    if (all !== 'yes' || parts.length > 0)
+      throw malformedXml('<CompleteAll> must be yes and comes without <Part> elements.');
+    return 'all';
+  }
+  return parts.map((p) => {
     if (!isNode(p)) throw malformedXml('<Part> must contain <PartNumber> and <ETag>.');
     const num = text(p, 'PartNumber')?.trim() ?? '';
     const etag = text(p, 'ETag');
@@ -142,6 +154,8 @@ export async function completeMultipartUpload(ctx: OpContext): Promise<OssRespon
     });
   }
   const forbid = header(ctx, 'x-oss-forbid-overwrite')?.trim().toLowerCase() === 'true';
+  if (forbid && ctx.object !== undefined)
+    throw new OssError('FileAlreadyExists', undefined, { details: { Key: keyOf(ctx) } });
   const acl = parseObjectAcl(header(ctx, 'x-oss-object-acl'));
   const meta = await ctx.deps.store.completeUpload({
     bucket: bucketOf(ctx),
