@@ -9,7 +9,7 @@ import { drainBody, hasBody, readSmallBody } from './body.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
 import { resolveRoute, type Route } from './routes.js';
-import { withCorsHeaders } from './handlers/cors.js';
+import { corsHeadersFor } from './handlers/cors.js';
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so IpAddress conditions match IPv4 CIDRs. */
 const sourceIp = (req: IncomingMessage): string | undefined =>
@@ -106,6 +106,8 @@ export interface RequestOutcome {
   operation: string;
   status: number;
   error?: unknown;
+  /** Headers an error reply carries too (CORS headers of a matching rule). */
+  headers?: Record<string, string | number> | undefined;
 }
 
 async function run(
@@ -141,7 +143,15 @@ async function run(
     readBody: () => readSmallBody(req),
     authorize: (action, b, key, obj) => authorizeOrThrow(deps, principal, authContext, action, b, key, obj),
   };
-  return withCorsHeaders(ctx, await route.handler(ctx));
+  let resp: OssResponse;
+  try {
+    resp = await route.handler(ctx);
+  } catch (err) {
+    outcome.headers = await corsHeadersFor(ctx).catch(() => undefined);
+    throw err;
+  }
+  const cors = await corsHeadersFor(ctx);
+  return cors === undefined ? resp : { ...resp, headers: { ...resp.headers, ...cors } };
 }
 
 function toErrorResponse(
@@ -184,6 +194,7 @@ export async function handleOssRequest(
     resp = await run(deps, req, requestId, outcome);
   } catch (err) {
     resp = toErrorResponse(deps, err, req, res, requestId);
+    if (outcome.headers !== undefined) resp.headers = { ...resp.headers, ...outcome.headers };
     outcome.error = err;
     await settleUnreadBody(req, res, resp);
   }

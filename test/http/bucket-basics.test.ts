@@ -186,6 +186,13 @@ describe('CORS preflight and response headers (raw, unsigned as browsers send th
     expect(get.status).toBe(200);
     expect(get.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(get.headers['access-control-expose-headers']).toBe('ETag');
+    // Errors carry the headers too, so a browser script can read the OSS error.
+    const missingKey = await rawRequest(ts.url, {
+      path: `/${bucket}/no-such-key`,
+      headers: { Origin: 'https://app.example.com' },
+    });
+    expect(missingKey.status).toBe(404);
+    expect(missingKey.headers['access-control-allow-origin']).toBe('https://app.example.com');
     const other = await rawRequest(ts.url, {
       path: `/${bucket}/page.html`,
       headers: { Origin: 'https://x.test' },

@@ -67,14 +67,14 @@ export async function preflight(ctx: OpContext): Promise<OssResponse> {
 
 /**
  * An actual (non-preflight) cross-origin request: when the bucket has a rule for its Origin and method, the
- * response carries the rule's Access-Control-* headers. Costs one lookup, and only for requests with Origin.
+ * response carries the rule's Access-Control-* headers, errors included (a browser script can then read the
+ * OSS error). Costs one lookup, and only for requests with an Origin.
  */
-export async function withCorsHeaders(ctx: OpContext, resp: OssResponse): Promise<OssResponse> {
+export async function corsHeadersFor(ctx: OpContext): Promise<Record<string, string | number> | undefined> {
   const origin = header(ctx, 'origin');
-  if (origin === undefined || ctx.bucket === undefined || ctx.method === 'OPTIONS') return resp;
+  if (origin === undefined || ctx.bucket === undefined || ctx.method === 'OPTIONS') return undefined;
   const cors = await ctx.deps.store.getBucketCors(ctx.bucket.name);
-  if (cors === undefined) return resp;
+  if (cors === undefined) return undefined;
   const rule = matchCorsRule(cors, origin, ctx.method);
-  if (rule === undefined) return resp;
-  return { ...resp, headers: { ...resp.headers, ...corsHeaders(cors, rule, origin) } };
+  return rule === undefined ? undefined : corsHeaders(cors, rule, origin);
 }
