@@ -1,7 +1,10 @@
 /**
  * Issue 9's seven wire fixes, each over a real socket (ali-oss in V1 and V4 where a client is involved).
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import OSS from 'ali-oss';
 import pino from 'pino';
@@ -140,6 +143,23 @@ describe.each([
     });
     expect(prefixed.status).toBe(412);
     expect(prefixed.text).toContain('<Condition>x-oss-copy-source-if-match</Condition>');
+  });
+
+  it('ali-oss uploads of known-length streams (a file path, putStream with contentLength) land whole', async () => {
+    const file = path.join(os.tmpdir(), `ossbatch-wire-${name}-${process.pid}.bin`);
+    const data = Buffer.alloc(300 * 1024, 7);
+    fs.writeFileSync(file, data);
+    try {
+      expect((await c.put('from-file', file)).res.status).toBe(200);
+      const streamed = await c.putStream('from-stream', fs.createReadStream(file), {
+        contentLength: data.length,
+      });
+      expect(streamed.res.status).toBe(200);
+      for (const key of ['from-file', 'from-stream'])
+        expect(Buffer.compare((await c.get(key)).content, data)).toBe(0);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 
   it('5: RestoreObject on Archive with <JobParameters> is MalformedXML, whatever the restore state', async () => {
