@@ -69,6 +69,8 @@ const DISPATCH_SUBRESOURCES = [
   'referer',
   'worm',
   'replication',
+  'requestPayment',
+  'transferAcceleration',
 ] as const;
 type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
 
@@ -84,8 +86,6 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'qos',
   'live',
   'comp',
-  'requestPayment',
-  'transferAcceleration',
   'metaQuery',
   'accessPoint',
   'publicAccessBlock',
@@ -99,6 +99,30 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
 
 /** Bucket configurations not kept here: read as "none configured", deleted as nothing (unconfigured.ts). */
 const UNCONFIGURED: Record<string, Route> = {
+  'bucket GET requestPayment': r(
+    'GetBucketRequestPayment',
+    'oss:GetBucketRequestPayment',
+    'bucket',
+    unconfiguredH.getBucketRequestPayment,
+  ),
+  'bucket PUT requestPayment': r(
+    'PutBucketRequestPayment',
+    'oss:PutBucketRequestPayment',
+    'bucket',
+    unconfiguredH.notImplemented,
+  ),
+  'bucket GET transferAcceleration': r(
+    'GetBucketTransferAcceleration',
+    'oss:GetBucketTransferAcceleration',
+    'bucket',
+    unconfiguredH.getBucketTransferAcceleration,
+  ),
+  'bucket PUT transferAcceleration': r(
+    'PutBucketTransferAcceleration',
+    'oss:PutBucketTransferAcceleration',
+    'bucket',
+    unconfiguredH.notImplemented,
+  ),
   'bucket GET lifecycle': r(
     'GetBucketLifecycle',
     'oss:GetBucketLifecycle',

@@ -207,6 +207,11 @@ describe.each([
       status: 404,
     });
     expect((await svc.deleteBucketLifecycle(bucket)).res.status).toBe(204);
+    expect((await svc.getBucketRequestPayment(bucket)).payer).toBe('BucketOwner');
+    expect(await failure(svc.getBucketEncryption(bucket))).toMatchObject({
+      code: 'NoSuchServerSideEncryptionRule',
+      status: 404,
+    });
     // An SDK cleanup loop: list multipart uploads, abort them, delete the objects, delete the bucket.
     const other = `${bucket}-cleanup`;
     await svc.putBucket(other);
