@@ -27,7 +27,8 @@ function wantsClose(req: IncomingMessage): boolean {
  * and OSS accepts. RFC 9112 §6.3: chunked framing wins, and the connection is closed after the response so
  * no request can be smuggled behind the ambiguous one (issue 9, wire fix 4). Accepting it needs Node's
  * lenient parser, whose other leniencies this guard takes back where they matter for smuggling:
- * - any Transfer-Encoding other than exactly `chunked` is refused (400) and the connection closed;
+ * - any Transfer-Encoding other than exactly `chunked`, and CR/LF/NUL inside a header value, are refused
+ *   (400) and the connection closed;
  * - a request that arrives behind one whose connection must close (CL+TE, `Connection: close`, a refused
  *   framing) is never run and never answered: the socket closes after the first response.
  */
@@ -39,14 +40,10 @@ export function guardFraming(next: RequestListener): RequestListener {
       return;
     }
     const te = req.headers['transfer-encoding'];
-    if (te !== undefined && te.trim().toLowerCase() !== 'chunked') {
-      socket[CLOSING] = true;
-      res.shouldKeepAlive = false;
-      const err = new OssError('InvalidRequest', 'Only Transfer-Encoding: chunked is supported.');
-      const resp = errorResponse(err, nextRequestId(), req.headers.host ?? '', req.method ?? 'GET');
-      writeResponse(res, resp, { Server: 'AliyunOSS', Connection: 'close' }, req.method === 'HEAD');
-      return;
-    }
+    if (te !== undefined && te.trim().toLowerCase() !== 'chunked')
+      return refuse(req, res, 'Only Transfer-Encoding: chunked is supported.');
+    if (req.rawHeaders.some((v) => CONTROL.test(v)))
+      return refuse(req, res, 'A header contains a control character.');
     if (te !== undefined && req.headers['content-length'] !== undefined) {
       // Chunked wins: the body reader must not wait for (or compare against) the declared length.
       delete req.headers['content-length'];
@@ -56,6 +53,22 @@ export function guardFraming(next: RequestListener): RequestListener {
     if (socket[CLOSING]) res.shouldKeepAlive = false;
     next(req, res);
   };
+}
+
+// The lenient parser lets CR, LF and NUL through in header values; the strict one never did.
+const CONTROL = /[\r\n\0]/;
+
+/** A framing the strict parser would have refused: 400 InvalidRequest, and the connection closes. */
+function refuse(req: IncomingMessage, res: ServerResponse, message: string): void {
+  (req.socket as GuardedSocket)[CLOSING] = true;
+  res.shouldKeepAlive = false;
+  const resp = errorResponse(
+    new OssError('InvalidRequest', message),
+    nextRequestId(),
+    '',
+    req.method ?? 'GET',
+  );
+  writeResponse(res, resp, { Server: 'AliyunOSS', Connection: 'close' }, req.method === 'HEAD');
 }
 
 /** The HTTP/1.1 server fastify runs on (its `serverFactory`), with the framing guard in front. */
