@@ -35,22 +35,8 @@ import { encodeRecord, rowToMeta } from './rows.js';
 import { prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
-import type { BucketStat, CorsConfiguration } from '../bucket-config-store.js';
-import type {
-  CompleteUploadInput,
-  InitiateUploadInput,
-  ListPartsInput,
-  ListPartsPage,
-  ListUploadsInput,
-  ListUploadsPage,
-  PartInfo,
-  UploadInfo,
-  UploadPartCopyInput,
-  UploadPartInput,
-} from '../multipart-store.js';
 import { BucketConfigOps } from './bucket-config-ops.js';
-import { completeUpload } from './multipart-complete.js';
-import { listUploadsPage } from './multipart-list.js';
+import { BuiltinExtras } from './builtin-extras.js';
 import { MultipartOps, type MultipartDeps } from './multipart-ops.js';
 import { prepareMultipartStatements } from './multipart-sql.js';
 
@@ -65,19 +51,20 @@ export interface BuiltinStoreOptions {
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
-export class BuiltinStore implements ObjectStore {
+export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   private readonly st: Statements;
   private readonly files: BlobFiles;
   private readonly applier: ChangeApplier;
   private readonly buckets: BucketOps;
   private readonly bulk: BulkOps;
-  private readonly mpDeps: MultipartDeps;
-  private readonly multipart: MultipartOps;
-  private readonly config: BucketConfigOps;
+  protected override readonly mpDeps: MultipartDeps;
+  protected override readonly mpOps: MultipartOps;
+  protected override readonly configOps: BucketConfigOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
 
   constructor(private readonly opts: BuiltinStoreOptions) {
+    super();
     this.st = prepareStatements(opts.db);
     this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE);
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs);
@@ -92,8 +79,8 @@ export class BuiltinStore implements ObjectStore {
       buckets: this.buckets,
       readObject: (meta, range) => this.readObject(meta, range),
     };
-    this.multipart = new MultipartOps(this.mpDeps);
-    this.config = new BucketConfigOps(st, this.buckets);
+    this.mpOps = new MultipartOps(this.mpDeps);
+    this.configOps = new BucketConfigOps(st, this.buckets);
   }
 
   async init(): Promise<void> {
@@ -134,7 +121,7 @@ export class BuiltinStore implements ObjectStore {
           if (this.buckets.get(name) && this.mpDeps.st.anyUpload.get(name) !== undefined)
             throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
           this.buckets.delete(name);
-          this.config.dropAll(name);
+          this.configOps.dropAll(name);
         })
         .immediate(),
     );
@@ -277,49 +264,6 @@ export class BuiltinStore implements ObjectStore {
     return outcome ?? 'accepted';
   }
 
-  // ---- multipart uploads (multipart-store.ts)
-  initiateUpload(input: InitiateUploadInput): Promise<UploadInfo> {
-    return settle(() => this.multipart.initiate(input));
-  }
-  uploadPart(input: UploadPartInput): Promise<PartInfo> {
-    return this.multipart.uploadPart(input);
-  }
-  uploadPartCopy(input: UploadPartCopyInput): Promise<PartInfo> {
-    return this.multipart.uploadPartCopy(input);
-  }
-  completeUpload(input: CompleteUploadInput): Promise<ObjectMeta> {
-    return completeUpload(this.mpDeps, (o) => this.commitObject(o), input);
-  }
-  abortUpload(bucket: string, key: string, uploadId: string): Promise<void> {
-    return this.multipart.abort(bucket, key, uploadId);
-  }
-  listParts(input: ListPartsInput): Promise<ListPartsPage> {
-    return settle(() => this.multipart.listParts(input));
-  }
-  listUploads(input: ListUploadsInput): Promise<ListUploadsPage> {
-    return settle(() => {
-      this.buckets.require(input.bucket);
-      return listUploadsPage(this.mpDeps.st, input);
-    });
-  }
-
-  // ---- bucket configuration (bucket-config-store.ts)
-  getBucketTags(bucket: string): Promise<readonly Tag[]> {
-    return settle(() => this.config.getTags(bucket));
-  }
-  putBucketTags(bucket: string, tags: readonly Tag[]): Promise<void> {
-    return settle(() => this.config.putTags(bucket, tags));
-  }
-  getBucketCors(bucket: string): Promise<CorsConfiguration | undefined> {
-    return settle(() => this.config.getCors(bucket));
-  }
-  putBucketCors(bucket: string, cors: CorsConfiguration | undefined): Promise<void> {
-    return settle(() => this.config.putCors(bucket, cors));
-  }
-  getBucketStat(bucket: string): Promise<BucketStat> {
-    return settle(() => this.config.stat(bucket));
-  }
-
   // ---- bulk paths
   applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
     return settle(() => this.bulk.applyBatch(changes));
@@ -353,7 +297,7 @@ export class BuiltinStore implements ObjectStore {
   }
 
   /** Writes the row (replacing any previous version), then removes the replaced file after the commit. */
-  private async commitObject(o: NewObject): Promise<ObjectMeta> {
+  protected override async commitObject(o: NewObject): Promise<ObjectMeta> {
     const now = this.opts.clock.now();
     const versionId = randomHex(16);
     let old: { file: string | null } | undefined;
