@@ -279,7 +279,7 @@ describe('multipart RAM actions', () => {
   it('Initiate, UploadPart(Copy) and Complete are oss:PutObject; Abort, ListParts, ListMultipartUploads their own', async () => {
     await ts.anyClient().putBucket('mp-ram');
     await ts.anyClient({ bucket: 'mp-ram' }).put('src.bin', randomBytes(10));
-    const writer = createUserWithPolicy(ts, 'mp-writer', {
+    const writer = await createUserWithPolicy(ts, 'mp-writer', {
       Version: '1',
       Statement: [
         { Effect: 'Allow', Action: ['oss:PutObject', 'oss:GetObject'], Resource: ['acs:oss:*:*:mp-ram/*'] },
@@ -302,7 +302,7 @@ describe('multipart RAM actions', () => {
     const done = await w.completeMultipartUpload('w.bin', uploadId, [{ number: 1, etag: part.etag }]);
     expect(done.res.status).toBe(200);
 
-    const reader = createUserWithPolicy(ts, 'mp-reader', {
+    const reader = await createUserWithPolicy(ts, 'mp-reader', {
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:mp-ram/*'] }],
     });

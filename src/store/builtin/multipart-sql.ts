@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SqliteDb } from '../../db/sqlite.js';
+import type { SqliteDb } from '../../db/sqlite/open.js';
 
 const UPLOAD_COLUMNS =
   'upload_id, bucket, key, initiated, content_type, storage_class, acl, user_meta, http_headers, tags';
