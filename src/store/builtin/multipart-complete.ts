@@ -93,12 +93,15 @@ export async function completeUpload(
   const stored = d.st.allParts.all(input.uploadId) as PartRow[];
   const parts = choosePartsForComplete(stored, input.parts);
   checkPartSizes(parts);
-  const body = await d.files.writeTemp(concatenated(d, parts), MAX_ASSEMBLED_SIZE).catch((e: unknown) => {
-    // A part file vanished while being read: a concurrent Abort (NoSuchUpload) or a re-upload of that part.
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    requireUpload(d.st, input.bucket, input.key, input.uploadId);
-    throw new OssError('InvalidPart', 'A part was replaced while the upload was being completed.');
-  });
+  const total = parts.reduce((sum, p) => sum + p.size, 0);
+  const body = await d.files
+    .writeTemp(concatenated(d, parts), total, MAX_ASSEMBLED_SIZE)
+    .catch((e: unknown) => {
+      // A part file vanished while being read: a concurrent Abort (NoSuchUpload) or a re-upload of that part.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      requireUpload(d.st, input.bucket, input.key, input.uploadId);
+      throw new OssError('InvalidPart', 'A part was replaced while the upload was being completed.');
+    });
   const file = body.tmp === null ? null : await d.files.place(body.tmp);
   crashPoint('complete-placed');
   const meta = await commit({

@@ -95,7 +95,7 @@ export class MultipartOps {
     this.d.buckets.require(input.bucket);
     requireUpload(this.d.st, input.bucket, input.key, input.uploadId);
     const expectedMd5 = input.contentMd5 === undefined ? undefined : decodeMd5(input.contentMd5);
-    const body = await this.d.files.writeTemp(input.body, MAX_PART_SIZE);
+    const body = await this.d.files.writeTemp(input.body, input.contentLength, MAX_PART_SIZE);
     if (input.contentLength !== undefined && body.size !== input.contentLength) {
       await this.d.files.discard(body.tmp);
       throw new OssError(
@@ -116,7 +116,11 @@ export class MultipartOps {
     const size = input.range ? input.range.end - input.range.start + 1 : input.source.size;
     if (size > MAX_PART_SIZE)
       throw new OssError('EntityTooLarge', `A part is at most ${MAX_PART_SIZE} bytes.`);
-    const body = await this.d.files.writeTemp(this.d.readObject(input.source, input.range), MAX_PART_SIZE);
+    const body = await this.d.files.writeTemp(
+      this.d.readObject(input.source, input.range),
+      size,
+      MAX_PART_SIZE,
+    );
     return this.commitPart(input, body);
   }
 
