@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { OssBatchClient } from '../client/client.js';
 import { OssError } from '../client/errors.js';
 import type { CliIo } from './output.js';
+import type { StopFlag } from './transfer.js';
 
 /**
  * `ossbatch cp` for large files (issue 9): InitiateMultipartUpload, parts in parallel, Complete. A checkpoint
@@ -59,9 +60,6 @@ interface Checkpoint {
   readonly partSize: number;
   readonly uploadId: string;
 }
-
-/** Uploads still open (for the Ctrl-C summary): `oss://bucket/key` → parts done / parts in all. */
-export const openUploads = new Map<string, { done: number; total: number }>();
 
 function checkpointPath(io: CliIo, file: string, bucket: string, key: string): string {
   const id = createHash('sha256')
@@ -156,20 +154,25 @@ async function resumable(
   return parts === undefined ? undefined : { cp, parts };
 }
 
+/** Ctrl-C during a multipart upload: the parts in flight finish, no others start, the upload stays resumable. */
+export class MultipartInterrupted extends Error {
+  override readonly name = 'MultipartInterrupted';
+}
+
+/** Sends the parts the server lacks, PART_PARALLEL at a time; returns false when stopped part-way. */
 async function sendParts(
   client: OssBatchClient,
   cp: Checkpoint,
   done: Map<number, { etag: string; size: number }>,
   count: number,
-): Promise<void> {
-  const label = `oss://${cp.bucket}/${cp.key}`;
+  stop: StopFlag | undefined,
+): Promise<boolean> {
   const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => {
     const expected = Math.min(cp.partSize, cp.size - (n - 1) * cp.partSize);
     return done.get(n)?.size !== expected;
   });
-  openUploads.set(label, { done: count - todo.length, total: count });
   const worker = async (): Promise<void> => {
-    for (let n = todo.shift(); n !== undefined; n = todo.shift()) {
+    for (let n = todo.shift(); n !== undefined && stop?.stopped !== true; n = todo.shift()) {
       const start = (n - 1) * cp.partSize;
       const end = Math.min(start + cp.partSize, cp.size) - 1;
       const res = await client.request({
@@ -181,11 +184,10 @@ async function sendParts(
         contentLength: end - start + 1,
       });
       done.set(n, { etag: String(res.headers.etag ?? '').replace(/"/g, ''), size: end - start + 1 });
-      const state = openUploads.get(label);
-      if (state) state.done += 1;
     }
   };
   await Promise.all(Array.from({ length: PART_PARALLEL }, worker));
+  return stop?.stopped !== true;
 }
 
 /** Uploads one large file as a multipart upload, resuming an earlier interrupted run of the same cp. */
@@ -194,6 +196,7 @@ export async function uploadMultipart(
   io: CliIo,
   item: { file: string; bucket: string; key: string; contentType: string },
   policy: MultipartPolicy,
+  stop?: StopFlag,
 ): Promise<void> {
   const stat = await fs.promises.stat(item.file);
   const partSize = Math.max(policy.partSize, Math.ceil(stat.size / MAX_PARTS));
@@ -214,7 +217,11 @@ export async function uploadMultipart(
   if (found === undefined) await writeCheckpoint(where, cp);
   const parts = found?.parts ?? new Map<number, { etag: string; size: number }>();
   const count = Math.max(1, Math.ceil(stat.size / partSize));
-  await sendParts(client, cp, parts, count);
+  if (!(await sendParts(client, cp, parts, count, stop))) {
+    throw new MultipartInterrupted(
+      `interrupted after ${parts.size} of ${count} parts; re-run the same command to resume the upload`,
+    );
+  }
   const list = Array.from({ length: count }, (_, i) => i + 1)
     .map((n) => `<Part><PartNumber>${n}</PartNumber><ETag>"${parts.get(n)?.etag ?? ''}"</ETag></Part>`)
     .join('');
@@ -226,28 +233,5 @@ export async function uploadMultipart(
     headers: { 'content-type': 'application/xml' },
     body: Buffer.from(`<CompleteMultipartUpload>${list}</CompleteMultipartUpload>`),
   });
-  openUploads.delete(`oss://${item.bucket}/${item.key}`);
   await fs.promises.rm(where, { force: true });
-}
-
-/**
- * Ctrl-C during `cp`: one summary line for what finished, what failed and which multipart uploads can be
- * resumed by re-running the same command, then exit 130 (128 + SIGINT, as shells report it).
- */
-export function onInterruptSummary(
-  io: CliIo,
-  totals: { files: number; bytes: number; failed: number },
-): () => void {
-  const handler = (): void => {
-    const partial = [...openUploads].map(([url, s]) => `${url} (${s.done}/${s.total} parts)`);
-    io.stderr.write(
-      `\ninterrupted: ${totals.files} files uploaded (${totals.bytes} bytes), ${totals.failed} failed` +
-        (partial.length > 0
-          ? `; re-run the same command to resume ${partial.length} multipart upload(s): ${partial.join(', ')}\n`
-          : '\n'),
-    );
-    process.exit(130);
-  };
-  process.once('SIGINT', handler);
-  return () => process.off('SIGINT', handler);
 }

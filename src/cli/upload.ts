@@ -3,13 +3,9 @@ import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { OssBatchClient } from '../client/client.js';
 import { OssError } from '../client/errors.js';
+import { multipartPolicy, uploadMultipart } from './multipart-upload.js';
 import { ossErrorLine, type CliIo } from './output.js';
-import {
-  multipartPolicy,
-  onInterruptSummary,
-  uploadMultipart,
-  type MultipartPolicy,
-} from './multipart-upload.js';
+import type { StopFlag } from './transfer.js';
 
 /** Files up to 8 MiB are sent from memory with Content-MD5 (the server checks integrity); larger ones stream. */
 const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
@@ -66,17 +62,18 @@ export async function* uploadPlan(src: string, prefix: string): AsyncGenerator<U
   for await (const f of walk(src)) yield { file: f.file, key: `${base}${f.rel}`, size: f.size };
 }
 
-async function uploadOne(
+export async function uploadOne(
   client: OssBatchClient,
   bucket: string,
   item: UploadItem,
-  io: CliIo,
-  policy: MultipartPolicy,
+  ctx?: { io: CliIo; stop: StopFlag },
 ): Promise<void> {
   const contentType = TYPES[path.extname(item.file).toLowerCase()] ?? 'application/octet-stream';
   // Large files go multipart: parallel parts, resumable by re-running the same cp (multipart-upload.ts).
-  if (item.size >= policy.threshold)
-    return uploadMultipart(client, io, { file: item.file, bucket, key: item.key, contentType }, policy);
+  if (ctx !== undefined && item.size >= multipartPolicy(ctx.io.env).threshold) {
+    const target = { file: item.file, bucket, key: item.key, contentType };
+    return uploadMultipart(client, ctx.io, target, multipartPolicy(ctx.io.env), ctx.stop);
+  }
   const body =
     item.size <= IN_MEMORY_LIMIT
       ? await fs.promises.readFile(item.file)
@@ -100,8 +97,6 @@ export async function uploadAll(
   totalFiles: number,
 ): Promise<UploadTotals> {
   const totals: UploadTotals = { files: 0, bytes: 0, failed: 0 };
-  const policy = multipartPolicy(io.env);
-  const stopSummary = onInterruptSummary(io, totals);
   const bar = io.stdout.isTTY
     ? new SingleBar({
         format: '{bar} {value}/{total} files | {bytes} bytes | failed {failed}',
@@ -117,7 +112,7 @@ export async function uploadAll(
       if (next.done) return;
       const item = next.value;
       try {
-        await uploadOne(client, bucket, item, io, policy);
+        await uploadOne(client, bucket, item);
         totals.files++;
         totals.bytes += item.size;
       } catch (err) {
@@ -132,7 +127,6 @@ export async function uploadAll(
     await Promise.all(Array.from({ length: parallel }, worker));
   } finally {
     bar?.stop();
-    stopSummary();
   }
   return totals;
 }

@@ -15,6 +15,7 @@ import * as corsH from './handlers/cors.js';
 import * as multipartH from './handlers/multipart.js';
 import * as multipartListH from './handlers/multipart-list.js';
 import { UNCONFIGURED } from './routes-unconfigured.js';
+import { retryJobHandler } from '../extensions/job-retry/http.js';
 
 export type Level = 'service' | 'bucket' | 'object';
 export type Handler = (ctx: OpContext) => Promise<OssResponse>;
@@ -50,6 +51,8 @@ const DISPATCH_SUBRESOURCES = [
   'batchJob',
   'batchJobPriority',
   'batchJobStatus',
+  // ossbatch extension (src/extensions/job-retry): not an OSS API.
+  'batchJobRetry',
   'acl',
   'tagging',
   'restore',
@@ -97,7 +100,7 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'cleanRestoredObject',
 ]);
 
-const JOB_SUBRESOURCES = new Set(['batchJob', 'batchJobPriority', 'batchJobStatus']);
+const JOB_SUBRESOURCES = new Set(['batchJob', 'batchJobPriority', 'batchJobStatus', 'batchJobRetry']);
 
 /** (level, method, sub-resource) → route. ListObjects(V2), CopyObject and DescribeJob are refined below. */
 const TABLE: Record<string, Route> = {
@@ -106,6 +109,7 @@ const TABLE: Record<string, Route> = {
   'service GET batchJob': r('ListJobs', undefined, 'jobs', jobsH.listJobs),
   'service POST batchJobPriority': r('UpdateJobPriority', undefined, 'jobs', jobsH.updateJobPriority),
   'service POST batchJobStatus': r('UpdateJobStatus', undefined, 'jobs', jobsH.updateJobStatus),
+  'service POST batchJobRetry': r('RetryJob', undefined, 'jobs', retryJobHandler),
 
   'bucket PUT ': r('PutBucket', 'oss:PutBucket', 'new-bucket', bucketH.putBucket),
   'bucket GET ': r('ListObjects', 'oss:ListObjects', 'bucket', listH.listObjects),
