@@ -8,15 +8,18 @@ import type {
   StorageClass,
   Tag,
 } from './types.js';
+import type { BucketConfigStore } from './bucket-config-store.js';
+import type { MultipartStore } from './multipart-store.js';
 
 /**
  * The port every layer above `store/` uses. The built-in adapter keeps metadata in SQLite and bytes in
  * files; the remote adapters (store/remote: S3 through @aws-sdk/client-s3, OSS through ali-oss) keep a
  * bucket catalog in the database and everything else in the remote store. Methods throw OssError for
  * client-visible failures (NoSuchBucket, NoSuchKey, BucketNotEmpty, …); a remote adapter's errors also carry
- * `retryable` (RemoteError).
+ * `retryable` (RemoteError). Multipart uploads and bucket configuration documents are declared in their own
+ * files (multipart-store.ts, bucket-config-store.ts).
  */
-export interface ObjectStore {
+export interface ObjectStore extends MultipartStore, BucketConfigStore {
   // ---- buckets
   createBucket(input: {
     name: string;

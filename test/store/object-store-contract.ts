@@ -4,6 +4,7 @@ import { batchContract } from './contract/batch.js';
 import { ALL_CAPS, type MakeStore, type StoreCaps } from './contract/harness.js';
 import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
+import { multipartContract } from './contract/multipart.js';
 
 export type { MakeStore, StoreHarness, StoreCaps } from './contract/harness.js';
 export { ALL_CAPS } from './contract/harness.js';
@@ -15,5 +16,7 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore, caps:
     listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
+    // Multipart uploads and bucket configuration are not served over remote stores yet (RemoteExtras).
+    if (caps.multipart) multipartContract(makeStore);
   });
 }

@@ -27,6 +27,7 @@ import type {
 import type { BucketCatalog } from './bucket-catalog.js';
 import { RemoteBuckets } from './remote-buckets.js';
 import { RemoteChanges } from './remote-changes.js';
+import { RemoteExtras } from './remote-extras.js';
 import type { RemoteDriver, RemotePut } from './remote-driver.js';
 import { listRemote } from './remote-listing.js';
 import { headToMeta } from './remote-meta.js';
@@ -60,13 +61,14 @@ export const DEFAULT_STORE_CONCURRENCY = 64;
  * the callers instead of being hammered; a read holds its slot only until the response headers arrive, so
  * slow downloaders cannot starve the batch engine.
  */
-export class RemoteStore implements ObjectStore {
+export class RemoteStore extends RemoteExtras implements ObjectStore {
   private readonly driver: RemoteDriver;
   private readonly limit: LimitFunction;
   private readonly buckets: RemoteBuckets;
   private readonly changes: RemoteChanges;
 
   constructor(private readonly opts: RemoteStoreOptions) {
+    super();
     this.driver = opts.driver;
     this.limit = pLimit(opts.concurrency ?? DEFAULT_STORE_CONCURRENCY);
     const call = <T>(fn: () => Promise<T>): Promise<T> => this.call(fn);
@@ -82,6 +84,10 @@ export class RemoteStore implements ObjectStore {
   /** Calls waiting for a slot or in flight (for metrics and tests). */
   get pending(): number {
     return this.limit.activeCount + this.limit.pendingCount;
+  }
+
+  protected requireBucket(name: string): Promise<BucketInfo> {
+    return this.buckets.require(name);
   }
 
   // ---- buckets (catalog + remote)

@@ -48,6 +48,8 @@ export interface StoreCaps {
   readonly byteOrderListing: boolean;
   /** 1023-byte keys (s3rver maps a key to a file name: ENAMETOOLONG). */
   readonly longKeys: boolean;
+  /** Multipart uploads and bucket configuration (tags, CORS, stat). */
+  readonly multipart: boolean;
   /** seedObjects writes metadata only (empty ETag whatever the size). */
   readonly metadataOnlySeed: boolean;
 }
@@ -65,6 +67,7 @@ export const ALL_CAPS: StoreCaps = {
   tagsOnWrite: true,
   byteOrderListing: true,
   longKeys: true,
+  multipart: true,
 };
 
 /** `it` when the adapter has the capability; otherwise the test is not registered for that adapter. */
