@@ -3,7 +3,7 @@ import { IN_FLIGHT, PLANNABLE, SETTLING } from '../jobs/status-table.js';
 import type { TimerHandle } from '../protocol/clock.js';
 import { BatchGate } from './batch-gate.js';
 import type { ChunkRow } from './chunk-repo.js';
-import { runChunk, type WorkerEnv } from './chunk-worker.js';
+import { remoteTaskBatch, runChunk, TASK_BATCH, type WorkerEnv } from './chunk-worker.js';
 import { EngineEvents } from './events.js';
 import type { JobLeasePurpose } from './job-lease-repo.js';
 import { withJobLease } from './job-lease-runner.js';
@@ -108,6 +108,7 @@ class BatchEngine implements Engine {
       metrics: this.metrics,
       events: this.events,
       gate: new BatchGate(),
+      taskBatch: deps.storeKind === 'builtin' ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
       shouldStop: (jobId) => !this.running || this.mover.status.get(jobId) !== 'Active',
       refreshStatus: async (jobId) => void (await this.mover.refresh(jobId)),
       onCounters: (jobId, s, f) => this.applyThreshold(jobId, s, f),
