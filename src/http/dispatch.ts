@@ -8,7 +8,8 @@ import type { BucketInfo, ObjectMeta } from '../store/types.js';
 import { drainBody, hasBody, readSmallBody } from './body.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
-import { resolveRoute, type Route } from './routes.js';
+import { actionOf, resolveRoute, type Route } from './routes.js';
+import { loadTargetObject } from './version-target.js';
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so IpAddress conditions match IPv4 CIDRs. */
 const sourceIp = (req: IncomingMessage): string | undefined =>
@@ -73,7 +74,7 @@ async function prepare(
   principal: Principal,
   context: RequestContext,
 ): Promise<Prepared> {
-  const action = route.action ?? '';
+  const action = actionOf(route, target.query) ?? '';
   if (route.auth === 'jobs') return { bucket: undefined, object: undefined };
   if (route.auth === 'service' || route.auth === 'new-bucket') {
     const owner = callerAccount(principal);
@@ -95,7 +96,7 @@ async function prepare(
   const bucket = await deps.buckets.get(name);
   if (bucket === undefined) throw noSuchBucket(name);
   if (route.auth === 'bucket-keys') return { bucket, object: undefined };
-  const object = route.auth === 'object' ? await deps.store.headObject(name, target.key ?? '') : undefined;
+  const object = route.auth === 'object' ? await loadTargetObject(deps.store, name, target) : undefined;
   authorizeOrThrow(deps, principal, context, action, bucket, target.key, object);
   return { bucket, object };
 }

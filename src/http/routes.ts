@@ -10,6 +10,7 @@ import * as objectReadH from './handlers/object-read.js';
 import * as objectWriteH from './handlers/object-write.js';
 import * as objectSubH from './handlers/object-sub.js';
 import * as policyH from './handlers/policy.js';
+import * as versioningH from './handlers/versioning.js';
 
 export type Level = 'service' | 'bucket' | 'object';
 export type Handler = (ctx: OpContext) => Promise<OssResponse>;
@@ -51,6 +52,8 @@ const DISPATCH_SUBRESOURCES = [
   'bucketInfo',
   'objectMeta',
   'delete',
+  'versioning',
+  'versions',
 ] as const;
 type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
 
@@ -69,8 +72,6 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'symlink',
   'stat',
   'encryption',
-  'versions',
-  'versioning',
   'inventory',
   'worm',
   'wormId',
@@ -114,6 +115,24 @@ const TABLE: Record<string, Route> = {
   'bucket GET acl': r('GetBucketAcl', 'oss:GetBucketAcl', 'bucket', bucketH.getBucketAcl),
   'bucket PUT acl': r('PutBucketAcl', 'oss:PutBucketAcl', 'bucket', bucketH.putBucketAcl),
   'bucket GET bucketInfo': r('GetBucketInfo', 'oss:GetBucketInfo', 'bucket', bucketH.getBucketInfo),
+  'bucket PUT versioning': r(
+    'PutBucketVersioning',
+    'oss:PutBucketVersioning',
+    'bucket',
+    versioningH.putBucketVersioning,
+  ),
+  'bucket GET versioning': r(
+    'GetBucketVersioning',
+    'oss:GetBucketVersioning',
+    'bucket',
+    versioningH.getBucketVersioning,
+  ),
+  'bucket GET versions': r(
+    'ListObjectVersions',
+    'oss:ListObjectVersions',
+    'bucket',
+    versioningH.listObjectVersions,
+  ),
   'bucket GET policy': r('GetBucketPolicy', 'oss:GetBucketPolicy', 'bucket', policyH.getBucketPolicy),
   'bucket PUT policy': r('PutBucketPolicy', 'oss:PutBucketPolicy', 'bucket', policyH.putBucketPolicy),
   'bucket DELETE policy': r(
@@ -145,6 +164,27 @@ const TABLE: Record<string, Route> = {
 const LIST_V2 = r('ListObjectsV2', 'oss:ListObjects', 'bucket', listH.listObjects);
 const DESCRIBE_JOB = r('DescribeJob', undefined, 'jobs', jobsH.describeJob);
 const COPY_OBJECT = r('CopyObject', 'oss:PutObject', 'object', objectWriteH.copyObject);
+
+/**
+ * RAM actions OSS checks instead when an object request names a version (`?versionId=`): a policy that
+ * grants oss:GetObject does not by itself grant reading old versions (OSS RAM action list).
+ */
+const VERSION_ACTIONS: Readonly<Record<string, string>> = {
+  GetObject: 'oss:GetObjectVersion',
+  HeadObject: 'oss:GetObjectVersion',
+  GetObjectMeta: 'oss:GetObjectVersion',
+  DeleteObject: 'oss:DeleteObjectVersion',
+  PutObjectTagging: 'oss:PutObjectVersionTagging',
+  GetObjectTagging: 'oss:GetObjectVersionTagging',
+  DeleteObjectTagging: 'oss:DeleteObjectVersionTagging',
+  PutObjectAcl: 'oss:PutObjectVersionAcl',
+  GetObjectAcl: 'oss:GetObjectVersionAcl',
+};
+
+/** The RAM action a request is authorised as: the route's, or its version variant when `versionId` is given. */
+export function actionOf(route: Route, query: ReadonlyMap<string, string>): string | undefined {
+  return query.has('versionId') ? (VERSION_ACTIONS[route.operation] ?? route.action) : route.action;
+}
 
 function subResourceOf(query: ReadonlyMap<string, string>): SubResource {
   let found: SubResource = '';

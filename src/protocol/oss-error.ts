@@ -119,11 +119,18 @@ export class OssError extends Error {
   readonly ec: string;
   /** Extra elements OSS adds to the <Error> body for some codes (BucketName, Key, StringToSign, …). */
   readonly details: Readonly<Record<string, string>>;
+  /** Response headers OSS sends with this error (e.g. `x-oss-delete-marker` on a 404 for a delete marker). */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     code: OssErrorCode,
     message?: string,
-    options: { ec?: string; status?: number; details?: Record<string, string> } = {},
+    options: {
+      ec?: string;
+      status?: number;
+      details?: Record<string, string>;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     const spec: OssErrorSpec = OSS_ERROR_CODES[code];
     super(message ?? spec.message);
@@ -132,6 +139,7 @@ export class OssError extends Error {
     this.status = options.status ?? spec.status;
     this.ec = options.ec ?? spec.ec;
     this.details = options.details ?? {};
+    this.headers = options.headers ?? {};
   }
 }
 

@@ -3,6 +3,7 @@ import { STORE_SCHEMA } from './002-store.js';
 import { JOBS_SCHEMA } from './003-jobs.js';
 import { CHUNKS_SCHEMA } from './004-chunks.js';
 import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
+import { VERSIONS_SCHEMA } from './007-versions.js';
 
 export interface Migration {
   readonly id: number;
@@ -17,4 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: 'jobs', sql: JOBS_SCHEMA },
   { id: 4, name: 'chunks', sql: CHUNKS_SCHEMA },
   { id: 5, name: 'engine-alive', sql: ENGINE_ALIVE_SCHEMA },
+  // 6 is multipart uploads (issue 9a).
+  { id: 7, name: 'versions', sql: VERSIONS_SCHEMA },
 ];

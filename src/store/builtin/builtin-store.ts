@@ -35,6 +35,10 @@ import { encodeRecord, rowToMeta } from './rows.js';
 import { prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
+import { Versions } from './versions.js';
+import { VersionedOps } from './versioned-ops.js';
+import type { VersioningStatus } from '../types.js';
+import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
 
 export interface BuiltinStoreOptions {
   db: SqliteDb;
@@ -53,19 +57,27 @@ export class BuiltinStore implements ObjectStore {
   private readonly applier: ChangeApplier;
   private readonly buckets: BucketOps;
   private readonly bulk: BulkOps;
+  private readonly versions: Versions;
+  private readonly versioned: VersionedOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
 
   constructor(private readonly opts: BuiltinStoreOptions) {
     this.st = prepareStatements(opts.db);
     this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE);
-    this.applier = new ChangeApplier(this.st, opts.restoreDurationMs);
+    this.versions = new Versions(opts.db);
+    this.applier = new ChangeApplier(this.st, opts.restoreDurationMs, this.versions);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
+    this.versioned = new VersionedOps(opts.db, this.versions, this.buckets, this.files, opts.clock, (row) =>
+      this.toMeta(row),
+    );
   }
 
   async init(): Promise<void> {
-    await this.files.init((file) => this.st.fileReferenced.get(file) !== undefined);
+    await this.files.init(
+      (file) => this.st.fileReferenced.get(file) !== undefined || this.versions.fileReferenced(file),
+    );
   }
 
   // ---- buckets
@@ -90,7 +102,26 @@ export class BuiltinStore implements ObjectStore {
     return settle(() => this.buckets.setPolicy(name, policy));
   }
   deleteBucket(name: string): Promise<void> {
-    return settle(() => this.buckets.delete(name));
+    return settle(() => {
+      // Noncurrent versions and delete markers keep a bucket non-empty, as on OSS.
+      if (this.versions.hasAny(name))
+        throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
+      this.buckets.delete(name);
+    });
+  }
+
+  // ---- versioning (versioned-ops.ts)
+  setBucketVersioning(name: string, status: VersioningStatus): Promise<void> {
+    return settle(() => this.versioned.setStatus(name, status));
+  }
+  headVersion(bucket: string, key: string, versionId: string | undefined): Promise<VersionLookup> {
+    return settle(() => this.versioned.head(bucket, key, versionId));
+  }
+  deleteVersion(bucket: string, key: string, versionId: string | undefined): Promise<DeleteOutcome> {
+    return this.versioned.delete(bucket, key, versionId);
+  }
+  listObjectVersions(input: ListVersionsInput): Promise<ListVersionsPage> {
+    return settle(() => this.versioned.list(input));
   }
 
   // ---- objects
@@ -149,7 +180,11 @@ export class BuiltinStore implements ObjectStore {
   }
 
   async deleteObject(bucket: string, key: string): Promise<boolean> {
-    this.buckets.require(bucket);
+    // A versioned bucket never loses data to a plain delete: it gets a delete marker (versioned-ops.ts).
+    if (this.buckets.require(bucket).versioning !== undefined) {
+      await this.versioned.delete(bucket, key, undefined);
+      return true;
+    }
     const old = this.opts.db.transaction(() => {
       const row = this.st.getFile.get(bucket, key) as { file: string | null } | undefined;
       if (row) this.st.deleteObject.run(bucket, key);
@@ -164,7 +199,10 @@ export class BuiltinStore implements ObjectStore {
     this.buckets.require(input.sourceBucket);
     const dest = this.buckets.require(input.bucket);
     checkKey(input.key);
-    const row = this.st.getObject.get(input.sourceBucket, input.sourceKey) as ObjectRow | undefined;
+    const row =
+      input.sourceVersionId === undefined
+        ? (this.st.getObject.get(input.sourceBucket, input.sourceKey) as ObjectRow | undefined)
+        : this.versioned.sourceRow(input.sourceBucket, input.sourceKey, input.sourceVersionId);
     if (!row) throw noSuchKey(input.sourceKey);
     const src = rowToMeta(row);
     if (!isReadable(src, this.opts.clock.now())) {
@@ -262,24 +300,31 @@ export class BuiltinStore implements ObjectStore {
     });
   }
 
-  /** Writes the row (replacing any previous version), then removes the replaced file after the commit. */
+  /**
+   * Writes the row, then removes the files nothing references any more after the commit: the replaced
+   * version's in an unversioned bucket; in a versioned one the old current version is kept beside the
+   * new one (versions.ts), so only a replaced null version's file goes (Suspended).
+   */
   private async commitObject(o: NewObject): Promise<ObjectMeta> {
     const now = this.opts.clock.now();
-    const versionId = randomHex(16);
-    let old: { file: string | null } | undefined;
+    let garbage: (string | null)[];
     try {
-      old = this.opts.db
+      garbage = this.opts.db
         .transaction(() => {
           const prev = this.st.getFile.get(o.bucket, o.key) as { file: string | null } | undefined;
-          this.buckets.require(o.bucket);
+          const bucket = this.buckets.require(o.bucket);
           // Checked inside the write transaction: a check before the body streamed would let two
           // concurrent forbid-overwrite PUTs of a new key both succeed.
           if (prev && o.forbidOverwrite)
             throw new OssError('FileAlreadyExists', undefined, { details: { Key: o.key } });
+          const plan =
+            bucket.versioning === undefined
+              ? { versionId: randomHex(16), garbage: prev ? [prev.file] : [] }
+              : this.versions.beforeWrite(o.bucket, o.key, bucket.versioning);
           this.st.upsertObject.run(
             o.bucket,
             o.key,
-            versionId,
+            plan.versionId,
             o.size,
             o.etag,
             o.contentType,
@@ -291,14 +336,14 @@ export class BuiltinStore implements ObjectStore {
             encodeTags(o.tags),
             o.file,
           );
-          return prev;
+          return plan.garbage;
         })
         .immediate();
     } catch (e) {
       await this.files.remove(o.file);
       throw e;
     }
-    if (old && old.file !== o.file) await this.files.remove(old.file);
+    for (const file of garbage) if (file !== o.file) await this.files.remove(file);
     const row = this.st.getObject.get(o.bucket, o.key) as ObjectRow;
     return this.toMeta(row);
   }
