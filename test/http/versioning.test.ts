@@ -75,6 +75,9 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     ]);
     // Current-only listing is unchanged.
     expect((await c.list({})).objects.map((o: { name: string }) => o.name)).toEqual(['before', 'k']);
+    // x-oss-forbid-overwrite does not apply once versioning is on: the old version is kept anyway.
+    await c.put('k', Buffer.from('three'), { headers: { 'x-oss-forbid-overwrite': 'true' } });
+    expect(await text(c, 'k', v2)).toBe('two');
     const missing = await failure(c.get('k', { versionId: 'CAEQnotthere' }));
     expect([missing.status, missing.code]).toEqual([404, 'NoSuchVersion']);
   });

@@ -30,8 +30,9 @@ function contentLengthOf(ctx: OpContext): number | undefined {
  * commit transaction, which is what makes two concurrent uploads of a new key safe.
  */
 function forbidsOverwrite(ctx: OpContext): boolean {
+  // Versioned buckets ignore the header (OSS PutObject): the old version is kept anyway.
   const forbid = header(ctx, 'x-oss-forbid-overwrite')?.trim().toLowerCase() === 'true';
-  if (forbid && ctx.object !== undefined)
+  if (forbid && ctx.object !== undefined && ctx.bucket?.versioning === undefined)
     throw new OssError('FileAlreadyExists', undefined, { details: { Key: ctx.target.key ?? '' } });
   return forbid;
 }

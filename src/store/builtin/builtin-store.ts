@@ -315,7 +315,8 @@ export class BuiltinStore implements ObjectStore {
           const bucket = this.buckets.require(o.bucket);
           // Checked inside the write transaction: a check before the body streamed would let two
           // concurrent forbid-overwrite PUTs of a new key both succeed.
-          if (prev && o.forbidOverwrite)
+          // OSS ignores x-oss-forbid-overwrite once a bucket has versioning: a write never destroys data there.
+          if (prev && o.forbidOverwrite && bucket.versioning === undefined)
             throw new OssError('FileAlreadyExists', undefined, { details: { Key: o.key } });
           const plan =
             bucket.versioning === undefined
