@@ -22,6 +22,11 @@ export const ConfigSchema = z.object({
   workers: z.number().int().min(1).max(64),
   chunkSize: z.number().int().min(1).max(1_000_000),
   leaseMs: z.number().int().min(100),
+  /**
+   * How often the bucket-inventory scheduler looks for due runs (real time). Whether a run is due is
+   * decided by the injected clock, so this only bounds how late a run starts.
+   */
+  inventoryCheckMs: z.number().int().min(10).default(60_000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -22,6 +22,7 @@ import type { JobRepo } from './jobs/job-repo.js';
 import { createJobsApi } from './jobs/api/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
+import { InventoryScheduler } from './inventory/scheduler.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
 
@@ -169,6 +170,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     engine.start();
+    const inventories = new InventoryScheduler(
+      { store, clock, logger: logger.child({ component: 'inventory' }) },
+      config.inventoryCheckMs,
+    );
+    inventories.start();
+    cleanup.unshift(() => inventories.stop());
     ready = true;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {

@@ -11,6 +11,7 @@ import * as objectWriteH from './handlers/object-write.js';
 import * as objectSubH from './handlers/object-sub.js';
 import * as policyH from './handlers/policy.js';
 import * as versioningH from './handlers/versioning.js';
+import * as inventoryH from './handlers/inventory.js';
 
 export type Level = 'service' | 'bucket' | 'object';
 export type Handler = (ctx: OpContext) => Promise<OssResponse>;
@@ -54,6 +55,7 @@ const DISPATCH_SUBRESOURCES = [
   'delete',
   'versioning',
   'versions',
+  'inventory',
 ] as const;
 type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
 
@@ -72,7 +74,6 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'symlink',
   'stat',
   'encryption',
-  'inventory',
   'worm',
   'wormId',
   'replication',
@@ -133,6 +134,31 @@ const TABLE: Record<string, Route> = {
     'bucket',
     versioningH.listObjectVersions,
   ),
+  'bucket PUT inventory': r(
+    'PutBucketInventory',
+    'oss:PutBucketInventory',
+    'bucket',
+    inventoryH.putBucketInventory,
+  ),
+  'bucket GET inventory': r(
+    'ListBucketInventory',
+    'oss:ListBucketInventory',
+    'bucket',
+    inventoryH.listBucketInventory,
+  ),
+  'bucket DELETE inventory': r(
+    'DeleteBucketInventory',
+    'oss:DeleteBucketInventory',
+    'bucket',
+    inventoryH.deleteBucketInventory,
+  ),
+  // ossbatch extension: run an inventory now (docs/api.md).
+  'bucket POST inventory': r(
+    'RunBucketInventory',
+    'oss:PutBucketInventory',
+    'bucket',
+    inventoryH.runBucketInventory,
+  ),
   'bucket GET policy': r('GetBucketPolicy', 'oss:GetBucketPolicy', 'bucket', policyH.getBucketPolicy),
   'bucket PUT policy': r('PutBucketPolicy', 'oss:PutBucketPolicy', 'bucket', policyH.putBucketPolicy),
   'bucket DELETE policy': r(
@@ -164,6 +190,12 @@ const TABLE: Record<string, Route> = {
 const LIST_V2 = r('ListObjectsV2', 'oss:ListObjects', 'bucket', listH.listObjects);
 const DESCRIBE_JOB = r('DescribeJob', undefined, 'jobs', jobsH.describeJob);
 const COPY_OBJECT = r('CopyObject', 'oss:PutObject', 'object', objectWriteH.copyObject);
+const GET_INVENTORY = r(
+  'GetBucketInventory',
+  'oss:GetBucketInventory',
+  'bucket',
+  inventoryH.getBucketInventory,
+);
 
 /**
  * RAM actions OSS checks instead when an object request names a version (`?versionId=`): a policy that
@@ -229,5 +261,6 @@ export function resolveRoute(method: string, target: RequestTarget, hasCopySourc
   if (route.operation === 'ListObjects' && target.query.get('list-type') === '2') return LIST_V2;
   if (route.operation === 'ListJobs' && target.query.has('batchJobId')) return DESCRIBE_JOB;
   if (route.operation === 'PutObject' && hasCopySource) return COPY_OBJECT;
+  if (route.operation === 'ListBucketInventory' && target.query.has('inventoryId')) return GET_INVENTORY;
   return route;
 }

@@ -56,6 +56,12 @@ export const OSS_ERROR_CODES = {
   NoSuchVersion: { status: 404, ec: '0026-00000002', message: 'The specified version does not exist.' },
   NoSuchBucketPolicy: { status: 404, ec: '0031-00000002', message: 'The bucket policy does not exist.' },
   NoSuchJob: { status: 404, ec: '0017-00000404', message: 'The specified job does not exist.' },
+  NoSuchInventory: { status: 404, ec: '0020-00000404', message: 'The specified inventory does not exist.' },
+  InventoryAlreadyExist: {
+    status: 409,
+    ec: '0020-00000042',
+    message: 'The inventory with the specified Id already exists.',
+  },
   MethodNotAllowed: {
     status: 405,
     ec: '0016-00000405',

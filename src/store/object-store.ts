@@ -10,13 +10,14 @@ import type {
   VersioningStatus,
 } from './types.js';
 import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from './versioning.js';
+import type { InventoryConfigStore } from './inventory-port.js';
 
 /**
  * The port every layer above `store/` uses. The built-in adapter keeps metadata in SQLite and bytes in
  * files; remote adapters (S3/OSS) come later. Methods throw OssError for client-visible failures
  * (NoSuchBucket, NoSuchKey, BucketNotEmpty, …).
  */
-export interface ObjectStore {
+export interface ObjectStore extends InventoryConfigStore {
   // ---- buckets
   createBucket(input: {
     name: string;

@@ -1,5 +1,9 @@
 /**
- * Object versioning for the built-in store (issue 9).
+ * Object versioning and bucket inventory configurations for the built-in store (issue 9).
+ *
+ * `store_inventories` holds each PutBucketInventory document (JSON, owned by src/inventory) with its next
+ * scheduled run; a run is claimed by compare-and-set on `next_run_at`, so two nodes never run one twice.
+ *
  *
  * Design: the CURRENT version of a key stays where it always was, in `store_objects`, so GET/HEAD/List and
  * the batch engine's 1000-row UPDATEs keep their single-table hot path and a bucket that never enabled
@@ -39,4 +43,12 @@ CREATE TABLE IF NOT EXISTS store_versions (
 CREATE UNIQUE INDEX IF NOT EXISTS store_versions_id ON store_versions(bucket, key, version_id);
 CREATE INDEX IF NOT EXISTS store_versions_order ON store_versions(bucket, key, seq);
 CREATE INDEX IF NOT EXISTS store_versions_file ON store_versions(file) WHERE file IS NOT NULL;
+CREATE TABLE IF NOT EXISTS store_inventories (
+  bucket TEXT NOT NULL,
+  id TEXT NOT NULL,
+  document TEXT NOT NULL,
+  next_run_at INTEGER NOT NULL,
+  PRIMARY KEY (bucket, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS store_inventories_due ON store_inventories(next_run_at);
 `;
