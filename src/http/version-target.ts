@@ -39,7 +39,11 @@ export function versionHeader(
  * versions; NoSuchKey otherwise — with `x-oss-delete-marker: true` and the marker's `x-oss-version-id`
  * when a delete marker is what the request hit (OSS answers GET/HEAD on a delete marker with 404).
  */
-export async function missError(store: ObjectStore, bucket: string, target: RequestTarget): Promise<OssError> {
+export async function missError(
+  store: ObjectStore,
+  bucket: string,
+  target: RequestTarget,
+): Promise<OssError> {
   const key = target.key ?? '';
   const versionId = requestedVersion(target);
   const found = await store.headVersion(bucket, key, versionId);

@@ -112,7 +112,8 @@ export function parseInventoryXml(body: Buffer, inventoryId: string, owner: stri
     throw bad(`The inventoryId parameter "${inventoryId}" differs from <Id> "${id}".`, '0020-00000043');
   if (!ID.test(id)) throw bad(`The inventory Id "${id}" must be 1-64 letters, digits, ".", "_" or "-".`);
   const enabled = required(root, 'IsEnabled', 'InventoryConfiguration');
-  if (enabled !== 'true' && enabled !== 'false') throw bad(`IsEnabled must be true or false, got "${enabled}".`);
+  if (enabled !== 'true' && enabled !== 'false')
+    throw bad(`IsEnabled must be true or false, got "${enabled}".`);
   const schedule = child(root, 'Schedule') ?? {};
   const frequency: InventoryFrequency = oneOf(
     required(schedule, 'Frequency', 'Schedule'),

@@ -5,5 +5,9 @@ import type { InventoryConfig, InventoryRecord } from './model.js';
 export const toDocument = (c: InventoryConfig): string => JSON.stringify(c);
 
 export function toRecord(row: StoredInventory): InventoryRecord {
-  return { bucket: row.bucket, config: JSON.parse(row.document) as InventoryConfig, nextRunAt: row.nextRunAt };
+  return {
+    bucket: row.bucket,
+    config: JSON.parse(row.document) as InventoryConfig,
+    nextRunAt: row.nextRunAt,
+  };
 }

@@ -38,14 +38,25 @@ function passes(c: InventoryConfig, e: InventoryEntry): boolean {
  * Every entry the configuration selects, in key order (and, for All, newest version first), read page by
  * page from the store so memory stays flat in the bucket size.
  */
-export async function* scanBucket(store: ObjectStore, bucket: string, c: InventoryConfig): AsyncGenerator<InventoryEntry> {
+export async function* scanBucket(
+  store: ObjectStore,
+  bucket: string,
+  c: InventoryConfig,
+): AsyncGenerator<InventoryEntry> {
   const prefix = c.filter.prefix === '' ? undefined : c.filter.prefix;
   if (c.includedVersions === 'Current') {
     let after: string | undefined;
     for (;;) {
       const page = await store.listObjects({ bucket, prefix, after, maxKeys: PAGE });
       for (const meta of page.objects) {
-        const e = { key: meta.key, versionId: meta.versionId, isLatest: true, deleteMarker: false, lastModified: meta.lastModified, meta };
+        const e = {
+          key: meta.key,
+          versionId: meta.versionId,
+          isLatest: true,
+          deleteMarker: false,
+          lastModified: meta.lastModified,
+          meta,
+        };
         if (passes(c, e)) yield e;
       }
       if (!page.isTruncated || page.nextAfter === undefined) return;
@@ -55,12 +66,31 @@ export async function* scanBucket(store: ObjectStore, bucket: string, c: Invento
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   for (;;) {
-    const page = await store.listObjectVersions({ bucket, prefix, keyMarker, versionIdMarker, maxKeys: PAGE });
+    const page = await store.listObjectVersions({
+      bucket,
+      prefix,
+      keyMarker,
+      versionIdMarker,
+      maxKeys: PAGE,
+    });
     for (const v of page.entries) {
       const e: InventoryEntry =
         v.kind === 'version'
-          ? { key: v.meta.key, versionId: v.meta.versionId, isLatest: v.isLatest, deleteMarker: false, lastModified: v.meta.lastModified, meta: v.meta }
-          : { key: v.key, versionId: v.versionId, isLatest: v.isLatest, deleteMarker: true, lastModified: v.lastModified };
+          ? {
+              key: v.meta.key,
+              versionId: v.meta.versionId,
+              isLatest: v.isLatest,
+              deleteMarker: false,
+              lastModified: v.meta.lastModified,
+              meta: v.meta,
+            }
+          : {
+              key: v.key,
+              versionId: v.versionId,
+              isLatest: v.isLatest,
+              deleteMarker: true,
+              lastModified: v.lastModified,
+            };
       if (passes(c, e)) yield e;
     }
     if (!page.isTruncated || page.nextKeyMarker === undefined) return;

@@ -29,7 +29,8 @@ export interface InventoryRunResult {
 const join = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');
 
 /** OSS names each run's folder after the scan start in GMT at minute precision, e.g. `2020-05-17T16-00Z`. */
-export const runFolder = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace(':', '-') + 'Z';
+export const runFolder = (ms: number): string =>
+  new Date(ms).toISOString().slice(0, 16).replace(':', '-') + 'Z';
 
 /** One gzip data file being streamed into the destination bucket. */
 class DataFile {
@@ -105,8 +106,18 @@ export async function runInventory(
   const folder = join(base, runFolder(started));
   const json = Buffer.from(JSON.stringify(manifest));
   const manifestKey = join(folder, 'manifest.json');
-  await deps.store.putObject({ bucket: dest, key: manifestKey, body: Readable.from([json]), contentType: 'application/json' });
+  await deps.store.putObject({
+    bucket: dest,
+    key: manifestKey,
+    body: Readable.from([json]),
+    contentType: 'application/json',
+  });
   const checksum = createHash('md5').update(json).digest('hex').toUpperCase();
-  await deps.store.putObject({ bucket: dest, key: join(folder, 'manifest.checksum'), body: Readable.from([Buffer.from(checksum)]), contentType: 'text/plain' });
+  await deps.store.putObject({
+    bucket: dest,
+    key: join(folder, 'manifest.checksum'),
+    body: Readable.from([Buffer.from(checksum)]),
+    contentType: 'text/plain',
+  });
   return { destinationBucket: dest, manifestKey, files, rows };
 }

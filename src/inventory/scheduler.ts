@@ -57,10 +57,18 @@ export class InventoryScheduler {
     for (const record of due) {
       const { bucket, config } = record;
       try {
-        const claimed = await this.deps.store.claimInventoryRun(bucket, config.id, record.nextRunAt, nextRunAfter(record, now));
+        const claimed = await this.deps.store.claimInventoryRun(
+          bucket,
+          config.id,
+          record.nextRunAt,
+          nextRunAfter(record, now),
+        );
         if (!claimed || !config.isEnabled) continue;
         const result = await runInventory(this.deps, bucket, config);
-        this.deps.logger.info({ bucket, inventoryId: config.id, manifest: result.manifestKey, rows: result.rows }, 'inventory run');
+        this.deps.logger.info(
+          { bucket, inventoryId: config.id, manifest: result.manifestKey, rows: result.rows },
+          'inventory run',
+        );
       } catch (err) {
         this.deps.logger.error({ err, bucket, inventoryId: config.id }, 'inventory run failed');
       }

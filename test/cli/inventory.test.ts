@@ -18,7 +18,13 @@ beforeAll(async () => {
   await c.putBucketInventory('cli-inv-src', {
     id: 'nightly',
     isEnabled: true,
-    OSSBucketDestination: { format: 'CSV', accountId: ts.root.accountId, rolename: 'R', bucket: 'cli-inv-dest', prefix: 'inv' },
+    OSSBucketDestination: {
+      format: 'CSV',
+      accountId: ts.root.accountId,
+      rolename: 'R',
+      bucket: 'cli-inv-dest',
+      prefix: 'inv',
+    },
     frequency: 'Daily',
     includedObjectVersions: 'Current',
     optionalFields: { field: ['Size'] },
@@ -29,7 +35,14 @@ afterAll(async () => {
   home.cleanup();
 });
 
-const creds = (): string[] => ['--endpoint', ts.url, '--access-key-id', ts.root.accessKeyId, '--access-key-secret', ts.root.secret];
+const creds = (): string[] => [
+  '--endpoint',
+  ts.url,
+  '--access-key-id',
+  ts.root.accessKeyId,
+  '--access-key-secret',
+  ts.root.secret,
+];
 
 /** The built CLI as a process (npm test builds dist/ first). */
 function runProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -49,7 +62,17 @@ describe('ossbatch inventory run', () => {
   it('runs the inventory now and prints where the manifest went (json)', async () => {
     const r = await runCli(
       [registerInventoryCommands],
-      ['inventory', 'run', '--bucket', 'cli-inv-src', '--inventory-id', 'nightly', '--output-format', 'json', ...creds()],
+      [
+        'inventory',
+        'run',
+        '--bucket',
+        'cli-inv-src',
+        '--inventory-id',
+        'nightly',
+        '--output-format',
+        'json',
+        ...creds(),
+      ],
       { home: home.home },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -61,10 +84,26 @@ describe('ossbatch inventory run', () => {
   });
 
   it('as a process: exit 0 with the XML reply; a missing inventory is a one-line error with exit 1', async () => {
-    const ok = await runProcess(['inventory', 'run', '--bucket', 'cli-inv-src', '--inventory-id', 'nightly', ...creds()]);
+    const ok = await runProcess([
+      'inventory',
+      'run',
+      '--bucket',
+      'cli-inv-src',
+      '--inventory-id',
+      'nightly',
+      ...creds(),
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('<ManifestKey>inv/cli-inv-src/nightly/');
-    const missing = await runProcess(['inventory', 'run', '--bucket', 'cli-inv-src', '--inventory-id', 'nope', ...creds()]);
+    const missing = await runProcess([
+      'inventory',
+      'run',
+      '--bucket',
+      'cli-inv-src',
+      '--inventory-id',
+      'nope',
+      ...creds(),
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/NoSuchInventory/);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);

@@ -27,7 +27,12 @@ const REPORT = { bucket: 'reports', prefix: 'r/' };
 async function run(manifestKey: string, format?: string, fields?: string) {
   const id = await h.createJob({
     operation: TAG_OP,
-    manifest: { bucket: 'reports', object: manifestKey, ...(format ? { format } : {}), ...(fields ? { fields } : {}) },
+    manifest: {
+      bucket: 'reports',
+      object: manifestKey,
+      ...(format ? { format } : {}),
+      ...(fields ? { fields } : {}),
+    },
     report: REPORT,
     roleArn: role,
   });

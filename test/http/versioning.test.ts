@@ -67,7 +67,13 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     await c.put('before', Buffer.from('after'));
     expect(await text(c, 'before', 'null')).toBe('pre-versioning');
     const listed = await c.getBucketVersions({});
-    expect(listed.objects.map((o: { name: string; versionId: string; isLatest: boolean }) => [o.name, o.versionId, o.isLatest])).toEqual([
+    expect(
+      listed.objects.map((o: { name: string; versionId: string; isLatest: boolean }) => [
+        o.name,
+        o.versionId,
+        o.isLatest,
+      ]),
+    ).toEqual([
       ['before', expect.stringMatching(/^CAEQ/), true],
       ['before', 'null', false],
       ['k', v2, true],
@@ -98,7 +104,9 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     expect((await c.list({})).objects ?? []).toHaveLength(0);
     expect(await text(c, 'gone', v1)).toBe('data');
     const versions = await c.getBucketVersions({});
-    expect(versions.deleteMarker.map((d: { name: string; versionId: string }) => [d.name, d.versionId])).toEqual([['gone', marker]]);
+    expect(
+      versions.deleteMarker.map((d: { name: string; versionId: string }) => [d.name, d.versionId]),
+    ).toEqual([['gone', marker]]);
     expect(versions.objects.map((o: { isLatest: boolean }) => o.isLatest)).toEqual([false]);
     const undo = await c.delete('gone', { versionId: marker });
     expect(undo.res.headers['x-oss-delete-marker']).toBe('true');
@@ -118,7 +126,13 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     const res = await c.request({ method: 'GET', bucket, object: 'x', successStatuses: [404] });
     expect(res.res.headers['x-oss-delete-marker']).toBe('true');
     expect(res.res.headers['x-oss-version-id']).toBe(marker);
-    const byId = await c.request({ method: 'GET', bucket, object: 'x', subres: { versionId: marker }, successStatuses: [404] });
+    const byId = await c.request({
+      method: 'GET',
+      bucket,
+      object: 'x',
+      subres: { versionId: marker },
+      successStatuses: [404],
+    });
     expect(byId.res.headers['x-oss-delete-marker']).toBe('true');
     const notEmpty = await failure(ts.anyClient({ v4 }).deleteBucket(bucket));
     expect([notEmpty.status, notEmpty.code]).toEqual([409, 'BucketNotEmpty']);
@@ -136,7 +150,10 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     expect(ids).toEqual(['null', kept]);
     expect(await text(c, 's', 'null')).toBe('null-2');
     const del = await c.delete('s');
-    expect([del.res.headers['x-oss-delete-marker'], del.res.headers['x-oss-version-id']]).toEqual(['true', 'null']);
+    expect([del.res.headers['x-oss-delete-marker'], del.res.headers['x-oss-version-id']]).toEqual([
+      'true',
+      'null',
+    ]);
     const after = await c.getBucketVersions({});
     expect(after.objects.map((o: { versionId: string }) => o.versionId)).toEqual([kept]);
     expect(after.deleteMarker.map((d: { versionId: string }) => d.versionId)).toEqual(['null']);
@@ -149,7 +166,8 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     const all: [string, string][] = [];
     for (const key of ['a', 'b c', 'dir/x', 'dir/y', 'z']) {
       const ids: string[] = [];
-      for (let i = 0; i < 3; i++) ids.push((await c.put(key, Buffer.from(`${key}${i}`))).res.headers['x-oss-version-id'] as string);
+      for (let i = 0; i < 3; i++)
+        ids.push((await c.put(key, Buffer.from(`${key}${i}`))).res.headers['x-oss-version-id'] as string);
       for (const id of ids.reverse()) all.push([key, id]);
     }
     await c.delete('z');
@@ -157,7 +175,11 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     let keyMarker: string | undefined;
     let versionIdMarker: string | undefined;
     for (let pages = 0; pages < 20; pages++) {
-      const page = await c.getBucketVersions({ maxKeys: 4, ...(keyMarker ? { keyMarker } : {}), ...(versionIdMarker ? { versionIdMarker } : {}) });
+      const page = await c.getBucketVersions({
+        maxKeys: 4,
+        ...(keyMarker ? { keyMarker } : {}),
+        ...(versionIdMarker ? { versionIdMarker } : {}),
+      });
       const entries = [
         ...page.objects.map((o: { name: string; versionId: string; lastModified: string }) => o),
         ...page.deleteMarker,
@@ -184,7 +206,13 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     expect(enc.data.EncodingType).toBe('url');
     expect([enc.data.Version].flat()[0].Key).toBe('b%20c');
     const lonely = await failure(
-      c.request({ method: 'GET', bucket, subres: { versions: '' }, query: { 'version-id-marker': 'x' }, successStatuses: [200] }),
+      c.request({
+        method: 'GET',
+        bucket,
+        subres: { versions: '' },
+        query: { 'version-id-marker': 'x' },
+        successStatuses: [200],
+      }),
     );
     expect([lonely.status, lonely.code]).toEqual([400, 'InvalidArgument']);
   });
@@ -192,7 +220,8 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
   it('tagging, ACL and restore address one version; copy reads a given source version', async () => {
     const { c, bucket } = await fresh();
     await c.putBucketVersioning(bucket, 'Enabled');
-    const old = (await c.put('t', Buffer.from('old'), { headers: { 'x-oss-storage-class': 'Archive' } })).res.headers['x-oss-version-id'] as string;
+    const old = (await c.put('t', Buffer.from('old'), { headers: { 'x-oss-storage-class': 'Archive' } })).res
+      .headers['x-oss-version-id'] as string;
     const cur = (await c.put('t', Buffer.from('new'))).res.headers['x-oss-version-id'] as string;
     const put = await c.putObjectTagging('t', { a: '1' }, { versionId: old });
     expect(put.status).toBe(200);
@@ -227,7 +256,10 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     const res = await c.deleteMulti([{ key: 'a', versionId: a2 }, 'b']);
     const byKey = new Map(res.deleted.map((d: { Key: string }) => [d.Key, d]));
     expect(byKey.get('a')).toMatchObject({ Key: 'a', VersionId: a2 });
-    expect(byKey.get('b')).toMatchObject({ DeleteMarker: 'true', DeleteMarkerVersionId: expect.stringMatching(/^CAEQ/) });
+    expect(byKey.get('b')).toMatchObject({
+      DeleteMarker: 'true',
+      DeleteMarkerVersionId: expect.stringMatching(/^CAEQ/),
+    });
     expect(await text(c, 'a')).toBe('1');
     expect((await c.head('a')).res.headers['x-oss-version-id']).toBe(a1);
     expect((await failure(c.get('b'))).status).toBe(404);
@@ -240,7 +272,13 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     await c.put('p', Buffer.from('2'));
     const user = createUserWithPolicy(ts, `ver-reader-${v4 ? '4' : '1'}`, {
       Version: '1',
-      Statement: [{ Effect: 'Allow', Action: ['oss:GetObject', 'oss:DeleteObject'], Resource: `acs:oss:*:*:${bucket}/*` }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['oss:GetObject', 'oss:DeleteObject'],
+          Resource: `acs:oss:*:*:${bucket}/*`,
+        },
+      ],
     });
     const u = ts.anyClient({ v4, bucket, accessKeyId: user.accessKeyId, secret: user.secret });
     expect(await text(u, 'p')).toBe('2');

@@ -123,7 +123,9 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
   const srcBucket = await ctx.deps.buckets.get(src.bucket);
   if (srcBucket === undefined) throw noSuchBucket(src.bucket);
   const found =
-    src.versionId === undefined ? undefined : await ctx.deps.store.headVersion(src.bucket, src.key, src.versionId);
+    src.versionId === undefined
+      ? undefined
+      : await ctx.deps.store.headVersion(src.bucket, src.key, src.versionId);
   const srcMeta =
     found === undefined
       ? await ctx.deps.store.headObject(src.bucket, src.key)
@@ -131,10 +133,17 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
         ? found.meta
         : undefined;
   // Copying a given version needs oss:GetObjectVersion on the source (OSS RAM action list).
-  ctx.authorize(src.versionId === undefined ? 'oss:GetObject' : 'oss:GetObjectVersion', srcBucket, src.key, srcMeta);
+  ctx.authorize(
+    src.versionId === undefined ? 'oss:GetObject' : 'oss:GetObjectVersion',
+    srcBucket,
+    src.key,
+    srcMeta,
+  );
   if (srcMeta === undefined) {
     if (found?.kind === 'no-such-version')
-      throw new OssError('NoSuchVersion', undefined, { details: { Key: src.key, VersionId: src.versionId ?? '' } });
+      throw new OssError('NoSuchVersion', undefined, {
+        details: { Key: src.key, VersionId: src.versionId ?? '' },
+      });
     throw noSuchKey(src.key);
   }
   if (!isReadable(srcMeta, ctx.deps.clock.now()))
@@ -174,7 +183,10 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
     ETag: `"${meta.etag}"`,
     LastModified: new Date(meta.lastModified).toISOString(),
   });
-  const headers: Record<string, string> = { ETag: `"${meta.etag}"`, ...versionHeader(ctx.bucket, meta, undefined) };
+  const headers: Record<string, string> = {
+    ETag: `"${meta.etag}"`,
+    ...versionHeader(ctx.bucket, meta, undefined),
+  };
   if (src.versionId !== undefined || srcBucket.versioning !== undefined)
     headers['x-oss-copy-source-version-id'] = wireVersionId(srcMeta.versionId);
   return xmlResponse(xml, 200, headers);

@@ -73,7 +73,8 @@ function render(ctx: OpContext, page: ListVersionsPage, maxKeys: number, url: bo
   // OSS lists versions and delete markers as two element kinds, interleaved in listing order.
   const versions: XmlOutNode[] = [];
   const markers: XmlOutNode[] = [];
-  for (const e of page.entries) (e.kind === 'version' ? versions : markers).push(entryXml(e, owner, enc, now));
+  for (const e of page.entries)
+    (e.kind === 'version' ? versions : markers).push(entryXml(e, owner, enc, now));
   return toXml('ListVersionsResult', {
     Name: bucketName(ctx),
     Prefix: enc(q.get('prefix') ?? ''),
@@ -99,7 +100,11 @@ export async function listObjectVersions(ctx: OpContext): Promise<OssResponse> {
     throw invalidArgument('encoding-type must be url.', { ArgumentName: 'encoding-type' });
   const keyMarker = q.get('key-marker');
   const versionIdMarker = q.get('version-id-marker');
-  if (versionIdMarker !== undefined && versionIdMarker !== '' && (keyMarker === undefined || keyMarker === ''))
+  if (
+    versionIdMarker !== undefined &&
+    versionIdMarker !== '' &&
+    (keyMarker === undefined || keyMarker === '')
+  )
     // EC 0012-00000106: version-id-marker only makes sense together with key-marker.
     throw new OssError('InvalidArgument', 'A version-id marker cannot be specified without a key marker.', {
       ec: '0012-00000106',

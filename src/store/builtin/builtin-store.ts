@@ -37,8 +37,7 @@ import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
 import { Versions } from './versions.js';
 import { VersionedOps } from './versioned-ops.js';
-import { InventoryRows } from './inventory-rows.js';
-import type { StoredInventory } from '../inventory-port.js';
+import { InventoryConfigs } from './inventory-rows.js';
 import type { VersioningStatus } from '../types.js';
 import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
 
@@ -53,7 +52,7 @@ export interface BuiltinStoreOptions {
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
-export class BuiltinStore implements ObjectStore {
+export class BuiltinStore extends InventoryConfigs implements ObjectStore {
   private readonly st: Statements;
   private readonly files: BlobFiles;
   private readonly applier: ChangeApplier;
@@ -61,15 +60,14 @@ export class BuiltinStore implements ObjectStore {
   private readonly bulk: BulkOps;
   private readonly versions: Versions;
   private readonly versioned: VersionedOps;
-  private readonly inventories: InventoryRows;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
 
   constructor(private readonly opts: BuiltinStoreOptions) {
+    super(opts.db);
     this.st = prepareStatements(opts.db);
     this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE);
     this.versions = new Versions(opts.db);
-    this.inventories = new InventoryRows(opts.db);
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs, this.versions);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
@@ -113,26 +111,6 @@ export class BuiltinStore implements ObjectStore {
       this.buckets.delete(name);
       this.inventories.deleteBucket(name);
     });
-  }
-
-  // ---- bucket inventory configurations (inventory-rows.ts)
-  createInventory(row: StoredInventory, maxPerBucket: number): Promise<void> {
-    return settle(() => this.inventories.create(row, maxPerBucket));
-  }
-  getInventory(bucket: string, id: string): Promise<StoredInventory | undefined> {
-    return settle(() => this.inventories.get(bucket, id));
-  }
-  listInventories(bucket: string, after: string | undefined, limit: number): Promise<StoredInventory[]> {
-    return settle(() => this.inventories.list(bucket, after, limit));
-  }
-  deleteInventory(bucket: string, id: string): Promise<boolean> {
-    return settle(() => this.inventories.delete(bucket, id));
-  }
-  dueInventories(now: number, limit: number): Promise<StoredInventory[]> {
-    return settle(() => this.inventories.due(now, limit));
-  }
-  claimInventoryRun(bucket: string, id: string, expected: number, next: number): Promise<boolean> {
-    return settle(() => this.inventories.claim(bucket, id, expected, next));
   }
 
   // ---- versioning (versioned-ops.ts)

@@ -135,7 +135,11 @@ export class ChangeApplier {
   }
 
   /** A failure when the row is missing or its version differs from the one asked for, else undefined. */
-  private check(change: ObjectChange, rowVersion: string | undefined, now: number): ChangeOutcome | undefined {
+  private check(
+    change: ObjectChange,
+    rowVersion: string | undefined,
+    now: number,
+  ): ChangeOutcome | undefined {
     if (rowVersion === undefined) return this.elsewhere(change, now);
     if (change.versionId !== undefined && change.versionId !== rowVersion) return this.elsewhere(change, now);
     return undefined;

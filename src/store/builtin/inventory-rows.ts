@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { SqliteDb } from '../../db/sqlite.js';
 import { OssError } from '../../protocol/oss-error.js';
-import type { StoredInventory } from '../inventory-port.js';
+import type { InventoryConfigStore, StoredInventory } from '../inventory-port.js';
+import { settle } from './object-input.js';
 
 const SQL = {
   insert: 'INSERT INTO store_inventories (bucket, id, document, next_run_at) VALUES (?, ?, ?, ?)',
@@ -45,7 +46,10 @@ export class InventoryRows {
           throw new OssError('InventoryAlreadyExist', undefined, { details: { InventoryId: row.id } });
         const { n } = this.st.count.get(row.bucket) as { n: number };
         if (n >= maxPerBucket)
-          throw new OssError('InvalidArgument', `A bucket can have at most ${maxPerBucket} inventory configurations.`);
+          throw new OssError(
+            'InvalidArgument',
+            `A bucket can have at most ${maxPerBucket} inventory configurations.`,
+          );
         this.st.insert.run(row.bucket, row.id, row.document, row.nextRunAt);
       })
       .immediate();
@@ -74,5 +78,33 @@ export class InventoryRows {
 
   claim(bucket: string, id: string, expected: number, next: number): boolean {
     return this.st.claim.run(next, bucket, id, expected).changes > 0;
+  }
+}
+
+/** The port's inventory methods over InventoryRows; BuiltinStore extends it (keeps that file one concept). */
+export class InventoryConfigs implements InventoryConfigStore {
+  protected readonly inventories: InventoryRows;
+
+  constructor(db: SqliteDb) {
+    this.inventories = new InventoryRows(db);
+  }
+
+  createInventory(row: StoredInventory, maxPerBucket: number): Promise<void> {
+    return settle(() => this.inventories.create(row, maxPerBucket));
+  }
+  getInventory(bucket: string, id: string): Promise<StoredInventory | undefined> {
+    return settle(() => this.inventories.get(bucket, id));
+  }
+  listInventories(bucket: string, after: string | undefined, limit: number): Promise<StoredInventory[]> {
+    return settle(() => this.inventories.list(bucket, after, limit));
+  }
+  deleteInventory(bucket: string, id: string): Promise<boolean> {
+    return settle(() => this.inventories.delete(bucket, id));
+  }
+  dueInventories(now: number, limit: number): Promise<StoredInventory[]> {
+    return settle(() => this.inventories.due(now, limit));
+  }
+  claimInventoryRun(bucket: string, id: string, expected: number, next: number): Promise<boolean> {
+    return settle(() => this.inventories.claim(bucket, id, expected, next));
   }
 }

@@ -2,12 +2,7 @@ import type { SqliteDb } from '../../db/sqlite.js';
 import type { Clock } from '../../protocol/clock.js';
 import { noSuchBucket } from '../../protocol/oss-error.js';
 import type { ObjectMeta, VersioningStatus } from '../types.js';
-import type {
-  DeleteOutcome,
-  ListVersionsInput,
-  ListVersionsPage,
-  VersionLookup,
-} from '../versioning.js';
+import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
 import type { BlobFiles } from './blob-files.js';
 import type { BucketOps } from './bucket-ops.js';
 import type { ObjectRow } from './rows.js';
@@ -59,7 +54,8 @@ export class VersionedOps {
       .transaction(() => {
         const info = this.buckets.require(bucket);
         if (versionId !== undefined) return this.versions.deleteOne(bucket, key, versionId);
-        if (info.versioning !== undefined) return this.versions.deleteLatest(bucket, key, info.versioning, now);
+        if (info.versioning !== undefined)
+          return this.versions.deleteLatest(bucket, key, info.versioning, now);
         // Unversioned bucket, plain delete: the current row goes (deleteOne on it, without version rows).
         const found = this.versions.find(bucket, key, undefined);
         if (typeof found === 'string') return { outcome: { deleteMarker: false }, garbage: [] };

@@ -26,9 +26,13 @@ export function applyToNoncurrent(
   if (found === 'no-such-version') {
     return {
       ok: false,
-      error: new OssError('NoSuchVersion', `The version ${change.versionId ?? ''} of ${change.key} does not exist.`, {
-        details: { Key: change.key, VersionId: change.versionId ?? '' },
-      }),
+      error: new OssError(
+        'NoSuchVersion',
+        `The version ${change.versionId ?? ''} of ${change.key} does not exist.`,
+        {
+          details: { Key: change.key, VersionId: change.versionId ?? '' },
+        },
+      ),
     };
   }
   // spec §11.1: a delete marker has no tags, ACL or data; targeting one is 404.

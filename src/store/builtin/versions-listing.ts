@@ -19,7 +19,8 @@ interface Position {
 /** Where a listing starts: after key-marker (all its versions), or after one version of it. */
 function startOf(versions: Versions, input: ListVersionsInput, prefix: string): Position {
   const marker = input.keyMarker;
-  if (marker === undefined || marker === '' || compareKeys(marker, prefix) < 0) return { key: prefix, seq: ALL_OF_KEY };
+  if (marker === undefined || marker === '' || compareKeys(marker, prefix) < 0)
+    return { key: prefix, seq: ALL_OF_KEY };
   if (input.versionIdMarker === undefined || input.versionIdMarker === '') return { key: marker, seq: -1 };
   const found = versions.find(input.bucket, marker, input.versionIdMarker);
   if (typeof found === 'string') return { key: marker, seq: -1 };
@@ -55,9 +56,7 @@ export function listVersionsPage(
     const limit = delimiter === '' ? maxKeys - count + 1 : DELIMITED_BATCH;
     const params = { bucket: input.bucket, key: pos.key, seq: pos.seq, limit };
     const rows = (
-      upper === undefined
-        ? versions.st.listOpen.all(params)
-        : versions.st.listRange.all({ ...params, upper })
+      upper === undefined ? versions.st.listOpen.all(params) : versions.st.listRange.all({ ...params, upper })
     ) as VersionRow[];
     let next: Position | undefined;
     let jumped = false;

@@ -1,7 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { SqliteDb } from '../../db/sqlite.js';
 import { randomHex } from '../../protocol/ids.js';
-import { isNullVersionId, newVersionId, versionMatches, wireVersionId, NULL_VERSION } from '../version-ids.js';
+import {
+  isNullVersionId,
+  newVersionId,
+  versionMatches,
+  wireVersionId,
+  NULL_VERSION,
+} from '../version-ids.js';
 import type { DeleteOutcome } from '../versioning.js';
 import type { VersioningStatus } from '../types.js';
 import type { ObjectRow } from './rows.js';
@@ -84,7 +90,11 @@ export class Versions {
    * Before a new current version of `key` is written: Enabled keeps the old current as a noncurrent
    * version; Suspended makes the write the null version, replacing any older null version.
    */
-  beforeWrite(bucket: string, key: string, status: VersioningStatus): { versionId: string; garbage: (string | null)[] } {
+  beforeWrite(
+    bucket: string,
+    key: string,
+    status: VersioningStatus,
+  ): { versionId: string; garbage: (string | null)[] } {
     const cur = this.current(bucket, key);
     if (status === 'Enabled') {
       if (cur) this.st.archive.run(bucket, key);
@@ -139,13 +149,12 @@ export class Versions {
       return { row: cur, seq: undefined, deleteMarker: false, isLatest: true };
     const newest = this.st.newest.get(bucket, key) as VersionRow | undefined;
     if (versionId === undefined) {
-      if (newest?.delete_marker === 1) return { row: newest, seq: newest.seq, deleteMarker: true, isLatest: true };
+      if (newest?.delete_marker === 1)
+        return { row: newest, seq: newest.seq, deleteMarker: true, isLatest: true };
       return 'no-such-key';
     }
     const row = (
-      versionId === NULL_VERSION
-        ? this.st.nullOne.get(bucket, key)
-        : this.st.byId.get(bucket, key, versionId)
+      versionId === NULL_VERSION ? this.st.nullOne.get(bucket, key) : this.st.byId.get(bucket, key, versionId)
     ) as VersionRow | undefined;
     if (row) {
       const isLatest = cur === undefined && newest?.seq === row.seq;

@@ -42,15 +42,38 @@ export function versionsContract(makeStore: MakeStore): void {
       const cur = await putText(s, b, 'k', 'new');
       const marker = await s.deleteVersion(b, 'gone', undefined);
       const r = await s.applyBatch([
-        { bucket: b, key: 'k', versionId: old.versionId, op: { kind: 'putTags', tags: [{ key: 'o', value: '1' }] } },
-        { bucket: b, key: 'k', versionId: old.versionId, op: { kind: 'addTags', tags: [{ key: 'p', value: '2' }] } },
+        {
+          bucket: b,
+          key: 'k',
+          versionId: old.versionId,
+          op: { kind: 'putTags', tags: [{ key: 'o', value: '1' }] },
+        },
+        {
+          bucket: b,
+          key: 'k',
+          versionId: old.versionId,
+          op: { kind: 'addTags', tags: [{ key: 'p', value: '2' }] },
+        },
         { bucket: b, key: 'k', versionId: old.versionId, op: { kind: 'putAcl', acl: 'public-read' } },
         { bucket: b, key: 'k', versionId: old.versionId, op: { kind: 'restore', days: 1, tier: undefined } },
-        { bucket: b, key: 'k', versionId: cur.versionId, op: { kind: 'putTags', tags: [{ key: 'c', value: '3' }] } },
+        {
+          bucket: b,
+          key: 'k',
+          versionId: cur.versionId,
+          op: { kind: 'putTags', tags: [{ key: 'c', value: '3' }] },
+        },
         { bucket: b, key: 'k', versionId: 'CAEQmissing', op: { kind: 'deleteTags' } },
         { bucket: b, key: 'gone', versionId: marker.versionId, op: { kind: 'deleteTags' } },
       ]);
-      expect(r.map((x) => (x.ok ? 'ok' : x.code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'NoSuchVersion', 'NoSuchKey']);
+      expect(r.map((x) => (x.ok ? 'ok' : x.code))).toEqual([
+        'ok',
+        'ok',
+        'ok',
+        'ok',
+        'ok',
+        'NoSuchVersion',
+        'NoSuchKey',
+      ]);
       const o = metaOf(await s.headVersion(b, 'k', old.versionId));
       expect([o.tags, o.acl, o.restore !== null]).toEqual([
         [
