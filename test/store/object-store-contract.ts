@@ -5,6 +5,7 @@ import type { MakeStore } from './contract/harness.js';
 import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
 import { versionsContract } from './contract/versions.js';
+import { inventoryContract } from './contract/inventory.js';
 
 export type { MakeStore, StoreHarness } from './contract/harness.js';
 
@@ -16,5 +17,6 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore): void
     metadataContract(makeStore);
     batchContract(makeStore);
     versionsContract(makeStore);
+    inventoryContract(makeStore);
   });
 }

@@ -56,11 +56,8 @@ export class VersionedOps {
         if (versionId !== undefined) return this.versions.deleteOne(bucket, key, versionId);
         if (info.versioning !== undefined)
           return this.versions.deleteLatest(bucket, key, info.versioning, now);
-        // Unversioned bucket, plain delete: the current row goes (deleteOne on it, without version rows).
-        const found = this.versions.find(bucket, key, undefined);
-        if (typeof found === 'string') return { outcome: { deleteMarker: false }, garbage: [] };
-        const done = this.versions.deleteOne(bucket, key, found.row.version_id);
-        return { outcome: { deleteMarker: false }, garbage: done.garbage };
+        // Never-versioned bucket, plain delete: only the current row exists; it goes (two statements, as before).
+        return { outcome: { deleteMarker: false }, garbage: this.versions.dropCurrent(bucket, key) };
       })
       .immediate();
     for (const file of garbage) await this.files.remove(file);

@@ -142,6 +142,14 @@ export class Versions {
     return { outcome: { versionId, deleteMarker: found.deleteMarker }, garbage: [found.row.file] };
   }
 
+  /** Deletes the current row of a key that has no other versions (never-versioned buckets). */
+  dropCurrent(bucket: string, key: string): (string | null)[] {
+    const cur = this.current(bucket, key);
+    if (!cur) return [];
+    this.st.deleteCurrent.run(bucket, key);
+    return [cur.file];
+  }
+
   /** The version `versionId` names (wire form; undefined = the current version or latest delete marker). */
   find(bucket: string, key: string, versionId: string | undefined): FindResult {
     const cur = this.current(bucket, key);
