@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserWithPolicy, startTestServer, type LooseOss, type TestServer } from '../helpers/server.js';
+import {
+  createUserWithPolicy,
+  rawRequest,
+  startTestServer,
+  type LooseOss,
+  type TestServer,
+} from '../helpers/server.js';
 
 interface OssErr {
   code: string;
@@ -290,5 +296,10 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     });
     const b = ts.anyClient({ v4, bucket, accessKeyId: both.accessKeyId, secret: both.secret });
     expect(await text(b, 'p', v1)).toBe('1');
+    // A public-read version is readable anonymously by id, as the current one is; a private one is not.
+    await c.putACL('p', 'public-read', { versionId: v1 });
+    const anon = await rawRequest(ts.url, { path: `/${bucket}/p?versionId=${v1}` });
+    expect([anon.status, anon.text, anon.headers['x-oss-version-id']]).toEqual([200, '1', v1]);
+    expect((await rawRequest(ts.url, { path: `/${bucket}/p` })).status).toBe(403);
   });
 });
