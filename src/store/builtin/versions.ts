@@ -22,6 +22,7 @@ export const CURRENT_SEQ = Number.MAX_SAFE_INTEGER;
 /** The SQL of versioning (house style 6.3): every statement on store_versions lives here. */
 const SQL = {
   current: `SELECT ${COLS} FROM store_objects WHERE bucket = ? AND key = ?`,
+  currentFile: 'SELECT file FROM store_objects WHERE bucket = ? AND key = ?',
   deleteCurrent: 'DELETE FROM store_objects WHERE bucket = ? AND key = ?',
   archive: `INSERT INTO store_versions (delete_marker, ${COLS}) SELECT 0, ${COLS} FROM store_objects WHERE bucket = ? AND key = ?`,
   promote: `INSERT INTO store_objects (${COLS}) SELECT ${COLS} FROM store_versions WHERE seq = ?`,
@@ -144,7 +145,7 @@ export class Versions {
 
   /** Deletes the current row of a key that has no other versions (never-versioned buckets). */
   dropCurrent(bucket: string, key: string): (string | null)[] {
-    const cur = this.current(bucket, key);
+    const cur = this.st.currentFile.get(bucket, key) as { file: string | null } | undefined;
     if (!cur) return [];
     this.st.deleteCurrent.run(bucket, key);
     return [cur.file];
