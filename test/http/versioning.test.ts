@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createUserWithPolicy,
+  jobRequest,
   rawRequest,
   startTestServer,
   type LooseOss,
@@ -301,5 +302,57 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     const anon = await rawRequest(ts.url, { path: `/${bucket}/p?versionId=${v1}` });
     expect([anon.status, anon.text, anon.headers['x-oss-version-id']]).toEqual([200, '1', v1]);
     expect((await rawRequest(ts.url, { path: `/${bucket}/p` })).status).toBe(403);
+  });
+
+  it('a job manifest with Location/VersionId is read at that (older) version', async () => {
+    const { c, bucket } = await fresh();
+    await c.putBucketVersioning(bucket, 'Enabled');
+    await c.put('a', Buffer.from('a'));
+    await c.put('b', Buffer.from('b'));
+    const old = (await c.put('m.csv', Buffer.from(`${bucket},a\n`))).res.headers[
+      'x-oss-version-id'
+    ] as string;
+    await c.put('m.csv', Buffer.from(`${bucket},b\n`));
+    const roleName = `ManifestRole${v4 ? 4 : 1}`;
+    const role = ts.server.iam.createRole({
+      roleName,
+      assumeRolePolicyDocument: JSON.stringify({
+        Version: '1',
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } },
+        ],
+      }),
+    });
+    ts.server.iam.createPolicy({
+      policyName: `${roleName}-p`,
+      policyDocument: JSON.stringify({
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['acs:oss:*:*:*'] }],
+      }),
+    });
+    ts.server.iam.attachPolicyToRole(`${roleName}-p`, roleName);
+    const body = (versionId: string): string =>
+      '<?xml version="1.0" encoding="UTF-8"?><CreateJobRequest><ConfirmationRequired>false</ConfirmationRequired>' +
+      '<Operation><PutObjectTagging><TagSet><Tag><Key>m</Key><Value>old</Value></Tag></TagSet></PutObjectTagging></Operation>' +
+      '<Report><Enabled>false</Enabled></Report>' +
+      `<Manifest><Location><Bucket>${bucket}</Bucket><Object>m.csv</Object><VersionId>${versionId}</VersionId></Location>` +
+      '<Spec><Format>OSS_BatchOperations_CSV_20250611</Format><Fields>Bucket,Key</Fields></Spec></Manifest>' +
+      `<Priority>1</Priority><RoleArn>${role.Arn}</RoleArn></CreateJobRequest>`;
+    const missing = await failure(jobRequest(ts.client({ v4 }), 'CreateJob', { body: body('CAEQnope') }));
+    expect([missing.status, missing.code]).toEqual([404, 'NoSuchVersion']);
+    const jobId = (await jobRequest(ts.client({ v4 }), 'CreateJob', { body: body(old) })).data
+      .JobId as string;
+    let status = '';
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && status !== 'Complete' && status !== 'Failed') {
+      const job = (await jobRequest(ts.client({ v4 }), 'DescribeJob', { jobId })).data.Job as {
+        Status: string;
+      };
+      status = job.Status;
+      if (status !== 'Complete') await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(status).toBe('Complete');
+    expect((await c.getObjectTagging('a')).tag).toEqual({ m: 'old' });
+    expect((await c.getObjectTagging('b')).tag).toEqual({});
   });
 });
