@@ -45,6 +45,7 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     expect((await c.getBucketVersioning(bucket)).versionStatus).toBe('Enabled');
     await c.putBucketVersioning(bucket, 'Suspended');
     expect((await c.getBucketVersioning(bucket)).versionStatus).toBe('Suspended');
+    expect((await c.getBucketInfo(bucket)).bucket.Versioning).toBe('Suspended');
     const bad = await failure(
       c.request({
         method: 'PUT',
