@@ -51,11 +51,37 @@ class DataFile {
     if (!this.gzip.write(line)) await Promise.race([once(this.gzip, 'drain'), this.stored]);
   }
 
+  /** A failed scan: the half-written file is dropped (the store discards a body that errors). */
+  abort(err: unknown): void {
+    this.gzip.destroy(err instanceof Error ? err : new Error(String(err)));
+    this.stored.catch(() => undefined);
+  }
+
   async finish(): Promise<InventoryFileEntry> {
     this.gzip.end();
     const meta = await this.stored;
     return { key: this.key, size: meta.size, MD5checksum: meta.etag };
   }
+}
+
+/** manifest.json, then manifest.checksum (upper-case hex MD5 of manifest.json), in `folder`; returns the manifest key. */
+async function writeManifest(
+  store: ObjectStore,
+  folder: string,
+  manifest: Record<string, unknown> & { destinationBucket: string },
+): Promise<string> {
+  const bucket = manifest.destinationBucket;
+  const json = Buffer.from(JSON.stringify(manifest));
+  const key = join(folder, 'manifest.json');
+  await store.putObject({ bucket, key, body: Readable.from([json]), contentType: 'application/json' });
+  const checksum = createHash('md5').update(json).digest('hex').toUpperCase();
+  await store.putObject({
+    bucket,
+    key: join(folder, 'manifest.checksum'),
+    body: Readable.from([Buffer.from(checksum)]),
+    contentType: 'text/plain',
+  });
+  return key;
 }
 
 /**
@@ -79,22 +105,28 @@ export async function runInventory(
   let current: DataFile | undefined;
   let inFile = 0;
   let rows = 0;
-  for await (const entry of scanBucket(deps.store, sourceBucket, c)) {
-    if (current === undefined) {
-      const name = files.length === 0 ? `${uuid}.csv.gz` : `${uuid}-${files.length}.csv.gz`;
-      current = new DataFile(deps.store, dest, join(base, 'data', name));
+  try {
+    for await (const entry of scanBucket(deps.store, sourceBucket, c)) {
+      if (current === undefined) {
+        const name = files.length === 0 ? `${uuid}.csv.gz` : `${uuid}-${files.length}.csv.gz`;
+        current = new DataFile(deps.store, dest, join(base, 'data', name));
+      }
+      await current.write(csvLine(sourceBucket, c, entry));
+      rows += 1;
+      inFile += 1;
+      if (inFile === rowsPerFile) {
+        const done = current;
+        current = undefined;
+        inFile = 0;
+        files.push(await done.finish());
+      }
     }
-    await current.write(csvLine(sourceBucket, c, entry));
-    rows += 1;
-    inFile += 1;
-    if (inFile === rowsPerFile) {
-      files.push(await current.finish());
-      current = undefined;
-      inFile = 0;
-    }
+  } catch (err) {
+    current?.abort(err);
+    throw err;
   }
   if (current !== undefined) files.push(await current.finish());
-  const manifest = {
+  const manifestKey = await writeManifest(deps.store, join(base, runFolder(started)), {
     creationTimestamp: String(Math.floor(started / 1000)),
     destinationBucket: dest,
     fileFormat: 'CSV',
@@ -102,22 +134,6 @@ export async function runInventory(
     files,
     sourceBucket,
     version: '2019-09-01',
-  };
-  const folder = join(base, runFolder(started));
-  const json = Buffer.from(JSON.stringify(manifest));
-  const manifestKey = join(folder, 'manifest.json');
-  await deps.store.putObject({
-    bucket: dest,
-    key: manifestKey,
-    body: Readable.from([json]),
-    contentType: 'application/json',
-  });
-  const checksum = createHash('md5').update(json).digest('hex').toUpperCase();
-  await deps.store.putObject({
-    bucket: dest,
-    key: join(folder, 'manifest.checksum'),
-    body: Readable.from([Buffer.from(checksum)]),
-    contentType: 'text/plain',
   });
   return { destinationBucket: dest, manifestKey, files, rows };
 }
