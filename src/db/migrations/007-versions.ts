@@ -13,7 +13,7 @@
  *
  * - `seq` is the rowid: assigned when a version enters this table (when it stops being current, or when a
  *   delete marker is written), so within one key a larger seq is always a newer version. The current row
- *   is newer than all of them. Listing orders by (key, seq DESC).
+ *   is newer than all of them. Listing orders by (key, seq DESC), which the index delivers directly.
  * - `store_buckets.versioning` is NULL for a bucket that never had versioning (the unversioned fast path),
  *   else 'Enabled' or 'Suspended'; it rides on the bucket row every write already reads.
  */
@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS store_versions (
   file TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS store_versions_id ON store_versions(bucket, key, version_id);
-CREATE INDEX IF NOT EXISTS store_versions_order ON store_versions(bucket, key, seq);
+CREATE INDEX IF NOT EXISTS store_versions_order ON store_versions(bucket, key, seq DESC);
 CREATE INDEX IF NOT EXISTS store_versions_file ON store_versions(file) WHERE file IS NOT NULL;
 CREATE TABLE IF NOT EXISTS store_inventories (
   bucket TEXT NOT NULL,
