@@ -54,7 +54,7 @@ try {
     host: 'localhost',
     baseDomains: ['localhost'],
   });
-  const principal = authenticate({ method: 'HEAD', target, headers }, deps);
+  const principal = await authenticate({ method: 'HEAD', target, headers }, deps);
   const time = async (name: string, f: () => unknown): Promise<void> => {
     for (let i = 0; i < 2000; i++) await f();
     const start = performance.now();

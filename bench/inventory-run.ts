@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqlite } from '../src/db/sqlite.js';
+import { openSqlite } from '../src/db/sqlite/open.js';
 import type { InventoryConfig } from '../src/inventory/model.js';
 import { runInventory } from '../src/inventory/run.js';
 import { systemClock } from '../src/protocol/clock.js';

@@ -45,7 +45,7 @@ const say = (s: string): void => void (json || console.log(s));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function setup(server: RunningServer): Promise<string> {
-  const { store, iam, root } = server;
+  const { store, iamAdmin: iam, root } = server;
   for (const b of ['bench', 'reports'])
     await store.createBucket({ name: b, owner: root.accountId, acl: 'private', storageClass: 'Standard' });
   for (let from = 0; from < N; from += 50_000) {
@@ -62,15 +62,15 @@ async function setup(server: RunningServer): Promise<string> {
     }
   }
   await store.putObject({ bucket: 'bench', key: 'manifest.csv', body: Readable.from(manifest()) });
-  iam.createRole({ roleName: 'bench', assumeRolePolicyDocument: TRUST });
-  iam.createPolicy({
+  await iam.createRole({ roleName: 'bench', assumeRolePolicyDocument: TRUST });
+  await iam.createPolicy({
     policyName: 'bench-all',
     policyDocument: JSON.stringify({
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
     }),
   });
-  iam.attachPolicyToRole('bench-all', 'bench');
+  await iam.attachPolicyToRole('bench-all', 'bench');
   return `acs:ram::${root.accountId}:role/bench`;
 }
 
@@ -87,7 +87,7 @@ async function timeline(
   const at = new Map<JobStatus, number>();
   let peakRss = 0;
   for (;;) {
-    const job = server.repo.getJobById(jobId);
+    const job = await server.backend.jobs.getJobById(jobId);
     if (!job) throw new Error('job vanished');
     if (!at.has(job.status)) at.set(job.status, performance.now());
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -158,14 +158,12 @@ async function main(): Promise<void> {
     let active = false;
     let describe: Promise<number[]> | undefined;
     let finished = false;
+    let lastStatus: JobStatus = 'New';
     const run = await timeline(server, id, (status) => {
+      lastStatus = status;
       if (status === 'Active' && !active) {
         active = true;
-        describe = describeLoop(
-          server,
-          id,
-          () => finished || server.repo.getJobById(id)?.status !== 'Active',
-        );
+        describe = describeLoop(server, id, () => finished || lastStatus !== 'Active');
       }
     });
     finished = true;

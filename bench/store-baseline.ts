@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openSqlite } from '../dist/db/sqlite.js';
+import { createBackend } from '../dist/db/backend.js';
 import { systemClock } from '../dist/protocol/clock.js';
-import { createBuiltinStore } from '../dist/store/builtin/index.js';
+import { createBuiltinStoreFor } from '../dist/server.js';
 import type { ObjectChange } from '../src/store/object-store.js';
 import type { Tag } from '../src/store/types.js';
 
@@ -20,15 +20,16 @@ const SEED_BATCH = 10_000;
 
 export async function measureBaseline(n: number): Promise<{ updatesPerS: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-'));
-  const db = openSqlite(path.join(dir, 'meta.db'));
+  // The same factory and store wiring the server uses (src/server.ts), on an embedded backend.
+  const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir: dir });
   try {
-    const store = await createBuiltinStore({
-      db,
+    const builtin = await createBuiltinStoreFor(backend, {
       dataDir: dir,
       clock: systemClock,
       region: 'cn-hangzhou',
       restoreDurationMs: 0,
     });
+    const store = builtin.store;
     const bucket = 'bench';
     await store.createBucket({ name: bucket, owner: '1', acl: 'private', storageClass: 'Standard' });
     // Zero-padded keys: numeric order = byte order, so batches are key-sorted like a sorted manifest.
@@ -57,10 +58,10 @@ export async function measureBaseline(n: number): Promise<{ updatesPerS: number 
     }
     const seconds = (performance.now() - start) / 1000;
     if (failed > 0) throw new Error(`${failed} of ${n} tag updates failed`);
-    await store.close();
+    await builtin.close();
     return { updatesPerS: Math.round(n / seconds) };
   } finally {
-    db.close();
+    await backend.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

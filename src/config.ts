@@ -1,10 +1,16 @@
 import { z } from 'zod';
+import { DatabaseUrlSchema } from './db/database-url.js';
 
 /** The one configuration schema: validated once at start-up, frozen, passed down (house style 6.7). */
 export const ConfigSchema = z.object({
   host: z.string().min(1),
   port: z.number().int().min(0).max(65535),
   dataDir: z.string().min(1),
+  /**
+   * Where jobs, IAM, sessions and the node registry live (`--db` / OSSBATCH_DB): absent = SQLite in the
+   * data dir; `postgres://user[:password]@host:port/dbname`. The built-in object store stays in the data dir.
+   */
+  db: DatabaseUrlSchema,
   region: z.string().regex(/^[a-z0-9-]+$/, 'a region id such as cn-hangzhou'),
   /** Host suffixes under which `<bucket>.<suffix>` is a virtual-hosted bucket request. */
   baseDomains: z.array(z.string().min(1)),
@@ -56,7 +62,9 @@ export function buildConfig(raw: Record<string, unknown>): Config {
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const where = issue?.path.join('.') ?? 'config';
+    const path = issue?.path.join('.');
+    // The database URL is named as the operator typed it (--db or OSSBATCH_DB both land here).
+    const where = path === 'db' ? '--db' : (path ?? 'config');
     throw new Error(`invalid ${where}: ${issue?.message ?? 'invalid value'}`);
   }
   return Object.freeze(result.data);

@@ -1,25 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
-import { createSqliteJobRepo } from './db/sqlite-job-repo.js';
-import { acquireDataDirLock } from './db/data-dir-lock.js';
-import { openSqlite, type SqliteDb } from './db/sqlite.js';
+import { createBackend, type Backend } from './db/backend.js';
+import {
+  acquireDataDirLock,
+  DATABASE_FILE,
+  openSqlite,
+  type SqliteBackend,
+  type SqliteDb,
+} from './db/sqlite/index.js';
 import { buildApp } from './http/app.js';
 import { BucketCache } from './http/bucket-cache.js';
 import type { HttpDeps, JobsApiPort } from './http/context.js';
 import { createHttpMetrics } from './http/metrics.js';
-import {
-  createSqliteIam,
-  ensureRootAccount,
-  storedAccountId,
-  validateBucketPolicy,
-  type IamAdmin,
-} from './iam/index.js';
+import { createIamService, validateBucketPolicy, type IamAdmin } from './iam/index.js';
 import type { Iam } from './iam/types.js';
-import type { JobRepo } from './jobs/job-repo.js';
-import { createJobsApi } from './jobs/api/index.js';
+import { createOssJobsCodec } from './jobs/oss-codec/index.js';
+import { createJobsService } from './jobs/service/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
 import { InventoryScheduler } from './inventory/scheduler.js';
@@ -40,10 +41,13 @@ export interface RunningServer {
   /** True when this start generated the root key (print it once). */
   readonly rootGenerated: boolean;
   readonly config: Config;
-  readonly db: SqliteDb;
+  /** This node's id (owner of its leases, its row in the node registry, shown by /-/health). */
+  readonly nodeId: string;
+  readonly backend: Backend;
   readonly store: ObjectStore;
-  readonly iam: Iam & IamAdmin;
-  readonly repo: JobRepo;
+  readonly iam: Iam;
+  /** RAM management of the hosted account (what `ossbatch ram` does). */
+  readonly iamAdmin: IamAdmin;
   readonly engine: Engine;
   readonly registry: Registry;
   readonly clock: Clock;
@@ -72,15 +76,14 @@ export class ConfigConflictError extends Error {
  * owns buckets or jobs would orphan them (they stay owned by the old id: listed nowhere, AccessDenied).
  */
 async function refuseAccountChange(
-  db: SqliteDb,
+  backend: Backend,
   wanted: string | undefined,
   store: ObjectStore,
-  repo: JobRepo,
 ): Promise<void> {
-  const stored = storedAccountId(db);
+  const stored = await backend.iamAdmin.storedAccountId();
   if (wanted === undefined || stored === undefined || stored === wanted) return;
   const buckets = (await store.listBuckets(stored)).length;
-  const jobs = repo.listJobs({ accountId: stored, limit: 1 }).length;
+  const jobs = (await backend.jobs.listJobs({ accountId: stored, limit: 1 })).length;
   if (buckets + jobs === 0) return;
   throw new ConfigConflictError(
     `OSSBATCH_ACCOUNT_ID=${wanted} but the data directory belongs to account ${stored}, which owns ` +
@@ -88,38 +91,61 @@ async function refuseAccountChange(
   );
 }
 
-/** The composition root: builds every adapter once and wires them (ARCHITECTURE.md §3). */
+/** `host:pid:random`: unique per process start, readable in logs and in the node registry. */
+const newNodeId = (): string => `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/**
+ * The built-in object store for a backend. It keeps its metadata in the data dir's SQLite file: the
+ * embedded backend's own connection, or (with --db postgres://…) a connection of its own to the same
+ * file name, closed with the store. Used by startServer and by the harnesses that need a store.
+ */
+export async function createBuiltinStoreFor(
+  backend: Backend,
+  opts: { dataDir: string; clock: Clock; region: string; restoreDurationMs: number },
+): Promise<{ store: ObjectStore; close(): Promise<void> }> {
+  const own: SqliteDb | undefined =
+    backend.kind === 'sqlite' ? undefined : openSqlite(path.join(opts.dataDir, DATABASE_FILE));
+  const db = own ?? (backend as SqliteBackend).db;
+  try {
+    const store = await createBuiltinStore({ db, ...opts });
+    return {
+      store,
+      async close() {
+        await store.close();
+        own?.close();
+      },
+    };
+  } catch (e) {
+    own?.close();
+    throw e;
+  }
+}
+
+/**
+ * The composition root (ARCHITECTURE.md §3): config -> createBackend -> store -> IAM -> engine -> jobs
+ * -> HTTP. The CLI, the test harness and the benches all start servers through it.
+ */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: config.logLevel, name: 'ossbatch' });
+  const nodeId = newNodeId();
+  // The built-in store's files live in the data dir: one server per data dir, whatever the database.
   fs.mkdirSync(config.dataDir, { recursive: true });
   const lock = acquireDataDirLock(config.dataDir);
-  let db: SqliteDb;
+  const cleanup: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
-    db = openSqlite(path.join(config.dataDir, 'ossbatch.db'));
-  } catch (e) {
-    lock.release();
-    throw e;
-  }
-  const cleanup: (() => Promise<void> | void)[] = [
-    () => {
-      db.close();
-      lock.release();
-    },
-  ];
-  try {
-    const store = await createBuiltinStore({
-      db,
+    const backend = await createBackend({ db: config.db, dataDir: config.dataDir });
+    cleanup.unshift(() => backend.close());
+    const builtin = await createBuiltinStoreFor(backend, {
       dataDir: config.dataDir,
       clock,
       region: config.region,
       restoreDurationMs: config.restoreDurationMs,
     });
-    cleanup.unshift(() => store.close());
-    const repo = createSqliteJobRepo(db);
-    await refuseAccountChange(db, config.accountId, store, repo);
-    const root = ensureRootAccount(
-      db,
+    cleanup.unshift(() => builtin.close());
+    const store = builtin.store;
+    await refuseAccountChange(backend, config.accountId, store);
+    const root = await backend.iamAdmin.ensureRootAccount(
       {
         accessKeyId: config.rootAccessKeyId,
         secret: config.rootAccessKeySecret,
@@ -127,35 +153,44 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       },
       clock,
     );
-    const iam = createSqliteIam(db, { accountId: root.accountId, region: config.region, clock });
+    const iam = createIamService({
+      directory: backend.iam,
+      accountId: root.accountId,
+      notifications: backend.notifications,
+    });
+    const iamAdmin = backend.iamAdmin.admin(root.accountId, clock);
     const registry = new Registry();
     const engine: Engine = createEngine({
-      db,
-      repo,
+      ports: backend,
       store,
       iam,
       clock,
       config,
       logger: logger.child({ component: 'engine' }),
       metrics: registry,
-      // We hold the data-dir lock: leases in the database belong to a dead process (see data-dir-lock.ts).
-      releaseLeasesOnStart: true,
+      nodeId,
+      storeKind: 'builtin',
+      // Embedded only: we hold the data-dir lock and the database is ours alone, so every lease in it
+      // belongs to a dead process (see data-dir-lock.ts). Never with a shared PostgreSQL.
+      releaseLeasesOnStart: backend.kind === 'sqlite',
     });
     cleanup.unshift(() => engine.stop());
-    const jobs: JobsApiPort = createJobsApi({
-      repo,
+    const jobsService = createJobsService({
+      repo: backend.jobs,
       iam,
       store,
       clock,
       region: config.region,
-      onChange: (id) => engine.wake(id),
+      onChange: (jobId) => void backend.notifications.publish({ kind: 'job-changed', jobId }),
     });
+    const jobs: JobsApiPort = createOssJobsCodec(jobsService, clock);
     let ready = false;
     const deps: HttpDeps = {
       store,
       buckets: new BucketCache(store),
       iam,
       jobs,
+      jobsService,
       clock,
       region: config.region,
       baseDomains: config.baseDomains,
@@ -163,13 +198,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
+      nodeId,
+      databaseHealth: () => backend.health(),
+      consoleSessions: backend.sessions,
     };
     const app = buildApp(deps, registry);
     await app.listen({ host: config.host, port: config.port });
     cleanup.unshift(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    engine.start();
+    await engine.start();
     const inventories = new InventoryScheduler(
       { store, clock, logger: logger.child({ component: 'inventory' }) },
       config.inventoryCheckMs,
@@ -190,10 +228,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       root: { accountId: root.accountId, accessKeyId: root.accessKeyId, secret: root.secret },
       rootGenerated: root.generated,
       config,
-      db,
+      nodeId,
+      backend,
       store,
       iam,
-      repo,
+      iamAdmin,
       engine,
       registry,
       clock,

@@ -20,7 +20,7 @@ export interface RamCommandSpec {
   /** [flags, description]; required ones become commander required options. */
   readonly required?: readonly (readonly [string, string])[];
   readonly optional?: readonly (readonly [string, string])[];
-  readonly run: (iam: IamAdmin, o: RamOptions) => unknown;
+  readonly run: (iam: IamAdmin, o: RamOptions) => Promise<unknown>;
 }
 
 const str = (o: RamOptions, name: string): string => {
@@ -74,8 +74,8 @@ export const RAM_COMMANDS: readonly RamCommandSpec[] = [
       ['--display-name <name>', 'display name'],
       ['--comments <text>', 'comments'],
     ],
-    run: (iam, o) =>
-      iam.createUser({
+    run: async (iam, o) =>
+      await iam.createUser({
         userName: str(o, 'userName'),
         ...(optStr(o, 'displayName') !== undefined && { displayName: str(o, 'displayName') }),
         ...(optStr(o, 'comments') !== undefined && { comments: str(o, 'comments') }),
@@ -85,36 +85,36 @@ export const RAM_COMMANDS: readonly RamCommandSpec[] = [
     name: 'get-user',
     description: 'GetUser',
     required: [USER],
-    run: (iam, o) => iam.getUser(str(o, 'userName')),
+    run: async (iam, o) => await iam.getUser(str(o, 'userName')),
   },
-  { name: 'list-users', description: 'ListUsers', run: (iam) => ({ Users: iam.listUsers() }) },
+  { name: 'list-users', description: 'ListUsers', run: async (iam) => ({ Users: await iam.listUsers() }) },
   {
     name: 'delete-user',
     description: 'DeleteUser (with its access keys and policy attachments)',
     required: [USER],
-    run: (iam, o) => (iam.deleteUser(str(o, 'userName')), { UserName: str(o, 'userName') }),
+    run: async (iam, o) => (await iam.deleteUser(str(o, 'userName')), { UserName: str(o, 'userName') }),
   },
   {
     name: 'create-access-key',
     description: 'CreateAccessKey: prints {AccessKeyId, AccessKeySecret, …}',
     required: [USER],
-    run: (iam, o) => iam.createAccessKey(str(o, 'userName')),
+    run: async (iam, o) => await iam.createAccessKey(str(o, 'userName')),
   },
   {
     name: 'list-access-keys',
     description: 'ListAccessKeys',
     required: [USER],
-    run: (iam, o) => ({ AccessKeys: iam.listAccessKeys(str(o, 'userName')) }),
+    run: async (iam, o) => ({ AccessKeys: await iam.listAccessKeys(str(o, 'userName')) }),
   },
   {
     name: 'update-access-key',
     description: 'UpdateAccessKey: --status Active|Inactive',
     required: [USER, KEY_ID, ['--status <status>', 'Active or Inactive']],
-    run: (iam, o) => {
+    run: async (iam, o) => {
       const status = str(o, 'status');
       if (status !== 'Active' && status !== 'Inactive')
         throw new CliError(`--status must be Active or Inactive, not "${status}"`);
-      iam.updateAccessKey(str(o, 'userName'), str(o, 'userAccessKeyId'), status);
+      await iam.updateAccessKey(str(o, 'userName'), str(o, 'userAccessKeyId'), status);
       return { AccessKeyId: str(o, 'userAccessKeyId'), Status: status };
     },
   },
@@ -122,8 +122,8 @@ export const RAM_COMMANDS: readonly RamCommandSpec[] = [
     name: 'delete-access-key',
     description: 'DeleteAccessKey',
     required: [USER, KEY_ID],
-    run: (iam, o) => (
-      iam.deleteAccessKey(str(o, 'userName'), str(o, 'userAccessKeyId')),
+    run: async (iam, o) => (
+      await iam.deleteAccessKey(str(o, 'userName'), str(o, 'userAccessKeyId')),
       { AccessKeyId: str(o, 'userAccessKeyId') }
     ),
   },
@@ -132,8 +132,8 @@ export const RAM_COMMANDS: readonly RamCommandSpec[] = [
     description: 'CreatePolicy (custom policy)',
     required: [POLICY, DOC],
     optional: [['--description <text>', 'description']],
-    run: (iam, o) =>
-      iam.createPolicy({
+    run: async (iam, o) =>
+      await iam.createPolicy({
         policyName: str(o, 'policyName'),
         policyDocument: readDocument(str(o, 'policyDocument')),
         ...(optStr(o, 'description') !== undefined && { description: str(o, 'description') }),
@@ -144,46 +144,52 @@ export const RAM_COMMANDS: readonly RamCommandSpec[] = [
     description: 'GetPolicy: prints the policy with its document',
     required: [POLICY],
     optional: [POLICY_TYPE],
-    run: (iam, o) => iam.getPolicy(str(o, 'policyName'), policyType(o)),
+    run: async (iam, o) => await iam.getPolicy(str(o, 'policyName'), policyType(o)),
   },
   {
     name: 'create-policy-version',
     description: 'CreatePolicyVersion: replaces the document of a custom policy (always the default version)',
     required: [POLICY, DOC],
     optional: [['--set-as-default', 'accepted for RAM compatibility; the new version is always the default']],
-    run: (iam, o) => iam.createPolicyVersion(str(o, 'policyName'), readDocument(str(o, 'policyDocument'))),
+    run: async (iam, o) =>
+      await iam.createPolicyVersion(str(o, 'policyName'), readDocument(str(o, 'policyDocument'))),
   },
   {
     name: 'list-policies',
     description: 'ListPolicies',
     optional: [POLICY_TYPE],
-    run: (iam, o) => ({ Policies: iam.listPolicies(policyType(o)) }),
+    run: async (iam, o) => ({ Policies: await iam.listPolicies(policyType(o)) }),
   },
   {
     name: 'delete-policy',
     description: 'DeletePolicy (refused while attached)',
     required: [POLICY],
-    run: (iam, o) => (iam.deletePolicy(str(o, 'policyName')), { PolicyName: str(o, 'policyName') }),
+    run: async (iam, o) => (
+      await iam.deletePolicy(str(o, 'policyName')),
+      { PolicyName: str(o, 'policyName') }
+    ),
   },
   {
     name: 'attach-policy-to-user',
     description: 'AttachPolicyToUser',
     required: [POLICY, USER],
     optional: [POLICY_TYPE],
-    run: (iam, o) => iam.attachPolicyToUser(str(o, 'policyName'), str(o, 'userName'), policyType(o)),
+    run: async (iam, o) =>
+      await iam.attachPolicyToUser(str(o, 'policyName'), str(o, 'userName'), policyType(o)),
   },
   {
     name: 'detach-policy-from-user',
     description: 'DetachPolicyFromUser',
     required: [POLICY, USER],
     optional: [POLICY_TYPE],
-    run: (iam, o) => iam.detachPolicyFromUser(str(o, 'policyName'), str(o, 'userName'), policyType(o)),
+    run: async (iam, o) =>
+      await iam.detachPolicyFromUser(str(o, 'policyName'), str(o, 'userName'), policyType(o)),
   },
   {
     name: 'list-policies-for-user',
     description: 'ListPoliciesForUser',
     required: [USER],
-    run: (iam, o) => ({ Policies: iam.listPoliciesForUser(str(o, 'userName')) }),
+    run: async (iam, o) => ({ Policies: await iam.listPoliciesForUser(str(o, 'userName')) }),
   },
   {
     name: 'create-role',
@@ -193,8 +199,8 @@ export const RAM_COMMANDS: readonly RamCommandSpec[] = [
       ['--assume-role-policy-document <file|json>', 'trust policy: a file, or inline JSON starting with {'],
     ],
     optional: [['--description <text>', 'description']],
-    run: (iam, o) =>
-      iam.createRole({
+    run: async (iam, o) =>
+      await iam.createRole({
         roleName: str(o, 'roleName'),
         assumeRolePolicyDocument: readDocument(str(o, 'assumeRolePolicyDocument')),
         ...(optStr(o, 'description') !== undefined && { description: str(o, 'description') }),
@@ -204,33 +210,35 @@ export const RAM_COMMANDS: readonly RamCommandSpec[] = [
     name: 'get-role',
     description: 'GetRole',
     required: [ROLE],
-    run: (iam, o) => iam.getRole(str(o, 'roleName')),
+    run: async (iam, o) => await iam.getRole(str(o, 'roleName')),
   },
-  { name: 'list-roles', description: 'ListRoles', run: (iam) => ({ Roles: iam.listRoles() }) },
+  { name: 'list-roles', description: 'ListRoles', run: async (iam) => ({ Roles: await iam.listRoles() }) },
   {
     name: 'delete-role',
     description: 'DeleteRole (with its policy attachments)',
     required: [ROLE],
-    run: (iam, o) => (iam.deleteRole(str(o, 'roleName')), { RoleName: str(o, 'roleName') }),
+    run: async (iam, o) => (await iam.deleteRole(str(o, 'roleName')), { RoleName: str(o, 'roleName') }),
   },
   {
     name: 'attach-policy-to-role',
     description: 'AttachPolicyToRole',
     required: [POLICY, ROLE],
     optional: [POLICY_TYPE],
-    run: (iam, o) => iam.attachPolicyToRole(str(o, 'policyName'), str(o, 'roleName'), policyType(o)),
+    run: async (iam, o) =>
+      await iam.attachPolicyToRole(str(o, 'policyName'), str(o, 'roleName'), policyType(o)),
   },
   {
     name: 'detach-policy-from-role',
     description: 'DetachPolicyFromRole',
     required: [POLICY, ROLE],
     optional: [POLICY_TYPE],
-    run: (iam, o) => iam.detachPolicyFromRole(str(o, 'policyName'), str(o, 'roleName'), policyType(o)),
+    run: async (iam, o) =>
+      await iam.detachPolicyFromRole(str(o, 'policyName'), str(o, 'roleName'), policyType(o)),
   },
   {
     name: 'list-policies-for-role',
     description: 'ListPoliciesForRole',
     required: [ROLE],
-    run: (iam, o) => ({ Policies: iam.listPoliciesForRole(str(o, 'roleName')) }),
+    run: async (iam, o) => ({ Policies: await iam.listPoliciesForRole(str(o, 'roleName')) }),
   },
 ];

@@ -1,10 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { openSqlite, type SqliteDb } from '../db/sqlite.js';
+import { createBackend, type Backend } from '../db/backend.js';
+import { parseDatabaseUrl, redactedUrl, type DatabaseUrl } from '../db/database-url.js';
 import { IamAdminError } from '../iam/admin-types.js';
-import { ensureAccountId } from '../iam/root-account.js';
-import { createSqliteIam } from '../iam/sqlite-iam.js';
 import { systemClock } from '../protocol/clock.js';
 import { CliError, RAM_COMMANDS, type RamCommandSpec, type RamOptions } from './ram-commands.js';
 
@@ -19,33 +16,42 @@ export interface RamIo {
 
 const stdoutIo: RamIo = { out: (text) => void process.stdout.write(text) };
 
-function openDataDir(dataDir: string): SqliteDb {
+/** `--db` wins over OSSBATCH_DB; neither: the data dir's SQLite database. A bad URL is a CliError (exit 2). */
+export function ramDatabase(option: unknown, env: NodeJS.ProcessEnv): DatabaseUrl {
+  const raw = typeof option === 'string' ? option : env.OSSBATCH_DB;
   try {
-    mkdirSync(dataDir, { recursive: true });
-    return openSqlite(path.join(dataDir, 'ossbatch.db'));
+    return parseDatabaseUrl(raw);
   } catch (err) {
-    throw new CliError(`cannot open data dir ${dataDir}: ${(err as Error).message}`);
+    throw new CliError(`invalid ${(err as Error).message}`);
+  }
+}
+
+async function openBackend(db: DatabaseUrl, dataDir: string): Promise<Backend> {
+  try {
+    return await createBackend({ db, dataDir });
+  } catch (err) {
+    const where = db.kind === 'sqlite' ? `data dir ${dataDir}` : `database ${redactedUrl(db)}`;
+    throw new CliError(`cannot open ${where}: ${(err as Error).message}`);
   }
 }
 
 /**
- * Runs one command against the data dir's database. The server notices the write within a second through
- * PRAGMA data_version (see sqlite-iam.ts), so no restart is needed. Region only shapes OSS resource ARNs,
- * which RAM management never prints.
+ * Runs one command against the database (`--db`, OSSBATCH_DB, or the data dir's SQLite file). A running
+ * server notices the write within a second (its IAM cache re-checks the generation; PostgreSQL also
+ * notifies), so no restart is needed.
  */
-function runCommand(spec: RamCommandSpec, options: RamOptions, io: RamIo): void {
+async function runCommand(spec: RamCommandSpec, options: RamOptions, io: RamIo): Promise<void> {
   const dataDir = typeof options.dataDir === 'string' ? options.dataDir : DEFAULT_DATA_DIR;
-  const db = openDataDir(dataDir);
+  const backend = await openBackend(ramDatabase(options.db, process.env), dataDir);
   try {
-    const accountId = ensureAccountId(db);
-    const iam = createSqliteIam(db, { accountId, region: 'cn-hangzhou', clock: systemClock });
-    const result = spec.run(iam, options);
+    const accountId = await backend.iamAdmin.ensureAccountId(systemClock);
+    const result = await spec.run(backend.iamAdmin.admin(accountId, systemClock), options);
     io.out(`${JSON.stringify(result, null, 2)}\n`);
   } catch (err) {
     if (err instanceof IamAdminError) throw new CliError(err.message);
     throw err;
   } finally {
-    db.close();
+    await backend.close();
   }
 }
 
@@ -67,6 +73,7 @@ export function registerRamCommands(program: Command, io: RamIo = stdoutIo): Com
     for (const [flags, description] of spec.required ?? []) cmd.requiredOption(flags, description);
     for (const [flags, description] of spec.optional ?? []) cmd.option(flags, description);
     cmd.option('--data-dir <dir>', 'data directory of the server', DEFAULT_DATA_DIR);
+    cmd.option('--db <url>', 'database URL (default: OSSBATCH_DB, else SQLite in --data-dir)');
     cmd.action((options: RamOptions) => runCommand(spec, options, io));
   }
   return ram;

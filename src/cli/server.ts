@@ -8,6 +8,7 @@ interface ServerFlags {
   host: string;
   port: number;
   dataDir: string;
+  db?: string;
   region: string;
   restoreDurationMs: number;
   logLevel: string;
@@ -40,6 +41,8 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
       host: flags.host,
       port: flags.port,
       dataDir: flags.dataDir,
+      // --db wins over OSSBATCH_DB; neither (or empty): SQLite in the data dir.
+      db: flags.db ?? (env.OSSBATCH_DB || undefined),
       region: flags.region,
       restoreDurationMs: flags.restoreDurationMs,
       logLevel: flags.logLevel,
@@ -57,7 +60,7 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
 export function rootBanner(server: RunningServer): string {
   const { root, config, port } = server;
   return [
-    'Generated root credentials (stored in the data dir; shown only this once):',
+    `Generated root credentials (stored in ${config.db.kind === 'sqlite' ? 'the data dir' : 'the database'}; shown only this once):`,
     `  AccountId:       ${root.accountId}`,
     `  AccessKeyId:     ${root.accessKeyId}`,
     `  AccessKeySecret: ${root.secret}`,
@@ -121,6 +124,10 @@ export function registerServerCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on', DEFAULTS.host)
     .option('--port <port>', 'TCP port (0 = any free port)', intFlag('--port'), DEFAULTS.port)
     .option('--data-dir <dir>', 'data directory (SQLite database + object files)', DEFAULTS.dataDir)
+    .option(
+      '--db <url>',
+      'jobs/IAM database: postgres://user[:password]@host:port/dbname (default: OSSBATCH_DB, else SQLite in --data-dir)',
+    )
     .option('--region <region>', 'region id, e.g. cn-hangzhou', DEFAULTS.region)
     .option(
       '--restore-duration-ms <ms>',

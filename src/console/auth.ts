@@ -17,8 +17,12 @@ export interface SignedIn {
  * Checks an AccessKey pair. The secret is compared in constant time; an unknown id still runs a
  * comparison so the answer time does not tell whether the id exists. Disabled keys are refused.
  */
-export function verifyAccessKey(iam: Iam, accessKeyId: string, secret: string): AccessKeyRecord | undefined {
-  const record = accessKeyId === '' ? undefined : iam.findAccessKey(accessKeyId);
+export async function verifyAccessKey(
+  iam: Iam,
+  accessKeyId: string,
+  secret: string,
+): Promise<AccessKeyRecord | undefined> {
+  const record = accessKeyId === '' ? undefined : await iam.findAccessKey(accessKeyId);
   const matches = sameSecret(record?.secret ?? '\u0000'.repeat(30), secret);
   if (record === undefined || !matches || !record.active) return undefined;
   return record;
@@ -49,17 +53,17 @@ export function consoleContext(req: IncomingMessage, clock: Clock): RequestConte
  * The session behind the request's cookie, with its principal resolved again from IAM: a deleted or
  * disabled AccessKey ends the session at the next request (the session is dropped).
  */
-export function resolveSession(
+export async function resolveSession(
   req: IncomingMessage,
   sessions: SessionStore,
   iam: Iam,
   clock: Clock,
-): SignedIn | undefined {
-  const session = sessions.get(parseCookies(req).get(SESSION_COOKIE));
+): Promise<SignedIn | undefined> {
+  const session = await sessions.get(parseCookies(req).get(SESSION_COOKIE));
   if (session === undefined) return undefined;
-  const record = iam.findAccessKey(session.accessKeyId);
+  const record = await iam.findAccessKey(session.accessKeyId);
   if (record === undefined || !record.active) {
-    sessions.delete(session.id);
+    await sessions.delete(session.id);
     return undefined;
   }
   return { session, principal: record.principal, context: consoleContext(req, clock) };

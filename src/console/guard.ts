@@ -29,23 +29,23 @@ export function userPage(
 }
 
 /** The session of a page request; without one the browser is sent to the sign-in page. */
-export function pageSession(
+export async function pageSession(
   deps: ConsoleDeps,
   req: FastifyRequest,
   reply: FastifyReply,
-): SignedIn | undefined {
-  const who = resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
+): Promise<SignedIn | undefined> {
+  const who = await resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
   if (who === undefined) redirect(reply, SIGN_IN_PATH);
   return who;
 }
 
 /** The session of a JSON poll; without one, 401 (console.js then goes to the sign-in page). */
-export function jsonSession(
+export async function jsonSession(
   deps: ConsoleDeps,
   req: FastifyRequest,
   reply: FastifyReply,
-): SignedIn | undefined {
-  const who = resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
+): Promise<SignedIn | undefined> {
+  const who = await resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
   if (who === undefined) sendJson(reply, 401, { error: 'not signed in' });
   return who;
 }
@@ -72,7 +72,7 @@ export async function postSession(
     refuse(reply, 'The request came from another origin.');
     return undefined;
   }
-  const who = resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
+  const who = await resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
   if (who === undefined) {
     req.raw.resume();
     redirect(reply, SIGN_IN_PATH);

@@ -4,11 +4,14 @@ import type { ConsoleDeps } from './guard.js';
 import { registerCreateRoutes } from './routes-create.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { registerSessionRoutes } from './routes-session.js';
+import type { SessionRepo } from './session-repo.js';
 import { SessionStore } from './sessions.js';
 
 export { SessionStore, SESSION_TTL_MS } from './sessions.js';
 
 export interface ConsoleOptions {
+  /** Session storage (the Backend's sessions port). */
+  readonly sessions: SessionRepo;
   /** Session lifetime; default 12 h (SESSION_TTL_MS). */
   readonly sessionTtlMs?: number;
 }
@@ -19,12 +22,9 @@ export interface ConsoleOptions {
  * (the app has only its pass-through parser), the console reads its own forms. Every job action goes
  * through deps.jobs, the same handlers the wire calls, as the signed-in principal.
  */
-export function registerConsole(
-  app: FastifyInstance,
-  http: HttpDeps,
-  opts: ConsoleOptions = {},
-): SessionStore {
+export function registerConsole(app: FastifyInstance, http: HttpDeps, opts: ConsoleOptions): SessionStore {
   const sessions = new SessionStore({
+    repo: opts.sessions,
     clock: http.clock,
     ...(opts.sessionTtlMs !== undefined ? { ttlMs: opts.sessionTtlMs } : {}),
   });

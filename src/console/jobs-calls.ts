@@ -1,76 +1,72 @@
-import { parseJob, parseJobList } from '../client/job-parse.js';
 import type { Job, JobSummary } from '../client/types.js';
-import { parseXml, rootOf, str } from '../client/xml-response.js';
-import type { JobsApiPort } from '../http/context.js';
-import { serviceResource } from '../iam/resources.js';
-import type { Iam } from '../iam/types.js';
+import { parseCreateJobRequest } from '../jobs/create-job-request.js';
+import { decodeListToken, encodeListToken } from '../jobs/list-token.js';
 import type { JobStatus } from '../jobs/model.js';
+import { parsePriority } from '../jobs/oss-codec/update-job-priority.js';
+import type { JobAction, JobsService } from '../jobs/service/index.js';
 import { requestedStatusOutcome } from '../jobs/status-table.js';
+import type { Clock } from '../protocol/clock.js';
+import { isOssError } from '../protocol/oss-error.js';
 import type { SignedIn } from './auth.js';
+import { jobSummaryView, jobView } from './job-view.js';
+
+/** One page of the jobs list, as the console shows it (100 jobs, the wire's default page size). */
+const PAGE_SIZE = 100;
 
 /**
- * The console's view of the five job APIs: the very handlers the wire calls (src/jobs/api), invoked
- * in-process as the signed-in principal, so authorisation and validation are identical to the wire.
- * Failures are the OssErrors those handlers throw.
+ * The console's view of the five job operations: the jobs service the wire codec calls too, invoked
+ * in-process as the signed-in principal (no XML round trip), so authorisation (RAM and bucket-policy
+ * grants) and validation are identical to the wire. Failures are the service's OssErrors.
  */
 export class ConsoleJobs {
   constructor(
-    private readonly api: JobsApiPort,
+    private readonly service: JobsService,
+    private readonly clock: Clock,
     private readonly who: SignedIn,
   ) {}
 
-  private call(op: keyof JobsApiPort, query: Record<string, string | undefined>, body = ''): Promise<string> {
-    const q = new Map<string, string>();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
-    return this.api[op]({
-      principal: this.who.principal,
-      query: q,
-      body: Buffer.from(body, 'utf8'),
-      context: this.who.context,
-    });
+  private authorize(action: JobAction) {
+    return this.service.authorize(this.who, action);
   }
 
   async list(
     statuses: readonly JobStatus[],
     token?: string,
   ): Promise<{ jobs: JobSummary[]; nextToken?: string | undefined }> {
-    const xml = await this.call('listJobs', {
-      batchJob: '',
-      'max-keys': '100',
-      batchJobStatuses: statuses.length > 0 ? statuses.join('|') : undefined,
-      'continuation-token': token,
+    const who = await this.authorize('oss:ListJobs');
+    const after = token === undefined || token === '' ? undefined : decodeListToken(token);
+    const page = await this.service.listJobs(who, {
+      statuses: statuses.length > 0 ? statuses : undefined,
+      maxKeys: PAGE_SIZE,
+      after,
     });
-    const page = parseJobList(rootOf(parseXml(xml), 'ListJobsResult'));
+    const now = this.clock.now();
+    const jobs = page.jobs.map((j) => jobSummaryView(j, now));
     // ListJobs already answers newest first (spec §4); sort again so the page never depends on it.
-    page.jobs.sort((a, b) => b.creationTime - a.creationTime);
-    return page;
+    jobs.sort((a, b) => b.creationTime - a.creationTime);
+    return { jobs, nextToken: page.next ? encodeListToken(page.next) : undefined };
   }
 
   async describe(jobId: string): Promise<Job> {
-    const xml = await this.call('describeJob', { batchJob: '', batchJobId: jobId });
-    return parseJob(rootOf(parseXml(xml), 'DescribeJobResult'));
+    const who = await this.authorize('oss:DescribeJob');
+    return jobView(await this.service.describeJob(who, jobId), this.clock.now());
   }
 
+  /** The create form is built as a CreateJob document (src/console/create-form.ts); parsed as the wire parses it. */
   async create(xmlBody: string): Promise<string> {
-    const xml = await this.call('createJob', { batchJob: '' }, xmlBody);
-    return str(rootOf(parseXml(xml), 'CreateJobResult'), 'JobId') ?? '';
+    const who = await this.authorize('oss:CreateJob');
+    const { job } = await this.service.createJob(who, parseCreateJobRequest(xmlBody));
+    return job.jobId;
   }
 
   async updateStatus(jobId: string, status: 'Ready' | 'Cancelled', reason?: string): Promise<void> {
-    await this.call('updateJobStatus', {
-      batchJobStatus: '',
-      batchJobId: jobId,
-      requestedJobStatus: status,
-      statusUpdateReason: reason === '' ? undefined : reason,
-    });
+    const who = await this.authorize('oss:UpdateJobStatus');
+    await this.service.updateJobStatus(who, jobId, status, reason === '' ? undefined : reason);
   }
 
   async updatePriority(jobId: string, priority: string): Promise<void> {
-    await this.call('updateJobPriority', {
-      batchJobPriority: '',
-      batchJobId: jobId,
-      targetPriority: priority,
-    });
+    const who = await this.authorize('oss:UpdateJobPriority');
+    await this.service.updateJobPriority(who, jobId, parsePriority(priority));
   }
 }
 
@@ -87,22 +83,26 @@ export interface Permissions {
   readonly createJob: boolean;
 }
 
-/** The principal's account-level job permissions, by the same evaluator and resource as src/jobs/api/common.ts. */
-export function permissionsOf(iam: Iam, region: string, who: SignedIn): Permissions {
-  const p = who.principal;
-  const allowed = (action: string): boolean =>
-    iam.authorize({
-      principal: p,
-      action,
-      resource: serviceResource(region, p.accountId),
-      resourceOwner: p.accountId,
-      context: who.context,
-    }) === 'allow';
-  return {
-    updateStatus: allowed('oss:UpdateJobStatus'),
-    updatePriority: allowed('oss:UpdateJobPriority'),
-    createJob: allowed('oss:CreateJob'),
+/**
+ * The principal's job permissions, decided by the jobs service's own authorisation (RAM policies and
+ * bucket-policy grants, spec §8.2), so a button shows exactly when the wire would accept the call.
+ */
+export async function permissionsOf(service: JobsService, who: SignedIn): Promise<Permissions> {
+  const allowed = async (action: JobAction): Promise<boolean> => {
+    try {
+      await service.authorize(who, action);
+      return true;
+    } catch (err) {
+      if (isOssError(err) && err.code === 'AccessDenied') return false;
+      throw err;
+    }
   };
+  const [updateStatus, updatePriority, createJob] = await Promise.all([
+    allowed('oss:UpdateJobStatus'),
+    allowed('oss:UpdateJobPriority'),
+    allowed('oss:CreateJob'),
+  ]);
+  return { updateStatus, updatePriority, createJob };
 }
 
 /** Confirm/Cancel need both the permission and a transition the status table allows (spec §6). */

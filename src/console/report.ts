@@ -29,7 +29,7 @@ export async function streamReport(
   const bucket = await deps.store.getBucket(bucketName);
   if (bucket === undefined) throw noSuchBucket(bucketName);
   const meta = await deps.store.headObject(bucketName, target);
-  const decision = deps.iam.authorize({
+  const decision = await deps.iam.authorize({
     principal: who.principal,
     action: 'oss:GetObject',
     resource: objectResource(deps.region, bucket.owner, bucket.name, target),

@@ -10,12 +10,11 @@ import { randomToken } from './sessions.js';
 /** A fresh idempotency token per rendering (CreateJob accepts up to 64 characters, spec §2.1). */
 const newRequestToken = (): string => randomToken().slice(0, 32);
 
-function createForm(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const who = pageSession(deps, req, reply);
-  if (who === undefined) return Promise.resolve();
+async function createForm(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const who = await pageSession(deps, req, reply);
+  if (who === undefined) return;
   const body = createPageBody({ csrfToken: who.session.csrfToken, clientRequestToken: newRequestToken() });
   userPage(reply, 200, who, 'Create job', body);
-  return Promise.resolve();
 }
 
 /**
@@ -28,7 +27,9 @@ async function createJob(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyR
   const { who, form } = posted;
   const values = formValues(form);
   try {
-    const jobId = await new ConsoleJobs(deps.http.jobs, who).create(createJobBody(values));
+    const jobId = await new ConsoleJobs(deps.http.jobsService, deps.http.clock, who).create(
+      createJobBody(values),
+    );
     redirect(reply, `${jobLink(jobId)}&done=created`);
   } catch (err) {
     const { status, message } = failureMessage(err);

@@ -16,15 +16,16 @@ import { jobPageBody, reportManifestKey, type JobJson } from './page-job.js';
 import { jobLink, jobRowJson, jobsPageBody, statusFilter } from './page-jobs.js';
 import { streamReport } from './report.js';
 
-const calls = (deps: ConsoleDeps, who: SignedIn): ConsoleJobs => new ConsoleJobs(deps.http.jobs, who);
+const calls = (deps: ConsoleDeps, who: SignedIn): ConsoleJobs =>
+  new ConsoleJobs(deps.http.jobsService, deps.http.clock, who);
 
 async function jobsPage(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const who = pageSession(deps, req, reply);
+  const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
   const query = queryOf(req.raw);
   const selected = statusFilter(query);
   const token = query.get('token') || undefined;
-  const canCreate = permissionsOf(deps.http.iam, deps.http.region, who).createJob;
+  const canCreate = (await permissionsOf(deps.http.jobsService, who)).createJob;
   try {
     const list = await calls(deps, who).list(selected, token);
     const body = jobsPageBody({ jobs: list.jobs, selected, nextToken: list.nextToken, token, canCreate });
@@ -36,7 +37,7 @@ async function jobsPage(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRe
 }
 
 async function jobsJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const who = jsonSession(deps, req, reply);
+  const who = await jsonSession(deps, req, reply);
   if (who === undefined) return;
   const query = queryOf(req.raw);
   try {
@@ -65,7 +66,7 @@ async function renderJob(
 ): Promise<void> {
   try {
     const job = await calls(deps, who).describe(jobId);
-    const perms = permissionsOf(deps.http.iam, deps.http.region, who);
+    const perms = await permissionsOf(deps.http.jobsService, who);
     const body = jobPageBody({
       job,
       actions: jobActions(job.status, perms),
@@ -85,18 +86,18 @@ async function renderJob(
 }
 
 async function jobPage(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const who = pageSession(deps, req, reply);
+  const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
   const query = queryOf(req.raw);
   await renderJob(deps, who, reply, query.get('id') ?? '', { notice: NOTICES[query.get('done') ?? ''] });
 }
 
 async function jobJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const who = jsonSession(deps, req, reply);
+  const who = await jsonSession(deps, req, reply);
   if (who === undefined) return;
   try {
     const job = await calls(deps, who).describe(queryOf(req.raw).get('id') ?? '');
-    const perms = permissionsOf(deps.http.iam, deps.http.region, who);
+    const perms = await permissionsOf(deps.http.jobsService, who);
     const out: JobJson = { job, actions: jobActions(job.status, perms), reportKey: reportManifestKey(job) };
     sendJson(reply, 200, out);
   } catch (err) {
@@ -136,7 +137,7 @@ async function updatePriority(deps: ConsoleDeps, req: FastifyRequest, reply: Fas
 }
 
 async function report(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const who = pageSession(deps, req, reply);
+  const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
   const query = queryOf(req.raw);
   try {

@@ -55,13 +55,13 @@ async function signIn(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRepl
     return;
   }
   const accessKeyId = (form.get('accessKeyId') ?? '').trim();
-  const record = verifyAccessKey(deps.http.iam, accessKeyId, form.get('accessKeySecret') ?? '');
+  const record = await verifyAccessKey(deps.http.iam, accessKeyId, form.get('accessKeySecret') ?? '');
   if (record === undefined) {
     // One message for an unknown id, a wrong secret and a disabled key: nothing to probe.
     signInPage(req, reply, 401, { accessKeyId, error: 'The AccessKeyId or AccessKeySecret is not valid.' });
     return;
   }
-  const session = deps.sessions.create(record.accessKeyId);
+  const session = await deps.sessions.create(record.accessKeyId);
   const secure = isHttps(req.raw);
   redirect(reply, '/-/console/jobs', [
     cookie(SESSION_COOKIE, session.id, { maxAgeSeconds: SESSION_TTL_MS / 1000, secure }),
@@ -72,7 +72,7 @@ async function signIn(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRepl
 async function signOut(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const posted = await postSession(deps, req, reply);
   if (posted === undefined) return;
-  deps.sessions.delete(posted.who.session.id);
+  await deps.sessions.delete(posted.who.session.id);
   redirect(reply, SIGN_IN_PATH, [cookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: isHttps(req.raw) })]);
 }
 
@@ -82,10 +82,9 @@ function staticFile(reply: FastifyReply, type: string, body: string): void {
 }
 
 export function registerSessionRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
-  const home = guarded(deps, (req, reply) => {
-    const who = resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
+  const home = guarded(deps, async (req, reply) => {
+    const who = await resolveSession(req.raw, deps.sessions, deps.http.iam, deps.http.clock);
     redirect(reply, who === undefined ? SIGN_IN_PATH : '/-/console/jobs');
-    return Promise.resolve();
   });
   app.get('/-/console', home);
   app.get('/-/console/', home);

@@ -1,16 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../protocol/clock.js';
+import type { ConsoleSession, SessionRepo } from './session-repo.js';
 
-/** A signed-in console session: only the AccessKeyId is kept; the principal is re-resolved per request. */
-export interface ConsoleSession {
-  readonly id: string;
-  readonly accessKeyId: string;
-  /** Synchronizer token for every state-changing form of this session (OWASP CSRF cheat sheet). */
-  readonly csrfToken: string;
-  readonly expiresAt: number;
-}
+export type { ConsoleSession } from './session-repo.js';
 
 export interface SessionStoreOptions {
+  /** Where sessions live (the database: a session signed in on one node works on every node). */
+  readonly repo: SessionRepo;
   readonly clock: Clock;
   /** 12 h: a working day, after which the AccessKey pair must be entered again. */
   readonly ttlMs?: number;
@@ -39,59 +35,46 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-/** Server-side, in-memory session table (one process; sessions do not survive a restart by design). */
+/** Console sessions over the SessionRepo port (TTL and the live-session cap decided here). */
 export class SessionStore {
-  private readonly sessions = new Map<string, ConsoleSession>();
+  private readonly repo: SessionRepo;
   private readonly clock: Clock;
   private readonly ttlMs: number;
   private readonly maxSessions: number;
 
   constructor(opts: SessionStoreOptions) {
+    this.repo = opts.repo;
     this.clock = opts.clock;
     this.ttlMs = opts.ttlMs ?? SESSION_TTL_MS;
     this.maxSessions = opts.maxSessions ?? MAX_SESSIONS;
   }
 
-  create(accessKeyId: string): ConsoleSession {
-    this.sweep();
-    if (this.sessions.size >= this.maxSessions) {
-      // Map iteration is insertion order: the first entry is the oldest session.
-      const oldest = this.sessions.keys().next();
-      if (oldest.done !== true) this.sessions.delete(oldest.value);
-    }
+  /** A new session; expired ones are swept and the oldest dropped past the cap in the same transaction. */
+  async create(accessKeyId: string): Promise<ConsoleSession> {
+    const now = this.clock.now();
     const session: ConsoleSession = {
       id: randomToken(),
       accessKeyId,
       csrfToken: randomToken(),
-      expiresAt: this.clock.now() + this.ttlMs,
+      createdAt: now,
+      expiresAt: now + this.ttlMs,
     };
-    this.sessions.set(session.id, session);
+    await this.repo.insert(session, now, this.maxSessions);
     return session;
   }
 
   /** The live session for `id`, or undefined (unknown or expired; an expired one is removed). */
-  get(id: string | undefined): ConsoleSession | undefined {
+  async get(id: string | undefined): Promise<ConsoleSession | undefined> {
     if (id === undefined || id === '') return undefined;
-    const session = this.sessions.get(id);
-    if (session === undefined) return undefined;
-    if (session.expiresAt <= this.clock.now()) {
-      this.sessions.delete(id);
-      return undefined;
-    }
-    return session;
+    return this.repo.get(id, this.clock.now());
   }
 
-  delete(id: string): void {
-    this.sessions.delete(id);
+  delete(id: string): Promise<void> {
+    return this.repo.delete(id);
   }
 
-  get size(): number {
-    return this.sessions.size;
-  }
-
-  /** Drops expired sessions; called on each sign-in, so the table never grows with dead entries. */
-  private sweep(): void {
-    const now = this.clock.now();
-    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
+  /** Live sessions. */
+  size(): Promise<number> {
+    return this.repo.count(this.clock.now());
   }
 }

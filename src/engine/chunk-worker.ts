@@ -7,7 +7,8 @@ import type { ManifestDeps } from './manifest/types.js';
 import { readChunkTasks } from './manifest/index.js';
 import type { EngineMetrics } from './metrics.js';
 import { reportLines } from './report-rows.js';
-import { ReportShard, shardPath } from './report-shard.js';
+import type { EngineEvents } from './events.js';
+import type { ShardStore } from './shard-store.js';
 import type { TaskExecutor, TaskResult } from './task-executor.js';
 
 /** Counters and cursor are flushed (shard fsync + one DB transaction) at most this often: ~1 s. */
@@ -24,14 +25,15 @@ export interface WorkerEnv {
   readonly manifest: ManifestDeps;
   readonly clock: Clock;
   readonly leaseMs: number;
-  readonly dataDir: string;
+  readonly shards: ShardStore;
   readonly metrics: EngineMetrics;
+  readonly events: EngineEvents;
   /** Shared by all workers of the engine: one batch per event-loop turn. */
   readonly gate: BatchGate;
   /** True when the job left Active (cancel, pause, failure): the in-memory flag wake(jobId) sets. */
   shouldStop(jobId: string): boolean;
   /** Re-reads the job's status from the database (heartbeat) and updates the flag. */
-  refreshStatus(jobId: string): void;
+  refreshStatus(jobId: string): Promise<void>;
   /** The job's counters after a commit: the engine applies the failure threshold. */
   onCounters(jobId: string, succeeded: number, failed: number, total: number): void;
 }
@@ -51,8 +53,12 @@ export async function runChunk(
   executor: TaskExecutor,
 ): Promise<ChunkOutcome> {
   const report = job.spec.report;
+  // The attempt writes its own shard, seeded with the committed prefix of the last committing attempt.
   const shard = report.enabled
-    ? ReportShard.open(shardPath(env.dataDir, job.jobId, chunk.chunkIndex), chunk.shardBytes)
+    ? await env.shards.openWriter(
+        { jobId: job.jobId, chunkIndex: chunk.chunkIndex, attempt: chunk.attempt },
+        { attempt: chunk.shardAttempt, bytes: chunk.shardBytes },
+      )
     : undefined;
   const opLabel = job.spec.operation.kind;
   let cursor = chunk.cursor;
@@ -62,8 +68,8 @@ export async function runChunk(
   let lastFlush = performance.now();
 
   const flush = async (next: 'keep' | 'release' | 'done'): Promise<boolean> => {
-    await shard?.sync();
-    const r = env.chunks.commit({
+    await shard?.flush();
+    const r = await env.chunks.commit({
       jobId: job.jobId,
       chunkIndex: chunk.chunkIndex,
       attempt: chunk.attempt,
@@ -71,13 +77,20 @@ export async function runChunk(
       succeeded,
       failed,
       shardBytes: shard?.size ?? 0,
+      shardAttempt: shard ? chunk.attempt : 0,
       succeededDelta: succeeded - committed.succeeded,
       failedDelta: failed - committed.failed,
       next,
       leaseExpiresAt: env.clock.now() + env.leaseMs,
     });
     lastFlush = performance.now();
-    if (!r.ok) return false;
+    const ref = { jobId: job.jobId, chunkIndex: chunk.chunkIndex, attempt: chunk.attempt };
+    if (!r.ok) {
+      env.events.emit('chunk-released', { ...ref, reason: 'lost' });
+      return false;
+    }
+    env.events.emit('chunk-committed', { ...ref, cursor, next });
+    if (next === 'release') env.events.emit('chunk-released', { ...ref, reason: 'released' });
     committed = { succeeded, failed };
     env.onCounters(job.jobId, r.jobSucceeded, r.jobFailed, r.jobTotal);
     return true;
@@ -105,7 +118,7 @@ export async function runChunk(
         env.metrics.tasks.inc({ operation: opLabel, outcome: 'failed' }, results.length - ok);
       if (performance.now() - lastFlush >= HEARTBEAT_MS) {
         if (!(await flush('keep'))) return 'lost';
-        env.refreshStatus(job.jobId);
+        await env.refreshStatus(job.jobId);
       }
     }
     // Every task ran: the chunk is done even when the job is being cancelled meanwhile.
@@ -116,7 +129,7 @@ export async function runChunk(
     await flush('release').catch(() => false);
     throw e;
   } finally {
-    shard?.close();
+    await shard?.close();
   }
 }
 

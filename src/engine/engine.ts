@@ -1,61 +1,30 @@
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
-import type pino from 'pino';
-import type { Registry } from 'prom-client';
-import type { Config } from '../config.js';
-import type { SqliteDb } from '../db/sqlite.js';
-import { createSqliteChunkRepo } from '../db/sqlite-chunk-repo.js';
-import type { Iam } from '../iam/types.js';
-import type { JobRepo } from '../jobs/job-repo.js';
 import type { JobRecord } from '../jobs/model.js';
 import { IN_FLIGHT, PLANNABLE, SETTLING } from '../jobs/status-table.js';
-import type { Clock } from '../protocol/clock.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { TimerHandle } from '../protocol/clock.js';
 import { BatchGate } from './batch-gate.js';
-import type { ChunkRepo, ChunkRow } from './chunk-repo.js';
+import type { ChunkRow } from './chunk-repo.js';
 import { runChunk, type WorkerEnv } from './chunk-worker.js';
+import { EngineEvents } from './events.js';
+import type { JobLeasePurpose } from './job-lease-repo.js';
+import { withJobLease } from './job-lease-runner.js';
 import { JobMover } from './job-mover.js';
 import { ManifestError, type ManifestDeps } from './manifest/index.js';
-import { createEngineMetrics, type EngineMetrics } from './metrics.js';
-import { PlanningAborted, planJob } from './planner.js';
+import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from './metrics.js';
+import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
 import { removeOrphanShards } from './report-writer.js';
 import { settleJob, type SettlerEnv } from './settler.js';
 import { TaskExecutor } from './task-executor.js';
+import type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
 
-export interface EngineDeps {
-  readonly db: SqliteDb;
-  readonly repo: JobRepo;
-  readonly store: ObjectStore;
-  readonly iam: Iam;
-  readonly clock: Clock;
-  readonly config: Config;
-  readonly logger: pino.Logger;
-  readonly metrics: Registry;
-  /** Jobs Active at once; more runnable jobs pre-empt by priority. Default DEFAULT_MAX_ACTIVE_JOBS. */
-  readonly maxActiveJobs?: number;
-  /**
-   * Set when this process owns the data exclusively (embedded mode, data-dir lock held): every lease in
-   * the database is then a dead process's, released at start so a restart resumes at once instead of
-   * waiting config.leaseMs. Never set when several processes share the database.
-   */
-  readonly releaseLeasesOnStart?: boolean;
-}
-
-export interface Engine {
-  start(): void;
-  /** Re-evaluates now; with a jobId, first re-reads that job's status (cancel seen at the next batch). */
-  wake(jobId?: string): void;
-  /** Stops claiming, lets workers release their chunks at the next batch boundary, waits for them. */
-  stop(): Promise<void>;
-}
+export type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
 
 /** Two Active jobs at a time by default: on 2 cores more only interleave (config.workers chunks run at once). */
 export const DEFAULT_MAX_ACTIVE_JOBS = 2;
 /** Periodic re-evaluation: leases that expired, the 14-day sweep, missed wakes. */
 const TICK_MS = 250;
-/** How often the engine records that it is alive (bounds the Active time a crash can over-count to ~1 s). */
-const ALIVE_EVERY_MS = 1000;
+/** How often the engine heartbeats (bounds the Active time a crash can over-count to ~1 s). */
+export const ALIVE_EVERY_MS = 1000;
 /** Failure threshold (S3's rule, spec §7.5): more than 50% failed once at least 1,000 tasks ran. */
 export const FAILURE_MIN_TASKS = 1000;
 
@@ -64,179 +33,236 @@ export function createEngine(deps: EngineDeps): Engine {
 }
 
 class BatchEngine implements Engine {
-  private readonly chunks: ChunkRepo;
+  readonly events = new EngineEvents();
+  private readonly ports: EnginePorts;
   private readonly mover: JobMover;
   private readonly metrics: EngineMetrics;
-  private readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly manifest: ManifestDeps;
   private readonly schedulerEnv: SchedulerEnv;
   private readonly settlerEnv: SettlerEnv;
   private readonly workerEnv: WorkerEnv;
-  private readonly planning = new Set<string>();
-  private readonly settling = new Set<string>();
+  private readonly planEnv: Omit<PlanEnv, 'aborted'>;
   private readonly workersByJob = new Map<string, number>();
+  /**
+   * `plan:<jobId>` / `settle:<jobId>` this process is running now. Not a correctness guard (the job
+   * lease is), only so a tick does not try to claim again what this engine already holds.
+   */
+  private readonly localJobWork = new Set<string>();
   private workers = 0;
   private readonly inflight = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
+  private unsubscribe: (() => void) | undefined;
   private running = false;
-  private tickQueued = false;
+  private ticking = false;
+  private tickAgain = false;
   private lastBeat = Number.NEGATIVE_INFINITY;
+  private readonly startedAt: number;
 
   constructor(private readonly deps: EngineDeps) {
-    const { db, repo, store, iam, clock, config, logger } = deps;
-    this.chunks = createSqliteChunkRepo(db);
-    this.mover = new JobMover(repo, clock, logger);
-    this.metrics = createEngineMetrics(deps.metrics, db);
+    const { ports, store, iam, clock, config, logger } = deps;
+    this.ports = ports;
+    this.startedAt = clock.now();
+    this.mover = new JobMover(ports.jobs, clock, logger, this.events);
+    this.metrics = createEngineMetrics(deps.metrics, ports.jobs);
+    subscribeEngineMetrics(this.events, this.metrics);
+    this.events.on('chunk-released', (e) => {
+      if (e.reason === 'lost') this.mover.log(e.jobId).warn({ chunk: e.chunkIndex }, 'chunk lease lost');
+    });
     this.manifest = { store, iam, clock, region: config.region };
     const localWorkers = (jobId: string): number => this.workersByJob.get(jobId) ?? 0;
     this.schedulerEnv = {
-      repo,
-      chunks: this.chunks,
+      repo: ports.jobs,
+      chunks: ports.chunks,
       mover: this.mover,
       clock,
       maxActiveJobs: deps.maxActiveJobs ?? DEFAULT_MAX_ACTIVE_JOBS,
       localWorkers,
     };
     this.settlerEnv = {
-      repo,
-      chunks: this.chunks,
+      repo: ports.jobs,
+      chunks: ports.chunks,
       mover: this.mover,
       iam,
-      report: { store, iam, clock, region: config.region, dataDir: config.dataDir },
+      report: { store, iam, clock, region: config.region, shards: ports.shards },
+    };
+    this.planEnv = {
+      manifest: this.manifest,
+      chunks: ports.chunks,
+      jobs: ports.jobs,
+      mover: this.mover,
+      metrics: this.metrics,
+      events: this.events,
+      chunkSize: config.chunkSize,
     };
     this.workerEnv = {
-      chunks: this.chunks,
+      chunks: ports.chunks,
       manifest: this.manifest,
       clock,
       leaseMs: config.leaseMs,
-      dataDir: config.dataDir,
+      shards: ports.shards,
       metrics: this.metrics,
+      events: this.events,
       gate: new BatchGate(),
       shouldStop: (jobId) => !this.running || this.mover.status.get(jobId) !== 'Active',
-      refreshStatus: (jobId) => void this.mover.refresh(jobId),
+      refreshStatus: async (jobId) => void (await this.mover.refresh(jobId)),
       onCounters: (jobId, s, f) => this.applyThreshold(jobId, s, f),
     };
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    removeOrphanShards(this.deps.config.dataDir, (id) => this.deps.repo.getJobById(id));
+    const { ports, clock, logger } = this.deps;
+    await removeOrphanShards(ports.shards, (id) => ports.jobs.getJobById(id));
     if (this.deps.releaseLeasesOnStart) {
       // Same exclusivity argument: the previous process is gone, so its Active stints ended at its last beat.
-      const rebased = this.deps.repo.rebaseActiveTime(this.deps.clock.now());
-      if (rebased > 0) this.deps.logger.info({ rebased }, 'closed Active stints at the last heartbeat');
-      const released = this.chunks.releaseAllLeases();
-      if (released > 0) this.deps.logger.info({ released }, 'released chunk leases of a previous process');
+      const rebased = await ports.jobs.rebaseActiveTime(clock.now());
+      if (rebased > 0) logger.info({ rebased }, 'closed Active stints at the last heartbeat');
+      const released = await ports.chunks.releaseAllLeases();
+      if (released > 0) logger.info({ released }, 'released chunk leases of a previous process');
+      await ports.jobLeases.releaseAll();
     }
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.unsubscribe = ports.notifications.subscribe((n) => {
+      if (n.kind === 'job-changed') this.wake(n.jobId);
+    });
+    this.timer = clock.setInterval(() => this.wake(), TICK_MS);
     this.wake();
   }
 
   wake(jobId?: string): void {
-    if (jobId !== undefined) this.mover.refresh(jobId);
-    if (!this.running || this.tickQueued) return;
-    this.tickQueued = true;
-    setImmediate(() => {
-      this.tickQueued = false;
-      this.tick();
-    });
+    if (jobId !== undefined) this.launch(async () => void (await this.mover.refresh(jobId)), false);
+    if (!this.running) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    setImmediate(() => void this.tickLoop());
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
+    this.unsubscribe?.();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
-    if (this.deps.db.open) this.deps.repo.recordEngineAlive(this.deps.clock.now());
+    const now = this.deps.clock.now();
+    await this.ports.jobs.recordEngineAlive(now).catch(() => undefined);
+    await this.ports.nodes.remove(this.deps.nodeId).catch(() => undefined);
   }
 
-  /** One synchronous pass over everything the engine drives; long work is launched, never awaited here. */
-  private tick(): void {
+  /** Ticks never overlap: a wake during a tick runs one more right after it. */
+  private async tickLoop(): Promise<void> {
+    try {
+      do {
+        this.tickAgain = false;
+        await this.tick();
+      } while (this.tickAgain && this.running);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** One pass over everything the engine drives; long work is launched, never awaited here. */
+  private async tick(): Promise<void> {
     if (!this.running) return;
     try {
-      this.beat();
-      sweepSuspended(this.schedulerEnv);
-      for (const job of this.deps.repo.findByStatus(PLANNABLE)) this.startPlanning(job);
-      schedule(this.schedulerEnv);
-      for (const job of this.deps.repo.findByStatus(SETTLING)) this.startSettling(job);
-      this.fillWorkers();
+      await this.beat();
+      await sweepSuspended(this.schedulerEnv);
+      for (const job of await this.ports.jobs.findByStatus(PLANNABLE)) this.startPlanning(job);
+      await schedule(this.schedulerEnv);
+      for (const job of await this.ports.jobs.findByStatus(SETTLING)) await this.startSettling(job);
+      await this.fillWorkers();
     } catch (e) {
       this.deps.logger.error({ err: e }, 'engine tick failed');
     }
   }
 
-  /** At most one heartbeat write per ALIVE_EVERY_MS: a tiny UPSERT, ~1/s (ticks run every 250 ms or on wake). */
-  private beat(): void {
+  /** At most one heartbeat per ALIVE_EVERY_MS: the node registry row and the embedded Active-time mark. */
+  private async beat(): Promise<void> {
     const now = this.deps.clock.now();
     if (now - this.lastBeat < ALIVE_EVERY_MS && now >= this.lastBeat) return;
     this.lastBeat = now;
-    this.deps.repo.recordEngineAlive(now);
+    const { nodeId, storeKind } = this.deps;
+    await this.ports.nodes.heartbeat({ nodeId, storeKind, startedAt: this.startedAt, now });
+    await this.ports.jobs.recordEngineAlive(now);
   }
 
-  private launch(work: () => Promise<void>): void {
+  private launch(work: () => Promise<void>, wakeAfter = true): void {
     const p = work()
       .catch((e: unknown) => this.deps.logger.error({ err: e }, 'engine task failed'))
       .finally(() => {
         this.inflight.delete(p);
-        this.wake();
+        if (wakeAfter) this.wake();
       });
     this.inflight.add(p);
   }
 
+  /**
+   * Runs whole-job work under its job lease (no two engines plan or settle one job); wakes the engine
+   * afterwards only when the work ran (a refused claim must not spin the tick loop).
+   */
+  private startJobWork(
+    jobId: string,
+    purpose: JobLeasePurpose,
+    work: (lost: () => boolean) => Promise<void>,
+  ): void {
+    const key = `${purpose}:${jobId}`;
+    if (this.localJobWork.has(key)) return;
+    this.localJobWork.add(key);
+    const claim = { jobId, purpose, owner: this.deps.nodeId, ttlMs: this.deps.config.leaseMs };
+    const p = withJobLease(this.ports.jobLeases, this.deps.clock, claim, async (scope) => {
+      await work(() => scope.lost());
+      return true;
+    })
+      .catch((e: unknown) => {
+        this.deps.logger.error({ err: e, jobId, purpose }, 'engine task failed');
+        return true;
+      })
+      .then((ran) => {
+        this.localJobWork.delete(key);
+        this.inflight.delete(p);
+        if (ran === true) this.wake();
+      });
+    this.inflight.add(p);
+  }
+
+  /** Planning of one job runs under its `plan` job lease. */
   private startPlanning(job: JobRecord): void {
-    if (this.planning.has(job.jobId)) return;
-    this.planning.add(job.jobId);
-    this.launch(() => this.plan(job).finally(() => this.planning.delete(job.jobId)));
+    this.startJobWork(job.jobId, 'plan', (lost) => this.plan(job, lost));
   }
 
-  private async plan(job: JobRecord): Promise<void> {
+  private plan(job: JobRecord, lost: () => boolean): Promise<void> {
+    const aborted = (): boolean =>
+      !this.running || lost() || this.mover.status.get(job.jobId) === 'Cancelling';
+    const env = { ...this.planEnv, aborted };
+    return planLeasedJob(env, job);
+  }
+
+  /**
+   * Settling runs under the job's `settle` lease, once nothing of the job runs anywhere: no planner holds
+   * its `plan` lease, no local worker and no live chunk lease (a Completing job has none by construction).
+   */
+  private async startSettling(job: JobRecord): Promise<void> {
     const id = job.jobId;
-    const started = job.status === 'New' ? this.mover.move(id, ['New'], 'Preparing') : job;
-    if (!started) return;
-    try {
-      const aborted = (): boolean => !this.running || this.mover.status.get(id) === 'Cancelling';
-      const total = await planJob(
-        this.manifest,
-        this.chunks,
-        this.metrics,
-        started,
-        this.deps.config.chunkSize,
-        aborted,
-      );
-      this.deps.repo.setTotalTasks(id, total);
-      this.mover.log(id).info({ totalTasks: total, chunks: this.chunks.countChunks(id) }, 'manifest planned');
-      const fresh = this.mover.refresh(id);
-      if (!fresh || fresh.status !== 'Preparing') return;
-      const confirm = fresh.spec.confirmationRequired && !fresh.preConfirmed;
-      // Entering Suspended is refused once pre-confirmed (UpdateJobStatus Ready raced us): go Ready then.
-      if (!(confirm && this.mover.move(id, ['Preparing'], 'Suspended')))
-        this.mover.move(id, ['Preparing'], 'Ready');
-    } catch (e) {
-      if (e instanceof PlanningAborted) return;
-      const failure =
-        e instanceof ManifestError
-          ? { code: e.failureCode, reason: e.message }
-          : // Internal details (paths, SQLite messages) go to the log, not to the caller's FailureReason.
-            { code: 'InternalError', reason: 'Internal service error while preparing the job.' };
-      if (!(e instanceof ManifestError)) this.mover.log(id).error({ err: e }, 'planning failed');
-      this.mover.move(id, ['Preparing'], 'Failing', { failure });
-    }
+    if (this.localJobWork.has(`settle:${id}`)) return;
+    if (await this.ports.jobLeases.isHeld(id, 'plan', this.deps.clock.now())) return;
+    if (job.status !== 'Completing' && !(await quiet(this.schedulerEnv, id))) return;
+    this.startJobWork(id, 'settle', async () => {
+      const status = await settleJob(this.settlerEnv, id);
+      if (status !== undefined) this.events.emit('settling-done', { jobId: id, status });
+    });
   }
 
-  private startSettling(job: JobRecord): void {
-    const id = job.jobId;
-    if (this.settling.has(id) || this.planning.has(id)) return;
-    if (job.status !== 'Completing' && !quiet(this.schedulerEnv, id)) return;
-    this.settling.add(id);
-    this.launch(() => settleJob(this.settlerEnv, id).finally(() => this.settling.delete(id)));
-  }
-
-  private fillWorkers(): void {
-    while (this.workers < this.deps.config.workers) {
-      const [chunk] = this.chunks.claim(this.owner, this.deps.clock.now(), this.deps.config.leaseMs, 1);
+  private async fillWorkers(): Promise<void> {
+    const { clock, config, nodeId } = this.deps;
+    while (this.running && this.workers < config.workers) {
+      const [chunk] = await this.ports.chunks.claim(nodeId, clock.now(), config.leaseMs, 1);
       if (!chunk) return;
-      this.metrics.leases.inc();
+      this.events.emit('chunk-claimed', {
+        jobId: chunk.jobId,
+        chunkIndex: chunk.chunkIndex,
+        attempt: chunk.attempt,
+      });
       this.adjustWorkers(chunk.jobId, 1);
       this.launch(() => this.work(chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)));
     }
@@ -251,29 +277,22 @@ class BatchEngine implements Engine {
   }
 
   private async work(chunk: ChunkRow): Promise<void> {
-    const job = this.mover.refresh(chunk.jobId);
-    const role = job ? this.deps.iam.findRoleByArn(job.spec.roleArn) : undefined;
+    const job = await this.mover.refresh(chunk.jobId);
+    const role = job ? await this.deps.iam.findRoleByArn(job.spec.roleArn) : undefined;
     if (!job || job.status !== 'Active' || !role) {
       if (job && !role)
-        this.fail(job.jobId, {
+        await this.fail(job.jobId, {
           code: 'RoleNotFound',
           reason: `The job role ${job.spec.roleArn} no longer exists.`,
         });
-      this.release(chunk);
+      await this.release(chunk);
       return;
     }
     const { store, iam, clock, config } = this.deps;
-    const executor = new TaskExecutor(
-      store,
-      iam,
-      iam.roleAsPrincipal(role),
-      job.spec.operation,
-      config.region,
-      clock,
-    );
+    const principal = iam.roleAsPrincipal(role);
+    const executor = new TaskExecutor(store, iam, principal, job.spec.operation, config.region, clock);
     try {
-      const outcome = await runChunk(this.workerEnv, job, chunk, executor);
-      if (outcome === 'lost') this.mover.log(job.jobId).warn({ chunk: chunk.chunkIndex }, 'chunk lease lost');
+      await runChunk(this.workerEnv, job, chunk, executor);
     } catch (e) {
       const failure =
         e instanceof ManifestError
@@ -283,25 +302,35 @@ class BatchEngine implements Engine {
               reason: `Running chunk ${chunk.chunkIndex} failed: ${(e as Error).message}`,
             };
       this.mover.log(job.jobId).error({ err: e, chunk: chunk.chunkIndex }, 'chunk failed');
-      this.fail(job.jobId, failure);
+      await this.fail(job.jobId, failure);
     }
   }
 
-  /** Gives an untouched lease back (the job is not Active, or cannot run). */
-  private release(c: ChunkRow): void {
-    this.chunks.commit({ ...c, succeededDelta: 0, failedDelta: 0, next: 'release', leaseExpiresAt: 0 });
+  /** Gives an untouched lease back (the job is not Active, or cannot run); the committed shard stays as it was. */
+  private async release(c: ChunkRow): Promise<void> {
+    const r = await this.ports.chunks.commit({
+      ...c,
+      succeededDelta: 0,
+      failedDelta: 0,
+      next: 'release',
+      leaseExpiresAt: 0,
+    });
+    const ref = { jobId: c.jobId, chunkIndex: c.chunkIndex, attempt: c.attempt };
+    this.events.emit('chunk-released', { ...ref, reason: r.ok ? 'released' : 'lost' });
   }
 
-  private fail(jobId: string, failure: { code: string; reason: string }): void {
-    this.mover.move(jobId, IN_FLIGHT, 'Failing', { failure });
+  private async fail(jobId: string, failure: { code: string; reason: string }): Promise<void> {
+    await this.mover.move(jobId, IN_FLIGHT, 'Failing', { failure });
   }
 
   private applyThreshold(jobId: string, succeeded: number, failed: number): void {
     const ran = succeeded + failed;
     if (ran < FAILURE_MIN_TASKS || failed * 2 <= ran) return;
-    this.fail(jobId, {
-      code: 'TooManyTaskFailures',
-      reason: `${failed} of ${ran} tasks failed (more than 50% after at least ${FAILURE_MIN_TASKS} tasks); the job was stopped.`,
-    });
+    this.launch(() =>
+      this.fail(jobId, {
+        code: 'TooManyTaskFailures',
+        reason: `${failed} of ${ran} tasks failed (more than 50% after at least ${FAILURE_MIN_TASKS} tasks); the job was stopped.`,
+      }),
+    );
   }
 }

@@ -3,6 +3,7 @@ import type { JobRepo } from '../jobs/job-repo.js';
 import type { JobFailure, JobRecord, JobStatus } from '../jobs/model.js';
 import { canTransition, isTerminal } from '../jobs/status-table.js';
 import type { Clock } from '../protocol/clock.js';
+import type { EngineEvents } from './events.js';
 
 /**
  * Every status change the engine makes: filtered through the status table (jobs/status-table.ts), applied
@@ -17,29 +18,32 @@ export class JobMover {
     private readonly repo: JobRepo,
     private readonly clock: Clock,
     private readonly logger: pino.Logger,
+    private readonly events: EngineEvents,
   ) {}
 
-  move(
+  async move(
     jobId: string,
     from: readonly JobStatus[],
     to: JobStatus,
     extra: { reason?: string; failure?: JobFailure } = {},
-  ): JobRecord | undefined {
+  ): Promise<JobRecord | undefined> {
     const legal = from.filter((f) => canTransition(f, to));
     if (legal.length === 0) return undefined;
-    const job = this.repo.transition({ jobId, from: legal, to, now: this.clock.now(), ...extra });
+    const job = await this.repo.transition({ jobId, from: legal, to, now: this.clock.now(), ...extra });
     if (job) {
+      const previous = this.status.get(jobId);
       // Terminal jobs leave the map (it would otherwise grow by one entry per job ever run).
       if (isTerminal(to)) this.status.delete(jobId);
       else this.status.set(jobId, to);
       this.log(jobId).info({ status: to, failure: extra.failure }, `job ${to}`);
+      this.events.emit('job-status', { jobId, from: previous, to, job });
     }
     return job;
   }
 
   /** Re-reads a job's status into the map (wake(jobId), heartbeats). */
-  refresh(jobId: string): JobRecord | undefined {
-    const job = this.repo.getJobById(jobId);
+  async refresh(jobId: string): Promise<JobRecord | undefined> {
+    const job = await this.repo.getJobById(jobId);
     if (job) this.status.set(jobId, job.status);
     return job;
   }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { SqliteDb } from '../db/sqlite.js';
+import type { JobRepo } from '../jobs/job-repo.js';
 import { JOB_STATUSES } from '../jobs/model.js';
+import type { EngineEvents } from './events.js';
 
 /**
  * Engine metrics (names are stable; dashboards and docs rely on them):
@@ -17,8 +18,7 @@ export interface EngineMetrics {
   readonly manifestRows: Counter;
 }
 
-export function createEngineMetrics(registry: Registry, db: SqliteDb): EngineMetrics {
-  const countByStatus = db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status');
+export function createEngineMetrics(registry: Registry, jobs: JobRepo): EngineMetrics {
   // An engine re-created on the same registry (tests, restarts in-process) replaces its metrics.
   for (const name of [
     'ossbatch_tasks_total',
@@ -34,10 +34,9 @@ export function createEngineMetrics(registry: Registry, db: SqliteDb): EngineMet
     help: 'Jobs per status.',
     labelNames: ['status'],
     registers: [registry],
-    collect(): void {
-      const rows = countByStatus.all() as { status: string; n: number }[];
-      const seen = new Map(rows.map((r) => [r.status, r.n]));
-      for (const s of JOB_STATUSES) this.set({ status: s }, seen.get(s) ?? 0);
+    async collect(): Promise<void> {
+      const seen = await jobs.countByStatus();
+      for (const s of JOB_STATUSES) this.set({ status: s }, seen[s] ?? 0);
     },
   });
   return {
@@ -63,4 +62,9 @@ export function createEngineMetrics(registry: Registry, db: SqliteDb): EngineMet
       registers: [registry],
     }),
   };
+}
+
+/** Metrics fed by engine events (the engine itself only emits). */
+export function subscribeEngineMetrics(events: EngineEvents, metrics: EngineMetrics): void {
+  events.on('chunk-claimed', () => metrics.leases.inc());
 }

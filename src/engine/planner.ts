@@ -29,19 +29,30 @@ export async function planJob(
   chunkSize: number,
   aborted: () => boolean,
 ): Promise<number> {
-  chunks.deleteChunks(job.jobId);
+  await chunks.deleteChunks(job.jobId);
   let pending: ChunkDescriptor[] = [];
+  // Inserts are queued in order: planManifest's callback is synchronous, the port is not.
+  let inserts: Promise<void> = Promise.resolve();
+  let insertError: Error | undefined;
   const flush = (): void => {
     if (pending.length === 0) return;
-    chunks.insertChunks(job.jobId, pending);
-    metrics.manifestRows.inc(pending.reduce((n, c) => n + c.taskCount, 0));
+    const batch = pending;
     pending = [];
+    inserts = inserts
+      .then(() => (insertError === undefined ? chunks.insertChunks(job.jobId, batch) : undefined))
+      .catch((e: unknown) => {
+        insertError ??= e instanceof Error ? e : new Error(String(e));
+      });
+    metrics.manifestRows.inc(batch.reduce((n, c) => n + c.taskCount, 0));
   };
   const { totalTasks } = await planManifest(deps, job, chunkSize, (c) => {
     if (aborted()) throw new PlanningAborted();
+    if (insertError !== undefined) throw insertError;
     pending.push(c);
     if (pending.length >= INSERT_BATCH) flush();
   });
   flush();
+  await inserts;
+  if (insertError !== undefined) throw insertError;
   return totalTasks;
 }

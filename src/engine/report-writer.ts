@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Iam, Principal } from '../iam/types.js';
 import type { JobRecord } from '../jobs/model.js';
@@ -9,7 +7,7 @@ import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { lineStatus, REPORT_SCHEMA } from './report-rows.js';
 import type { ChunkShard } from './chunk-repo.js';
-import { shardDir, shardPath } from './report-shard.js';
+import type { ShardStore } from './shard-store.js';
 
 /** The report cannot be written (bucket missing, role not allowed, store error): the job fails with it. */
 export class ReportError extends Error {
@@ -29,7 +27,7 @@ export interface ReportDeps {
   readonly iam: Iam;
   readonly clock: Clock;
   readonly region: string;
-  readonly dataDir: string;
+  readonly shards: ShardStore;
 }
 
 interface ResultEntry {
@@ -59,7 +57,7 @@ export async function writeReport(
   const base = `${report.prefix ?? ''}job-${job.jobId}/`;
   const put = async (key: string, body: Readable, contentType: string): Promise<string> => {
     const resource = `acs:oss:${deps.region}:${bucket.owner}:${bucket.name}/${key}`;
-    const decision = deps.iam.authorize({
+    const decision = await deps.iam.authorize({
       principal: role,
       action: 'oss:PutObject',
       resource,
@@ -88,11 +86,7 @@ export async function writeReport(
   const results: ResultEntry[] = [];
   for (const status of statuses) {
     const key = `${base}results/${createHash('md5').update(`${job.jobId}/${status}`).digest('hex')}.csv`;
-    const md5 = await put(
-      key,
-      Readable.from(shardLines(deps.dataDir, job.jobId, shards, status)),
-      'text/csv',
-    );
+    const md5 = await put(key, Readable.from(shardLines(deps.shards, job.jobId, shards, status)), 'text/csv');
     results.push({ TaskExecutionStatus: status, Bucket: bucket.name, MD5Checksum: md5, Key: key });
   }
   const manifest = {
@@ -115,22 +109,17 @@ export async function writeReport(
  * job settles before the chunk runs again (cancel, failure) those rows must not reach the report.
  */
 async function* shardLines(
-  dataDir: string,
+  store: ShardStore,
   jobId: string,
   shards: readonly ChunkShard[],
   status: string,
 ): AsyncGenerator<Buffer> {
-  for (const { chunkIndex, shardBytes } of shards) {
-    const file = shardPath(dataDir, jobId, chunkIndex);
-    if (shardBytes <= 0 || !fs.existsSync(file)) continue;
+  for (const { chunkIndex, shardBytes, shardAttempt } of shards) {
+    if (shardBytes <= 0) continue;
     let rest = '';
-    const committed = fs.createReadStream(file, {
-      encoding: 'utf8',
-      highWaterMark: 65536,
-      end: shardBytes - 1,
-    });
-    for await (const piece of committed) {
-      const text = rest + (piece as string);
+    const decoder = new TextDecoder('utf-8');
+    for await (const piece of store.readCommitted({ jobId, chunkIndex, attempt: shardAttempt }, shardBytes)) {
+      const text = rest + decoder.decode(piece, { stream: true });
       const end = text.lastIndexOf('\n');
       rest = text.slice(end + 1);
       const out = pick(text.slice(0, end + 1), status);
@@ -151,20 +140,16 @@ function pick(block: string, status: string): string {
   return out;
 }
 
-/** Deletes the job's local shards once its terminal status is committed. */
-export function removeShards(dataDir: string, jobId: string): void {
-  fs.rmSync(shardDir(dataDir, jobId), { recursive: true, force: true });
-}
-
 /**
- * Start-up cleanup: shard directories of jobs that are terminal or gone (a crash between the terminal
- * transition and removeShards leaves them behind).
+ * Start-up cleanup: shards of jobs that are terminal or gone (a crash between the terminal transition
+ * and the shard deletion leaves them behind).
  */
-export function removeOrphanShards(dataDir: string, lookup: (jobId: string) => JobRecord | undefined): void {
-  const root = path.join(dataDir, 'jobs');
-  if (!fs.existsSync(root)) return;
-  for (const jobId of fs.readdirSync(root)) {
-    const job = lookup(jobId);
-    if (!job || isTerminal(job.status)) removeShards(dataDir, jobId);
+export async function removeOrphanShards(
+  shards: ShardStore,
+  lookup: (jobId: string) => Promise<JobRecord | undefined>,
+): Promise<void> {
+  for (const jobId of await shards.listJobs()) {
+    const job = await lookup(jobId);
+    if (!job || isTerminal(job.status)) await shards.deleteJob(jobId);
   }
 }

@@ -18,11 +18,11 @@ export interface SchedulerEnv {
 }
 
 /** Suspended → Failed after 14 days without confirmation (compares clock.now() with suspendedAt). */
-export function sweepSuspended(env: SchedulerEnv): void {
+export async function sweepSuspended(env: SchedulerEnv): Promise<void> {
   const now = env.clock.now();
-  for (const job of env.repo.findByStatus(['Suspended'])) {
+  for (const job of await env.repo.findByStatus(['Suspended'])) {
     if (job.suspendedAt === null || now - job.suspendedAt < SUSPEND_TIMEOUT_MS) continue;
-    env.mover.move(job.jobId, ['Suspended'], 'Failed', {
+    await env.mover.move(job.jobId, ['Suspended'], 'Failed', {
       failure: {
         code: 'ConfirmationTimeout',
         reason: 'The job was not confirmed within 14 days of entering Suspended.',
@@ -32,8 +32,8 @@ export function sweepSuspended(env: SchedulerEnv): void {
 }
 
 /** True when nothing of the job runs anywhere: no local worker and no unexpired lease in the database. */
-export function quiet(env: SchedulerEnv, jobId: string): boolean {
-  return env.localWorkers(jobId) === 0 && env.chunks.countLiveLeases(jobId, env.clock.now()) === 0;
+export async function quiet(env: SchedulerEnv, jobId: string): Promise<boolean> {
+  return env.localWorkers(jobId) === 0 && (await env.chunks.countLiveLeases(jobId, env.clock.now())) === 0;
 }
 
 /**
@@ -43,29 +43,30 @@ export function quiet(env: SchedulerEnv, jobId: string): boolean {
  * a Paused or Ready job in the top set becomes Active when a slot is free. Active jobs whose chunks are all
  * done go Completing.
  */
-export function schedule(env: SchedulerEnv): void {
-  finishDoneJobs(env);
-  const jobs = env.repo.findByStatus(['Active', 'Pausing', 'Paused', 'Ready']);
+export async function schedule(env: SchedulerEnv): Promise<void> {
+  await finishDoneJobs(env);
+  const jobs = await env.repo.findByStatus(['Active', 'Pausing', 'Paused', 'Ready']);
   for (const j of jobs) {
-    if (j.status === 'Pausing' && quiet(env, j.jobId)) env.mover.move(j.jobId, ['Pausing'], 'Paused');
+    if (j.status === 'Pausing' && (await quiet(env, j.jobId)))
+      await env.mover.move(j.jobId, ['Pausing'], 'Paused');
   }
   const contenders = jobs.filter((j) => j.status !== 'Pausing');
   const top = new Set(contenders.slice(0, env.maxActiveJobs).map((j) => j.jobId));
   for (const j of contenders) {
-    if (j.status === 'Active' && !top.has(j.jobId)) env.mover.move(j.jobId, ['Active'], 'Pausing');
+    if (j.status === 'Active' && !top.has(j.jobId)) await env.mover.move(j.jobId, ['Active'], 'Pausing');
   }
   let busy = jobs.filter((j) => (j.status === 'Active' && top.has(j.jobId)) || j.status === 'Pausing').length;
   for (const j of contenders) {
     if (busy >= env.maxActiveJobs) break;
     if (!top.has(j.jobId) || (j.status !== 'Ready' && j.status !== 'Paused')) continue;
-    if (env.mover.move(j.jobId, [j.status], 'Active')) busy++;
+    if (await env.mover.move(j.jobId, [j.status], 'Active')) busy++;
   }
-  for (const j of env.repo.findByStatus(['Active'])) completeIfDone(env, j);
+  for (const j of await env.repo.findByStatus(['Active'])) await completeIfDone(env, j);
 }
 
-function completeIfDone(env: SchedulerEnv, job: JobRecord): void {
-  if (env.localWorkers(job.jobId) > 0 || env.chunks.countOpen(job.jobId) > 0) return;
-  env.mover.move(job.jobId, ['Active'], 'Completing');
+async function completeIfDone(env: SchedulerEnv, job: JobRecord): Promise<void> {
+  if (env.localWorkers(job.jobId) > 0 || (await env.chunks.countOpen(job.jobId)) > 0) return;
+  await env.mover.move(job.jobId, ['Active'], 'Completing');
 }
 
 /**
@@ -74,11 +75,11 @@ function completeIfDone(env: SchedulerEnv, job: JobRecord): void {
  * needs no slot — it goes Paused → Active → Completing at once instead of waiting behind higher-priority
  * jobs with every task done and no report.
  */
-function finishDoneJobs(env: SchedulerEnv): void {
-  for (const j of env.repo.findByStatus(['Active'])) completeIfDone(env, j);
-  for (const j of env.repo.findByStatus(['Pausing', 'Paused'])) {
-    if (env.chunks.countOpen(j.jobId) > 0 || !quiet(env, j.jobId)) continue;
-    if (j.status === 'Pausing') env.mover.move(j.jobId, ['Pausing'], 'Paused');
-    if (env.mover.move(j.jobId, ['Paused'], 'Active')) completeIfDone(env, j);
+async function finishDoneJobs(env: SchedulerEnv): Promise<void> {
+  for (const j of await env.repo.findByStatus(['Active'])) await completeIfDone(env, j);
+  for (const j of await env.repo.findByStatus(['Pausing', 'Paused'])) {
+    if ((await env.chunks.countOpen(j.jobId)) > 0 || !(await quiet(env, j.jobId))) continue;
+    if (j.status === 'Pausing') await env.mover.move(j.jobId, ['Pausing'], 'Paused');
+    if (await env.mover.move(j.jobId, ['Paused'], 'Active')) await completeIfDone(env, j);
   }
 }

@@ -1,10 +1,10 @@
 import type { Iam } from '../iam/types.js';
 import type { JobRepo } from '../jobs/job-repo.js';
-import type { JobFailure, JobRecord } from '../jobs/model.js';
+import type { JobFailure, JobRecord, JobStatus } from '../jobs/model.js';
 import { SETTLES_TO } from '../jobs/status-table.js';
 import type { ChunkRepo } from './chunk-repo.js';
 import type { JobMover } from './job-mover.js';
-import { removeShards, ReportError, writeReport, type ReportDeps } from './report-writer.js';
+import { ReportError, writeReport, type ReportDeps } from './report-writer.js';
 
 export interface SettlerEnv {
   readonly repo: JobRepo;
@@ -22,33 +22,38 @@ type Settling = 'Completing' | 'Cancelling' | 'Failing';
  * The caller makes sure nothing of the job still runs. A report that cannot be written fails the job
  * (spec §8.1): Completing/Cancelling → Failing → Failed with the reason.
  */
-export async function settleJob(env: SettlerEnv, jobId: string): Promise<void> {
-  const job = env.repo.getJobById(jobId);
-  if (!job || !(job.status in SETTLES_TO)) return;
+export async function settleJob(env: SettlerEnv, jobId: string): Promise<JobStatus | undefined> {
+  const job = await env.repo.getJobById(jobId);
+  // Settled already (by another node, or an earlier run of ours): nothing done here.
+  if (!job || !(job.status in SETTLES_TO)) return undefined;
   const status = job.status as Settling;
   const failure = await reportFailure(env, job);
+  let settled: JobRecord | undefined;
   if (failure) {
-    if (status !== 'Failing') env.mover.move(jobId, [status], 'Failing', { failure });
+    if (status !== 'Failing') await env.mover.move(jobId, [status], 'Failing', { failure });
     // A job already Failing keeps its first FailureReason; the report problem is logged.
     env.mover.log(jobId).warn({ failure }, 'report not written');
-    env.mover.move(jobId, ['Failing'], 'Failed', status === 'Failing' ? {} : { failure });
+    settled = await env.mover.move(jobId, ['Failing'], 'Failed', status === 'Failing' ? {} : { failure });
   } else {
-    env.mover.move(jobId, [status], SETTLES_TO[status]);
+    settled = await env.mover.move(jobId, [status], SETTLES_TO[status]);
   }
-  removeShards(env.report.dataDir, jobId);
+  // Shards go only once the terminal status is committed (a crash before it re-settles from them).
+  if (settled) await env.report.shards.deleteJob(jobId);
+  return settled?.status;
 }
 
 async function reportFailure(env: SettlerEnv, job: JobRecord): Promise<JobFailure | undefined> {
   const ran = Math.max(0, job.succeededTasks) + Math.max(0, job.failedTasks);
   if (!job.spec.report.enabled || ran === 0) return undefined;
-  const role = env.iam.findRoleByArn(job.spec.roleArn);
+  const role = await env.iam.findRoleByArn(job.spec.roleArn);
   if (!role)
     return {
       code: 'RoleNotFound',
       reason: `The job role ${job.spec.roleArn} no longer exists; the report was not written.`,
     };
   try {
-    await writeReport(env.report, job, env.iam.roleAsPrincipal(role), env.chunks.listChunkShards(job.jobId));
+    const shards = await env.chunks.listChunkShards(job.jobId);
+    await writeReport(env.report, job, env.iam.roleAsPrincipal(role), shards);
     return undefined;
   } catch (e) {
     if (e instanceof ReportError) return { code: e.failureCode, reason: e.message };

@@ -1,4 +1,4 @@
-import type { Iam, Principal } from '../iam/types.js';
+import type { Authorizer, Iam, Principal } from '../iam/types.js';
 import type { JobOperation } from '../jobs/model.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ChangeResult, ObjectChange, ObjectOperation, ObjectStore } from '../store/object-store.js';
@@ -17,8 +17,6 @@ export const MAX_BATCH = 1000;
 export const RETRY_DELAYS_MS: readonly number[] = [50, 200, 800];
 
 type Role = Extract<Principal, { kind: 'role' }>;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs one job's operation over batches of tasks as the job's RAM role: per task the role's policies
@@ -47,6 +45,8 @@ export class TaskExecutor {
     const changes: ObjectChange[] = [];
     const positions: number[] = [];
     const now = this.clock.now();
+    // The role's policies are loaded once per batch (one await), then every task is decided synchronously.
+    const authorize = await this.iam.authorizerFor(this.role);
     for (let i = 0; i < tasks.length; i++) {
       const t = tasks[i] as Task;
       const bucket = buckets.get(t.bucket);
@@ -57,7 +57,7 @@ export class TaskExecutor {
           status: 404,
           message: 'The specified bucket does not exist.',
         };
-      } else if (!this.allowed(bucket, t.key, now)) {
+      } else if (!this.allowed(authorize, bucket, t.key, now)) {
         results[i] = {
           ok: false,
           code: 'AccessDenied',
@@ -86,11 +86,10 @@ export class TaskExecutor {
     return map;
   }
 
-  private allowed(bucket: BucketInfo, key: string, now: number): boolean {
+  private allowed(authorize: Authorizer, bucket: BucketInfo, key: string, now: number): boolean {
     const resource = `acs:oss:${this.region}:${bucket.owner}:${bucket.name}/${key}`;
     for (const action of this.actions) {
-      const decision = this.iam.authorize({
-        principal: this.role,
+      const decision = authorize({
         action,
         resource,
         bucket,
@@ -107,7 +106,7 @@ export class TaskExecutor {
     for (const delay of RETRY_DELAYS_MS) {
       const again = results.flatMap((r, i) => (!r.ok && r.retryable ? [i] : []));
       if (again.length === 0) break;
-      await sleep(delay);
+      await this.clock.sleep(delay);
       const retried = await this.store.applyBatch(again.map((i) => changes[i] as ObjectChange));
       again.forEach((i, j) => (results[i] = retried[j] as ChangeResult));
     }

@@ -23,8 +23,14 @@ async function handleInternal(
   const path = (req.url ?? '').split('?')[0];
   const headers = { 'x-oss-request-id': nextRequestId(), Server: 'AliyunOSS' };
   if (path === '/-/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-    const ready = deps.isReady();
-    const body = JSON.stringify({ status: ready ? 'ok' : 'starting' });
+    const database = await deps.databaseHealth().catch((e: unknown) => ({
+      ok: false,
+      kind: 'unknown',
+      error: (e as Error).message,
+    }));
+    const ready = deps.isReady() && database.ok;
+    const status = !deps.isReady() ? 'starting' : database.ok ? 'ok' : 'database unavailable';
+    const body = JSON.stringify({ status, node: deps.nodeId, database });
     res.writeHead(ready ? 200 : 503, {
       ...headers,
       'Content-Type': 'application/json',
@@ -127,6 +133,6 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
   app.route({ method: [...ALL_METHODS], url: '/*', handler });
   app.setNotFoundHandler(handler);
   // The web console (src/console, issue 4): its own routes under /-/console, ahead of the catch-all.
-  registerConsole(app, deps);
+  registerConsole(app, deps, { sessions: deps.consoleSessions });
   return app;
 }

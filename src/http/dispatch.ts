@@ -3,7 +3,7 @@ import { authenticate } from '../protocol/authenticate.js';
 import { nextRequestId } from './request-id.js';
 import { OssError, accessDenied, isOssError, noSuchBucket } from '../protocol/oss-error.js';
 import { parseRequestTarget, validateBucketName, type RequestTarget } from '../protocol/request-target.js';
-import type { Principal, RequestContext } from '../iam/types.js';
+import type { Authorizer, Principal, RequestContext } from '../iam/types.js';
 import type { BucketInfo, ObjectMeta } from '../store/types.js';
 import { drainBody, hasBody, readSmallBody } from './body.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
@@ -47,15 +47,14 @@ interface Prepared {
 
 function authorizeOrThrow(
   deps: HttpDeps,
-  principal: Principal,
+  authorize: Authorizer,
   context: RequestContext,
   action: string,
   bucket: BucketInfo,
   key: string | undefined,
   object: ObjectMeta | undefined,
 ): void {
-  const decision = deps.iam.authorize({
-    principal,
+  const decision = authorize({
     action,
     resource: resourceArn(deps.region, bucket.owner, bucket.name, key),
     bucket,
@@ -72,6 +71,7 @@ async function prepare(
   route: Route,
   target: RequestTarget,
   principal: Principal,
+  authorize: Authorizer,
   context: RequestContext,
 ): Promise<Prepared> {
   const action = actionOf(route, target.query) ?? '';
@@ -80,8 +80,7 @@ async function prepare(
     const owner = callerAccount(principal);
     if (owner === undefined) throw accessDenied('Anonymous access is forbidden for this operation.');
     if (route.auth === 'new-bucket') validateBucketName(target.bucket ?? '');
-    const decision = deps.iam.authorize({
-      principal,
+    const decision = authorize({
       action,
       resource: resourceArn(deps.region, owner, route.auth === 'new-bucket' ? target.bucket : undefined),
       resourceOwner: owner,
@@ -97,7 +96,7 @@ async function prepare(
   if (bucket === undefined) throw noSuchBucket(name);
   if (route.auth === 'bucket-keys') return { bucket, object: undefined };
   const object = route.auth === 'object' ? await loadTargetObject(deps.store, name, target) : undefined;
-  authorizeOrThrow(deps, principal, context, action, bucket, target.key, object);
+  authorizeOrThrow(deps, authorize, context, action, bucket, target.key, object);
   return { bucket, object };
 }
 
@@ -122,12 +121,14 @@ async function run(
   });
   const route = resolveRoute(method, target, req.headers['x-oss-copy-source'] !== undefined);
   outcome.operation = route.operation;
-  const principal = authenticate(
+  const principal = await authenticate(
     { method, target, headers: req.headers },
     { lookupKey: (id) => deps.iam.findAccessKey(id), clock: deps.clock, region: deps.region },
   );
   const authContext = requestContext(deps, req, target, route);
-  const { bucket, object } = await prepare(deps, route, target, principal, authContext);
+  // The caller's RAM policies are loaded once; every decision of this request is then synchronous.
+  const authorize = await deps.iam.authorizerFor(principal);
+  const { bucket, object } = await prepare(deps, route, target, principal, authorize, authContext);
   const ctx: OpContext = {
     deps,
     requestId,
@@ -139,7 +140,7 @@ async function run(
     bucket,
     object,
     readBody: () => readSmallBody(req),
-    authorize: (action, b, key, obj) => authorizeOrThrow(deps, principal, authContext, action, b, key, obj),
+    authorize: (action, b, key, obj) => authorizeOrThrow(deps, authorize, authContext, action, b, key, obj),
   };
   return route.handler(ctx);
 }

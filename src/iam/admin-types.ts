@@ -87,39 +87,50 @@ export class IamAdminError extends Error {
   }
 }
 
-/** RAM management operations (used by `ossbatch ram` and by tests). Every write is visible to a running server within a second. */
+/**
+ * RAM management operations (used by `ossbatch ram`, the server and tests). Every method returns a Promise;
+ * each write is one transaction and is visible to every running server within a second.
+ */
 export interface IamAdmin {
   readonly accountId: string;
-  createUser(input: { userName: string; displayName?: string; comments?: string }): RamUser;
-  getUser(userName: string): RamUser;
-  listUsers(): RamUser[];
+  createUser(input: { userName: string; displayName?: string; comments?: string }): Promise<RamUser>;
+  getUser(userName: string): Promise<RamUser>;
+  listUsers(): Promise<RamUser[]>;
   /** Deletes the user with its access keys and policy attachments. */
-  deleteUser(userName: string): void;
+  deleteUser(userName: string): Promise<void>;
 
-  createAccessKey(userName: string): RamAccessKeyWithSecret;
-  listAccessKeys(userName: string): RamAccessKey[];
-  updateAccessKey(userName: string, accessKeyId: string, status: AccessKeyStatus): void;
-  deleteAccessKey(userName: string, accessKeyId: string): void;
+  createAccessKey(userName: string): Promise<RamAccessKeyWithSecret>;
+  listAccessKeys(userName: string): Promise<RamAccessKey[]>;
+  updateAccessKey(userName: string, accessKeyId: string, status: AccessKeyStatus): Promise<void>;
+  deleteAccessKey(userName: string, accessKeyId: string): Promise<void>;
 
   /** Validates the document (throws IamAdminError MalformedPolicyDocument with the reason). */
-  createPolicy(input: { policyName: string; policyDocument: string; description?: string }): RamPolicy;
-  getPolicy(policyName: string, policyType?: PolicyType): RamPolicyWithDocument;
+  createPolicy(input: {
+    policyName: string;
+    policyDocument: string;
+    description?: string;
+  }): Promise<RamPolicy>;
+  getPolicy(policyName: string, policyType?: PolicyType): Promise<RamPolicyWithDocument>;
   /** Replaces a custom policy's document and bumps its version (RAM CreatePolicyVersion --SetAsDefault). */
-  createPolicyVersion(policyName: string, policyDocument: string): RamPolicyWithDocument;
-  listPolicies(policyType?: PolicyType): RamPolicy[];
+  createPolicyVersion(policyName: string, policyDocument: string): Promise<RamPolicyWithDocument>;
+  listPolicies(policyType?: PolicyType): Promise<RamPolicy[]>;
   /** Refused while the policy is attached (RAM DeleteConflict.Policy.*). */
-  deletePolicy(policyName: string): void;
+  deletePolicy(policyName: string): Promise<void>;
 
-  attachPolicyToUser(policyName: string, userName: string, policyType?: PolicyType): RamAttachment;
-  detachPolicyFromUser(policyName: string, userName: string, policyType?: PolicyType): RamAttachment;
-  listPoliciesForUser(userName: string): RamAttachedPolicy[];
+  attachPolicyToUser(policyName: string, userName: string, policyType?: PolicyType): Promise<RamAttachment>;
+  detachPolicyFromUser(policyName: string, userName: string, policyType?: PolicyType): Promise<RamAttachment>;
+  listPoliciesForUser(userName: string): Promise<RamAttachedPolicy[]>;
 
-  createRole(input: { roleName: string; assumeRolePolicyDocument: string; description?: string }): RamRole;
-  getRole(roleName: string): RamRole;
-  listRoles(): RamRole[];
+  createRole(input: {
+    roleName: string;
+    assumeRolePolicyDocument: string;
+    description?: string;
+  }): Promise<RamRole>;
+  getRole(roleName: string): Promise<RamRole>;
+  listRoles(): Promise<RamRole[]>;
   /** Deletes the role with its policy attachments. */
-  deleteRole(roleName: string): void;
-  attachPolicyToRole(policyName: string, roleName: string, policyType?: PolicyType): RamAttachment;
-  detachPolicyFromRole(policyName: string, roleName: string, policyType?: PolicyType): RamAttachment;
-  listPoliciesForRole(roleName: string): RamAttachedPolicy[];
+  deleteRole(roleName: string): Promise<void>;
+  attachPolicyToRole(policyName: string, roleName: string, policyType?: PolicyType): Promise<RamAttachment>;
+  detachPolicyFromRole(policyName: string, roleName: string, policyType?: PolicyType): Promise<RamAttachment>;
+  listPoliciesForRole(roleName: string): Promise<RamAttachedPolicy[]>;
 }

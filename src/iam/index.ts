@@ -1,5 +1,6 @@
 export type {
   AccessKeyRecord,
+  Authorizer,
   AuthzRequest,
   Decision,
   Iam,
@@ -8,14 +9,15 @@ export type {
   RoleRecord,
 } from './types.js';
 export * from './admin-types.js';
-export { createSqliteIam, type SqliteIamCreateOptions } from './sqlite-iam.js';
-export {
-  ensureAccountId,
-  ensureRootAccount,
-  storedAccountId,
-  type RootAccount,
-  type RootAccountEnv,
-} from './root-account.js';
+export { createIamService, type IamServiceOptions } from './iam-service.js';
+export type {
+  IamAdminStore,
+  IamDirectory,
+  RootAccount,
+  RootAccountEnv,
+  StoredAccessKey,
+  StoredRole,
+} from './directory.js';
 export { actionForApi } from './actions.js';
 export { bucketResource, objectResource, serviceResource } from './resources.js';
 export { aclAllows, effectiveAcl } from './acl.js';

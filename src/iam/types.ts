@@ -76,18 +76,27 @@ export interface RoleRecord {
   readonly assumeRolePolicy: string;
 }
 
+/** A decision function bound to one principal whose RAM policies are already loaded (synchronous). */
+export type Authorizer = (request: Omit<AuthzRequest, 'principal'>) => Decision;
+
 /**
- * The IAM port the HTTP layer and the engine use. Implementations cache and notice changes made by the
- * `ossbatch ram` CLI (another process) within a second.
+ * The IAM service the HTTP layer, the jobs service and the engine use (iam/iam-service.ts), over the
+ * IamDirectory port. It caches and notices changes made by `ossbatch ram` (another process) or another
+ * node within a second.
  */
 export interface Iam {
   readonly accountId: string;
-  findAccessKey(accessKeyId: string): AccessKeyRecord | undefined;
+  findAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
   /** Accepts `acs:ram::<account>:role/<name>` with an optional `arn:` prefix. */
-  findRoleByArn(arn: string): RoleRecord | undefined;
+  findRoleByArn(arn: string): Promise<RoleRecord | undefined>;
   /** True when the role's trust policy lets the OSS service (`oss.aliyuncs.com`) assume it. */
   roleTrustsOss(role: RoleRecord): boolean;
   roleAsPrincipal(role: RoleRecord): Extract<Principal, { kind: 'role' }>;
+  /**
+   * Loads the principal's RAM policies (cached) and returns a synchronous decision function for it: hot
+   * paths (one request's several checks, a batch of 1000 tasks) pay one await, not one per decision.
+   */
+  authorizerFor(principal: Principal): Promise<Authorizer>;
   /** The whole decision: RAM policies, bucket policy, ACLs, root ownership (spec §10.5). */
-  authorize(request: AuthzRequest): Decision;
+  authorize(request: AuthzRequest): Promise<Decision>;
 }

@@ -1,5 +1,5 @@
 import type pino from 'pino';
-import type { Clock } from '../protocol/clock.js';
+import type { Clock, TimerHandle } from '../protocol/clock.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { toRecord } from './document.js';
 import { periodMs, type InventoryRecord } from './model.js';
@@ -16,14 +16,14 @@ export function nextRunAfter(record: InventoryRecord, now: number): number {
 }
 
 /**
- * Runs bucket inventories on their schedule. Every `intervalMs` (a real timer: it only decides how soon a
- * due run is noticed) it asks the store which configurations are due by the injected Clock — so a test
+ * Runs bucket inventories on their schedule. Every `intervalMs` (a Clock timer: it only decides how soon
+ * a due run is noticed) it asks the store which configurations are due by the injected Clock — so a test
  * that moves the clock a day ahead sees the daily run — claims each by compare-and-set on its next-run
  * time (two nodes never run one twice), then runs it. A disabled configuration keeps its schedule but
  * writes nothing.
  */
 export class InventoryScheduler {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
@@ -32,14 +32,13 @@ export class InventoryScheduler {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
+    this.timer = this.deps.clock.setInterval(() => {
       if (this.running === undefined) this.running = this.tick().finally(() => (this.running = undefined));
     }, this.intervalMs);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     await this.running;
   }

@@ -22,7 +22,7 @@ export async function checkJobReferences(
   accountId: string,
   deps: ReferenceDeps,
 ): Promise<void> {
-  checkRole(spec.roleArn, accountId, deps.iam);
+  await checkRole(spec.roleArn, accountId, deps.iam);
   if (spec.manifest) {
     await checkBucket(spec.manifest.bucket, 'Manifest/Location/Bucket', deps);
     const { bucket: mb, object: mo, versionId: mv } = spec.manifest;
@@ -56,8 +56,8 @@ export async function checkJobReferences(
     await checkBucket(spec.report.bucket, 'Report/Bucket', deps);
 }
 
-function checkRole(arn: string, accountId: string, iam: Iam): void {
-  const role = iam.findRoleByArn(arn);
+async function checkRole(arn: string, accountId: string, iam: Iam): Promise<void> {
+  const role = await iam.findRoleByArn(arn);
   // Another account's role is reported exactly like a missing one: no probing of other accounts' roles.
   if (role === undefined || role.accountId !== accountId) {
     throw roleArnError(`The role ${arn} does not exist in account ${accountId}.`);

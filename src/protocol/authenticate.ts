@@ -23,14 +23,32 @@ export interface AuthInput {
 }
 
 export interface AuthDeps {
-  readonly lookupKey: (akId: string) => AccessKeyRecord | undefined;
+  /** The IAM service's key lookup (async: the key may have to be read from the database). */
+  readonly lookupKey: (akId: string) => Promise<AccessKeyRecord | undefined>;
   readonly clock: Clock;
   /** The server's region id, e.g. `cn-hangzhou` (V4 scope must name it). */
   readonly region: string;
 }
 
-function resolveKey(deps: AuthDeps, accessKeyId: string): AccessKeyRecord {
-  const record = deps.lookupKey(accessKeyId);
+/** The same dependencies with a synchronous key source (tests and tools that hold the keys in memory). */
+export interface SyncAuthDeps extends Omit<AuthDeps, 'lookupKey'> {
+  readonly lookupKey: (akId: string) => AccessKeyRecord | undefined;
+}
+
+/**
+ * A request that names an access key, checked up to the key lookup: `finish` runs every check that
+ * needs the key (skew, signature) and returns the principal. Splitting here keeps the error order of
+ * each scheme exactly as before (e.g. V4's scope errors come before InvalidAccessKeyId) while the
+ * lookup itself is asynchronous.
+ */
+interface PendingAuth {
+  readonly accessKeyId: string;
+  finish(record: AccessKeyRecord): Principal;
+}
+
+type Started = { readonly anonymous: true } | PendingAuth;
+
+function checkKey(record: AccessKeyRecord | undefined, accessKeyId: string): AccessKeyRecord {
   if (!record)
     throw new OssError('InvalidAccessKeyId', undefined, { details: { OSSAccessKeyId: accessKeyId } });
   if (!record.active) {
@@ -41,26 +59,32 @@ function resolveKey(deps: AuthDeps, accessKeyId: string): AccessKeyRecord {
   return record;
 }
 
-function authenticateV1Header(input: AuthInput, deps: AuthDeps, authorization: string): Principal {
+type TimeDeps = Pick<AuthDeps, 'clock' | 'region'>;
+
+function startV1Header(input: AuthInput, deps: TimeDeps, authorization: string): PendingAuth {
   const parsed = parseV1Authorization(authorization);
   if (!parsed)
     throw new OssError('InvalidArgument', 'Authorization header is invalid.', { ec: '0002-00000001' });
-  const record = resolveKey(deps, parsed.accessKeyId);
-  // V1: x-oss-date overrides Date as the signing date (spec §9.2); ali-oss sends only x-oss-date, Go only Date.
-  const date = headerValue(input.headers, 'x-oss-date') ?? headerValue(input.headers, 'date');
-  if (date === undefined || date === '')
-    throw new OssError('AccessDenied', 'Missing Date or x-oss-date header.');
-  const when = Date.parse(date);
-  if (Number.isNaN(when)) throw new OssError('AccessDenied', `Invalid date "${date}".`);
-  checkSkew(when, deps.clock.now(), date);
-  verifyV1({
-    ...input,
+  return {
     accessKeyId: parsed.accessKeyId,
-    secret: record.secret,
-    provided: parsed.signature,
-    date,
-  });
-  return record.principal;
+    finish(record) {
+      // V1: x-oss-date overrides Date as the signing date (spec §9.2); ali-oss sends only x-oss-date, Go only Date.
+      const date = headerValue(input.headers, 'x-oss-date') ?? headerValue(input.headers, 'date');
+      if (date === undefined || date === '')
+        throw new OssError('AccessDenied', 'Missing Date or x-oss-date header.');
+      const when = Date.parse(date);
+      if (Number.isNaN(when)) throw new OssError('AccessDenied', `Invalid date "${date}".`);
+      checkSkew(when, deps.clock.now(), date);
+      verifyV1({
+        ...input,
+        accessKeyId: parsed.accessKeyId,
+        secret: record.secret,
+        provided: parsed.signature,
+        date,
+      });
+      return record.principal;
+    },
+  };
 }
 
 function checkPayloadHash(headers: RequestHeaders): void {
@@ -72,7 +96,7 @@ function checkPayloadHash(headers: RequestHeaders): void {
   }
 }
 
-function authenticateV4Header(input: AuthInput, deps: AuthDeps, authorization: string): Principal {
+function startV4Header(input: AuthInput, deps: TimeDeps, authorization: string): PendingAuth {
   const auth = parseV4Authorization(authorization);
   checkPayloadHash(input.headers);
   const isoDateTime = headerValue(input.headers, 'x-oss-date');
@@ -84,43 +108,69 @@ function authenticateV4Header(input: AuthInput, deps: AuthDeps, authorization: s
     );
   }
   checkScopeV4(auth.credential, isoDateTime, deps.region);
-  const record = resolveKey(deps, auth.credential.accessKeyId);
-  checkSkew(when, deps.clock.now(), isoDateTime);
-  verifyV4({
-    ...input,
-    credential: auth.credential,
-    additionalHeaders: auth.additionalHeaders,
-    isoDateTime,
-    secret: record.secret,
-    provided: auth.signature,
-    payloadHash: UNSIGNED_PAYLOAD,
-  });
-  return record.principal;
+  return {
+    accessKeyId: auth.credential.accessKeyId,
+    finish(record) {
+      checkSkew(when, deps.clock.now(), isoDateTime);
+      verifyV4({
+        ...input,
+        credential: auth.credential,
+        additionalHeaders: auth.additionalHeaders,
+        isoDateTime,
+        secret: record.secret,
+        provided: auth.signature,
+        payloadHash: UNSIGNED_PAYLOAD,
+      });
+      return record.principal;
+    },
+  };
 }
 
-/**
- * Who is calling (spec §9.4–9.7): Authorization header (V1 `OSS ak:sig`, V4 `OSS4-HMAC-SHA256 …`), else a
- * presigned query (V1 or V4), else anonymous. Throws the OssError OSS would answer.
- */
-export function authenticate(input: AuthInput, deps: AuthDeps): Principal {
+/** Everything before the key lookup: which scheme, which key, and the checks that need no key. */
+function start(input: AuthInput, deps: TimeDeps): Started {
   const authorization = headerValue(input.headers, 'authorization');
   if (authorization !== undefined && authorization.trim() !== '') {
     const a = authorization.trim();
-    if (a.startsWith(`${V4_ALGORITHM} `)) return authenticateV4Header(input, deps, a);
-    if (a.startsWith('OSS ')) return authenticateV1Header(input, deps, a);
+    if (a.startsWith(`${V4_ALGORITHM} `)) return startV4Header(input, deps, a);
+    if (a.startsWith('OSS ')) return startV1Header(input, deps, a);
     throw new OssError('InvalidArgument', 'Authorization header is invalid.', { ec: '0002-00000001' });
   }
   const kind = presignKind(input.target.query);
   if (kind === 'v1') {
-    const record = resolveKey(deps, presignV1AccessKey(input.target.query));
-    verifyPresignV1(input, record.secret, deps.clock.now());
-    return record.principal;
+    return {
+      accessKeyId: presignV1AccessKey(input.target.query),
+      finish(record) {
+        verifyPresignV1(input, record.secret, deps.clock.now());
+        return record.principal;
+      },
+    };
   }
   if (kind === 'v4') {
     const params = parsePresignV4(input.target.query);
-    const record = resolveKey(deps, params.credential.accessKeyId);
-    verifyPresignV4(input, params, record.secret, deps.region, deps.clock.now());
-    return record.principal;
+    return {
+      accessKeyId: params.credential.accessKeyId,
+      finish(record) {
+        verifyPresignV4(input, params, record.secret, deps.region, deps.clock.now());
+        return record.principal;
+      },
+    };
   }
-  return { kind: 'anonymous' };
+  return { anonymous: true };
+}
+
+/**
+ * Who is calling (spec §9.4–9.7): Authorization header (V1 `OSS ak:sig`, V4 `OSS4-HMAC-SHA256 …`), else a
+ * presigned query (V1 or V4), else anonymous. Rejects with the OssError OSS would answer.
+ */
+export async function authenticate(input: AuthInput, deps: AuthDeps): Promise<Principal> {
+  const started = start(input, deps);
+  if ('anonymous' in started) return { kind: 'anonymous' };
+  return started.finish(checkKey(await deps.lookupKey(started.accessKeyId), started.accessKeyId));
+}
+
+/** authenticate() with a synchronous key source: the same checks in the same order, thrown synchronously. */
+export function authenticateSync(input: AuthInput, deps: SyncAuthDeps): Principal {
+  const started = start(input, deps);
+  if ('anonymous' in started) return { kind: 'anonymous' };
+  return started.finish(checkKey(deps.lookupKey(started.accessKeyId), started.accessKeyId));
 }

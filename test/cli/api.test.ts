@@ -16,7 +16,9 @@ const home = tempHome();
 
 beforeAll(async () => {
   ts = await startTestServer();
-  roleArn = ts.server.iam.createRole({ roleName: 'ApiRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
+  roleArn = (
+    await ts.server.iamAdmin.createRole({ roleName: 'ApiRole', assumeRolePolicyDocument: TRUST_OSS })
+  ).Arn;
   const policyDocument = JSON.stringify({
     Version: '1',
     Statement: [
@@ -27,8 +29,8 @@ beforeAll(async () => {
       },
     ],
   });
-  ts.server.iam.createPolicy({ policyName: 'api-role-policy', policyDocument });
-  ts.server.iam.attachPolicyToRole('api-role-policy', 'ApiRole');
+  await ts.server.iamAdmin.createPolicy({ policyName: 'api-role-policy', policyDocument });
+  await ts.server.iamAdmin.attachPolicyToRole('api-role-policy', 'ApiRole');
   await ts.server.store.createBucket({
     name: 'api-src',
     owner: ts.root.accountId,

@@ -23,7 +23,9 @@ const ALL = [registerApiCommands, registerJobCommands, registerObjectCommands];
 
 beforeAll(async () => {
   ts = await startTestServer();
-  roleArn = ts.server.iam.createRole({ roleName: 'CliRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
+  roleArn = (
+    await ts.server.iamAdmin.createRole({ roleName: 'CliRole', assumeRolePolicyDocument: TRUST_OSS })
+  ).Arn;
   const policyDocument = JSON.stringify({
     Version: '1',
     Statement: [
@@ -34,8 +36,8 @@ beforeAll(async () => {
       },
     ],
   });
-  ts.server.iam.createPolicy({ policyName: 'cli-role-policy', policyDocument });
-  ts.server.iam.attachPolicyToRole('cli-role-policy', 'CliRole');
+  await ts.server.iamAdmin.createPolicy({ policyName: 'cli-role-policy', policyDocument });
+  await ts.server.iamAdmin.attachPolicyToRole('cli-role-policy', 'CliRole');
 });
 afterAll(async () => {
   await ts.close();

@@ -45,8 +45,10 @@ describe('job watch against the server', () => {
   const home = tempHome();
   beforeAll(async () => {
     ts = await startTestServer();
-    roleArn = ts.server.iam.createRole({ roleName: 'WatchRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
-    ts.server.iam.createPolicy({
+    roleArn = (
+      await ts.server.iamAdmin.createRole({ roleName: 'WatchRole', assumeRolePolicyDocument: TRUST_OSS })
+    ).Arn;
+    await ts.server.iamAdmin.createPolicy({
       policyName: 'watch-policy',
       policyDocument: JSON.stringify({
         Version: '1',
@@ -55,7 +57,7 @@ describe('job watch against the server', () => {
         ],
       }),
     });
-    ts.server.iam.attachPolicyToRole('watch-policy', 'WatchRole');
+    await ts.server.iamAdmin.attachPolicyToRole('watch-policy', 'WatchRole');
   });
   afterAll(async () => {
     await ts.close();

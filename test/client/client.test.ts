@@ -13,7 +13,9 @@ let roleArn: string;
 
 beforeAll(async () => {
   ts = await startTestServer();
-  roleArn = ts.server.iam.createRole({ roleName: 'ClientRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
+  roleArn = (
+    await ts.server.iamAdmin.createRole({ roleName: 'ClientRole', assumeRolePolicyDocument: TRUST_OSS })
+  ).Arn;
   const policyDocument = JSON.stringify({
     Version: '1',
     Statement: [
@@ -24,8 +26,8 @@ beforeAll(async () => {
       },
     ],
   });
-  ts.server.iam.createPolicy({ policyName: 'client-role-policy', policyDocument });
-  ts.server.iam.attachPolicyToRole('client-role-policy', 'ClientRole');
+  await ts.server.iamAdmin.createPolicy({ policyName: 'client-role-policy', policyDocument });
+  await ts.server.iamAdmin.attachPolicyToRole('client-role-policy', 'ClientRole');
 });
 afterAll(() => ts.close());
 

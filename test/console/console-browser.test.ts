@@ -181,7 +181,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it('hides Confirm, Cancel, the priority editor and Create for a read-only RAM user', async () => {
       const jobId = await env.prefixJob({ prefix: 'readonly/', count: 10, confirm: true });
       await waitForStatus(env, jobId, ['Suspended']);
-      const user = createUserWithPolicy(env.ts, 'console-reader', {
+      const user = await createUserWithPolicy(env.ts, 'console-reader', {
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: ['oss:ListJobs', 'oss:DescribeJob'], Resource: ['*'] }],
       });

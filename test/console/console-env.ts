@@ -74,14 +74,14 @@ export async function createConsoleEnv(config: Partial<Config> = {}, clock?: Clo
   });
   await client.putBucket('data');
   await client.putBucket('reports');
-  const iam = ts.server.iam;
-  const role = iam.createRole({ roleName: 'ConsoleBatchRole', assumeRolePolicyDocument: TRUST_OSS });
+  const iam = ts.server.iamAdmin;
+  const role = await iam.createRole({ roleName: 'ConsoleBatchRole', assumeRolePolicyDocument: TRUST_OSS });
   const doc = JSON.stringify({
     Version: '1',
     Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
   });
-  iam.createPolicy({ policyName: 'ConsoleBatchRole-policy', policyDocument: doc });
-  iam.attachPolicyToRole('ConsoleBatchRole-policy', 'ConsoleBatchRole');
+  await iam.createPolicy({ policyName: 'ConsoleBatchRole-policy', policyDocument: doc });
+  await iam.attachPolicyToRole('ConsoleBatchRole-policy', 'ConsoleBatchRole');
   const env: ConsoleEnv = {
     ts,
     url: ts.url,

@@ -108,17 +108,17 @@ describe('sign-in and session', () => {
   });
 
   it('ends the session when its AccessKey is deleted', async () => {
-    const user = createUserWithPolicy(env.ts, 'soon-gone', READ_ONLY);
+    const user = await createUserWithPolicy(env.ts, 'soon-gone', READ_ONLY);
     const s = await httpSignIn(env.url, user.accessKeyId, user.secret);
     expect((await get('/-/console/jobs.json', s)).status).toBe(200);
-    env.ts.server.iam.deleteAccessKey('soon-gone', user.accessKeyId);
+    await env.ts.server.iamAdmin.deleteAccessKey('soon-gone', user.accessKeyId);
     expect((await get('/-/console/jobs.json', s)).status).toBe(401);
   });
 
   it('refuses a disabled AccessKey and ends its sessions', async () => {
-    const user = createUserWithPolicy(env.ts, 'disabled-later', READ_ONLY);
+    const user = await createUserWithPolicy(env.ts, 'disabled-later', READ_ONLY);
     const s = await httpSignIn(env.url, user.accessKeyId, user.secret);
-    env.ts.server.iam.updateAccessKey('disabled-later', user.accessKeyId, 'Inactive');
+    await env.ts.server.iamAdmin.updateAccessKey('disabled-later', user.accessKeyId, 'Inactive');
     expect((await get('/-/console/jobs.json', s)).status).toBe(401);
     await expect(httpSignIn(env.url, user.accessKeyId, user.secret)).rejects.toThrow(/answered 401/);
   });
@@ -171,7 +171,7 @@ describe('authorisation as the signed-in principal', () => {
   it('lets a read-only RAM user see jobs but not change them, and hides the forms', async () => {
     const jobId = await env.prefixJob({ prefix: 'ro/', count: 5, confirm: true });
     await waitForStatus(env, jobId, ['Suspended']);
-    const user = createUserWithPolicy(env.ts, 'reader', READ_ONLY);
+    const user = await createUserWithPolicy(env.ts, 'reader', READ_ONLY);
     const s = await httpSignIn(env.url, user.accessKeyId, user.secret);
     const list = (await (await get('/-/console/jobs.json', s)).json()) as { jobs: { jobId: string }[] };
     expect(list.jobs.map((j) => j.jobId)).toContain(jobId);
@@ -205,8 +205,54 @@ describe('authorisation as the signed-in principal', () => {
     expect(rootPage).toContain('id="priority-form"');
   });
 
+  it('honours a bucket-policy grant of the job actions exactly as the wire does (no RAM policy)', async () => {
+    const jobId = await env.prefixJob({ prefix: 'bp/', count: 3, confirm: true });
+    await waitForStatus(env, jobId, ['Suspended']);
+    const user = await createUserWithPolicy(env.ts, 'bp-granted');
+    const s = await httpSignIn(env.url, user.accessKeyId, user.secret);
+    // Without the grant the console refuses, as ListJobs over the wire would.
+    expect((await get('/-/console/jobs.json', s)).status).toBe(403);
+    const grant = {
+      Version: '1',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['oss:ListJobs', 'oss:DescribeJob', 'oss:UpdateJobPriority'],
+          Principal: [user.userId],
+          Resource: [`acs:oss:*:${env.ts.root.accountId}:data`],
+        },
+      ],
+    };
+    const oss = env.ts.anyClient();
+    await oss.putBucketPolicy('data', grant);
+    try {
+      const list = (await (await get('/-/console/jobs.json', s)).json()) as { jobs: { jobId: string }[] };
+      expect(list.jobs.map((j) => j.jobId)).toContain(jobId);
+      const json = (await (await get(`/-/console/job.json?id=${encodeURIComponent(jobId)}`, s)).json()) as {
+        actions: Record<string, boolean>;
+      };
+      expect(json.actions).toEqual({ confirm: false, cancel: false, priority: true });
+      const prio = await postForm(`${env.url}/-/console/job/priority`, s, {
+        csrf: s.csrf,
+        id: jobId,
+        priority: '42',
+      });
+      expect(prio.status).toBe(303);
+      expect((await env.client.describeJob(jobId)).priority).toBe(42);
+      // The grant names no UpdateJobStatus: refused by the same service the wire calls.
+      const status = await postForm(`${env.url}/-/console/job/status`, s, {
+        csrf: s.csrf,
+        id: jobId,
+        requested: 'Ready',
+      });
+      expect(status.status).toBe(403);
+    } finally {
+      await oss.deleteBucketPolicy('data');
+    }
+  });
+
   it('shows AccessDenied to a RAM user without ListJobs', async () => {
-    const user = createUserWithPolicy(env.ts, 'nobody');
+    const user = await createUserWithPolicy(env.ts, 'nobody');
     const s = await httpSignIn(env.url, user.accessKeyId, user.secret);
     const res = await get('/-/console/jobs', s);
     expect(res.status).toBe(403);
@@ -273,7 +319,7 @@ describe('authorisation as the signed-in principal', () => {
     const body = (await manifest.json()) as { Results: unknown[] };
     expect(Array.isArray(body.Results)).toBe(true);
     expect((await get(`/-/console/job/report?${q}&key=secret.txt`, root)).status).toBe(400);
-    const reader = createUserWithPolicy(env.ts, 'report-reader', READ_ONLY);
+    const reader = await createUserWithPolicy(env.ts, 'report-reader', READ_ONLY);
     const s = await httpSignIn(env.url, reader.accessKeyId, reader.secret);
     const denied = await get(`/-/console/job/report?${q}`, s);
     expect(denied.status).toBe(403);

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/db/sqlite.js';
-import { createSqliteIam } from '../../src/iam/index.js';
+import { createBackend, type Backend } from '../../src/db/backend.js';
 import { systemClock } from '../../src/protocol/clock.js';
-import { createBuiltinStore } from '../../src/store/builtin/index.js';
+import { createBuiltinStoreFor } from '../../src/server.js';
+import type { ObjectStore } from '../../src/store/object-store.js';
 import { jobRequest, makeClient } from '../helpers/server.js';
 import { jobXml, parseCsvLine, TAG_OP } from './harness.js';
 
@@ -28,15 +28,28 @@ const keyOf = (i: number): string => `crash/${String(i).padStart(6, '0')} ü,x`;
 
 let dir: string;
 
-async function seed(): Promise<void> {
-  const db = openSqlite(path.join(dir, 'ossbatch.db'));
-  const store = await createBuiltinStore({
-    db,
+/** The data dir's database and store through the one factory (as the server opens them). */
+async function openDataDir(): Promise<{ backend: Backend; store: ObjectStore; close(): Promise<void> }> {
+  const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir: dir });
+  const builtin = await createBuiltinStoreFor(backend, {
     dataDir: dir,
     clock: systemClock,
     region: 'cn-hangzhou',
     restoreDurationMs: 200,
   });
+  return {
+    backend,
+    store: builtin.store,
+    async close() {
+      await builtin.close();
+      await backend.close();
+    },
+  };
+}
+
+async function seed(): Promise<void> {
+  const opened = await openDataDir();
+  const { store } = opened;
   for (const b of ['src', 'reports'])
     await store.createBucket({ name: b, owner: ACCOUNT, acl: 'private', storageClass: 'Standard' });
   await store.seedObjects(
@@ -45,18 +58,17 @@ async function seed(): Promise<void> {
   );
   const manifest = Array.from({ length: N }, (_, i) => `src,${encodeURIComponent(keyOf(i))}\n`).join('');
   await store.putObject({ bucket: 'src', key: 'manifest.csv', body: Readable.from([Buffer.from(manifest)]) });
-  const iam = createSqliteIam(db, { accountId: ACCOUNT, region: 'cn-hangzhou', clock: systemClock });
-  iam.createRole({ roleName: 'batch', assumeRolePolicyDocument: TRUST });
-  iam.createPolicy({
+  const iam = opened.backend.iamAdmin.admin(ACCOUNT, systemClock);
+  await iam.createRole({ roleName: 'batch', assumeRolePolicyDocument: TRUST });
+  await iam.createPolicy({
     policyName: 'batch-all',
     policyDocument: JSON.stringify({
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
     }),
   });
-  iam.attachPolicyToRole('batch-all', 'batch');
-  await store.close();
-  db.close();
+  await iam.attachPolicyToRole('batch-all', 'batch');
+  await opened.close();
 }
 
 function startCli(): Promise<{ child: ChildProcess; port: number }> {
@@ -136,14 +148,11 @@ describe.skipIf(!built)('crash safety (kill -9 and restart)', () => {
     await stop(first.child, 'SIGKILL');
     expect(before.succeeded).toBeLessThan(N);
     // The kill must have landed mid-run, or this test would not exercise recovery at all.
-    const killed = openSqlite(path.join(dir, 'ossbatch.db'));
-    const atKill = killed.prepare('SELECT status, succeeded_tasks FROM jobs WHERE job_id = ?').get(jobId) as {
-      status: string;
-      succeeded_tasks: number;
-    };
-    killed.close();
-    expect(atKill.status).toBe('Active');
-    expect(atKill.succeeded_tasks).toBeLessThan(N);
+    const killed = await openDataDir();
+    const atKill = await killed.backend.jobs.getJobById(jobId);
+    await killed.close();
+    expect(atKill?.status).toBe('Active');
+    expect(atKill?.succeededTasks).toBeLessThan(N);
 
     const second = await startCli();
     let after = await describeJob(second.port, jobId);
@@ -155,14 +164,8 @@ describe.skipIf(!built)('crash safety (kill -9 and restart)', () => {
     expect(after).toEqual({ status: 'Complete', succeeded: N, failed: 0, total: N });
     await stop(second.child, 'SIGTERM');
 
-    const db = openSqlite(path.join(dir, 'ossbatch.db'));
-    const store = await createBuiltinStore({
-      db,
-      dataDir: dir,
-      clock: systemClock,
-      region: 'cn-hangzhou',
-      restoreDurationMs: 200,
-    });
+    const opened = await openDataDir();
+    const { store } = opened;
     const read = async (key: string): Promise<string> => {
       const meta = await store.headObject('reports', key);
       if (!meta) throw new Error(`missing ${key}`);
@@ -190,7 +193,7 @@ describe.skipIf(!built)('crash safety (kill -9 and restart)', () => {
       expect(seen.has(keyOf(i))).toBe(true);
       expect((await store.headObject('src', keyOf(i)))?.tags).toEqual([{ key: 'k', value: 'v' }]);
     }
-    expect(fs.existsSync(path.join(dir, 'jobs', jobId))).toBe(false);
-    db.close();
+    expect(await opened.backend.shards.listJobs()).not.toContain(jobId);
+    await opened.close();
   }, 120_000);
 });

@@ -5,17 +5,16 @@ import { Readable } from 'node:stream';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { buildConfig, DEFAULTS, defaultBaseDomains, type Config } from '../../src/config.js';
-import { createSqliteJobRepo } from '../../src/db/sqlite-job-repo.js';
-import { openSqlite, type SqliteDb } from '../../src/db/sqlite.js';
+import { createBackend, type Backend } from '../../src/db/backend.js';
 import { createEngine, type Engine } from '../../src/engine/index.js';
-import { createSqliteIam } from '../../src/iam/index.js';
+import { createIamService } from '../../src/iam/index.js';
 import type { Iam, Principal } from '../../src/iam/types.js';
 import type { IamAdmin } from '../../src/iam/admin-types.js';
-import { createJobsApi, type JobsApi } from '../../src/jobs/api/index.js';
+import { createJobsApi, type JobsApi } from '../../src/jobs/oss-codec/index.js';
 import type { JobRepo } from '../../src/jobs/job-repo.js';
 import type { JobRecord, JobStatus } from '../../src/jobs/model.js';
 import { OffsetClock } from '../../src/protocol/clock.js';
-import { createBuiltinStore } from '../../src/store/builtin/index.js';
+import { createBuiltinStoreFor } from '../../src/server.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import type { SeedObject } from '../../src/store/object-store.js';
 
@@ -39,9 +38,10 @@ export interface JobInput {
 
 export interface Harness {
   readonly dir: string;
-  readonly db: SqliteDb;
+  readonly backend: Backend;
   readonly store: ObjectStore;
-  readonly iam: Iam & IamAdmin;
+  readonly iam: Iam;
+  readonly iamAdmin: IamAdmin;
   readonly repo: JobRepo;
   readonly api: JobsApi;
   readonly engine: Engine;
@@ -49,7 +49,7 @@ export interface Harness {
   readonly registry: Registry;
   readonly config: Config;
   /** Creates a role trusting OSS with one policy allowing `actions` on `resources` (default everything). */
-  role(name: string, actions?: string[], resources?: string[]): string;
+  role(name: string, actions?: string[], resources?: string[]): Promise<string>;
   bucket(name: string, owner?: string): Promise<void>;
   seed(bucket: string, objects: readonly SeedObject[]): Promise<void>;
   putText(bucket: string, key: string, text: string | Buffer): Promise<void>;
@@ -57,7 +57,7 @@ export interface Harness {
   createJob(input: JobInput): Promise<string>;
   updateStatus(jobId: string, status: 'Ready' | 'Cancelled', reason?: string): Promise<string>;
   updatePriority(jobId: string, priority: number): Promise<string>;
-  job(jobId: string): JobRecord;
+  job(jobId: string): Promise<JobRecord>;
   waitFor(jobId: string, statuses: readonly JobStatus[], timeoutMs?: number): Promise<JobRecord>;
   close(): Promise<void>;
 }
@@ -83,30 +83,40 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     workers: opts.workers ?? 2,
   });
   const clock = new OffsetClock();
-  const db = openSqlite(path.join(dir, 'ossbatch.db'));
-  const iam = createSqliteIam(db, { accountId: ACCOUNT, region: REGION, clock });
-  const store = await createBuiltinStore({
-    db,
+  const backend = await createBackend({ db: config.db, dataDir: dir });
+  const { notifications } = backend;
+  const iam = createIamService({ directory: backend.iam, accountId: ACCOUNT, notifications });
+  const iamAdmin = backend.iamAdmin.admin(ACCOUNT, clock);
+  const builtin = await createBuiltinStoreFor(backend, {
     dataDir: dir,
     clock,
     region: REGION,
     restoreDurationMs: 60_000,
   });
-  const repo = createSqliteJobRepo(db);
+  const store = builtin.store;
+  const repo = backend.jobs;
   const registry = new Registry();
   const logger = pino({ level: 'silent' });
   const engine = createEngine({
-    db,
-    repo,
+    ports: backend,
     store,
     iam,
     clock,
     config,
     logger,
     metrics: registry,
+    nodeId: `harness-${path.basename(dir)}`,
+    storeKind: 'builtin',
     maxActiveJobs: opts.maxActiveJobs,
   });
-  const api = createJobsApi({ repo, iam, store, clock, region: REGION, onChange: (id) => engine.wake(id) });
+  const api = createJobsApi({
+    repo,
+    iam,
+    store,
+    clock,
+    region: REGION,
+    onChange: (jobId) => void notifications.publish({ kind: 'job-changed', jobId }),
+  });
   const call = (
     q: Record<string, string>,
     body = '',
@@ -116,27 +126,28 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     body: Buffer.from(body),
     context: ctx(clock),
   });
-  if (opts.start !== false) engine.start();
+  if (opts.start !== false) await engine.start();
 
   const h: Harness = {
     dir,
-    db,
+    backend,
     store,
     iam,
+    iamAdmin,
     repo,
     api,
     engine,
     clock,
     registry,
     config,
-    role(name, actions = ['oss:*'], resources = ['*']) {
-      iam.createRole({ roleName: name, assumeRolePolicyDocument: TRUST });
+    async role(name, actions = ['oss:*'], resources = ['*']) {
+      await iamAdmin.createRole({ roleName: name, assumeRolePolicyDocument: TRUST });
       const doc = JSON.stringify({
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }],
       });
-      iam.createPolicy({ policyName: `${name}-policy`, policyDocument: doc });
-      iam.attachPolicyToRole(`${name}-policy`, name);
+      await iamAdmin.createPolicy({ policyName: `${name}-policy`, policyDocument: doc });
+      await iamAdmin.attachPolicyToRole(`${name}-policy`, name);
       return `acs:ram::${ACCOUNT}:role/${name}`;
     },
     async bucket(name, owner = ACCOUNT) {
@@ -176,15 +187,15 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       api.updateJobPriority(
         call({ batchJobPriority: '', batchJobId: jobId, targetPriority: String(priority) }),
       ),
-    job(jobId) {
-      const j = repo.getJobById(jobId);
+    async job(jobId) {
+      const j = await repo.getJobById(jobId);
       if (!j) throw new Error(`no job ${jobId}`);
       return j;
     },
     async waitFor(jobId, statuses, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const j = h.job(jobId);
+        const j = await h.job(jobId);
         if (statuses.includes(j.status)) return j;
         if (Date.now() > until)
           throw new Error(
@@ -195,8 +206,8 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     },
     async close() {
       await engine.stop();
-      await store.close();
-      db.close();
+      await builtin.close();
+      await backend.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,7 +11,7 @@ beforeEach(async () => {
   h = await createHarness({ chunkSize: 2 });
   await h.bucket('src');
   await h.bucket('dest');
-  role = h.role('batch');
+  role = await h.role('batch');
 });
 afterEach(async () => {
   await h.close();

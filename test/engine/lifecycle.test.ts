@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteChunkRepo } from '../../src/db/sqlite-chunk-repo.js';
 import { SUSPEND_TIMEOUT_MS } from '../../src/engine/index.js';
 import type { JobStatus } from '../../src/jobs/model.js';
 import { createHarness, readReport, TAG_OP, type Harness, type HarnessOptions } from './harness.js';
@@ -17,7 +16,7 @@ async function setup(opts: HarnessOptions = {}): Promise<string> {
   h = await createHarness(opts);
   await h.bucket('src');
   await h.bucket('reports');
-  return h.role('batch');
+  return await h.role('batch');
 }
 
 /** Seeds n objects and a CSV manifest naming them; returns the manifest key. */
@@ -34,14 +33,14 @@ async function manifestOf(n: number, name: string, prefix = name): Promise<strin
 /** Polls until `pred` holds, recording every status seen per job. */
 async function watch(
   ids: string[],
-  pred: () => boolean,
+  pred: () => Promise<boolean>,
   timeoutMs = 30_000,
 ): Promise<Map<string, JobStatus[]>> {
   const seen = new Map<string, JobStatus[]>(ids.map((id) => [id, []]));
   const until = Date.now() + timeoutMs;
-  while (!pred()) {
+  while (!(await pred())) {
     for (const id of ids) {
-      const s = h.job(id).status;
+      const s = (await h.job(id)).status;
       const list = seen.get(id) as JobStatus[];
       if (list[list.length - 1] !== s) list.push(s);
     }
@@ -64,7 +63,7 @@ describe('confirmation and the 14-day timeout', () => {
     const suspended = await h.waitFor(id, ['Suspended']);
     expect([suspended.totalTasks, suspended.succeededTasks, suspended.failedTasks]).toEqual([10, 0, 0]);
     await new Promise((r) => setTimeout(r, 300));
-    expect(h.job(id).status).toBe('Suspended');
+    expect((await h.job(id)).status).toBe('Suspended');
     await h.updateStatus(id, 'Ready');
     const done = await h.waitFor(id, ['Complete']);
     expect(done.succeededTasks).toBe(10);
@@ -83,7 +82,7 @@ describe('confirmation and the 14-day timeout', () => {
     h.clock.advance(SUSPEND_TIMEOUT_MS - 60_000);
     h.engine.wake();
     await new Promise((r) => setTimeout(r, 100));
-    expect(h.job(id).status).toBe('Suspended');
+    expect((await h.job(id)).status).toBe('Suspended');
     h.clock.advance(120_000);
     h.engine.wake();
     const failed = await h.waitFor(id, ['Failed'], 2000);
@@ -162,7 +161,7 @@ describe('job-level failures', () => {
 
   it('fails the job when the role may not write the report', async () => {
     await setup();
-    const role = h.role('noreport', ['oss:GetObject', 'oss:PutObjectTagging']);
+    const role = await h.role('noreport', ['oss:GetObject', 'oss:PutObjectTagging']);
     const m = await manifestOf(5, 'm');
     const id = await h.createJob({
       operation: TAG_OP,
@@ -187,9 +186,9 @@ describe('restart recovery (in-process)', () => {
       roleArn: role,
       report: REPORT,
     });
-    h.repo.transition({ jobId: id, from: ['New'], to: 'Preparing', now: h.clock.now() });
-    const chunks = createSqliteChunkRepo(h.db);
-    chunks.insertChunks(
+    await h.repo.transition({ jobId: id, from: ['New'], to: 'Preparing', now: h.clock.now() });
+    const chunks = h.backend.chunks;
+    await chunks.insertChunks(
       id,
       [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => ({
         index: i,
@@ -198,7 +197,7 @@ describe('restart recovery (in-process)', () => {
         source: '{"bogus":true}',
       })),
     );
-    h.engine.start();
+    await h.engine.start();
     const job = await h.waitFor(id, ['Complete', 'Failed']);
     expect([job.status, job.totalTasks, job.succeededTasks, job.failedTasks]).toEqual([
       'Complete',
@@ -206,7 +205,7 @@ describe('restart recovery (in-process)', () => {
       95,
       0,
     ]);
-    expect(chunks.countChunks(id)).toBe(10);
+    expect(await chunks.countChunks(id)).toBe(10);
     const { rows } = await readReport(h, 'reports', '', id);
     expect(rows.length).toBe(95);
   });
@@ -220,7 +219,10 @@ describe('restart recovery (in-process)', () => {
       roleArn: role,
       report: REPORT,
     });
-    await watch([id], () => h.job(id).status === 'Active' && h.job(id).succeededTasks > 0);
+    await watch(
+      [id],
+      async () => (await h.job(id)).status === 'Active' && (await h.job(id)).succeededTasks > 0,
+    );
     await h.putText('src', m, 'src,m/0\n');
     const job = await h.waitFor(id, ['Failed', 'Complete'], 10_000);
     expect(job.status).toBe('Failed');
@@ -251,13 +253,16 @@ describe('scheduling', () => {
     await h.waitFor(b, ['Suspended']);
     await h.updatePriority(b, 50);
     await Promise.all([h.updateStatus(a, 'Ready'), h.updateStatus(b, 'Ready')]);
-    const seen = await watch([a, b], () => h.job(a).status === 'Complete' && h.job(b).status === 'Complete');
+    const seen = await watch(
+      [a, b],
+      async () => (await h.job(a)).status === 'Complete' && (await h.job(b)).status === 'Complete',
+    );
     expect(seen.get(b)?.[0]).toBe('Ready');
-    const bDone = h.job(b).terminatedAt ?? 0;
-    expect(bDone).toBeLessThanOrEqual(h.job(a).terminatedAt ?? 0);
+    const bDone = (await h.job(b)).terminatedAt ?? 0;
+    expect(bDone).toBeLessThanOrEqual((await h.job(a)).terminatedAt ?? 0);
     expect(seen.get(a)).toContain('Ready');
-    expect(h.job(a).succeededTasks).toBe(3000);
-    expect(h.job(b).succeededTasks).toBe(3000);
+    expect((await h.job(a)).succeededTasks).toBe(3000);
+    expect((await h.job(b)).succeededTasks).toBe(3000);
   });
 
   it('pre-empts a lower-priority job (Pausing → Paused) and resumes it automatically, every task once', async () => {
@@ -270,20 +275,23 @@ describe('scheduling', () => {
       report: REPORT,
     });
     const highManifest = await manifestOf(2000, 'high');
-    await watch([low], () => h.job(low).status === 'Active' && h.job(low).succeededTasks > 0);
+    await watch(
+      [low],
+      async () => (await h.job(low)).status === 'Active' && (await h.job(low)).succeededTasks > 0,
+    );
     const high = await h.createJob({
       operation: TAG_OP,
       manifest: { bucket: 'src', object: highManifest },
       roleArn: role,
       priority: 100,
     });
-    const seen = await watch([low, high], () => h.job(low).status === 'Complete', 60_000);
+    const seen = await watch([low, high], async () => (await h.job(low)).status === 'Complete', 60_000);
     expect(seen.get(low)).toEqual(expect.arrayContaining(['Active', 'Pausing', 'Paused']));
     const lowSeq = seen.get(low) ?? [];
     expect(lowSeq.lastIndexOf('Active')).toBeGreaterThan(lowSeq.indexOf('Paused'));
-    expect(h.job(high).status).toBe('Complete');
-    expect(h.job(high).terminatedAt ?? 0).toBeLessThanOrEqual(h.job(low).terminatedAt ?? 0);
-    const job = h.job(low);
+    expect((await h.job(high)).status).toBe('Complete');
+    expect((await h.job(high)).terminatedAt ?? 0).toBeLessThanOrEqual((await h.job(low)).terminatedAt ?? 0);
+    const job = await h.job(low);
     expect([job.totalTasks, job.succeededTasks, job.failedTasks]).toEqual([60_000, 60_000, 0]);
     const { rows } = await readReport(h, 'reports', '', low);
     expect(rows.length).toBe(60_000);
@@ -300,7 +308,10 @@ describe('cancel', () => {
       roleArn: role,
       report: REPORT,
     });
-    await watch([id], () => h.job(id).status === 'Active' && h.job(id).succeededTasks > 0);
+    await watch(
+      [id],
+      async () => (await h.job(id)).status === 'Active' && (await h.job(id)).succeededTasks > 0,
+    );
     const t0 = Date.now();
     await h.updateStatus(id, 'Cancelled', 'stop it');
     const job = await h.waitFor(id, ['Cancelled'], 5000);

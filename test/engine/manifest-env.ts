@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { openSqlite, type SqliteDb } from '../../src/db/sqlite.js';
-import { createSqliteIam } from '../../src/iam/index.js';
+import { createBackend, type Backend } from '../../src/db/backend.js';
+import { createIamService } from '../../src/iam/index.js';
 import type { Iam, IamAdmin } from '../../src/iam/index.js';
 import type { JobRecord, JobSpec } from '../../src/jobs/model.js';
 import { ManualClock } from '../../src/protocol/clock.js';
-import { createBuiltinStore } from '../../src/store/builtin/index.js';
+import { createBuiltinStoreFor } from '../../src/server.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import { planManifest, readChunkTasks } from '../../src/engine/manifest/index.js';
 import type { ChunkDescriptor, ManifestDeps, Task } from '../../src/engine/manifest/index.js';
@@ -23,9 +23,10 @@ export const TRUST_OSS = JSON.stringify({
 
 export interface ManifestEnv {
   readonly dir: string;
-  readonly db: SqliteDb;
+  readonly backend: Backend;
   readonly store: ObjectStore;
-  readonly iam: Iam & IamAdmin;
+  readonly iam: Iam;
+  readonly iamAdmin: IamAdmin;
   readonly deps: ManifestDeps;
   /** ARN of a role allowed oss:GetObject and oss:ListObjects on everything. */
   readonly roleArn: string;
@@ -36,38 +37,44 @@ export interface ManifestEnv {
 
 export async function createEnv(): Promise<ManifestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
-  const db = openSqlite(path.join(dir, 'db.sqlite'));
+  const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir: dir });
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
-  const store = await createBuiltinStore({
-    db,
+  const builtin = await createBuiltinStoreFor(backend, {
     dataDir: dir,
     clock,
     region: REGION,
     restoreDurationMs: 1000,
   });
-  const iam = createSqliteIam(db, { accountId: ACCOUNT, region: REGION, clock });
+  const store = builtin.store;
+  const iam = createIamService({
+    directory: backend.iam,
+    accountId: ACCOUNT,
+    notifications: backend.notifications,
+  });
+  const iamAdmin = backend.iamAdmin.admin(ACCOUNT, clock);
   const policyDocument = JSON.stringify({
     Version: '1',
     Statement: [
       { Effect: 'Allow', Action: ['oss:GetObject', 'oss:ListObjects'], Resource: ['acs:oss:*:*:*'] },
     ],
   });
-  iam.createPolicy({ policyName: 'read-manifests', policyDocument });
-  const role = iam.createRole({ roleName: 'batch-role', assumeRolePolicyDocument: TRUST_OSS });
-  iam.attachPolicyToRole('read-manifests', 'batch-role');
-  const bare = iam.createRole({ roleName: 'bare-role', assumeRolePolicyDocument: TRUST_OSS });
+  await iamAdmin.createPolicy({ policyName: 'read-manifests', policyDocument });
+  const role = await iamAdmin.createRole({ roleName: 'batch-role', assumeRolePolicyDocument: TRUST_OSS });
+  await iamAdmin.attachPolicyToRole('read-manifests', 'batch-role');
+  const bare = await iamAdmin.createRole({ roleName: 'bare-role', assumeRolePolicyDocument: TRUST_OSS });
   const deps: ManifestDeps = { store, iam, clock, region: REGION };
   return {
     dir,
-    db,
+    backend,
     store,
     iam,
+    iamAdmin,
     deps,
     roleArn: role.Arn,
     bareRoleArn: bare.Arn,
     async close() {
-      await store.close();
-      db.close();
+      await builtin.close();
+      await backend.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

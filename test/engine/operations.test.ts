@@ -9,7 +9,7 @@ beforeEach(async () => {
   h = await createHarness({ chunkSize: 7 });
   await h.bucket('src');
   await h.bucket('reports');
-  role = h.role('batch');
+  role = await h.role('batch');
 });
 afterEach(async () => {
   await h.close();
@@ -110,7 +110,7 @@ describe('PutObjectTagging from a CSV manifest', () => {
 
   it('fails every task AccessDenied when the role may not tag, but may read the manifest', async () => {
     await h.seed('src', [{ key: 'a' }, { key: 'b' }]);
-    const weak = h.role('reader', ['oss:GetObject', 'oss:PutObject']);
+    const weak = await h.role('reader', ['oss:GetObject', 'oss:PutObject']);
     const r = await runCsvJob(
       TAG_OP,
       [
@@ -175,7 +175,7 @@ describe('the other operations', () => {
 
   it('AddObjectTagging needs oss:GetObjectTagging as well', async () => {
     await h.seed('src', [{ key: 'a' }]);
-    const putOnly = h.role('putonly', ['oss:GetObject', 'oss:PutObject', 'oss:PutObjectTagging']);
+    const putOnly = await h.role('putonly', ['oss:GetObject', 'oss:PutObject', 'oss:PutObjectTagging']);
     const op =
       '<AddObjectTagging><TagSet><Tag><Key>new</Key><Value>2</Value></Tag></TagSet></AddObjectTagging>';
     const r = await runCsvJob(op, [['src', 'a']], { roleArn: putOnly });

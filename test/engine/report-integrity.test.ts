@@ -1,8 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteChunkRepo } from '../../src/db/sqlite-chunk-repo.js';
-import { shardPath } from '../../src/engine/report-shard.js';
 import { createHarness, readReport, TAG_OP, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -11,10 +7,17 @@ afterEach(async () => {
   h = undefined;
 });
 
+/** Suspended → Ready → Active through the repo port (what the scheduler does), with the engine stopped. */
+async function activate(harness: Harness, jobId: string): Promise<void> {
+  const now = harness.clock.now();
+  await harness.repo.transition({ jobId, from: ['Suspended'], to: 'Ready', now });
+  await harness.repo.transition({ jobId, from: ['Ready'], to: 'Active', now });
+}
+
 describe('report integrity', () => {
   it('reports only committed shard rows when a job settles before a crashed chunk runs again', async () => {
     h = await createHarness({ chunkSize: 100 });
-    const role = h.role('r');
+    const role = await h.role('r');
     await h.bucket('src');
     await h.bucket('rep');
     await h.seed('src', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
@@ -27,15 +30,36 @@ describe('report integrity', () => {
       confirmationRequired: true,
     });
     await h.waitFor(id, ['Suspended']);
-    // What a kill -9 leaves: one task committed, two more rows appended to the shard but never committed.
+    await h.engine.stop();
+    await activate(h, id);
+    // What a kill -9 leaves: one task committed, two more rows appended to the shard but never committed,
+    // and a lease nobody renews (already expired here, so the test need not wait out its TTL).
+    const [chunk] = await h.backend.chunks.claim('crashed-process', h.clock.now(), h.config.leaseMs, 1);
+    if (!chunk) throw new Error('no chunk to claim');
     const committed = 'src,a,,succeeded,,200,\n';
-    const file = shardPath(h.dir, id, 0);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${committed}src,b,,succeeded,,200,\nsrc,c,,succeeded,,200,\n`);
-    h.db
-      .prepare('UPDATE chunks SET cursor = 1, succeeded = 1, shard_bytes = ? WHERE job_id = ?')
-      .run(Buffer.byteLength(committed), id);
-    h.db.prepare('UPDATE jobs SET succeeded_tasks = 1 WHERE job_id = ?').run(id);
+    const ref = { jobId: id, chunkIndex: chunk.chunkIndex, attempt: chunk.attempt };
+    const shard = await h.backend.shards.openWriter(ref, {
+      attempt: chunk.shardAttempt,
+      bytes: chunk.shardBytes,
+    });
+    shard.append(committed);
+    shard.append('src,b,,succeeded,,200,\nsrc,c,,succeeded,,200,\n');
+    await shard.flush();
+    await shard.close();
+    const result = await h.backend.chunks.commit({
+      ...ref,
+      cursor: 1,
+      succeeded: 1,
+      failed: 0,
+      shardBytes: Buffer.byteLength(committed),
+      shardAttempt: chunk.attempt,
+      succeededDelta: 1,
+      failedDelta: 0,
+      next: 'keep',
+      leaseExpiresAt: h.clock.now() - 1,
+    });
+    expect(result.ok).toBe(true);
+    await h.engine.start();
     await h.updateStatus(id, 'Cancelled');
     const job = await h.waitFor(id, ['Cancelled', 'Failed']);
     expect([job.status, job.succeededTasks]).toEqual(['Cancelled', 1]);
@@ -45,7 +69,7 @@ describe('report integrity', () => {
 
   it('never re-claims an expired lease this process holds (its worker may still be writing the shard)', async () => {
     h = await createHarness({ chunkSize: 100 });
-    const role = h.role('r');
+    const role = await h.role('r');
     await h.bucket('src');
     await h.seed('src', [{ key: 'a' }]);
     await h.putText('src', 'm.csv', 'src,a\n');
@@ -57,12 +81,12 @@ describe('report integrity', () => {
     });
     await h.waitFor(id, ['Suspended']);
     await h.engine.stop(); // from here on only this test claims
-    h.db.prepare("UPDATE jobs SET status = 'Active' WHERE job_id = ?").run(id);
-    const chunks = createSqliteChunkRepo(h.db);
-    expect(chunks.claim('me', 1000, 10, 1)).toHaveLength(1);
+    await activate(h, id);
+    const chunks = h.backend.chunks;
+    expect(await chunks.claim('me', 1000, 10, 1)).toHaveLength(1);
     // The lease expired (a stall or a clock jump past leaseMs) while "me" is still running the chunk.
-    expect(chunks.claim('me', 5000, 10, 1)).toHaveLength(0);
-    const other = chunks.claim('another-process', 5000, 10, 1);
+    expect(await chunks.claim('me', 5000, 10, 1)).toHaveLength(0);
+    const other = await chunks.claim('another-process', 5000, 10, 1);
     expect(other.map((c) => c.attempt)).toEqual([2]);
   });
 });

@@ -13,7 +13,7 @@ beforeEach(async () => {
   await h.bucket('src');
   await h.bucket('reports');
   await h.store.setBucketVersioning('src', 'Enabled');
-  role = h.role('batch');
+  role = await h.role('batch');
 });
 afterEach(async () => {
   await h.close();

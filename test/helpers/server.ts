@@ -243,18 +243,18 @@ export async function jobRequest(client: OSS, api: JobApi, p: JobParams = {}): P
 }
 
 /** Creates a user with an access key and (optionally) a custom policy attached; returns its credentials. */
-export function createUserWithPolicy(
+export async function createUserWithPolicy(
   ts: TestServer,
   userName: string,
   policyDocument?: object,
-): { accessKeyId: string; secret: string; userId: string; arn: string } {
-  const iam = ts.server.iam;
-  const user = iam.createUser({ userName });
-  const key = iam.createAccessKey(userName);
+): Promise<{ accessKeyId: string; secret: string; userId: string; arn: string }> {
+  const iam = ts.server.iamAdmin;
+  const user = await iam.createUser({ userName });
+  const key = await iam.createAccessKey(userName);
   if (policyDocument !== undefined) {
     const policyName = `${userName}-policy`.replace(/[^A-Za-z0-9-]/g, '-');
-    iam.createPolicy({ policyName, policyDocument: JSON.stringify(policyDocument) });
-    iam.attachPolicyToUser(policyName, userName);
+    await iam.createPolicy({ policyName, policyDocument: JSON.stringify(policyDocument) });
+    await iam.attachPolicyToUser(policyName, userName);
   }
   return { accessKeyId: key.AccessKeyId, secret: key.AccessKeySecret, userId: user.UserId, arn: user.Arn };
 }

@@ -50,7 +50,7 @@ describe.each([
   });
 
   it('denies a user without policies everything', async () => {
-    const creds = createUserWithPolicy(ts, user('nobody'));
+    const creds = await createUserWithPolicy(ts, user('nobody'));
     const c = ts.anyClient({ v4, bucket, ...creds });
     await denied(c.get('team/a.txt'));
     await denied(c.put('team/new.txt', Buffer.from('x')));
@@ -61,7 +61,7 @@ describe.each([
   });
 
   it('grants by prefix, including the oss:Prefix condition on listings', async () => {
-    const creds = createUserWithPolicy(ts, user('prefixed'), {
+    const creds = await createUserWithPolicy(ts, user('prefixed'), {
       Version: '1',
       Statement: [
         {
@@ -97,7 +97,7 @@ describe.each([
   });
 
   it('lets x-oss-tagging through with oss:PutObjectTagging', async () => {
-    const creds = createUserWithPolicy(ts, user('tagger'), {
+    const creds = await createUserWithPolicy(ts, user('tagger'), {
       Version: '1',
       Statement: [
         {
@@ -114,7 +114,7 @@ describe.each([
   });
 
   it('lets an explicit Deny win over Allow', async () => {
-    const creds = createUserWithPolicy(ts, user('denied'), {
+    const creds = await createUserWithPolicy(ts, user('denied'), {
       Version: '1',
       Statement: [
         { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
@@ -128,7 +128,7 @@ describe.each([
   });
 
   it('applies a bucket policy granting another user, and manages policies over the wire', async () => {
-    const creds = createUserWithPolicy(ts, user('guest'));
+    const creds = await createUserWithPolicy(ts, user('guest'));
     const c = ts.anyClient({ v4, bucket, ...creds });
     await denied(c.get('team/a.txt'));
     const policyClient = ts.anyClient({ v4 }) as unknown as PolicyClient;

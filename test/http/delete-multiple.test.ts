@@ -32,7 +32,7 @@ describe.each([false, true])('DeleteMultipleObjects over the wire (v4=%s)', (v4)
     const root = ts.anyClient({ v4, bucket });
     await root.put('open/1.txt', Buffer.from('1'));
     await root.put('closed/2.txt', Buffer.from('2'));
-    const user = createUserWithPolicy(ts, `deleter${v4 ? '4' : '1'}`, {
+    const user = await createUserWithPolicy(ts, `deleter${v4 ? '4' : '1'}`, {
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: 'oss:DeleteObject', Resource: `acs:oss:*:*:${bucket}/open/*` }],
     });

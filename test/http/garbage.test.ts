@@ -195,7 +195,11 @@ describe('garbage input never crashes the server', () => {
   it('is still healthy afterwards', async () => {
     const res = await rawRequest(ts.url, { path: '/-/health' });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.text)).toEqual({ status: 'ok' });
+    expect(JSON.parse(res.text)).toEqual({
+      status: 'ok',
+      node: ts.server.nodeId,
+      database: { ok: true, kind: 'sqlite' },
+    });
     // No request along the way ended as an InternalError.
     const metrics = await rawRequest(ts.url, { path: '/-/metrics' });
     expect(metrics.text).toContain('ossbatch_http_requests_total');

@@ -215,15 +215,15 @@ describe.each([false, true])('bucket inventory over the wire (v4=%s)', (v4) => {
     const key = await runNow(c, bucket, 'all');
     await c.put('r/late', Buffer.from('not in the inventory'));
     const roleName = `InvRole${v4 ? 4 : 1}`;
-    const role = ts.server.iam.createRole({ roleName, assumeRolePolicyDocument: TRUST_OSS });
-    ts.server.iam.createPolicy({
+    const role = await ts.server.iamAdmin.createRole({ roleName, assumeRolePolicyDocument: TRUST_OSS });
+    await ts.server.iamAdmin.createPolicy({
       policyName: `${roleName}-p`,
       policyDocument: JSON.stringify({
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['acs:oss:*:*:*'] }],
       }),
     });
-    ts.server.iam.attachPolicyToRole(`${roleName}-p`, roleName);
+    await ts.server.iamAdmin.attachPolicyToRole(`${roleName}-p`, roleName);
     const body =
       '<?xml version="1.0" encoding="UTF-8"?><CreateJobRequest><ConfirmationRequired>false</ConfirmationRequired>' +
       '<Operation><PutObjectTagging><TagSet><Tag><Key>seen</Key><Value>yes</Value></Tag></TagSet></PutObjectTagging></Operation>' +

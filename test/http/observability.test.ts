@@ -59,7 +59,7 @@ describe('request logs and metrics', () => {
     expect([health.status, health.headers['content-type'], JSON.parse(health.text)]).toEqual([
       200,
       'application/json',
-      { status: 'ok' },
+      { status: 'ok', node: ts.server.nodeId, database: { ok: true, kind: 'sqlite' } },
     ]);
     const other = await rawRequest(ts.url, { path: '/-/nothing' });
     expect(other.status).toBe(404);

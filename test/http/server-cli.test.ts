@@ -103,6 +103,29 @@ describe('ossbatch server (CLI)', () => {
     expect(lines[0]).toMatch(/^ossbatch: /);
   });
 
+  it.each([
+    ['--db with another scheme', {}, ['server', '--db', 'mysql://u@h/db'], /--db: unsupported scheme mysql/],
+    ['--db naming no database', {}, ['server', '--db', 'postgres://u@h:5432/'], /--db: .*names no database/],
+    ['--db that is no URL', {}, ['server', '--db', 'not a url'], /--db: not a URL/],
+    ['OSSBATCH_DB naming no user', { OSSBATCH_DB: 'postgresql://h/db' }, ['server'], /--db: .*names no user/],
+    [
+      'ram --db with another scheme',
+      {},
+      ['ram', 'list-users', '--db', 'sqlite3://x'],
+      /--db: unsupported scheme/,
+    ],
+    ['ram with a bad OSSBATCH_DB', { OSSBATCH_DB: 'postgres://' }, ['ram', 'list-users'], /--db: /],
+  ])('a bad database URL (%s): exits 2 with one line naming the problem', (_name, extra, args, why) => {
+    const r = runCli([...args, '--data-dir', path.join(tmp, 'never-created')], { ...cleanEnv(), ...extra });
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ossbatch: /);
+    expect(lines[0]).toMatch(why);
+    // Refused before anything was opened or created.
+    expect(fs.existsSync(path.join(tmp, 'never-created'))).toBe(false);
+  });
+
   it('prints generated credentials once, keeps its identity across restarts, stops cleanly on SIGTERM', async () => {
     const dataDir = path.join(tmp, 'data');
     const first = await startCli(['--data-dir', dataDir]);

@@ -278,7 +278,7 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     await c.putBucketVersioning(bucket, 'Enabled');
     const v1 = (await c.put('p', Buffer.from('1'))).res.headers['x-oss-version-id'] as string;
     await c.put('p', Buffer.from('2'));
-    const user = createUserWithPolicy(ts, `ver-reader-${v4 ? '4' : '1'}`, {
+    const user = await createUserWithPolicy(ts, `ver-reader-${v4 ? '4' : '1'}`, {
       Version: '1',
       Statement: [
         {
@@ -292,7 +292,7 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     expect(await text(u, 'p')).toBe('2');
     expect((await failure(u.get('p', { versionId: v1 }))).code).toBe('AccessDenied');
     expect((await failure(u.delete('p', { versionId: v1 }))).code).toBe('AccessDenied');
-    const both = createUserWithPolicy(ts, `ver-all-${v4 ? '4' : '1'}`, {
+    const both = await createUserWithPolicy(ts, `ver-all-${v4 ? '4' : '1'}`, {
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: ['oss:GetObjectVersion'], Resource: `acs:oss:*:*:${bucket}/*` }],
     });
@@ -315,7 +315,7 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     ] as string;
     await c.put('m.csv', Buffer.from(`${bucket},b\n`));
     const roleName = `ManifestRole${v4 ? 4 : 1}`;
-    const role = ts.server.iam.createRole({
+    const role = await ts.server.iamAdmin.createRole({
       roleName,
       assumeRolePolicyDocument: JSON.stringify({
         Version: '1',
@@ -324,14 +324,14 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
         ],
       }),
     });
-    ts.server.iam.createPolicy({
+    await ts.server.iamAdmin.createPolicy({
       policyName: `${roleName}-p`,
       policyDocument: JSON.stringify({
         Version: '1',
         Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['acs:oss:*:*:*'] }],
       }),
     });
-    ts.server.iam.attachPolicyToRole(`${roleName}-p`, roleName);
+    await ts.server.iamAdmin.attachPolicyToRole(`${roleName}-p`, roleName);
     const body = (versionId: string): string =>
       '<?xml version="1.0" encoding="UTF-8"?><CreateJobRequest><ConfirmationRequired>false</ConfirmationRequired>' +
       '<Operation><PutObjectTagging><TagSet><Tag><Key>m</Key><Value>old</Value></Tag></TagSet></PutObjectTagging></Operation>' +

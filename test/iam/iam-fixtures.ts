@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Principal, RequestContext } from '../../src/iam/types.js';
+import { createBackend, type Backend } from '../../src/db/backend.js';
+import { createIamService, type IamAdmin, type IamServiceOptions } from '../../src/iam/index.js';
+import type { Iam, Principal, RequestContext } from '../../src/iam/types.js';
+import type { Clock } from '../../src/protocol/clock.js';
 import { parseAndCompilePolicy, type CompiledPolicy } from '../../src/iam/policy/compile.js';
 import type { PolicyKind } from '../../src/iam/policy/document.js';
 
@@ -50,3 +53,45 @@ export function policy(kind: PolicyKind, ...statements: object[]): CompiledPolic
 }
 
 export const tmpDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+
+/**
+ * The IAM service and the RAM admin of one SQLite backend, as one object (the tests call both sides on it).
+ * Built through the one factory, as the server builds them.
+ */
+export interface IamPair {
+  readonly backend: Backend;
+  readonly iam: Iam & IamAdmin;
+  readonly accountId: string;
+  close(): Promise<void>;
+}
+
+export async function openIam(
+  dataDir: string,
+  clock: Clock,
+  opts: { accountId?: string; service?: Partial<IamServiceOptions>; notifications?: boolean } = {},
+): Promise<IamPair> {
+  const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir });
+  const accountId = opts.accountId ?? (await backend.iamAdmin.ensureAccountId(clock));
+  const service = createIamService({
+    directory: backend.iam,
+    accountId,
+    ...(opts.notifications === false ? {} : { notifications: backend.notifications }),
+    ...opts.service,
+  });
+  return {
+    backend,
+    iam: combineIam(service, backend.iamAdmin.admin(accountId, clock)),
+    accountId,
+    close: () => backend.close(),
+  };
+}
+
+/** One object answering both the IAM service's and the admin's methods. */
+export function combineIam(service: Iam, admin: IamAdmin): Iam & IamAdmin {
+  return new Proxy(service, {
+    get(target, prop, receiver) {
+      if (prop in target) return Reflect.get(target, prop, receiver) as unknown;
+      return Reflect.get(admin, prop) as unknown;
+    },
+  }) as Iam & IamAdmin;
+}

@@ -1,27 +1,25 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqlite, type SqliteDb } from '../../src/db/sqlite.js';
-import { createSqliteIam, ensureAccountId, IamAdminError, type IamAdmin } from '../../src/iam/index.js';
+import { IamAdminError, type IamAdmin } from '../../src/iam/index.js';
 import type { AuthzRequest, Iam, Principal } from '../../src/iam/types.js';
 import { ManualClock } from '../../src/protocol/clock.js';
 import type { BucketAcl, BucketInfo, ObjectAcl } from '../../src/store/types.js';
-import { anonymous, ctx, OTHER_ACCOUNT, tmpDir } from './iam-fixtures.js';
+import { anonymous, ctx, openIam, OTHER_ACCOUNT, tmpDir, type IamPair } from './iam-fixtures.js';
 
 const TRUST_OSS =
   '{"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["oss.aliyuncs.com"]}}]}';
 const doc = (...statements: object[]): string => JSON.stringify({ Version: '1', Statement: statements });
 
-let db: SqliteDb;
+let pair: IamPair;
 let iam: Iam & IamAdmin;
 let account: string;
 const clock = new ManualClock(Date.parse('2026-06-01T00:00:00Z'));
 
-beforeEach(() => {
-  db = openSqlite(path.join(tmpDir(), 'ossbatch.db'));
-  account = ensureAccountId(db, clock);
-  iam = createSqliteIam(db, { accountId: account, region: 'cn-hangzhou', clock });
+beforeEach(async () => {
+  pair = await openIam(tmpDir(), clock);
+  account = pair.accountId;
+  iam = pair.iam;
 });
-afterEach(() => db.close());
+afterEach(() => pair.close());
 
 const bucket = (acl: BucketAcl = 'private', policy: string | null = null, owner = account): BucketInfo => ({
   name: 'b',
@@ -33,36 +31,36 @@ const bucket = (acl: BucketAcl = 'private', policy: string | null = null, owner 
   policy,
 });
 
-function ask(
+async function ask(
   principal: Principal,
   action: string,
   key: string | null,
   b: BucketInfo | undefined,
   objectAcl?: ObjectAcl,
-): string {
+): Promise<string> {
   const resource =
     key === null
       ? `acs:oss:cn-hangzhou:${b?.owner ?? account}:b`
       : `acs:oss:cn-hangzhou:${b?.owner ?? account}:b/${key}`;
   const req: AuthzRequest = { principal, action, resource, bucket: b, objectAcl, context: ctx() };
-  return iam.authorize(req);
+  return await iam.authorize(req);
 }
 
-function newUser(name: string): Principal {
-  iam.createUser({ userName: name });
-  const key = iam.createAccessKey(name);
-  const record = iam.findAccessKey(key.AccessKeyId);
+async function newUser(name: string): Promise<Principal> {
+  await iam.createUser({ userName: name });
+  const key = await iam.createAccessKey(name);
+  const record = await iam.findAccessKey(key.AccessKeyId);
   if (!record) throw new Error('key not found');
   return record.principal;
 }
 
 describe('SqliteIam.authorize', () => {
-  it('always allows the root of the owning account, even against a bucket-policy Deny', () => {
+  it('always allows the root of the owning account, even against a bucket-policy Deny', async () => {
     const rootP: Principal = { kind: 'root', accountId: account, accessKeyId: 'x' };
     const denyAll = doc({ Effect: 'Deny', Action: 'oss:*', Resource: '*', Principal: '*' });
-    expect(ask(rootP, 'oss:DeleteObject', 'k', bucket('private', denyAll))).toBe('allow');
+    expect(await ask(rootP, 'oss:DeleteObject', 'k', bucket('private', denyAll))).toBe('allow');
     expect(
-      iam.authorize({
+      await iam.authorize({
         principal: rootP,
         action: 'oss:CreateJob',
         resource: `acs:oss:cn-hangzhou:${account}:*`,
@@ -70,49 +68,49 @@ describe('SqliteIam.authorize', () => {
       }),
     ).toBe('allow');
     const foreignRoot: Principal = { kind: 'root', accountId: OTHER_ACCOUNT, accessKeyId: 'y' };
-    expect(ask(foreignRoot, 'oss:GetObject', 'k', bucket())).toBe('deny');
+    expect(await ask(foreignRoot, 'oss:GetObject', 'k', bucket())).toBe('deny');
   });
 
-  it('denies a RAM user with no policy everything, then follows attached policies', () => {
-    const alice = newUser('alice');
+  it('denies a RAM user with no policy everything, then follows attached policies', async () => {
+    const alice = await newUser('alice');
     for (const action of ['oss:GetObject', 'oss:PutObject', 'oss:ListObjects', 'oss:CreateJob']) {
-      expect(ask(alice, action, 'k', bucket())).toBe('deny');
+      expect(await ask(alice, action, 'k', bucket())).toBe('deny');
     }
-    iam.createPolicy({
+    await iam.createPolicy({
       policyName: 'read-photos',
       policyDocument: doc({ Effect: 'Allow', Action: 'oss:GetObject', Resource: 'acs:oss:*:*:b/photos/*' }),
     });
-    iam.attachPolicyToUser('read-photos', 'alice');
-    expect(ask(alice, 'oss:GetObject', 'photos/1.jpg', bucket())).toBe('allow');
-    expect(ask(alice, 'oss:GetObject', 'docs/1.txt', bucket())).toBe('deny');
-    iam.attachPolicyToUser('AliyunOSSReadOnlyAccess', 'alice');
-    expect(ask(alice, 'oss:GetObject', 'docs/1.txt', bucket())).toBe('allow');
-    expect(ask(alice, 'oss:PutObject', 'docs/1.txt', bucket())).toBe('deny');
-    iam.detachPolicyFromUser('AliyunOSSReadOnlyAccess', 'alice');
-    expect(ask(alice, 'oss:GetObject', 'docs/1.txt', bucket())).toBe('deny');
+    await iam.attachPolicyToUser('read-photos', 'alice');
+    expect(await ask(alice, 'oss:GetObject', 'photos/1.jpg', bucket())).toBe('allow');
+    expect(await ask(alice, 'oss:GetObject', 'docs/1.txt', bucket())).toBe('deny');
+    await iam.attachPolicyToUser('AliyunOSSReadOnlyAccess', 'alice');
+    expect(await ask(alice, 'oss:GetObject', 'docs/1.txt', bucket())).toBe('allow');
+    expect(await ask(alice, 'oss:PutObject', 'docs/1.txt', bucket())).toBe('deny');
+    await iam.detachPolicyFromUser('AliyunOSSReadOnlyAccess', 'alice');
+    expect(await ask(alice, 'oss:GetObject', 'docs/1.txt', bucket())).toBe('deny');
   });
 
-  it('lets the job APIs be granted with Resource * on the service resource', () => {
-    const alice = newUser('alice');
+  it('lets the job APIs be granted with Resource * on the service resource', async () => {
+    const alice = await newUser('alice');
     const service = {
       principal: alice,
       action: 'oss:CreateJob',
       resource: `acs:oss:cn-hangzhou:${account}:*`,
       context: ctx(),
     };
-    expect(iam.authorize(service)).toBe('deny');
-    iam.createPolicy({
+    expect(await iam.authorize(service)).toBe('deny');
+    await iam.createPolicy({
       policyName: 'jobs',
       policyDocument: doc({ Effect: 'Allow', Action: ['oss:CreateJob', 'oss:DescribeJob'], Resource: '*' }),
     });
-    iam.attachPolicyToUser('jobs', 'alice');
-    expect(iam.authorize(service)).toBe('allow');
-    expect(iam.authorize({ ...service, action: 'oss:UpdateJobStatus' })).toBe('deny');
+    await iam.attachPolicyToUser('jobs', 'alice');
+    expect(await iam.authorize(service)).toBe('allow');
+    expect(await iam.authorize({ ...service, action: 'oss:UpdateJobStatus' })).toBe('deny');
   });
 
-  it('grants through the bucket policy by UserId, and an explicit Deny beats a RAM Allow', () => {
-    const alice = newUser('alice');
-    const bob = newUser('bob');
+  it('grants through the bucket policy by UserId, and an explicit Deny beats a RAM Allow', async () => {
+    const alice = await newUser('alice');
+    const bob = await newUser('bob');
     const aliceId = alice.kind === 'user' ? alice.userId : '';
     const grant = doc({
       Effect: 'Allow',
@@ -120,33 +118,33 @@ describe('SqliteIam.authorize', () => {
       Resource: 'acs:oss:*:*:b/*',
       Principal: [aliceId],
     });
-    expect(ask(alice, 'oss:GetObject', 'k', bucket('private', grant))).toBe('allow');
-    expect(ask(bob, 'oss:GetObject', 'k', bucket('private', grant))).toBe('deny');
-    iam.attachPolicyToUser('AliyunOSSFullAccess', 'bob');
+    expect(await ask(alice, 'oss:GetObject', 'k', bucket('private', grant))).toBe('allow');
+    expect(await ask(bob, 'oss:GetObject', 'k', bucket('private', grant))).toBe('deny');
+    await iam.attachPolicyToUser('AliyunOSSFullAccess', 'bob');
     const denyBob = doc({
       Effect: 'Deny',
       Action: 'oss:GetObject',
       Resource: 'acs:oss:*:*:b/*',
       Principal: [bob.kind === 'user' ? bob.arn : ''],
     });
-    expect(ask(bob, 'oss:GetObject', 'k', bucket('private', denyBob))).toBe('deny');
-    expect(ask(bob, 'oss:GetObject', 'k', bucket('private'))).toBe('allow');
+    expect(await ask(bob, 'oss:GetObject', 'k', bucket('private', denyBob))).toBe('deny');
+    expect(await ask(bob, 'oss:GetObject', 'k', bucket('private'))).toBe('allow');
   });
 
-  it('does not let RAM policies reach buckets of another account, but its bucket policy can', () => {
-    const alice = newUser('alice');
-    iam.attachPolicyToUser('AliyunOSSFullAccess', 'alice');
-    expect(ask(alice, 'oss:GetObject', 'k', bucket('private', null, OTHER_ACCOUNT))).toBe('deny');
+  it('does not let RAM policies reach buckets of another account, but its bucket policy can', async () => {
+    const alice = await newUser('alice');
+    await iam.attachPolicyToUser('AliyunOSSFullAccess', 'alice');
+    expect(await ask(alice, 'oss:GetObject', 'k', bucket('private', null, OTHER_ACCOUNT))).toBe('deny');
     const grant = doc({
       Effect: 'Allow',
       Action: 'oss:GetObject',
       Resource: 'acs:oss:*:*:b/*',
       Principal: '*',
     });
-    expect(ask(alice, 'oss:GetObject', 'k', bucket('private', grant, OTHER_ACCOUNT))).toBe('allow');
+    expect(await ask(alice, 'oss:GetObject', 'k', bucket('private', grant, OTHER_ACCOUNT))).toBe('allow');
   });
 
-  it('applies the canned ACL matrix to anonymous callers', () => {
+  it('applies the canned ACL matrix to anonymous callers', async () => {
     const cases: [BucketAcl, ObjectAcl | undefined, string, string | null, string][] = [
       ['private', undefined, 'oss:GetObject', 'k', 'deny'],
       ['public-read', undefined, 'oss:GetObject', 'k', 'allow'],
@@ -168,36 +166,36 @@ describe('SqliteIam.authorize', () => {
     ];
     for (const [bucketAcl, objectAcl, action, key, expected] of cases) {
       expect(
-        ask(anonymous, action, key, bucket(bucketAcl), objectAcl),
+        await ask(anonymous, action, key, bucket(bucketAcl), objectAcl),
         `${bucketAcl}/${objectAcl ?? '-'} ${action}`,
       ).toBe(expected);
     }
   });
 
-  it('lets a RAM user with no policy read a public-read object, but not past a bucket-policy Deny', () => {
-    const alice = newUser('alice');
-    expect(ask(alice, 'oss:GetObject', 'k', bucket('public-read'))).toBe('allow');
+  it('lets a RAM user with no policy read a public-read object, but not past a bucket-policy Deny', async () => {
+    const alice = await newUser('alice');
+    expect(await ask(alice, 'oss:GetObject', 'k', bucket('public-read'))).toBe('allow');
     const deny = doc({
       Effect: 'Deny',
       Action: 'oss:GetObject',
       Resource: 'acs:oss:*:*:b/*',
       Principal: '*',
     });
-    expect(ask(alice, 'oss:GetObject', 'k', bucket('public-read', deny))).toBe('deny');
-    expect(ask(anonymous, 'oss:GetObject', 'k', bucket('public-read', deny))).toBe('deny');
+    expect(await ask(alice, 'oss:GetObject', 'k', bucket('public-read', deny))).toBe('deny');
+    expect(await ask(anonymous, 'oss:GetObject', 'k', bucket('public-read', deny))).toBe('deny');
   });
 
-  it('fails closed on a stored bucket policy that does not parse (it may have held a Deny); root keeps access', () => {
-    expect(ask(anonymous, 'oss:GetObject', 'k', bucket('private', '{oops'))).toBe('deny');
-    expect(ask(anonymous, 'oss:GetObject', 'k', bucket('public-read', '{oops'))).toBe('deny');
-    expect(ask(anonymous, 'oss:GetObject', 'k', bucket('public-read'))).toBe('allow');
+  it('fails closed on a stored bucket policy that does not parse (it may have held a Deny); root keeps access', async () => {
+    expect(await ask(anonymous, 'oss:GetObject', 'k', bucket('private', '{oops'))).toBe('deny');
+    expect(await ask(anonymous, 'oss:GetObject', 'k', bucket('public-read', '{oops'))).toBe('deny');
+    expect(await ask(anonymous, 'oss:GetObject', 'k', bucket('public-read'))).toBe('allow');
     const rootP: Principal = { kind: 'root', accountId: account, accessKeyId: 'x' };
-    expect(ask(rootP, 'oss:GetObject', 'k', bucket('private', '{oops'))).toBe('allow');
+    expect(await ask(rootP, 'oss:GetObject', 'k', bucket('private', '{oops'))).toBe('allow');
   });
 
-  it('authorizes a batch job role by its own policies', () => {
-    iam.createRole({ roleName: 'BatchRole', assumeRolePolicyDocument: TRUST_OSS });
-    const role = iam.findRoleByArn(`acs:ram::${account}:role/BatchRole`);
+  it('authorizes a batch job role by its own policies', async () => {
+    await iam.createRole({ roleName: 'BatchRole', assumeRolePolicyDocument: TRUST_OSS });
+    const role = await iam.findRoleByArn(`acs:ram::${account}:role/BatchRole`);
     expect(role).toBeDefined();
     const principal = iam.roleAsPrincipal(role!);
     expect(principal).toMatchObject({
@@ -206,8 +204,8 @@ describe('SqliteIam.authorize', () => {
       accountId: account,
       arn: `acs:ram::${account}:role/BatchRole`,
     });
-    expect(ask(principal, 'oss:PutObjectTagging', 'k', bucket())).toBe('deny');
-    iam.createPolicy({
+    expect(await ask(principal, 'oss:PutObjectTagging', 'k', bucket())).toBe('deny');
+    await iam.createPolicy({
       policyName: 'tagger',
       policyDocument: doc({
         Effect: 'Allow',
@@ -215,20 +213,20 @@ describe('SqliteIam.authorize', () => {
         Resource: ['acs:oss:*:*:b', 'acs:oss:*:*:b/*'],
       }),
     });
-    iam.attachPolicyToRole('tagger', 'BatchRole');
-    expect(ask(principal, 'oss:PutObjectTagging', 'k', bucket())).toBe('allow');
-    expect(ask(principal, 'oss:DeleteObject', 'k', bucket())).toBe('deny');
+    await iam.attachPolicyToRole('tagger', 'BatchRole');
+    expect(await ask(principal, 'oss:PutObjectTagging', 'k', bucket())).toBe('allow');
+    expect(await ask(principal, 'oss:DeleteObject', 'k', bucket())).toBe('deny');
   });
 });
 
 describe('SqliteIam lookups', () => {
-  it('finds access keys with their principal and status', () => {
-    const { UserId } = iam.createUser({ userName: 'alice' });
-    const key = iam.createAccessKey('alice');
+  it('finds access keys with their principal and status', async () => {
+    const { UserId } = await iam.createUser({ userName: 'alice' });
+    const key = await iam.createAccessKey('alice');
     expect(key.AccessKeyId).toMatch(/^LTAI[A-Za-z0-9]{20}$/);
     expect(key.AccessKeySecret).toMatch(/^[A-Za-z0-9]{30}$/);
     expect(UserId).toMatch(/^[1-9]\d{15}$/);
-    const rec = iam.findAccessKey(key.AccessKeyId);
+    const rec = await iam.findAccessKey(key.AccessKeyId);
     expect(rec).toMatchObject({ secret: key.AccessKeySecret, active: true });
     expect(rec?.principal).toEqual({
       kind: 'user',
@@ -238,63 +236,63 @@ describe('SqliteIam lookups', () => {
       arn: `acs:ram::${account}:user/alice`,
       accessKeyId: key.AccessKeyId,
     });
-    iam.updateAccessKey('alice', key.AccessKeyId, 'Inactive');
-    expect(iam.findAccessKey(key.AccessKeyId)?.active).toBe(false);
-    iam.deleteAccessKey('alice', key.AccessKeyId);
-    expect(iam.findAccessKey(key.AccessKeyId)).toBeUndefined();
-    expect(iam.findAccessKey('LTAInope')).toBeUndefined();
+    await iam.updateAccessKey('alice', key.AccessKeyId, 'Inactive');
+    expect((await iam.findAccessKey(key.AccessKeyId))?.active).toBe(false);
+    await iam.deleteAccessKey('alice', key.AccessKeyId);
+    expect(await iam.findAccessKey(key.AccessKeyId)).toBeUndefined();
+    expect(await iam.findAccessKey('LTAInope')).toBeUndefined();
   });
 
-  it('finds roles by ARN (optional arn: prefix, own account only) and checks OSS trust', () => {
-    iam.createRole({ roleName: 'BatchRole', assumeRolePolicyDocument: TRUST_OSS });
-    iam.createRole({
+  it('finds roles by ARN (optional arn: prefix, own account only) and checks OSS trust', async () => {
+    await iam.createRole({ roleName: 'BatchRole', assumeRolePolicyDocument: TRUST_OSS });
+    await iam.createRole({
       roleName: 'EcsRole',
       assumeRolePolicyDocument:
         '{"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":"ecs.aliyuncs.com"}}]}',
     });
-    iam.createRole({
+    await iam.createRole({
       roleName: 'StringForm',
       assumeRolePolicyDocument:
         '{"Version":"1","Statement":{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":"oss.aliyuncs.com"}}}',
     });
-    const role = iam.findRoleByArn(`arn:acs:ram::${account}:role/BatchRole`);
+    const role = await iam.findRoleByArn(`arn:acs:ram::${account}:role/BatchRole`);
     expect(role?.roleName).toBe('BatchRole');
     expect(role?.roleId).toMatch(/^\d{19}$/);
-    expect(iam.findRoleByArn(`acs:ram::${OTHER_ACCOUNT}:role/BatchRole`)).toBeUndefined();
-    expect(iam.findRoleByArn(`acs:ram::${account}:role/Nope`)).toBeUndefined();
-    expect(iam.findRoleByArn('BatchRole')).toBeUndefined();
+    expect(await iam.findRoleByArn(`acs:ram::${OTHER_ACCOUNT}:role/BatchRole`)).toBeUndefined();
+    expect(await iam.findRoleByArn(`acs:ram::${account}:role/Nope`)).toBeUndefined();
+    expect(await iam.findRoleByArn('BatchRole')).toBeUndefined();
     expect(iam.roleTrustsOss(role!)).toBe(true);
-    expect(iam.roleTrustsOss(iam.findRoleByArn(`acs:ram::${account}:role/EcsRole`)!)).toBe(false);
-    expect(iam.roleTrustsOss(iam.findRoleByArn(`acs:ram::${account}:role/StringForm`)!)).toBe(true);
+    expect(iam.roleTrustsOss((await iam.findRoleByArn(`acs:ram::${account}:role/EcsRole`))!)).toBe(false);
+    expect(iam.roleTrustsOss((await iam.findRoleByArn(`acs:ram::${account}:role/StringForm`))!)).toBe(true);
   });
 
-  it('reports admin errors with RAM-style codes', () => {
-    iam.createUser({ userName: 'alice' });
-    const code = (fn: () => unknown): string | undefined => {
+  it('reports admin errors with RAM-style codes', async () => {
+    await iam.createUser({ userName: 'alice' });
+    const code = async (fn: () => unknown): Promise<string | undefined> => {
       try {
-        fn();
+        await fn();
       } catch (err) {
         return err instanceof IamAdminError ? err.code : 'other';
       }
       return undefined;
     };
-    expect(code(() => iam.createUser({ userName: 'alice' }))).toBe('EntityAlreadyExists');
-    expect(code(() => iam.createUser({ userName: 'bad name' }))).toBe('InvalidParameter');
-    expect(code(() => iam.createAccessKey('nobody'))).toBe('EntityNotExist');
-    expect(code(() => iam.createPolicy({ policyName: 'p', policyDocument: '{"Version":"1"}' }))).toBe(
+    expect(await code(() => iam.createUser({ userName: 'alice' }))).toBe('EntityAlreadyExists');
+    expect(await code(() => iam.createUser({ userName: 'bad name' }))).toBe('InvalidParameter');
+    expect(await code(() => iam.createAccessKey('nobody'))).toBe('EntityNotExist');
+    expect(await code(() => iam.createPolicy({ policyName: 'p', policyDocument: '{"Version":"1"}' }))).toBe(
       'MalformedPolicyDocument',
     );
-    iam.createPolicy({
+    await iam.createPolicy({
       policyName: 'p',
       policyDocument: doc({ Effect: 'Allow', Action: 'oss:*', Resource: '*' }),
     });
-    iam.attachPolicyToUser('p', 'alice');
-    expect(code(() => iam.deletePolicy('p'))).toBe('DeleteConflict');
-    iam.createAccessKey('alice');
-    iam.createAccessKey('alice');
-    expect(code(() => iam.createAccessKey('alice'))).toBe('LimitExceeded');
-    iam.deleteUser('alice');
-    expect(iam.listUsers()).toEqual([]);
-    expect(code(() => iam.deletePolicy('p'))).toBeUndefined();
+    await iam.attachPolicyToUser('p', 'alice');
+    expect(await code(() => iam.deletePolicy('p'))).toBe('DeleteConflict');
+    await iam.createAccessKey('alice');
+    await iam.createAccessKey('alice');
+    expect(await code(() => iam.createAccessKey('alice'))).toBe('LimitExceeded');
+    await iam.deleteUser('alice');
+    expect(await iam.listUsers()).toEqual([]);
+    expect(await code(() => iam.deletePolicy('p'))).toBeUndefined();
   });
 });

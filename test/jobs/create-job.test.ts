@@ -16,7 +16,7 @@ describe('CreateJob validation', () => {
   let env: JobsEnv;
   beforeAll(async () => {
     env = await createJobsEnv();
-    env.iam.createRole({ roleName: 'EcsRole', assumeRolePolicyDocument: TRUST_ECS });
+    await env.iamAdmin.createRole({ roleName: 'EcsRole', assumeRolePolicyDocument: TRUST_ECS });
   });
   afterAll(async () => {
     await env.close();
@@ -189,7 +189,7 @@ describe('CreateJob validation', () => {
       Operation: '<Operation><RestoreObject/></Operation>',
       Manifest: manifest(LOC),
     });
-    const job = env.repo.getJobById(jobId);
+    const job = await env.repo.getJobById(jobId);
     expect(job?.spec).toEqual({
       confirmationRequired: false,
       operation: { kind: 'RestoreObject', days: 1 },
@@ -215,7 +215,7 @@ describe('CreateJob validation', () => {
       ClientRequestToken: `<ClientRequestToken>${'t'.repeat(64)}</ClientRequestToken>`,
       Operation: tagOp(Array.from({ length: 10 }, (_, i) => tag(`k${i}`, 'v'.repeat(256))).join('')),
     });
-    const job = env.repo.getJobById(jobId);
+    const job = await env.repo.getJobById(jobId);
     expect([job?.spec.manifest?.fields, job?.priority, job?.spec.description.length]).toEqual([
       'Bucket,Ignore,Key,VersionId',
       2147483647,
@@ -226,7 +226,7 @@ describe('CreateJob validation', () => {
   it('commits the job before replying and tells the engine', async () => {
     env.changes.length = 0;
     const jobId = await createJob(env);
-    expect(env.repo.getJobById(jobId)?.status).toBe('New');
+    expect((await env.repo.getJobById(jobId))?.status).toBe('New');
     expect(env.changes).toEqual([jobId]);
   });
 });
@@ -251,7 +251,9 @@ describe('CreateJob idempotency (ClientRequestToken)', () => {
     }).replace(/></g, '>\n  <');
     const third = parse(await ok(env, 'createJob', {}, spaced), 'CreateJobResult')['JobId'];
     expect([second, third]).toEqual([first, first]);
-    expect(env.repo.listJobs({ accountId: env.accountId, limit: 10 }).map((j) => j.jobId)).toEqual([first]);
+    expect((await env.repo.listJobs({ accountId: env.accountId, limit: 10 })).map((j) => j.jobId)).toEqual([
+      first,
+    ]);
     expect(env.changes).toEqual([first]);
   });
 

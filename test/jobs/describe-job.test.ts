@@ -40,9 +40,9 @@ describe('DescribeJob', () => {
 
   it('elapsed Active time includes the running stint; counts appear once planned; TerminationDate once terminal', async () => {
     const jobId = await createJob(env);
-    driveTo(env, jobId, 'Ready');
-    env.repo.setTotalTasks(jobId, 3);
-    env.repo.transition({ jobId, from: ['Ready'], to: 'Active', now: env.clock.now() });
+    await driveTo(env, jobId, 'Ready');
+    await env.repo.setTotalTasks(jobId, 3);
+    await env.repo.transition({ jobId, from: ['Ready'], to: 'Active', now: env.clock.now() });
     env.clock.advance(65_400);
     let job = parse(await ok(env, 'describeJob', { batchJobId: jobId }), 'DescribeJobResult')['Job'];
     expect(job).toMatchObject({
@@ -55,9 +55,9 @@ describe('DescribeJob', () => {
       },
     });
     expect(job).not.toHaveProperty('TerminationDate');
-    env.repo.transition({ jobId, from: ['Active'], to: 'Completing', now: env.clock.now() });
+    await env.repo.transition({ jobId, from: ['Active'], to: 'Completing', now: env.clock.now() });
     env.clock.advance(10_000);
-    env.repo.transition({
+    await env.repo.transition({
       jobId,
       from: ['Completing'],
       to: 'Complete',
@@ -77,12 +77,12 @@ describe('DescribeJob', () => {
 
   it('a sub-second Active stint reports ElapsedTimeInActiveSeconds 1, not 0 (0 means never Active)', async () => {
     const jobId = await createJob(env);
-    driveTo(env, jobId, 'Ready');
-    env.repo.setTotalTasks(jobId, 1);
-    env.repo.transition({ jobId, from: ['Ready'], to: 'Active', now: env.clock.now() });
+    await driveTo(env, jobId, 'Ready');
+    await env.repo.setTotalTasks(jobId, 1);
+    await env.repo.transition({ jobId, from: ['Ready'], to: 'Active', now: env.clock.now() });
     env.clock.advance(300);
-    env.repo.transition({ jobId, from: ['Active'], to: 'Completing', now: env.clock.now() });
-    env.repo.transition({ jobId, from: ['Completing'], to: 'Complete', now: env.clock.now() });
+    await env.repo.transition({ jobId, from: ['Active'], to: 'Completing', now: env.clock.now() });
+    await env.repo.transition({ jobId, from: ['Completing'], to: 'Complete', now: env.clock.now() });
     const job = parse(await ok(env, 'describeJob', { batchJobId: jobId }), 'DescribeJobResult')['Job'];
     expect(job).toMatchObject({
       Status: 'Complete',
@@ -98,15 +98,15 @@ describe('DescribeJob', () => {
       Operation: '<Operation><RestoreObject><Days>7</Days><Tier>Standard</Tier></RestoreObject></Operation>',
       Report: undefined,
     });
-    driveTo(env, jobId, 'Preparing');
-    env.repo.transition({
+    await driveTo(env, jobId, 'Preparing');
+    await env.repo.transition({
       jobId,
       from: ['Preparing'],
       to: 'Failing',
       now: env.clock.now(),
       failure: { code: 'InternalError', reason: 'Internal service error' },
     });
-    env.repo.transition({ jobId, from: ['Failing'], to: 'Failed', now: env.clock.now() });
+    await env.repo.transition({ jobId, from: ['Failing'], to: 'Failed', now: env.clock.now() });
     const xml = await ok(env, 'describeJob', { batchJobId: jobId });
     expect(xml).toContain(
       '<FailureReasons><JobFailure><FailureCode>InternalError</FailureCode><FailureReason>Internal service error</FailureReason></JobFailure></FailureReasons>',

@@ -3,23 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { openSqlite, type SqliteDb } from '../../src/db/sqlite.js';
-import { createSqliteJobRepo } from '../../src/db/sqlite-job-repo.js';
-import {
-  createSqliteIam,
-  ensureRootAccount,
-  type Iam,
-  type IamAdmin,
-  type Principal,
-} from '../../src/iam/index.js';
-import { createJobsApi, type JobsApi } from '../../src/jobs/api/index.js';
+import { createBackend, type Backend } from '../../src/db/backend.js';
+import { createIamService, type Iam, type IamAdmin, type Principal } from '../../src/iam/index.js';
+import { createJobsApi, type JobsApi } from '../../src/jobs/oss-codec/index.js';
 import type { JobRepo } from '../../src/jobs/job-repo.js';
 import type { JobStatus } from '../../src/jobs/model.js';
 import { ALLOWED_TRANSITIONS } from '../../src/jobs/status-table.js';
 import { ManualClock } from '../../src/protocol/clock.js';
 import { isOssError, type OssError } from '../../src/protocol/oss-error.js';
 import { parseXmlBody, type XmlNode } from '../../src/protocol/xml.js';
-import { createBuiltinStore } from '../../src/store/builtin/index.js';
+import { createBuiltinStoreFor } from '../../src/server.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 
 export const REGION = 'cn-hangzhou';
@@ -35,9 +28,10 @@ export const TRUST_ECS = JSON.stringify({
 });
 
 export interface JobsEnv {
-  readonly db: SqliteDb;
+  readonly backend: Backend;
   readonly clock: ManualClock;
-  readonly iam: Iam & IamAdmin;
+  readonly iam: Iam;
+  readonly iamAdmin: IamAdmin;
   readonly store: ObjectStore;
   readonly repo: JobRepo;
   readonly api: JobsApi;
@@ -51,22 +45,23 @@ export interface JobsEnv {
 
 export async function createJobsEnv(): Promise<JobsEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
-  const db = openSqlite(path.join(dir, 'db.sqlite'));
+  const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir: dir });
   const clock = new ManualClock(T0);
-  const rootAccount = ensureRootAccount(db, {}, clock);
+  const rootAccount = await backend.iamAdmin.ensureRootAccount({}, clock);
   const accountId = rootAccount.accountId;
-  const iam = createSqliteIam(db, { accountId, region: REGION, clock });
-  const store = await createBuiltinStore({
-    db,
+  const iam = createIamService({ directory: backend.iam, accountId, notifications: backend.notifications });
+  const iamAdmin = backend.iamAdmin.admin(accountId, clock);
+  const builtin = await createBuiltinStoreFor(backend, {
     dataDir: dir,
     clock,
     region: REGION,
     restoreDurationMs: 1000,
   });
-  const repo = createSqliteJobRepo(db);
+  const store = builtin.store;
+  const repo = backend.jobs;
   const changes: string[] = [];
   const api = createJobsApi({ repo, iam, store, clock, region: REGION, onChange: (id) => changes.push(id) });
-  const role = iam.createRole({ roleName: 'BatchRole', assumeRolePolicyDocument: TRUST_OSS });
+  const role = await iamAdmin.createRole({ roleName: 'BatchRole', assumeRolePolicyDocument: TRUST_OSS });
   for (const name of ['manifests', 'reports', 'source']) {
     await store.createBucket({ name, owner: accountId, acl: 'private', storageClass: 'Standard' });
   }
@@ -77,9 +72,10 @@ export async function createJobsEnv(): Promise<JobsEnv> {
   });
   const root: Principal = { kind: 'root', accountId, accessKeyId: rootAccount.accessKeyId };
   return {
-    db,
+    backend,
     clock,
     iam,
+    iamAdmin,
     store,
     repo,
     api,
@@ -88,22 +84,22 @@ export async function createJobsEnv(): Promise<JobsEnv> {
     roleArn: role.Arn,
     changes,
     async close() {
-      await store.close();
-      db.close();
+      await builtin.close();
+      await backend.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 /** A RAM user of the env's account, optionally with a policy document attached. */
-export function ramUser(env: JobsEnv, name: string, policy?: object): Principal {
-  env.iam.createUser({ userName: name });
-  const key = env.iam.createAccessKey(name);
+export async function ramUser(env: JobsEnv, name: string, policy?: object): Promise<Principal> {
+  await env.iamAdmin.createUser({ userName: name });
+  const key = await env.iamAdmin.createAccessKey(name);
   if (policy) {
-    env.iam.createPolicy({ policyName: `${name}-policy`, policyDocument: JSON.stringify(policy) });
-    env.iam.attachPolicyToUser(`${name}-policy`, name);
+    await env.iamAdmin.createPolicy({ policyName: `${name}-policy`, policyDocument: JSON.stringify(policy) });
+    await env.iamAdmin.attachPolicyToUser(`${name}-policy`, name);
   }
-  const record = env.iam.findAccessKey(key.AccessKeyId);
+  const record = await env.iam.findAccessKey(key.AccessKeyId);
   if (!record) throw new Error('access key not found');
   return record.principal;
 }
@@ -213,10 +209,10 @@ export function pathTo(target: JobStatus): JobStatus[] {
 }
 
 /** Walks a New job to `target` through legal transitions, as the engine would. */
-export function driveTo(env: JobsEnv, jobId: string, target: JobStatus): void {
+export async function driveTo(env: JobsEnv, jobId: string, target: JobStatus): Promise<void> {
   let current: JobStatus = 'New';
   for (const next of pathTo(target)) {
-    const r = env.repo.transition({ jobId, from: [current], to: next, now: env.clock.now() });
+    const r = await env.repo.transition({ jobId, from: [current], to: next, now: env.clock.now() });
     if (!r) throw new Error(`could not move ${current} → ${next}`);
     current = next;
   }

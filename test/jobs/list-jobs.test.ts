@@ -27,10 +27,10 @@ describe('ListJobs', () => {
     }
     expectedOrder = [...created].sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1)).map((c) => c.id);
     // Another account's job must never show up.
-    env.repo.createJob({
+    await env.repo.createJob({
       jobId: 'Zm9yZWlnbg==',
       accountId: '999',
-      spec: env.repo.getJobById(expectedOrder[0] ?? '')!.spec,
+      spec: (await env.repo.getJobById(expectedOrder[0] ?? ''))!.spec,
       requestHash: 'x',
       now: env.clock.now() + 10,
     });
@@ -94,13 +94,13 @@ describe('ListJobs', () => {
     const [a, b, c, d] = expectedOrder.slice(10, 14) as [string, string, string, string];
     const now = env.clock.now();
     for (const id of [a, b]) {
-      env.repo.transition({ jobId: id, from: ['New'], to: 'Preparing', now });
-      env.repo.transition({ jobId: id, from: ['Preparing'], to: 'Ready', now });
-      env.repo.transition({ jobId: id, from: ['Ready'], to: 'Active', now });
+      await env.repo.transition({ jobId: id, from: ['New'], to: 'Preparing', now });
+      await env.repo.transition({ jobId: id, from: ['Preparing'], to: 'Ready', now });
+      await env.repo.transition({ jobId: id, from: ['Ready'], to: 'Active', now });
     }
-    env.repo.transition({ jobId: c, from: ['New'], to: 'Cancelling', now });
-    env.repo.transition({ jobId: c, from: ['Cancelling'], to: 'Cancelled', now });
-    env.repo.transition({ jobId: d, from: ['New'], to: 'Cancelling', now });
+    await env.repo.transition({ jobId: c, from: ['New'], to: 'Cancelling', now });
+    await env.repo.transition({ jobId: c, from: ['Cancelling'], to: 'Cancelled', now });
+    await env.repo.transition({ jobId: d, from: ['New'], to: 'Cancelling', now });
     const ids = async (statuses: string, extra: Record<string, string> = {}) =>
       descriptors(
         parse(await ok(env, 'listJobs', { batchJobStatuses: statuses, ...extra }), 'ListJobsResult'),

@@ -19,10 +19,10 @@ describe('job API permissions', () => {
   beforeAll(async () => {
     env = await createJobsEnv();
     jobId = await createJob(env);
-    const spec = env.repo.getJobById(jobId)?.spec;
+    const spec = (await env.repo.getJobById(jobId))?.spec;
     if (!spec) throw new Error('no job');
     foreignJobId = 'Zm9yZWlnbmpvYjAwMDAwMDAwMDAwMDAwMDAwMDAwMDA=';
-    env.repo.createJob({
+    await env.repo.createJob({
       jobId: foreignJobId,
       accountId: '999999',
       spec,
@@ -59,7 +59,7 @@ describe('job API permissions', () => {
   });
 
   it('a RAM user without oss:*Job permissions gets 403 for each operation, before any validation', async () => {
-    const user = ramUser(env, 'nobody', {
+    const user = await ramUser(env, 'nobody', {
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: 'oss:GetObject', Resource: '*' }],
     });
@@ -74,7 +74,7 @@ describe('job API permissions', () => {
   });
 
   it('a RAM user allowed only oss:DescribeJob can describe but not list', async () => {
-    const user = ramUser(env, 'reader', {
+    const user = await ramUser(env, 'reader', {
       Version: '1',
       Statement: [{ Effect: 'Allow', Action: 'oss:DescribeJob', Resource: 'acs:oss:*:*:*' }],
     });
@@ -83,7 +83,7 @@ describe('job API permissions', () => {
   });
 
   it('an explicit Deny wins over an Allow', async () => {
-    const user = ramUser(env, 'denied', {
+    const user = await ramUser(env, 'denied', {
       Version: '1',
       Statement: [
         { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
@@ -95,7 +95,7 @@ describe('job API permissions', () => {
   });
 
   it('a RAM user with an allow policy for all five actions can call them all on its account jobs', async () => {
-    const user = ramUser(env, 'operator', {
+    const user = await ramUser(env, 'operator', {
       Version: '1',
       Statement: [
         {
@@ -105,13 +105,13 @@ describe('job API permissions', () => {
         },
       ],
     });
-    env.repo.transition({ jobId, from: ['New'], to: 'Preparing', now: env.clock.now() });
+    await env.repo.transition({ jobId, from: ['New'], to: 'Preparing', now: env.clock.now() });
     for (const op of OPS) await ok(env, op, ...args(op), user);
-    expect(env.repo.getJobById(jobId)?.preConfirmed).toBe(true);
+    expect((await env.repo.getJobById(jobId))?.preConfirmed).toBe(true);
   });
 
   it('a bucket policy of one of the account buckets can grant the job actions (spec §8.2 "RAM Policy or Bucket Policy")', async () => {
-    const user = ramUser(env, 'bucketgranted');
+    const user = await ramUser(env, 'bucketgranted');
     if (user.kind !== 'user') throw new Error('not a user');
     expect((await fail(env, 'listJobs', {}, '', user)).code).toBe('AccessDenied');
     const statement = (effect: string, action: string[]) => ({
@@ -142,7 +142,7 @@ describe('job API permissions', () => {
   });
 
   it('a RAM policy scoped to one bucket does not grant the account-wide job APIs, even once that bucket has a policy', async () => {
-    const user = ramUser(env, 'bucketscoped', {
+    const user = await ramUser(env, 'bucketscoped', {
       Version: '1',
       Statement: [
         { Effect: 'Allow', Action: 'oss:*', Resource: ['acs:oss:*:*:reports', 'acs:oss:*:*:reports/*'] },
@@ -183,7 +183,7 @@ describe('job API permissions', () => {
       expect([err.code, err.status]).toEqual(['NoSuchJob', 404]);
     }
     expect(await ok(env, 'listJobs', { 'max-keys': '1000' })).not.toContain(foreignJobId);
-    const foreign = env.repo.getJobById(foreignJobId);
+    const foreign = await env.repo.getJobById(foreignJobId);
     expect([foreign?.status, foreign?.priority]).toEqual(['New', 10]);
   });
 });

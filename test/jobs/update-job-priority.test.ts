@@ -19,7 +19,7 @@ describe('UpdateJobPriority', () => {
       expect(xml).toBe(
         `<?xml version="1.0" encoding="UTF-8"?>\n<UpdateJobPriorityResult><JobId>${jobId}</JobId><Priority>${p}</Priority></UpdateJobPriorityResult>`,
       );
-      expect(env.repo.getJobById(jobId)?.priority).toBe(Number(p));
+      expect((await env.repo.getJobById(jobId))?.priority).toBe(Number(p));
       expect(env.changes).toEqual([jobId]);
     }
     const described = parse(await ok(env, 'describeJob', { batchJobId: jobId }), 'DescribeJobResult');
@@ -42,14 +42,14 @@ describe('UpdateJobPriority', () => {
       400,
       'The targetPriority parameter is required.',
     ]);
-    expect(env.repo.getJobById(jobId)?.priority).toBe(10);
+    expect((await env.repo.getJobById(jobId))?.priority).toBe(10);
   });
 
   for (const status of JOB_STATUSES) {
     const terminal = TERMINAL_STATUSES.has(status);
     it(`${status} job → ${terminal ? '400 InvalidRequest' : '200'}`, async () => {
       const jobId = await createJob(env);
-      driveTo(env, jobId, status);
+      await driveTo(env, jobId, status);
       const r = await (terminal ? fail : ok)(env, 'updateJobPriority', {
         batchJobId: jobId,
         targetPriority: '42',
@@ -60,9 +60,9 @@ describe('UpdateJobPriority', () => {
           400,
           `The job status is ${status} and its priority can no longer be changed.`,
         ]);
-        expect(env.repo.getJobById(jobId)?.priority).toBe(10);
+        expect((await env.repo.getJobById(jobId))?.priority).toBe(10);
       } else {
-        expect(env.repo.getJobById(jobId)?.priority).toBe(42);
+        expect((await env.repo.getJobById(jobId))?.priority).toBe(42);
       }
     });
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobsApi } from '../../src/jobs/api/index.js';
+import { createJobsApi } from '../../src/jobs/oss-codec/index.js';
 import type { JobRepo } from '../../src/jobs/job-repo.js';
 import type { JobStatus } from '../../src/jobs/model.js';
 import { isOssError } from '../../src/protocol/oss-error.js';
@@ -11,18 +11,18 @@ import { createJob, createJobsEnv, driveTo, parse, request, type JobsEnv } from 
  */
 function racingRepo(repo: JobRepo, moves: { from: JobStatus; to: JobStatus }[], now: () => number): JobRepo {
   const pending = [...moves];
-  const engineStep = (jobId: string): void => {
+  const engineStep = async (jobId: string): Promise<void> => {
     const move = pending.shift();
-    if (move) repo.transition({ jobId, from: [move.from], to: move.to, now: now() });
+    if (move) await repo.transition({ jobId, from: [move.from], to: move.to, now: now() });
   };
   return {
     ...repo,
-    transition: (input) => {
-      engineStep(input.jobId);
+    transition: async (input) => {
+      await engineStep(input.jobId);
       return repo.transition(input);
     },
-    markPreConfirmed: (jobId, reason) => {
-      engineStep(jobId);
+    markPreConfirmed: async (jobId, reason) => {
+      await engineStep(jobId);
       return repo.markPreConfirmed(jobId, reason);
     },
   } satisfies JobRepo;
@@ -47,30 +47,30 @@ describe('UpdateJobStatus under a concurrent engine move', () => {
 
   it('Ready while the planner moves Preparing → Suspended: re-decides and confirms (→ Ready)', async () => {
     const jobId = await createJob(env);
-    driveTo(env, jobId, 'Preparing');
+    await driveTo(env, jobId, 'Preparing');
     const api = apiWith([{ from: 'Preparing', to: 'Suspended' }]);
     const xml = await api.updateJobStatus(
       request(env.root, { batchJobId: jobId, requestedJobStatus: 'Ready' }),
     );
     expect(parse(xml, 'UpdateJobStatusResult')['Status']).toBe('Ready');
-    expect(env.repo.getJobById(jobId)?.status).toBe('Ready');
+    expect((await env.repo.getJobById(jobId))?.status).toBe('Ready');
   });
 
   it('Cancelled while the scheduler moves Ready → Active: re-decides (→ Cancelling) and closes the Active stint', async () => {
     const jobId = await createJob(env);
-    driveTo(env, jobId, 'Ready');
+    await driveTo(env, jobId, 'Ready');
     const api = apiWith([{ from: 'Ready', to: 'Active' }]);
     const xml = await api.updateJobStatus(
       request(env.root, { batchJobId: jobId, requestedJobStatus: 'Cancelled' }),
     );
     expect(parse(xml, 'UpdateJobStatusResult')['Status']).toBe('Cancelling');
-    const job = env.repo.getJobById(jobId);
+    const job = await env.repo.getJobById(jobId);
     expect([job?.status, job?.activeSince]).toEqual(['Cancelling', null]);
   });
 
   it('Cancelled while the job settles Completing → Complete: the second decision refuses', async () => {
     const jobId = await createJob(env);
-    driveTo(env, jobId, 'Active');
+    await driveTo(env, jobId, 'Active');
     const api = apiWith([{ from: 'Active', to: 'Completing' }]);
     const err = await api
       .updateJobStatus(request(env.root, { batchJobId: jobId, requestedJobStatus: 'Cancelled' }))
@@ -83,7 +83,7 @@ describe('UpdateJobStatus under a concurrent engine move', () => {
 
   it('two lost races in a row → 503 ServiceUnavailable, nothing changed by the API', async () => {
     const jobId = await createJob(env);
-    driveTo(env, jobId, 'Ready');
+    await driveTo(env, jobId, 'Ready');
     const api = apiWith([
       { from: 'Ready', to: 'Active' },
       { from: 'Active', to: 'Pausing' },
@@ -92,6 +92,6 @@ describe('UpdateJobStatus under a concurrent engine move', () => {
       .updateJobStatus(request(env.root, { batchJobId: jobId, requestedJobStatus: 'Cancelled' }))
       .catch((e: unknown) => e);
     expect(isOssError(err) && [err.code, err.status]).toEqual(['ServiceUnavailable', 503]);
-    expect(env.repo.getJobById(jobId)?.status).toBe('Pausing');
+    expect((await env.repo.getJobById(jobId))?.status).toBe('Pausing');
   });
 });

@@ -57,8 +57,8 @@ describe('UpdateJobStatus transition table', () => {
       const label = 'reply' in exp ? `200 ${exp.reply}` : `${exp.status} ${exp.code}`;
       it(`${current} + requestedJobStatus=${requested} → ${label}`, async () => {
         const jobId = await createJob(env);
-        driveTo(env, jobId, current);
-        const before = env.repo.getJobById(jobId);
+        await driveTo(env, jobId, current);
+        const before = await env.repo.getJobById(jobId);
         expect(before?.status).toBe(current);
         env.changes.length = 0;
         const query = { batchJobId: jobId, requestedJobStatus: requested, statusUpdateReason: 'because' };
@@ -70,7 +70,7 @@ describe('UpdateJobStatus transition table', () => {
             Status: exp.reply,
             StatusUpdateReason: 'because',
           });
-          const after = env.repo.getJobById(jobId);
+          const after = await env.repo.getJobById(jobId);
           expect(after?.status).toBe(exp.reply);
           expect(after?.preConfirmed).toBe(exp.preConfirmed ?? false);
           expect(after?.statusUpdateReason).toBe('because');
@@ -79,7 +79,7 @@ describe('UpdateJobStatus transition table', () => {
         } else {
           const err = await fail(env, 'updateJobStatus', query);
           expect({ code: err.code, status: err.status, message: err.message }).toEqual(exp);
-          const after = env.repo.getJobById(jobId);
+          const after = await env.repo.getJobById(jobId);
           expect(after).toEqual(before);
           expect(env.changes).toEqual([]);
         }
@@ -100,8 +100,8 @@ describe('UpdateJobStatus parameters', () => {
   });
 
   it('statusUpdateReason is optional; without it the reply carries the previous reason', async () => {
-    driveTo(env, jobId, 'Suspended');
-    env.repo.setStatusReason(jobId, 'awaiting confirmation');
+    await driveTo(env, jobId, 'Suspended');
+    await env.repo.setStatusReason(jobId, 'awaiting confirmation');
     const xml = await ok(env, 'updateJobStatus', { batchJobId: jobId, requestedJobStatus: 'Ready' });
     expect(parse(xml, 'UpdateJobStatusResult')).toEqual({
       JobId: jobId,
@@ -128,7 +128,7 @@ describe('UpdateJobStatus parameters', () => {
       expect(err.code).toBe('InvalidArgument');
       expect(err.message).toBe(`The statusUpdateReason must be 1 to 256 characters long; got ${bad.length}.`);
     }
-    expect(env.repo.getJobById(other)?.status).toBe('New');
+    expect((await env.repo.getJobById(other))?.status).toBe('New');
   });
 
   it('requestedJobStatus is case-sensitive and required', async () => {
@@ -166,10 +166,10 @@ describe('UpdateJobStatus parameters', () => {
   });
 
   it('cancelling an Active job closes its Active stint', async () => {
-    driveTo(env, jobId, 'Active');
+    await driveTo(env, jobId, 'Active');
     env.clock.advance(7_500);
     await ok(env, 'updateJobStatus', { batchJobId: jobId, requestedJobStatus: 'Cancelled' });
-    const job = env.repo.getJobById(jobId);
+    const job = await env.repo.getJobById(jobId);
     expect([job?.status, job?.activeMs, job?.activeSince, job?.terminatedAt]).toEqual([
       'Cancelling',
       7_500,
@@ -179,13 +179,13 @@ describe('UpdateJobStatus parameters', () => {
   });
 
   it('Ready during Preparing makes the planner skip Suspended: entering Suspended is refused once pre-confirmed', async () => {
-    driveTo(env, jobId, 'Preparing');
+    await driveTo(env, jobId, 'Preparing');
     await ok(env, 'updateJobStatus', { batchJobId: jobId, requestedJobStatus: 'Ready' });
     expect(
-      env.repo.transition({ jobId, from: ['Preparing'], to: 'Suspended', now: env.clock.now() }),
+      await env.repo.transition({ jobId, from: ['Preparing'], to: 'Suspended', now: env.clock.now() }),
     ).toBeUndefined();
     expect(
-      env.repo.transition({ jobId, from: ['Preparing'], to: 'Ready', now: env.clock.now() })?.status,
+      (await env.repo.transition({ jobId, from: ['Preparing'], to: 'Ready', now: env.clock.now() }))?.status,
     ).toBe('Ready');
   });
 });

@@ -52,15 +52,17 @@ describe('job APIs over the wire (ali-oss)', () => {
       key: 'm.csv',
       body: Readable.from([Buffer.from('wire-manifests,m.csv\n')]),
     });
-    roleArn = ts.server.iam.createRole({ roleName: 'WireRole', assumeRolePolicyDocument: TRUST_OSS }).Arn;
+    roleArn = (
+      await ts.server.iamAdmin.createRole({ roleName: 'WireRole', assumeRolePolicyDocument: TRUST_OSS })
+    ).Arn;
     const policyDocument = JSON.stringify({
       Version: '1',
       Statement: [
         { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObjectTagging'], Resource: ['acs:oss:*:*:*'] },
       ],
     });
-    ts.server.iam.createPolicy({ policyName: 'wire-role-policy', policyDocument });
-    ts.server.iam.attachPolicyToRole('wire-role-policy', 'WireRole');
+    await ts.server.iamAdmin.createPolicy({ policyName: 'wire-role-policy', policyDocument });
+    await ts.server.iamAdmin.attachPolicyToRole('wire-role-policy', 'WireRole');
   });
   afterAll(async () => {
     await ts.close();
@@ -163,7 +165,7 @@ describe('job APIs over the wire (ali-oss)', () => {
       jobRequest(client, 'CreateJob', { body: body('x').replace(roleArn, `${roleArn}x`) }),
     );
     expect([role.status, role.code]).toEqual([400, 'InvalidArgument']);
-    const user = createUserWithPolicy(ts, 'wire-nobody');
+    const user = await createUserWithPolicy(ts, 'wire-nobody');
     const denied = await rejectsWith(
       jobRequest(ts.client({ accessKeyId: user.accessKeyId, secret: user.secret }), 'ListJobs'),
     );

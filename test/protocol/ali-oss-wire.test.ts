@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticate } from '../../src/protocol/authenticate.js';
+import { authenticateSync } from '../../src/protocol/authenticate.js';
 import { ManualClock } from '../../src/protocol/clock.js';
 import { isOssError } from '../../src/protocol/oss-error.js';
 import { parseRequestTarget } from '../../src/protocol/request-target.js';
@@ -33,7 +33,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     try {
       clock.set(Date.now());
       const target = parseRequestTarget({ rawUrl: url, host: req.headers.host, baseDomains: ['localhost'] });
-      const p = authenticate(
+      const p = authenticateSync(
         { method: req.method ?? 'GET', target, headers: req.headers },
         { lookupKey: (id) => keys.get(id), clock, region: 'cn-hangzhou' },
       );

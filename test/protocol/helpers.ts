@@ -1,7 +1,7 @@
 import type { AccessKeyRecord } from '../../src/iam/types.js';
 import { ManualClock } from '../../src/protocol/clock.js';
 import { isOssError, type OssError } from '../../src/protocol/oss-error.js';
-import { authenticate, type AuthDeps } from '../../src/protocol/authenticate.js';
+import { authenticateSync, type SyncAuthDeps } from '../../src/protocol/authenticate.js';
 import { parseRequestTarget } from '../../src/protocol/request-target.js';
 
 export const BASE_DOMAINS = ['localhost', 'oss-cn-hangzhou.aliyuncs.com'] as const;
@@ -19,7 +19,7 @@ export function deps(
   nowMs: number,
   keys: AccessKeyRecord[] = [keyRecord('ak', 'sk')],
   region = 'cn-hangzhou',
-): AuthDeps {
+): SyncAuthDeps {
   const byId = new Map(keys.map((k) => [k.accessKeyId, k]));
   return { lookupKey: (id) => byId.get(id), clock: new ManualClock(nowMs), region };
 }
@@ -32,7 +32,7 @@ export interface RawRequest {
 }
 
 /** Lower-cases header names the way node does, then parses and authenticates. */
-export function auth(req: RawRequest, d: AuthDeps) {
+export function auth(req: RawRequest, d: SyncAuthDeps) {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
   const target = parseRequestTarget({
@@ -40,7 +40,7 @@ export function auth(req: RawRequest, d: AuthDeps) {
     host: req.host ?? 'localhost',
     baseDomains: BASE_DOMAINS,
   });
-  return authenticate({ method: req.method, target, headers }, d);
+  return authenticateSync({ method: req.method, target, headers }, d);
 }
 
 export function catchOss(fn: () => unknown): OssError {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireDataDirLock, LOCK_FILE } from '../../src/db/data-dir-lock.js';
+import { acquireDataDirLock, LOCK_FILE } from '../../src/db/sqlite/data-dir-lock.js';
 import { startServer } from '../../src/server.js';
 import { testConfig } from '../helpers/server.js';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqlite } from '../../src/db/sqlite.js';
-import type { SqliteDb } from '../../src/db/sqlite.js';
+import { openSqlite } from '../../src/db/sqlite/open.js';
+import type { SqliteDb } from '../../src/db/sqlite/open.js';
 import { ManualClock } from '../../src/protocol/clock.js';
 import { createBuiltinStore } from '../../src/store/builtin/index.js';
 import type { ObjectStore } from '../../src/store/object-store.js';

@@ -4,8 +4,8 @@ import type { JobRecord } from '../../jobs/model.js';
 import { ManifestError, type ManifestDeps } from './types.js';
 
 /** The job's RAM role; a job whose role vanished cannot read anything (AccessDenied). */
-export function jobRole(deps: ManifestDeps, job: JobRecord): RoleRecord {
-  const role = deps.iam.findRoleByArn(job.spec.roleArn);
+export async function jobRole(deps: ManifestDeps, job: JobRecord): Promise<RoleRecord> {
+  const role = await deps.iam.findRoleByArn(job.spec.roleArn);
   if (!role) throw new ManifestError('AccessDenied', `The job's role ${job.spec.roleArn} does not exist.`);
   return role;
 }
@@ -17,15 +17,15 @@ export async function requireBucket(deps: ManifestDeps, name: string): Promise<B
 }
 
 /** True when the role may call `action` on `resource` (spec §8.1: the role reads the manifest, lists the source bucket). */
-export function roleMay(
+export async function roleMay(
   deps: ManifestDeps,
   role: RoleRecord,
   bucket: BucketInfo,
   action: string,
   resource: string,
   extra: { objectAcl?: ObjectMeta['acl'] | undefined; keys?: Record<string, string> } = {},
-): boolean {
-  const decision = deps.iam.authorize({
+): Promise<boolean> {
+  const decision = await deps.iam.authorize({
     principal: deps.iam.roleAsPrincipal(role),
     action,
     resource,
@@ -89,9 +89,9 @@ export async function openReadable(
   const found = await manifestVersion(deps, bucketName, key, want.versionId);
   const meta = found === 'no-such-version' ? undefined : found;
   if (
-    !roleMay(deps, role, bucket, 'oss:GetObject', objectArn(deps.region, bucket, key), {
+    !(await roleMay(deps, role, bucket, 'oss:GetObject', objectArn(deps.region, bucket, key), {
       objectAcl: meta?.acl,
-    })
+    }))
   ) {
     throw new ManifestError(
       'AccessDenied',

@@ -25,7 +25,7 @@ export async function planManifest(
   if (!Number.isInteger(chunkSize) || chunkSize < 1)
     throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
   const cutter = new ChunkCutter(onChunk);
-  const role = jobRole(deps, job);
+  const role = await jobRole(deps, job);
   const { manifest, keyPrefix } = job.spec;
   if (manifest) {
     const { meta } = await openReadable(deps, role, manifest.bucket, manifest.object, manifest);

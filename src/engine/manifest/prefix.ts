@@ -30,7 +30,7 @@ export async function planPrefix(
   if (!bucket)
     throw new ManifestError('NoSuchBucket', `The source bucket ${spec.sourceBucket} does not exist.`);
   const keys = { 'oss:prefix': spec.prefix };
-  if (!roleMay(deps, role, bucket, 'oss:ListObjects', bucketArn(deps.region, bucket), { keys })) {
+  if (!(await roleMay(deps, role, bucket, 'oss:ListObjects', bucketArn(deps.region, bucket), { keys }))) {
     throw new ManifestError(
       'AccessDenied',
       `The job's role may not list bucket ${spec.sourceBucket} (oss:ListObjects).`,

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { SqliteDb } from '../../db/sqlite.js';
+import type { SqliteDb } from '../../db/sqlite/open.js';
 import type { Clock } from '../../protocol/clock.js';
 import { randomHex } from '../../protocol/ids.js';
 import { OssError, noSuchKey } from '../../protocol/oss-error.js';

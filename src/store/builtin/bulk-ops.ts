@@ -1,4 +1,4 @@
-import type { SqliteDb } from '../../db/sqlite.js';
+import type { SqliteDb } from '../../db/sqlite/open.js';
 import type { Clock } from '../../protocol/clock.js';
 import { randomHex } from '../../protocol/ids.js';
 import type { ChangeResult, ObjectChange, SeedObject } from '../object-store.js';

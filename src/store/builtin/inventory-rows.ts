@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SqliteDb } from '../../db/sqlite.js';
+import type { SqliteDb } from '../../db/sqlite/open.js';
 import { OssError } from '../../protocol/oss-error.js';
 import type { InventoryConfigStore, StoredInventory } from '../inventory-port.js';
 import { settle } from './object-input.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SqliteDb } from '../../db/sqlite.js';
+import type { SqliteDb } from '../../db/sqlite/open.js';
 
 const OBJECT_COLUMNS =
   'bucket, key, version_id, size, etag, content_type, last_modified, storage_class, acl, user_meta, http_headers, tags, restore_ready_at, restore_expires_at, restore_days, restore_tier, file';

@@ -1,4 +1,4 @@
-import type { SqliteDb } from '../../db/sqlite.js';
+import type { SqliteDb } from '../../db/sqlite/open.js';
 import type { Clock } from '../../protocol/clock.js';
 import { noSuchBucket } from '../../protocol/oss-error.js';
 import type { ObjectMeta, VersioningStatus } from '../types.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SqliteDb } from '../../db/sqlite.js';
+import type { SqliteDb } from '../../db/sqlite/open.js';
 import { randomHex } from '../../protocol/ids.js';
 import {
   isNullVersionId,

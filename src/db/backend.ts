@@ -1,0 +1,97 @@
+/**
+ * The persistence Backend: every port the server needs, built by one factory (the dialect pattern, as
+ * Kysely's): `createBackend(config)` picks the adapter from the database URL. Only src/db/ imports a
+ * driver. Every port method returns a Promise, even over synchronous better-sqlite3, so the same engine
+ * and services run on PostgreSQL unchanged (ARCHITECTURE.md §3, §8).
+ */
+import type { ChunkRepo } from '../engine/chunk-repo.js';
+import type { JobLeaseRepo } from '../engine/job-lease-repo.js';
+import type { NodeRegistry } from '../engine/node-registry.js';
+import type { ShardStore } from '../engine/shard-store.js';
+import type { SessionRepo } from '../console/session-repo.js';
+import type { IamAdminStore, IamDirectory } from '../iam/directory.js';
+import type { JobRepo } from '../jobs/job-repo.js';
+import type { DatabaseUrl } from './database-url.js';
+import type { Notifications } from './notifications.js';
+
+export type { ChunkProgress, ChunkRepo, ChunkRow, ChunkShard, CommitResult } from '../engine/chunk-repo.js';
+export type { JobLease, JobLeasePurpose, JobLeaseRepo } from '../engine/job-lease-repo.js';
+export type { NodeInfo, NodeRegistry, StoreKind } from '../engine/node-registry.js';
+export type { ShardRef, ShardSeed, ShardStore, ShardWriter } from '../engine/shard-store.js';
+export type { ConsoleSession, SessionRepo } from '../console/session-repo.js';
+export type {
+  IamAdminStore,
+  IamDirectory,
+  RootAccount,
+  RootAccountEnv,
+  StoredAccessKey,
+  StoredRole,
+} from '../iam/directory.js';
+export type { IamAdmin } from '../iam/admin-types.js';
+export type { JobRepo } from '../jobs/job-repo.js';
+export type { Notification, NotificationListener, Notifications } from './notifications.js';
+export type { DatabaseUrl } from './database-url.js';
+
+/** Database state for GET /-/health. */
+export interface BackendHealth {
+  readonly ok: boolean;
+  /** 'sqlite' | 'postgres' */
+  readonly kind: string;
+  /** One line when !ok (never a password). */
+  readonly error?: string | undefined;
+}
+
+export interface Backend {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly jobs: JobRepo;
+  readonly chunks: ChunkRepo;
+  /** RAM read side (key, role and policy lookup). */
+  readonly iam: IamDirectory;
+  /** RAM write side (what `ossbatch ram` does) and the root account. */
+  readonly iamAdmin: IamAdminStore;
+  readonly shards: ShardStore;
+  readonly sessions: SessionRepo;
+  readonly nodes: NodeRegistry;
+  readonly jobLeases: JobLeaseRepo;
+  readonly notifications: Notifications;
+  /**
+   * Applies the numbered migrations not yet applied, each in its own transaction. Safe when several
+   * processes start at once (SQLite: IMMEDIATE transactions; PostgreSQL: under an advisory lock), so
+   * the schema is migrated exactly once.
+   */
+  migrate(): Promise<void>;
+  /** A cheap round trip to the database. */
+  health(): Promise<BackendHealth>;
+  /** Stops pollers/listeners and closes connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface BackendConfig {
+  /** Parsed `--db` / OSSBATCH_DB (database-url.ts); sqlite → `<dataDir>/ossbatch.db`. */
+  readonly db: DatabaseUrl;
+  readonly dataDir: string;
+}
+
+/** The one factory (server.ts, the `ossbatch ram` CLI, tests and benches all call it). Runs migrate(). */
+export async function createBackend(config: BackendConfig): Promise<Backend> {
+  if (config.db.kind === 'sqlite') {
+    const { createSqliteBackend } = await import('./sqlite/index.js');
+    const backend = createSqliteBackend({ dataDir: config.dataDir });
+    await backend.migrate();
+    return backend;
+  }
+  return createPostgres(config);
+}
+
+/** The PostgreSQL adapter (./postgres/), loaded only when asked for, so an embedded server never loads pg. */
+async function createPostgres(config: BackendConfig): Promise<Backend> {
+  const { createPostgresBackend } = await import('./postgres/index.js');
+  const backend = await createPostgresBackend(config);
+  try {
+    await backend.migrate();
+  } catch (e) {
+    await backend.close();
+    throw e;
+  }
+  return backend;
+}

@@ -1,0 +1,76 @@
+import type { Backend, BackendConfig, BackendHealth } from '../backend.js';
+import { createPgChunkRepo } from './chunk-repo.js';
+import { createPgIamAdminStore } from './iam-admin-store.js';
+import { createPgIamDirectory } from './iam-directory.js';
+import { createPgJobLeaseRepo } from './job-lease-repo.js';
+import { createPgJobRepo } from './job-repo.js';
+import { migratePostgres } from './migrate.js';
+import { createPgNodeRegistry } from './node-registry.js';
+import { createPgNotifications } from './notifications.js';
+import { clientConfig, connectionError, createPool, poolSizeOf, type PgDatabaseUrl } from './pool.js';
+import { createPgSessionRepo } from './session-repo.js';
+import { createPgShardStore } from './shard-store.js';
+
+export { DEFAULT_POOL_SIZE } from './pool.js';
+
+export interface PostgresBackend extends Backend {
+  readonly kind: 'postgres';
+}
+
+/**
+ * The PostgreSQL Backend: one pg.Pool shared by every port, plus one dedicated LISTEN client for
+ * notifications. Connects before returning (so a wrong URL fails start-up with one line naming the problem
+ * and host:port/database, never the password); createBackend then runs migrate().
+ * `poolSize` overrides the URL's `?pool_size=` (tests).
+ */
+export async function createPostgresBackend(
+  config: BackendConfig,
+  opts: { poolSize?: number } = {},
+): Promise<PostgresBackend> {
+  if (config.db.kind !== 'postgres') throw new Error('createPostgresBackend: not a postgres:// database URL');
+  const db: PgDatabaseUrl = config.db;
+  const pool = createPool(db, opts.poolSize ?? poolSizeOf(db));
+  const notifications = createPgNotifications(pool, clientConfig(db));
+  try {
+    await pool.query('SELECT 1');
+    await notifications.start();
+  } catch (e) {
+    await notifications.close();
+    await pool.end().catch(() => undefined);
+    throw connectionError(db, e);
+  }
+  let closed = false;
+  return {
+    kind: 'postgres',
+    jobs: createPgJobRepo(pool),
+    chunks: createPgChunkRepo(pool),
+    iam: createPgIamDirectory(pool),
+    iamAdmin: createPgIamAdminStore(pool),
+    shards: createPgShardStore(pool),
+    sessions: createPgSessionRepo(pool),
+    nodes: createPgNodeRegistry(pool),
+    jobLeases: createPgJobLeaseRepo(pool),
+    notifications,
+    async migrate() {
+      try {
+        await migratePostgres(pool);
+      } catch (e) {
+        throw connectionError(db, e);
+      }
+    },
+    async health(): Promise<BackendHealth> {
+      try {
+        await pool.query('SELECT 1');
+        return { ok: true, kind: 'postgres' };
+      } catch (e) {
+        return { ok: false, kind: 'postgres', error: connectionError(db, e).message.split('\n')[0] };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await notifications.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { PG_IAM_SCHEMA } from './001-iam.js';
+import { PG_JOBS_SCHEMA } from './002-jobs.js';
+import { PG_CLUSTER_SCHEMA } from './003-cluster.js';
+
+export interface PgMigration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * PostgreSQL's own numbered migrations (its numbering is independent of SQLite's: the built-in object store
+ * stays in SQLite, so its tables are not here). Landed ones are never edited: add a new number instead.
+ */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  { id: 1, name: 'iam', sql: PG_IAM_SCHEMA },
+  { id: 2, name: 'jobs', sql: PG_JOBS_SCHEMA },
+  { id: 3, name: 'cluster', sql: PG_CLUSTER_SCHEMA },
+];

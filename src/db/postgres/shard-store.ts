@@ -1,0 +1,134 @@
+import type pg from 'pg';
+import type { ShardRef, ShardStore, ShardWriter } from '../../engine/shard-store.js';
+import { inTransaction } from './pool.js';
+
+/** Pieces read per round trip by readCommitted (a piece is one flush: up to a chunk's worth of rows). */
+const READ_PAGE = 16;
+
+/**
+ * Report shards as rows, so every node reads every shard (ARCHITECTURE.md §8). A shard (job, chunk,
+ * attempt) is its pieces in seq order, piece k starting at byte start_byte; a flush INSERTs one piece
+ * (storage first; the chunk commit that counts those bytes comes after).
+ * openWriter, in one transaction: drops the target shard's pieces past the seed (all of them when seeding
+ * from another attempt), then copies the seed attempt's committed prefix, cutting the piece that straddles it.
+ */
+const SQL = {
+  dropAll: 'DELETE FROM shard_pieces WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3',
+  dropPast:
+    'DELETE FROM shard_pieces WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3 AND start_byte >= $4',
+  cutOwn: `UPDATE shard_pieces SET bytes = substring(bytes FROM 1 FOR ($4 - start_byte)::int)
+    WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3 AND start_byte < $4
+      AND start_byte + length(bytes) > $4`,
+  copyPrefix: `INSERT INTO shard_pieces (job_id, chunk_index, attempt, seq, start_byte, bytes)
+    SELECT job_id, chunk_index, $4, seq, start_byte,
+      CASE WHEN start_byte + length(bytes) > $5 THEN substring(bytes FROM 1 FOR ($5 - start_byte)::int) ELSE bytes END
+    FROM shard_pieces WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3 AND start_byte < $5`,
+  extent: `SELECT COALESCE(max(seq), -1) AS seq, COALESCE(sum(length(bytes)), 0) AS bytes
+    FROM shard_pieces WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3`,
+  append: `INSERT INTO shard_pieces (job_id, chunk_index, attempt, seq, start_byte, bytes)
+    VALUES ($1, $2, $3, $4, $5, $6)`,
+  read: `SELECT seq, start_byte, bytes FROM shard_pieces
+    WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3 AND start_byte < $4 AND seq > $5
+    ORDER BY seq LIMIT ${READ_PAGE}`,
+  deleteJob: 'DELETE FROM shard_pieces WHERE job_id = $1',
+  jobs: 'SELECT DISTINCT job_id FROM shard_pieces',
+} as const;
+
+const key = (ref: ShardRef): [string, number, number] => [ref.jobId, ref.chunkIndex, ref.attempt];
+
+export function createPgShardStore(pool: pg.Pool): ShardStore {
+  return {
+    async openWriter(ref, seed) {
+      const extent = await inTransaction(pool, async (c) => {
+        if (seed.attempt === ref.attempt) {
+          await c.query(SQL.dropPast, [...key(ref), seed.bytes]);
+          await c.query(SQL.cutOwn, [...key(ref), seed.bytes]);
+        } else {
+          await c.query(SQL.dropAll, key(ref));
+          if (seed.bytes > 0)
+            await c.query(SQL.copyPrefix, [ref.jobId, ref.chunkIndex, seed.attempt, ref.attempt, seed.bytes]);
+        }
+        return (await c.query<{ seq: number; bytes: number }>(SQL.extent, key(ref))).rows[0];
+      });
+      const size = extent?.bytes ?? 0;
+      // The chunk row says `seed.bytes` were committed; fewer stored means the prefix is gone, and redoing
+      // the chunk from its cursor would leave tasks out of the report: refuse rather than report wrongly.
+      if (size !== seed.bytes)
+        throw new Error(
+          `report shard ${ref.jobId}/${ref.chunkIndex}: attempt ${seed.attempt} holds ${size} of its ${seed.bytes} committed bytes`,
+        );
+      return new PgShardWriter(pool, ref, (extent?.seq ?? -1) + 1, size);
+    },
+    async *readCommitted(ref, bytes) {
+      let remaining = bytes;
+      let lastSeq = -1;
+      while (remaining > 0) {
+        const { rows } = await pool.query<{ seq: number; start_byte: number; bytes: Buffer }>({
+          name: 'shards.read',
+          text: SQL.read,
+          values: [...key(ref), bytes, lastSeq],
+        });
+        if (rows.length === 0) return;
+        for (const r of rows) {
+          const piece = r.bytes.length > remaining ? r.bytes.subarray(0, remaining) : r.bytes;
+          remaining -= piece.length;
+          lastSeq = r.seq;
+          if (piece.length > 0) yield piece;
+          if (remaining <= 0) return;
+        }
+      }
+    },
+    async deleteJob(jobId) {
+      await pool.query(SQL.deleteJob, [jobId]);
+    },
+    async listJobs() {
+      return (await pool.query<{ job_id: string }>(SQL.jobs)).rows.map((r) => r.job_id);
+    },
+  };
+}
+
+class PgShardWriter implements ShardWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushedBytes: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ref: ShardRef,
+    private nextSeq: number,
+    size: number,
+  ) {
+    this.flushedBytes = size;
+  }
+
+  get size(): number {
+    return this.flushedBytes + this.pendingBytes;
+  }
+
+  append(text: string): void {
+    if (text.length === 0) return;
+    const buf = Buffer.from(text, 'utf8');
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const bytes = Buffer.concat(this.pending, this.pendingBytes);
+    await this.pool.query({
+      name: 'shards.append',
+      text: SQL.append,
+      values: [...key(this.ref), this.nextSeq, this.flushedBytes, bytes],
+    });
+    this.nextSeq += 1;
+    this.flushedBytes += bytes.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  close(): Promise<void> {
+    this.pending = [];
+    this.pendingBytes = 0;
+    return Promise.resolve();
+  }
+}
