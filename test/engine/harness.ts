@@ -67,13 +67,19 @@ export interface HarnessOptions {
   workers?: number;
   maxActiveJobs?: number;
   start?: boolean;
+  /** Data directory to use (e.g. a small tmpfs); its contents are removed on close, the directory is kept. */
+  dir?: string;
+  /** The engine's logger (default silent). */
+  logger?: pino.Logger;
+  /** The built-in store's free-space floor (default 0: off). */
+  minFreeBytes?: number;
 }
 
 const root: Principal = { kind: 'root', accountId: ACCOUNT, accessKeyId: 'LTAIroot' };
 const ctx = (clock: OffsetClock) => ({ secureTransport: true, currentTime: clock.now() });
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
   const config = buildConfig({
     ...DEFAULTS,
     dataDir: dir,
@@ -92,11 +98,12 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     clock,
     region: REGION,
     restoreDurationMs: 60_000,
+    minFreeBytes: opts.minFreeBytes ?? 0,
   });
   const store = builtin.store;
   const repo = backend.jobs;
   const registry = new Registry();
-  const logger = pino({ level: 'silent' });
+  const logger = opts.logger ?? pino({ level: 'silent' });
   const engine = createEngine({
     ports: backend,
     store,
@@ -116,6 +123,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     clock,
     region: REGION,
     onChange: (jobId) => void notifications.publish({ kind: 'job-changed', jobId }),
+    notice: (id) => engine.notice(id),
   });
   const call = (
     q: Record<string, string>,
@@ -208,7 +216,10 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       await engine.stop();
       await builtin.close();
       await backend.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+      else
+        for (const name of fs.readdirSync(dir))
+          fs.rmSync(path.join(dir, name), { recursive: true, force: true });
     },
   };
   return h;

@@ -1,6 +1,7 @@
 import type { SqliteDb } from '../../db/sqlite/open.js';
 import type { Clock } from '../../protocol/clock.js';
 import { noSuchBucket } from '../../protocol/oss-error.js';
+import { isStorageExhausted } from '../storage-full.js';
 import type { ObjectMeta, VersioningStatus } from '../types.js';
 import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
 import type { BlobFiles } from './blob-files.js';
@@ -50,16 +51,22 @@ export class VersionedOps {
   /** One transaction; unreferenced files are removed after it commits (a crash leaves orphans, never holes). */
   async delete(bucket: string, key: string, versionId: string | undefined): Promise<DeleteOutcome> {
     const now = this.clock.now();
-    const { outcome, garbage } = this.db
-      .transaction(() => {
-        const info = this.buckets.require(bucket);
-        if (versionId !== undefined) return this.versions.deleteOne(bucket, key, versionId);
-        if (info.versioning !== undefined)
-          return this.versions.deleteLatest(bucket, key, info.versioning, now);
-        // Never-versioned bucket, plain delete: only the current row exists; it goes (two statements, as before).
-        return { outcome: { deleteMarker: false }, garbage: this.versions.dropCurrent(bucket, key) };
-      })
-      .immediate();
+    const remove = this.db.transaction(() => {
+      const info = this.buckets.require(bucket);
+      if (versionId !== undefined) return this.versions.deleteOne(bucket, key, versionId);
+      if (info.versioning !== undefined) return this.versions.deleteLatest(bucket, key, info.versioning, now);
+      // Never-versioned bucket, plain delete: only the current row exists; it goes (two statements, as before).
+      return { outcome: { deleteMarker: false }, garbage: this.versions.dropCurrent(bucket, key) };
+    });
+    let done: { outcome: DeleteOutcome; garbage: (string | null)[] };
+    try {
+      done = remove.immediate();
+    } catch (e) {
+      // Deletes must work on a full disk (issue 12): free the reserve so SQLite can grow its WAL, retry once.
+      if (!isStorageExhausted(e) || !this.files.reserve.release()) throw e;
+      done = remove.immediate();
+    }
+    const { outcome, garbage } = done;
     for (const file of garbage) await this.files.remove(file);
     return outcome;
   }
