@@ -12,6 +12,11 @@ import * as objectSubH from './handlers/object-sub.js';
 import * as policyH from './handlers/policy.js';
 import * as versioningH from './handlers/versioning.js';
 import * as inventoryH from './handlers/inventory.js';
+import * as bucketConfigH from './handlers/bucket-config.js';
+import * as corsH from './handlers/cors.js';
+import * as multipartH from './handlers/multipart.js';
+import * as multipartListH from './handlers/multipart-list.js';
+import { UNCONFIGURED } from './routes-unconfigured.js';
 import { retryJobHandler } from '../extensions/job-retry/http.js';
 
 export type Level = 'service' | 'bucket' | 'object';
@@ -24,8 +29,9 @@ export type Handler = (ctx: OpContext) => Promise<OssResponse>;
  * - `new-bucket`: the bucket may not exist yet (PutBucket).
  * - `bucket` / `object`: the bucket must exist (NoSuchBucket otherwise); objects are loaded for their ACL.
  * - `bucket-keys`: the bucket must exist; the handler authorises each key itself (DeleteMultipleObjects).
+ * - `preflight`: the bucket must exist; nothing is authorised (CORS preflights are never signed).
  */
-export type AuthMode = 'jobs' | 'service' | 'new-bucket' | 'bucket' | 'bucket-keys' | 'object';
+export type AuthMode = 'jobs' | 'service' | 'new-bucket' | 'bucket' | 'bucket-keys' | 'object' | 'preflight';
 
 export interface Route {
   readonly operation: string;
@@ -59,33 +65,32 @@ const DISPATCH_SUBRESOURCES = [
   'versioning',
   'versions',
   'inventory',
+  'uploads',
+  'uploadId',
+  'location',
+  'stat',
+  'cors',
+  'lifecycle',
+  'website',
+  'encryption',
+  'logging',
+  'referer',
+  'worm',
+  'replication',
+  'requestPayment',
+  'transferAcceleration',
 ] as const;
 type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
 
 /** OSS sub-resources this server does not implement: answered with InvalidRequest, never misrouted. */
 const UNSUPPORTED_SUBRESOURCES = new Set([
-  'uploads',
-  'uploadId',
-  'partNumber',
-  'location',
-  'cors',
-  'logging',
-  'website',
-  'referer',
-  'lifecycle',
   'append',
   'symlink',
-  'stat',
-  'encryption',
-  'worm',
   'wormId',
-  'replication',
   'cname',
   'qos',
   'live',
   'comp',
-  'requestPayment',
-  'transferAcceleration',
   'metaQuery',
   'accessPoint',
   'publicAccessBlock',
@@ -172,6 +177,57 @@ const TABLE: Record<string, Route> = {
     policyH.deleteBucketPolicy,
   ),
 
+  // Bucket basics (issue 9)
+  'bucket GET location': r(
+    'GetBucketLocation',
+    'oss:GetBucketLocation',
+    'bucket',
+    bucketConfigH.getBucketLocation,
+  ),
+  'bucket GET stat': r('GetBucketStat', 'oss:GetBucketStat', 'bucket', bucketConfigH.getBucketStat),
+  'bucket PUT tagging': r('PutBucketTags', 'oss:PutBucketTagging', 'bucket', bucketConfigH.putBucketTags),
+  'bucket GET tagging': r('GetBucketTags', 'oss:GetBucketTagging', 'bucket', bucketConfigH.getBucketTags),
+  'bucket DELETE tagging': r(
+    'DeleteBucketTags',
+    'oss:DeleteBucketTagging',
+    'bucket',
+    bucketConfigH.deleteBucketTags,
+  ),
+  'bucket PUT cors': r('PutBucketCors', 'oss:PutBucketCors', 'bucket', corsH.putBucketCors),
+  'bucket GET cors': r('GetBucketCors', 'oss:GetBucketCors', 'bucket', corsH.getBucketCors),
+  'bucket DELETE cors': r('DeleteBucketCors', 'oss:DeleteBucketCors', 'bucket', corsH.deleteBucketCors),
+  'bucket OPTIONS ': r('Options', undefined, 'preflight', corsH.preflight),
+  'object OPTIONS ': r('Options', undefined, 'preflight', corsH.preflight),
+  ...UNCONFIGURED,
+
+  // Multipart upload (issue 9); OSS authorises Initiate/UploadPart(Copy)/Complete as oss:PutObject.
+  'bucket GET uploads': r(
+    'ListMultipartUploads',
+    'oss:ListMultipartUploads',
+    'bucket',
+    multipartListH.listMultipartUploads,
+  ),
+  'object POST uploads': r(
+    'InitiateMultipartUpload',
+    'oss:PutObject',
+    'object',
+    multipartH.initiateMultipartUpload,
+  ),
+  'object PUT uploadId': r('UploadPart', 'oss:PutObject', 'object', multipartH.uploadPart),
+  'object POST uploadId': r(
+    'CompleteMultipartUpload',
+    'oss:PutObject',
+    'object',
+    multipartH.completeMultipartUpload,
+  ),
+  'object DELETE uploadId': r(
+    'AbortMultipartUpload',
+    'oss:AbortMultipartUpload',
+    'object',
+    multipartH.abortMultipartUpload,
+  ),
+  'object GET uploadId': r('ListParts', 'oss:ListParts', 'object', multipartListH.listParts),
+
   'object PUT ': r('PutObject', 'oss:PutObject', 'object', objectWriteH.putObject),
   'object GET ': r('GetObject', 'oss:GetObject', 'object', objectReadH.getObject),
   'object HEAD ': r('HeadObject', 'oss:GetObject', 'object', objectReadH.headObject),
@@ -222,6 +278,8 @@ export function actionOf(route: Route, query: ReadonlyMap<string, string>): stri
   return query.has('versionId') ? (VERSION_ACTIONS[route.operation] ?? route.action) : route.action;
 }
 
+const UPLOAD_PART_COPY = r('UploadPartCopy', 'oss:PutObject', 'object', multipartH.uploadPartCopy);
+
 function subResourceOf(query: ReadonlyMap<string, string>): SubResource {
   let found: SubResource = '';
   for (const name of DISPATCH_SUBRESOURCES) {
@@ -266,5 +324,6 @@ export function resolveRoute(method: string, target: RequestTarget, hasCopySourc
   if (route.operation === 'ListJobs' && target.query.has('batchJobId')) return DESCRIBE_JOB;
   if (route.operation === 'PutObject' && hasCopySource) return COPY_OBJECT;
   if (route.operation === 'ListBucketInventory' && target.query.has('inventoryId')) return GET_INVENTORY;
+  if (route.operation === 'UploadPart' && hasCopySource) return UPLOAD_PART_COPY;
   return route;
 }

@@ -6,6 +6,7 @@ import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
 import { versionsContract } from './contract/versions.js';
 import { inventoryContract } from './contract/inventory.js';
+import { multipartContract } from './contract/multipart.js';
 
 export type { MakeStore, StoreHarness } from './contract/harness.js';
 
@@ -18,5 +19,6 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore): void
     batchContract(makeStore);
     versionsContract(makeStore);
     inventoryContract(makeStore);
+    multipartContract(makeStore);
   });
 }

@@ -3,6 +3,7 @@ import { STORE_SCHEMA } from './002-store.js';
 import { JOBS_SCHEMA } from './003-jobs.js';
 import { CHUNKS_SCHEMA } from './004-chunks.js';
 import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
+import { MULTIPART_SCHEMA } from './006-multipart.js';
 import { VERSIONS_SCHEMA } from './007-versions.js';
 import { CLUSTER_SCHEMA } from './010-cluster.js';
 
@@ -19,7 +20,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: 'jobs', sql: JOBS_SCHEMA },
   { id: 4, name: 'chunks', sql: CHUNKS_SCHEMA },
   { id: 5, name: 'engine-alive', sql: ENGINE_ALIVE_SCHEMA },
-  // 6 is multipart uploads (issue 9a); 8 and 9 are left for other branches.
+  { id: 6, name: 'multipart', sql: MULTIPART_SCHEMA },
   { id: 7, name: 'versions', sql: VERSIONS_SCHEMA },
+  // 8 and 9 are left for other branches.
   { id: 10, name: 'cluster', sql: CLUSTER_SCHEMA },
 ];

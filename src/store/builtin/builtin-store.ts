@@ -38,9 +38,12 @@ import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
 import { Versions } from './versions.js';
 import { VersionedOps } from './versioned-ops.js';
-import { InventoryConfigs } from './inventory-rows.js';
 import type { VersioningStatus } from '../types.js';
 import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
+import { BucketConfigOps } from './bucket-config-ops.js';
+import { BuiltinExtras } from './builtin-extras.js';
+import { MultipartOps, type MultipartDeps } from './multipart-ops.js';
+import { prepareMultipartStatements } from './multipart-sql.js';
 
 export interface BuiltinStoreOptions {
   db: SqliteDb;
@@ -55,7 +58,7 @@ export interface BuiltinStoreOptions {
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
-export class BuiltinStore extends InventoryConfigs implements ObjectStore {
+export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   private readonly st: Statements;
   private readonly files: BlobFiles;
   private readonly applier: ChangeApplier;
@@ -63,6 +66,9 @@ export class BuiltinStore extends InventoryConfigs implements ObjectStore {
   private readonly bulk: BulkOps;
   private readonly versions: Versions;
   private readonly versioned: VersionedOps;
+  protected override readonly mpDeps: MultipartDeps;
+  protected override readonly mpOps: MultipartOps;
+  protected override readonly configOps: BucketConfigOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
 
@@ -74,14 +80,30 @@ export class BuiltinStore extends InventoryConfigs implements ObjectStore {
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs, this.versions);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
+    const st = prepareMultipartStatements(opts.db);
+    this.mpDeps = {
+      db: opts.db,
+      st,
+      files: this.files,
+      clock: opts.clock,
+      buckets: this.buckets,
+      readObject: (meta, range) => this.readObject(meta, range),
+    };
+    this.mpOps = new MultipartOps(this.mpDeps);
+    this.configOps = new BucketConfigOps(st, this.buckets);
+
     this.versioned = new VersionedOps(opts.db, this.versions, this.buckets, this.files, opts.clock, (row) =>
       this.toMeta(row),
     );
   }
 
   async init(): Promise<void> {
+    // Part files and noncurrent versions' files live beside object files: a file any row names is not garbage.
     await this.files.init(
-      (file) => this.st.fileReferenced.get(file) !== undefined || this.versions.fileReferenced(file),
+      (file) =>
+        this.st.fileReferenced.get(file) !== undefined ||
+        this.versions.fileReferenced(file) ||
+        this.mpDeps.st.partFileReferenced.get(file) !== undefined,
     );
   }
 
@@ -107,13 +129,21 @@ export class BuiltinStore extends InventoryConfigs implements ObjectStore {
     return settle(() => this.buckets.setPolicy(name, policy));
   }
   deleteBucket(name: string): Promise<void> {
-    return settle(() => {
-      // Noncurrent versions and delete markers keep a bucket non-empty, as on OSS.
-      if (this.versions.hasAny(name))
-        throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
-      this.buckets.delete(name);
-      this.inventories.deleteBucket(name);
-    });
+    return settle(() =>
+      this.opts.db
+        .transaction(() => {
+          // OSS refuses to delete a bucket with unfinished multipart uploads, as with objects.
+          if (this.buckets.get(name) && this.mpDeps.st.anyUpload.get(name) !== undefined)
+            throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
+          // Noncurrent versions and delete markers keep a bucket non-empty too.
+          if (this.versions.hasAny(name))
+            throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
+          this.buckets.delete(name);
+          this.configOps.dropAll(name);
+          this.inventories.deleteBucket(name);
+        })
+        .immediate(),
+    );
   }
 
   // ---- versioning (versioned-ops.ts)
@@ -319,7 +349,7 @@ export class BuiltinStore extends InventoryConfigs implements ObjectStore {
    * version's in an unversioned bucket; in a versioned one the old current version is kept beside the
    * new one (versions.ts), so only a replaced null version's file goes (Suspended).
    */
-  private async commitObject(o: NewObject): Promise<ObjectMeta> {
+  protected override async commitObject(o: NewObject): Promise<ObjectMeta> {
     const now = this.opts.clock.now();
     let garbage: (string | null)[];
     try {
@@ -351,6 +381,7 @@ export class BuiltinStore extends InventoryConfigs implements ObjectStore {
             encodeTags(o.tags),
             o.file,
           );
+          o.inCommit?.();
           return plan.garbage;
         })
         .immediate();
