@@ -356,4 +356,17 @@ describe.each([false, true])('object versioning over the wire (v4=%s)', (v4) => 
     expect((await c.getObjectTagging('a')).tag).toEqual({ m: 'old' });
     expect((await c.getObjectTagging('b')).tag).toEqual({});
   });
+
+  it('a multipart upload completes into a new version like PutObject', async () => {
+    const { c, bucket } = await fresh();
+    await c.putBucketVersioning(bucket, 'Enabled');
+    const first = (await c.put('mp', Buffer.from('plain'))).res.headers['x-oss-version-id'] as string;
+    await c.multipartUpload('mp', Buffer.alloc(150 * 1024, 7), { partSize: 100 * 1024 });
+    const ids = (await c.getBucketVersions({})).objects.map((o: { versionId: string }) => o.versionId);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(first);
+    expect(ids[0]).toMatch(/^CAEQ/);
+    expect(await text(c, 'mp', first)).toBe('plain');
+    expect(((await c.get('mp')).content as Buffer).length).toBe(150 * 1024);
+  });
 });
