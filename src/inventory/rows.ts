@@ -1,6 +1,7 @@
 import type { ObjectStore } from '../store/object-store.js';
 import type { ObjectMeta } from '../store/types.js';
 import { wireVersionId } from '../store/version-ids.js';
+import { objectType } from '../store/object-type.js';
 import type { InventoryConfig, OptionalField } from './model.js';
 
 /** Objects per store listing call while scanning (the listing maximum). */
@@ -111,7 +112,7 @@ function optional(field: OptionalField, e: InventoryEntry): string {
     case 'StorageClass':
       return m.storageClass;
     case 'IsMultipartUploaded':
-      return 'false';
+      return String(objectType(m) === 'Multipart');
     case 'EncryptionStatus':
       return 'false';
     case 'ObjectAcl':
@@ -119,7 +120,7 @@ function optional(field: OptionalField, e: InventoryEntry): string {
     case 'TaggingCount':
       return String(m.tags.length);
     case 'ObjectType':
-      return 'Normal';
+      return objectType(m);
   }
 }
 

@@ -3,6 +3,7 @@ import { parseXmlBody, text, toXml, type XmlOutNode } from '../../protocol/xml.j
 import { restoreHeader } from '../../store/builtin/restore.js';
 import { VERSIONING_STATUSES, type VersioningStatus } from '../../store/types.js';
 import { wireVersionId } from '../../store/version-ids.js';
+import { objectType } from '../../store/object-type.js';
 import type { ListVersionsPage, VersionEntry } from '../../store/versioning.js';
 import type { OpContext } from '../context.js';
 import { emptyResponse, xmlResponse, type OssResponse } from '../response.js';
@@ -56,7 +57,7 @@ function entryXml(e: VersionEntry, owner: XmlOutNode, enc: (s: string) => string
     IsLatest: e.isLatest,
     LastModified: new Date(m.lastModified).toISOString(),
     ETag: `"${m.etag}"`,
-    Type: 'Normal',
+    Type: objectType(m),
     Size: m.size,
     StorageClass: m.storageClass,
     Owner: owner,
