@@ -15,14 +15,16 @@ export interface DataDirLock {
  * on Linux read its state from /proc so a restart right after `kill -9` is not refused. The zombie may be
  * reaped between the signal-0 probe and this read: a missing /proc entry means the process is gone.
  */
+const HAS_PROC = fs.existsSync('/proc/self/stat');
+
 function isZombieOrGone(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Format: "pid (comm) S ..."; comm may contain spaces and parentheses, so take the last ')'.
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
   } catch (e) {
-    // ENOENT: reaped since the probe. Anything else (no /proc on this OS): trust the probe.
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+    // ENOENT where /proc exists: reaped since the probe. No /proc (not Linux) or other errors: trust the probe.
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' && HAS_PROC;
   }
 }
 
