@@ -10,13 +10,13 @@ export interface DataDirLock {
   release(): void;
 }
 
+const HAS_PROC = fs.existsSync('/proc/self/stat');
+
 /**
  * A killed process stays a zombie until its parent reaps it, and signal 0 still "reaches" a zombie:
  * on Linux read its state from /proc so a restart right after `kill -9` is not refused. The zombie may be
  * reaped between the signal-0 probe and this read: a missing /proc entry means the process is gone.
  */
-const HAS_PROC = fs.existsSync('/proc/self/stat');
-
 function isZombieOrGone(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
