@@ -216,7 +216,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
-      bodyTimeouts: { idleMs: config.bodyIdleTimeoutMs, totalMs: config.bodyTimeoutMs },
+      bodyTimeouts: {
+        idleMs: config.bodyIdleTimeoutMs,
+        totalMs: config.bodyTimeoutMs,
+        minBytesPerSecond: config.bodyMinRate,
+        minRateGraceMs: config.bodyMinRateGraceMs,
+      },
       jobWriteSignature: config.jobWriteSignature,
       metricsToken: config.metricsToken,
       nodeId,
