@@ -4,6 +4,8 @@ import { batchContract } from './contract/batch.js';
 import { ALL_CAPS, type MakeStore, type StoreCaps } from './contract/harness.js';
 import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
+import { versionsContract } from './contract/versions.js';
+import { inventoryContract } from './contract/inventory.js';
 import { multipartContract } from './contract/multipart.js';
 
 export type { MakeStore, StoreHarness, StoreCaps } from './contract/harness.js';
@@ -16,7 +18,12 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore, caps:
     listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
-    // Multipart uploads and bucket configuration are not served over remote stores yet (RemoteExtras).
-    if (caps.multipart) multipartContract(makeStore);
+    // Versions, inventory, multipart uploads and bucket configuration are not served over remote stores yet
+    // (RemoteExtras): those suites run where the store has them.
+    if (caps.versionIds) versionsContract(makeStore);
+    if (caps.multipart) {
+      inventoryContract(makeStore);
+      multipartContract(makeStore);
+    }
   });
 }

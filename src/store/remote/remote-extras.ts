@@ -13,7 +13,9 @@ import type {
   UploadPartCopyInput,
   UploadPartInput,
 } from '../multipart-store.js';
-import type { BucketInfo, ObjectMeta, Tag } from '../types.js';
+import type { BucketInfo, ObjectMeta, Tag, VersioningStatus } from '../types.js';
+import type { InventoryConfigStore, StoredInventory } from '../inventory-port.js';
+import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
 
 const notYet = (call: string): OssError =>
   new OssError(
@@ -28,9 +30,59 @@ const notYet = (call: string): OssError =>
  * passing, such as CORS on a cross-origin request, keep working. Large reports still go up in parts: that
  * is the adapter's own upload (RemoteStore.putObject), not this API.
  */
-export abstract class RemoteExtras implements MultipartStore, BucketConfigStore {
+export abstract class RemoteExtras implements MultipartStore, BucketConfigStore, InventoryConfigStore {
   /** Throws NoSuchBucket for a bucket neither the catalog nor the remote store knows. */
   protected abstract requireBucket(name: string): Promise<BucketInfo>;
+  abstract headObject(bucket: string, key: string): Promise<ObjectMeta | undefined>;
+  abstract deleteObject(bucket: string, key: string): Promise<boolean>;
+
+  // ---- versioning (main's issue): not mapped yet. An object on a remote store is its key's only, null
+  // version, so `headVersion` without a version id or with `null` is headObject (GET, copy sources and the
+  // engine's manifest reads go through it); any other version id is one the key does not have.
+  setBucketVersioning(_name: string, _status: VersioningStatus): Promise<void> {
+    return Promise.reject(notYet('PutBucketVersioning'));
+  }
+  async headVersion(bucket: string, key: string, versionId: string | undefined): Promise<VersionLookup> {
+    const meta = await this.headObject(bucket, key);
+    if (meta === undefined) return { kind: 'no-such-key' };
+    if (versionId !== undefined && versionId !== 'null') return { kind: 'no-such-version' };
+    return { kind: 'object', meta, isLatest: true };
+  }
+  async deleteVersion(bucket: string, key: string, versionId: string | undefined): Promise<DeleteOutcome> {
+    if (versionId !== undefined && versionId !== 'null') throw notYet('DeleteObject with a versionId');
+    await this.deleteObject(bucket, key);
+    return { deleteMarker: false };
+  }
+  listObjectVersions(_input: ListVersionsInput): Promise<ListVersionsPage> {
+    return Promise.reject(notYet('ListObjectVersions'));
+  }
+
+  // ---- bucket inventory: none can be configured, so none is ever due.
+  createInventory(_row: StoredInventory, _maxPerBucket: number): Promise<void> {
+    return Promise.reject(notYet('PutBucketInventory'));
+  }
+  async getInventory(bucket: string, _id: string): Promise<StoredInventory | undefined> {
+    await this.requireBucket(bucket);
+    return undefined;
+  }
+  async listInventories(
+    bucket: string,
+    _after: string | undefined,
+    _limit: number,
+  ): Promise<StoredInventory[]> {
+    await this.requireBucket(bucket);
+    return [];
+  }
+  async deleteInventory(bucket: string, _id: string): Promise<boolean> {
+    await this.requireBucket(bucket);
+    return false;
+  }
+  dueInventories(_now: number, _limit: number): Promise<StoredInventory[]> {
+    return Promise.resolve([]);
+  }
+  claimInventoryRun(_bucket: string, _id: string, _expected: number, _next: number): Promise<boolean> {
+    return Promise.resolve(false);
+  }
 
   initiateUpload(_input: InitiateUploadInput): Promise<UploadInfo> {
     return Promise.reject(notYet('InitiateMultipartUpload'));
