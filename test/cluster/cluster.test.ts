@@ -154,8 +154,15 @@ suite.skipIf(PG_SKIP !== undefined)(title, () => {
       };
       expect(health.status).toBe('ok');
       expect(health.node.split(':')[1]).toBe(String(pidOf(killed)));
-      const registered = await sql.query('SELECT node_id FROM nodes WHERE node_id = $1', [health.node]);
-      expect(registered.rowCount).toBe(1);
+      // Its row in the node registry appears with its first heartbeat, which may follow the listen line.
+      await waitFor(
+        'the rejoined node in the node registry',
+        async () =>
+          (await sql.query('SELECT 1 FROM nodes WHERE node_id = $1', [health.node])).rowCount === 1
+            ? true
+            : undefined,
+        30_000,
+      );
       // The other two are paused (SIGSTOP) so that the work can only go to the rejoined node.
       const others = nodes.filter((n) => n !== killed);
       for (const n of others) n.proc.child.kill('SIGSTOP');
