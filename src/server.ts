@@ -25,6 +25,7 @@ import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
+import { checkStoreSharing, forgetStartedNode } from './engine/single-node-store.js';
 
 export interface RootIdentity {
   readonly accountId: string;
@@ -90,6 +91,23 @@ async function refuseAccountChange(
   );
 }
 
+/**
+ * The built-in store is single-node (single-node-store.ts): refused before the store opens its files.
+ * Embedded SQLite is ours alone (the data-dir lock), so only a shared database can hold other nodes.
+ */
+async function refuseSharedBuiltinStore(
+  backend: Backend,
+  nodeId: string,
+  clock: Clock,
+  ttlMs: number,
+): Promise<void> {
+  if (backend.kind === 'sqlite') return;
+  const now = clock.now();
+  const self = { nodeId, storeKind: 'builtin' as const, startedAt: now };
+  const refusal = await checkStoreSharing(backend.nodes, self, now, ttlMs);
+  if (refusal !== undefined) throw new ConfigConflictError(refusal);
+}
+
 /** `host:pid:random`: unique per process start, readable in logs and in the node registry. */
 const newNodeId = (): string => `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -135,6 +153,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     const backend = await createBackend({ db: config.db, dataDir: config.dataDir });
     cleanup.unshift(() => backend.close());
+    await refuseSharedBuiltinStore(backend, nodeId, clock, config.leaseMs);
+    cleanup.unshift(async () => {
+      forgetStartedNode(nodeId);
+      await backend.nodes.remove(nodeId);
+    });
     const builtin = await createBuiltinStoreFor(backend, {
       dataDir: config.dataDir,
       clock,

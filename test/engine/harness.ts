@@ -17,6 +17,7 @@ import { OffsetClock } from '../../src/protocol/clock.js';
 import { createBuiltinStoreFor } from '../../src/server.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import type { SeedObject } from '../../src/store/object-store.js';
+import { openTestDb, TEST_BACKEND, type TestBackendName } from '../helpers/test-backend.js';
 
 export const ACCOUNT = '1234567890123456';
 export const REGION = 'cn-hangzhou';
@@ -67,6 +68,8 @@ export interface HarnessOptions {
   workers?: number;
   maxActiveJobs?: number;
   start?: boolean;
+  /** Default: this vitest project's backend (a fresh database, dropped by close()). */
+  backend?: TestBackendName;
 }
 
 const root: Principal = { kind: 'root', accountId: ACCOUNT, accessKeyId: 'LTAIroot' };
@@ -74,8 +77,10 @@ const ctx = (clock: OffsetClock) => ({ secureTransport: true, currentTime: clock
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+  const testDb = await openTestDb('engine', opts.backend ?? TEST_BACKEND);
   const config = buildConfig({
     ...DEFAULTS,
+    db: testDb.db,
     dataDir: dir,
     baseDomains: defaultBaseDomains(DEFAULTS.region),
     logLevel: 'silent',
@@ -208,6 +213,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       await engine.stop();
       await builtin.close();
       await backend.close();
+      await testDb.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
