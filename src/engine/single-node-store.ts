@@ -40,8 +40,7 @@ function deadOnThisHost(n: NodeInfo): boolean {
   return pid === process.pid || !pidAlive(pid);
 }
 
-const REMOTE_HINT =
-  'several nodes need a remote object store on every node (docs/operations.md, "Several nodes")';
+const REMOTE_HINT = 'run several nodes only with a remote object store on every node (docs/operations.md)';
 
 /** The refusal for this shape, or undefined when the node may start. */
 function conflict(self: StartingNode, others: readonly NodeInfo[]): string | undefined {

@@ -55,7 +55,7 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^ossbatch: the database is in use by live node \S+, which keeps its objects/);
     expect(lines[0]).toMatch(/built-in store is single-node/);
-    expect(lines[0]).toMatch(/remote object store/);
+    expect(lines[0]).toMatch(/several nodes only with a remote object store/);
     // The live node is untouched and still serves.
     expect((await rawRequest(aUrl, { path: '/-/health' })).status).toBe(200);
     const nodes = await registry.nodes.listLive(Date.now(), 10_000);
