@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../src/db/backend.js';
 import { createEngine, type Engine, type EngineEventMap } from '../../src/engine/index.js';
 import { createIamService, type Iam } from '../../src/iam/index.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { httpSignIn } from '../console/console-env.js';
 import { PG_SKIP, waitFor } from '../db/backends.js';
+import { cleanEnv, ensureBuilt, spawnServer, stopServer } from '../helpers/server-process.js';
+import { openTestDb } from '../helpers/test-backend.js';
 import { ACCOUNT, createHarness, TAG_OP, type Harness } from '../engine/harness.js';
 
 const WITHIN_MS = 1000;
@@ -96,5 +102,45 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
       async () => ((await b.iam.findAccessKey(key.AccessKeyId)) === undefined ? true : undefined),
       WITHIN_MS,
     );
+  });
+});
+
+describe.skipIf(PG_SKIP !== undefined)(`${title}: console sessions`, () => {
+  it('a console session signed in on one node works on another node of the database', async () => {
+    // Two built-in-store nodes cannot share a database at once (single-node-store.ts): the second node
+    // starts once the first stopped, in another data dir, with another node id.
+    ensureBuilt();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-xnode-'));
+    const db = await openTestDb('console_xnode', 'postgres');
+    const env = cleanEnv({
+      OSSBATCH_ROOT_ACCESS_KEY_ID: 'LTAIxnodeconsole0001',
+      OSSBATCH_ROOT_ACCESS_KEY_SECRET: 'xnode-console-secret-0123456789',
+    });
+    const node = (name: string) =>
+      spawnServer(['--data-dir', path.join(tmp, name), '--db', db.url ?? ''], env);
+    try {
+      const first = node('first');
+      const { url: firstUrl } = await first.listening;
+      const session = await httpSignIn(firstUrl, 'LTAIxnodeconsole0001', 'xnode-console-secret-0123456789');
+      expect(session.csrf).not.toBe('');
+      await stopServer(first);
+      const second = node('second');
+      const { url } = await second.listening;
+      try {
+        const page = await fetch(`${url}/-/console/jobs`, {
+          headers: { cookie: session.cookie },
+          redirect: 'manual',
+        });
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain(`name="csrf" value="${session.csrf}"`);
+        const stranger = await fetch(`${url}/-/console/jobs`, { redirect: 'manual' });
+        expect(stranger.status).toBe(303);
+      } finally {
+        await stopServer(second);
+      }
+    } finally {
+      await db.drop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
