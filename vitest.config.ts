@@ -36,11 +36,6 @@ const BOTH_BACKENDS = [
 const SQLITE_ONLY = [
   // The SQLite job repo's own file format and restart behaviour; PostgreSQL's is in test/db's contracts.
   'test/jobs/sqlite-job-repo.test.ts',
-  // kill -9 and restart on the same data dir: its subject is the embedded restart path (the data-dir
-  // lock and "release every lease at start", which never happens on a shared database). A dead node's
-  // leases on PostgreSQL are taken over after their TTL: test/db/two-nodes.test.ts and
-  // test/engine/two-engines.test.ts (postgres project) prove that with exact counts and reports.
-  'test/engine/crash.test.ts',
   // No database involved: running them twice adds time and nothing else.
   'test/engine/manifest-rows.test.ts',
   'test/cli/output.test.ts',
