@@ -24,6 +24,15 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^\d{1,20}$/, 'digits only')
     .optional(),
+  /** Request body timeouts (RequestTimeout): longest pause between bytes, longest whole body. */
+  bodyIdleTimeoutMs: z.number().int().min(1),
+  bodyTimeoutMs: z.number().int().min(1),
+  /** `v4`: CreateJob / UpdateJobPriority / UpdateJobStatus signed with V1 are refused (docs/permissions.md). */
+  jobWriteSignature: z.enum(['v4', 'any']),
+  /** Bearer token for GET /-/metrics; absent = loopback callers only. */
+  metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+  /** New object bytes are refused (507 InsufficientStorage) while the data dir has less free space. */
+  minFreeBytes: z.number().int().min(0),
   /** Engine tuning. */
   workers: z.number().int().min(1).max(64),
   chunkSize: z.number().int().min(1).max(1_000_000),
@@ -44,6 +53,14 @@ export const DEFAULTS = {
   // run-to-run noise (bench/jobs.ts: 300k objects ~70k vs ~90k tasks/s, 1M objects 84k vs 70k) and costs
   // ~18 MB peak RSS at 1M (272 → 290 MB against the 300 MB target), so two it stays.
   workers: 2,
+  // nginx's client_body_timeout is 60 s; 30 s of silence mid-body is already far beyond any live client.
+  bodyIdleTimeoutMs: 30_000,
+  // A 5 GiB PutObject (the largest OSS accepts) needs ~1.5 MB/s to finish within the hour.
+  bodyTimeoutMs: 3_600_000,
+  jobWriteSignature: 'any',
+  // Deletes, metadata writes and the engine's bookkeeping need a few MB at most; 64 MiB leaves them room
+  // without refusing uploads on a small disk long before it is actually full.
+  minFreeBytes: 64 * 1024 * 1024,
   chunkSize: 5000,
   leaseMs: 10_000,
 } as const;

@@ -118,7 +118,14 @@ const newNodeId = (): string => `${os.hostname()}:${process.pid}:${randomUUID().
  */
 export async function createBuiltinStoreFor(
   backend: Backend,
-  opts: { dataDir: string; clock: Clock; region: string; restoreDurationMs: number },
+  opts: {
+    dataDir: string;
+    clock: Clock;
+    region: string;
+    restoreDurationMs: number;
+    /** Free-space floor for new object bytes (free-space.ts); 0 or absent: off. */
+    minFreeBytes?: number;
+  },
 ): Promise<{ store: ObjectStore; close(): Promise<void> }> {
   const own: SqliteDb | undefined =
     backend.kind === 'sqlite' ? undefined : openSqlite(path.join(opts.dataDir, DATABASE_FILE));
@@ -163,6 +170,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock,
       region: config.region,
       restoreDurationMs: config.restoreDurationMs,
+      minFreeBytes: config.minFreeBytes,
     });
     cleanup.unshift(() => builtin.close());
     const store = builtin.store;
@@ -204,6 +212,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock,
       region: config.region,
       onChange: (jobId) => void backend.notifications.publish({ kind: 'job-changed', jobId }),
+      notice: (id) => engine.notice(id),
     });
     const jobs: JobsApiPort = createOssJobsCodec(jobsService, clock);
     let ready = false;
@@ -220,6 +229,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
+      bodyTimeouts: { idleMs: config.bodyIdleTimeoutMs, totalMs: config.bodyTimeoutMs },
+      jobWriteSignature: config.jobWriteSignature,
+      metricsToken: config.metricsToken,
       nodeId,
       databaseHealth: () => backend.health(),
       consoleSessions: backend.sessions,

@@ -13,6 +13,10 @@ interface ServerFlags {
   restoreDurationMs: number;
   logLevel: string;
   baseDomain?: string[];
+  bodyIdleTimeoutMs: number;
+  bodyTimeoutMs: number;
+  jobWriteSignature: string;
+  minFreeBytes: number;
 }
 
 function intFlag(name: string): (value: string) => number {
@@ -50,6 +54,12 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
       rootAccessKeyId: env.OSSBATCH_ROOT_ACCESS_KEY_ID || undefined,
       rootAccessKeySecret: env.OSSBATCH_ROOT_ACCESS_KEY_SECRET || undefined,
       accountId: env.OSSBATCH_ACCOUNT_ID || undefined,
+      bodyIdleTimeoutMs: flags.bodyIdleTimeoutMs,
+      bodyTimeoutMs: flags.bodyTimeoutMs,
+      jobWriteSignature: flags.jobWriteSignature,
+      // From the environment only: a token on the command line shows in `ps` to every local user.
+      metricsToken: env.OSSBATCH_METRICS_TOKEN || undefined,
+      minFreeBytes: flags.minFreeBytes,
     });
   } catch (err) {
     throw new CliError((err as Error).message);
@@ -141,5 +151,28 @@ export function registerServerCommand(program: Command): void {
       process.env.OSSBATCH_LOG_LEVEL ?? DEFAULTS.logLevel,
     )
     .option('--base-domain <domain>', 'host suffix for virtual-hosted buckets (repeatable)', collect)
+    .option(
+      '--body-idle-timeout-ms <ms>',
+      'longest pause between request body bytes (then 400 RequestTimeout)',
+      intFlag('--body-idle-timeout-ms'),
+      DEFAULTS.bodyIdleTimeoutMs,
+    )
+    .option(
+      '--body-timeout-ms <ms>',
+      'longest time to receive a whole request body (then 400 RequestTimeout)',
+      intFlag('--body-timeout-ms'),
+      DEFAULTS.bodyTimeoutMs,
+    )
+    .option(
+      '--job-write-signature <v4|any>',
+      'v4: refuse V1-signed CreateJob/UpdateJobPriority/UpdateJobStatus (V1 replay risk)',
+      DEFAULTS.jobWriteSignature,
+    )
+    .option(
+      '--min-free-bytes <bytes>',
+      'refuse new object bytes (507 InsufficientStorage) below this much free space in the data dir',
+      intFlag('--min-free-bytes'),
+      DEFAULTS.minFreeBytes,
+    )
     .action((flags: ServerFlags) => runServer(flags));
 }

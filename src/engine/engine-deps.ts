@@ -51,4 +51,6 @@ export interface Engine {
   wake(jobId?: string): void;
   /** Stops claiming, lets workers release their chunks at the next batch boundary, waits for them. */
   stop(): Promise<void>;
+  /** Why the job is waiting (e.g. for disk space), shown as DescribeJob's StatusUpdateReason; else undefined. */
+  notice(jobId: string): string | undefined;
 }

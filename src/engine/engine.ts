@@ -13,6 +13,8 @@ import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from 
 import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
 import { removeOrphanShards } from './report-writer.js';
+import { StorageBackoff, type EnginePhase } from './storage-backoff.js';
+import { isStorageExhausted } from '../store/storage-full.js';
 import { settleJob, type SettlerEnv } from './settler.js';
 import { TaskExecutor } from './task-executor.js';
 import type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
@@ -57,11 +59,14 @@ class BatchEngine implements Engine {
   private tickAgain = false;
   private lastBeat = Number.NEGATIVE_INFINITY;
   private readonly startedAt: number;
+  private readonly storage: StorageBackoff;
+  private passCount = 0;
 
   constructor(private readonly deps: EngineDeps) {
     const { ports, store, iam, clock, config, logger } = deps;
     this.ports = ports;
     this.startedAt = clock.now();
+    this.storage = new StorageBackoff(clock, logger);
     this.mover = new JobMover(ports.jobs, clock, logger, this.events);
     this.metrics = createEngineMetrics(deps.metrics, ports.jobs);
     subscribeEngineMetrics(this.events, this.metrics);
@@ -83,7 +88,7 @@ class BatchEngine implements Engine {
       chunks: ports.chunks,
       mover: this.mover,
       iam,
-      report: { store, iam, clock, region: config.region, shards: ports.shards },
+      report: { store, iam, clock, region: config.region, shards: ports.shards, logger },
     };
     this.planEnv = {
       manifest: this.manifest,
@@ -130,7 +135,11 @@ class BatchEngine implements Engine {
   }
 
   wake(jobId?: string): void {
-    if (jobId !== undefined) this.launch(async () => void (await this.mover.refresh(jobId)), false);
+    if (jobId !== undefined) {
+      this.launch(async () => void (await this.mover.refresh(jobId)), false);
+      // A client's committed change to a job: the database took a write, so space may be back.
+      this.storage.retryNow();
+    }
     if (!this.running) return;
     if (this.ticking) {
       this.tickAgain = true;
@@ -150,6 +159,10 @@ class BatchEngine implements Engine {
     await this.ports.nodes.remove(this.deps.nodeId).catch(() => undefined);
   }
 
+  notice(jobId: string): string | undefined {
+    return this.storage.notice(jobId);
+  }
+
   /** Ticks never overlap: a wake during a tick runs one more right after it. */
   private async tickLoop(): Promise<void> {
     try {
@@ -164,7 +177,8 @@ class BatchEngine implements Engine {
 
   /** One pass over everything the engine drives; long work is launched, never awaited here. */
   private async tick(): Promise<void> {
-    if (!this.running) return;
+    // While storage is exhausted nothing new starts (storage-backoff.ts); ticks resume after the pause.
+    if (!this.running || this.storage.blocked()) return;
     try {
       await this.beat();
       await sweepSuspended(this.schedulerEnv);
@@ -172,8 +186,10 @@ class BatchEngine implements Engine {
       await schedule(this.schedulerEnv);
       for (const job of await this.ports.jobs.findByStatus(SETTLING)) await this.startSettling(job);
       await this.fillWorkers();
+      this.storage.passed();
+      this.events.emit('pass-done', { pass: ++this.passCount });
     } catch (e) {
-      this.deps.logger.error({ err: e }, 'engine tick failed');
+      if (!this.storage.hit(e, 'scheduling')) this.deps.logger.error({ err: e }, 'engine tick failed');
     }
   }
 
@@ -187,9 +203,20 @@ class BatchEngine implements Engine {
     await this.ports.jobs.recordEngineAlive(now);
   }
 
-  private launch(work: () => Promise<void>, wakeAfter = true): void {
+  private launch(
+    work: () => Promise<void>,
+    wakeAfter = true,
+    phase: EnginePhase = 'scheduling',
+    jobId?: string,
+  ): void {
     const p = work()
-      .catch((e: unknown) => this.deps.logger.error({ err: e }, 'engine task failed'))
+      .then(() => {
+        if (jobId !== undefined) this.storage.cleared(jobId);
+      })
+      .catch((e: unknown) => {
+        if (!this.storage.hit(e, phase, jobId))
+          this.deps.logger.error({ err: e, jobId }, 'engine task failed');
+      })
       .finally(() => {
         this.inflight.delete(p);
         if (wakeAfter) this.wake();
@@ -210,12 +237,16 @@ class BatchEngine implements Engine {
     if (this.localJobWork.has(key)) return;
     this.localJobWork.add(key);
     const claim = { jobId, purpose, owner: this.deps.nodeId, ttlMs: this.deps.config.leaseMs };
+    const phase: EnginePhase = purpose === 'plan' ? 'planning' : 'reporting';
     const p = withJobLease(this.ports.jobLeases, this.deps.clock, claim, async (scope) => {
       await work(() => scope.lost());
+      this.storage.cleared(jobId);
       return true;
     })
       .catch((e: unknown) => {
-        this.deps.logger.error({ err: e, jobId, purpose }, 'engine task failed');
+        // A full disk is waited out (storage-backoff.ts); the job keeps its status and is retried.
+        if (!this.storage.hit(e, phase, jobId))
+          this.deps.logger.error({ err: e, jobId, purpose }, 'engine task failed');
         return true;
       })
       .then((ran) => {
@@ -264,7 +295,12 @@ class BatchEngine implements Engine {
         attempt: chunk.attempt,
       });
       this.adjustWorkers(chunk.jobId, 1);
-      this.launch(() => this.work(chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)));
+      this.launch(
+        () => this.work(chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)),
+        true,
+        'executing',
+        chunk.jobId,
+      );
     }
   }
 
@@ -294,12 +330,15 @@ class BatchEngine implements Engine {
     try {
       await runChunk(this.workerEnv, job, chunk, executor);
     } catch (e) {
+      // The chunk gave its lease back (runChunk); on a full disk the job waits and the chunk runs again.
+      if (isStorageExhausted(e)) throw e;
       const failure =
         e instanceof ManifestError
           ? { code: e.failureCode, reason: e.message }
-          : {
+          : // The cause (SQL or filesystem text, paths) stays in the log; the client sees a documented reason.
+            {
               code: 'InternalError',
-              reason: `Running chunk ${chunk.chunkIndex} failed: ${(e as Error).message}`,
+              reason: 'Internal service error while running the job; see the server log.',
             };
       this.mover.log(job.jobId).error({ err: e, chunk: chunk.chunkIndex }, 'chunk failed');
       await this.fail(job.jobId, failure);

@@ -22,6 +22,12 @@ export type EngineEventMap = {
   'planning-done': { jobId: string; outcome: 'planned' | 'failed' | 'aborted'; totalTasks?: number };
   /** This engine settled a job: the status it left it in (terminal, or still settling when a CAS was lost). */
   'settling-done': { jobId: string; status: JobStatus };
+  /**
+   * One complete pass over all jobs (sweep, plan, schedule, settle, claim) went through. Whatever the
+   * engine decides about a change made before a pass started has been decided once it ends: tests wait
+   * for passes instead of sleeping before asserting that something did not happen.
+   */
+  'pass-done': { pass: number };
 };
 
 export class EngineEvents extends TypedEmitter<EngineEventMap> {}

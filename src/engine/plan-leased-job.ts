@@ -7,6 +7,8 @@ import type { JobMover } from './job-mover.js';
 import { ManifestError, type ManifestDeps } from './manifest/index.js';
 import type { EngineMetrics } from './metrics.js';
 import { PlanningAborted, planJob } from './planner.js';
+import { checkReportAccess, ReportError } from './report-writer.js';
+import { isStorageExhausted } from '../store/storage-full.js';
 
 export interface PlanEnv {
   readonly manifest: ManifestDeps;
@@ -33,6 +35,8 @@ export async function planLeasedJob(env: PlanEnv, job: JobRecord): Promise<void>
   const started = fresh.status === 'New' ? await mover.move(id, ['New'], 'Preparing') : fresh;
   if (!started) return;
   try {
+    // Before any task runs (issue 12): the role exists and may write the report (ReportError otherwise).
+    await checkReportAccess(env.manifest, started);
     const total = await planJob(env.manifest, env.chunks, env.metrics, started, env.chunkSize, env.aborted);
     await env.jobs.setTotalTasks(id, total);
     const chunks = await env.chunks.countChunks(id);
@@ -49,12 +53,15 @@ export async function planLeasedJob(env: PlanEnv, job: JobRecord): Promise<void>
       events.emit('planning-done', { jobId: id, outcome: 'aborted' });
       return;
     }
+    // A full disk is waited out by the engine (the job stays Preparing and is planned again).
+    if (isStorageExhausted(e)) throw e;
     const failure =
-      e instanceof ManifestError
+      e instanceof ManifestError || e instanceof ReportError
         ? { code: e.failureCode, reason: e.message }
         : // Internal details (paths, SQL messages) go to the log, not to the caller's FailureReason.
           { code: 'InternalError', reason: 'Internal service error while preparing the job.' };
-    if (!(e instanceof ManifestError)) mover.log(id).error({ err: e }, 'planning failed');
+    if (!(e instanceof ManifestError || e instanceof ReportError))
+      mover.log(id).error({ err: e }, 'planning failed');
     await mover.move(id, ['Preparing'], 'Failing', { failure });
     events.emit('planning-done', { jobId: id, outcome: 'failed' });
   }

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type pino from 'pino';
 import type { Iam, Principal } from '../iam/types.js';
+import { isOssError } from '../protocol/oss-error.js';
+import { isStorageExhausted } from '../store/storage-full.js';
 import type { JobRecord } from '../jobs/model.js';
 import { isTerminal } from '../jobs/status-table.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from '../store/object-store.js';
+import type { BucketInfo } from '../store/types.js';
 import { lineStatus, REPORT_SCHEMA } from './report-rows.js';
 import type { ChunkShard } from './chunk-repo.js';
 import type { ShardStore } from './shard-store.js';
@@ -22,12 +26,18 @@ export class ReportError extends Error {
 
 type Role = Extract<Principal, { kind: 'role' }>;
 
+/** The documented FailureReason of ReportWriteFailed (docs/api.md); the cause goes to the server log. */
+export const REPORT_WRITE_FAILED =
+  'The completion report could not be written to the report bucket because of an internal error; see the server log.';
+
 export interface ReportDeps {
   readonly store: ObjectStore;
   readonly iam: Iam;
   readonly clock: Clock;
   readonly region: string;
   readonly shards: ShardStore;
+  /** Where internal causes of report failures go (they never reach the FailureReason). */
+  readonly logger?: pino.Logger | undefined;
 }
 
 interface ResultEntry {
@@ -54,30 +64,23 @@ export async function writeReport(
   const bucket = await deps.store.getBucket(report.bucket);
   if (!bucket)
     throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
-  const base = `${report.prefix ?? ''}job-${job.jobId}/`;
+  const base = reportBase(job);
   const put = async (key: string, body: Readable, contentType: string): Promise<string> => {
-    const resource = `acs:oss:${deps.region}:${bucket.owner}:${bucket.name}/${key}`;
-    const decision = await deps.iam.authorize({
-      principal: role,
-      action: 'oss:PutObject',
-      resource,
-      bucket,
-      context: { secureTransport: true, currentTime: deps.clock.now() },
-    });
-    if (decision !== 'allow') {
-      throw new ReportError(
-        'AccessDenied',
-        `The job role ${role.arn} is not allowed to oss:PutObject the report to ${bucket.name}/${key}.`,
-      );
-    }
+    await authorizeReportKey(deps, role, bucket, key);
     try {
       const meta = await deps.store.putObject({ bucket: bucket.name, key, body, contentType });
       return meta.etag.toLowerCase();
     } catch (e) {
-      throw new ReportError(
-        'ReportWriteFailed',
-        `Writing the report object ${bucket.name}/${key} failed: ${(e as Error).message}`,
-      );
+      // A full disk is not the report's fault: the engine waits for space and writes it again.
+      if (isStorageExhausted(e)) throw e;
+      // An OSS error (the bucket went away meanwhile, …) is documented and safe to show; anything else is not.
+      if (isOssError(e))
+        throw new ReportError(
+          'ReportWriteFailed',
+          `Writing the report object ${bucket.name}/${key} failed: ${e.code}.`,
+        );
+      deps.logger?.error({ err: e, jobId: job.jobId, key }, 'writing a report object failed');
+      throw new ReportError('ReportWriteFailed', REPORT_WRITE_FAILED);
     }
   };
   const statuses: ('succeeded' | 'failed')[] = [];
@@ -100,6 +103,50 @@ export async function writeReport(
     Readable.from([Buffer.from(JSON.stringify(manifest))]),
     'application/json',
   );
+}
+
+const reportBase = (job: JobRecord): string => `${job.spec.report.prefix ?? ''}job-${job.jobId}/`;
+
+/** The role must be allowed oss:PutObject on each report object (spec §8.1); ReportError otherwise. */
+async function authorizeReportKey(
+  deps: Pick<ReportDeps, 'iam' | 'clock' | 'region'>,
+  role: Role,
+  bucket: BucketInfo,
+  key: string,
+): Promise<void> {
+  const decision = await deps.iam.authorize({
+    principal: role,
+    action: 'oss:PutObject',
+    resource: `acs:oss:${deps.region}:${bucket.owner}:${bucket.name}/${key}`,
+    bucket,
+    context: { secureTransport: true, currentTime: deps.clock.now() },
+  });
+  if (decision !== 'allow') {
+    throw new ReportError(
+      'AccessDenied',
+      `The job role ${role.arn} is not allowed to oss:PutObject the report to ${bucket.name}/${key}.`,
+    );
+  }
+}
+
+/**
+ * Checked before the manifest is planned (issue 12: a role that cannot write the report bucket ran every
+ * task and only then failed): the report bucket exists and the role may write the report's manifest.json
+ * there. Nothing is written. Throws ReportError (ReportBucketNotFound, AccessDenied) to fail the job early.
+ */
+export async function checkReportAccess(
+  deps: Pick<ReportDeps, 'store' | 'iam' | 'clock' | 'region'>,
+  job: JobRecord,
+): Promise<void> {
+  const report = job.spec.report;
+  if (!report.enabled || report.bucket === undefined) return;
+  const found = await deps.iam.findRoleByArn(job.spec.roleArn);
+  if (!found) throw new ReportError('RoleNotFound', `The job role ${job.spec.roleArn} no longer exists.`);
+  const role = deps.iam.roleAsPrincipal(found);
+  const bucket = await deps.store.getBucket(report.bucket);
+  if (!bucket)
+    throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
+  await authorizeReportKey(deps, role, bucket, `${reportBase(job)}manifest.json`);
 }
 
 /**

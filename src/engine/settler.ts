@@ -4,7 +4,8 @@ import type { JobFailure, JobRecord, JobStatus } from '../jobs/model.js';
 import { SETTLES_TO } from '../jobs/status-table.js';
 import type { ChunkRepo } from './chunk-repo.js';
 import type { JobMover } from './job-mover.js';
-import { ReportError, writeReport, type ReportDeps } from './report-writer.js';
+import { isStorageExhausted } from '../store/storage-full.js';
+import { REPORT_WRITE_FAILED, ReportError, writeReport, type ReportDeps } from './report-writer.js';
 
 export interface SettlerEnv {
   readonly repo: JobRepo;
@@ -57,6 +58,10 @@ async function reportFailure(env: SettlerEnv, job: JobRecord): Promise<JobFailur
     return undefined;
   } catch (e) {
     if (e instanceof ReportError) return { code: e.failureCode, reason: e.message };
-    return { code: 'ReportWriteFailed', reason: `Writing the report failed: ${(e as Error).message}` };
+    // A full disk is waited out by the engine (storage-backoff.ts): the job stays settling and retries.
+    if (isStorageExhausted(e)) throw e;
+    // Internal causes (SQLite or filesystem text, paths) stay in the log; the client sees a documented reason.
+    env.mover.log(job.jobId).error({ err: e }, 'writing the report failed');
+    return { code: 'ReportWriteFailed', reason: REPORT_WRITE_FAILED };
   }
 }

@@ -4,7 +4,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { registerConsole } from '../console/index.js';
 import type { HttpDeps } from './context.js';
+import { watchBody } from './body-deadline.js';
 import { handleOssRequest } from './dispatch.js';
+import { metricsAccess } from './metrics-access.js';
 import { nextRequestId } from './request-id.js';
 
 const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'] as const;
@@ -40,6 +42,18 @@ async function handleInternal(
     return;
   }
   if (path === '/-/metrics' && req.method === 'GET') {
+    const access = metricsAccess(req, deps.metricsToken);
+    if (access !== 'allow') {
+      const denied = JSON.stringify({ error: access });
+      res.writeHead(access === 'unauthorized' ? 401 : 403, {
+        ...headers,
+        ...(access === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer realm="ossbatch-metrics"' } : {}),
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(denied),
+      });
+      res.end(denied);
+      return;
+    }
     const body = await registry.metrics();
     res.writeHead(200, {
       ...headers,
@@ -133,6 +147,15 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
   app.route({ method: [...ALL_METHODS], url: '/*', handler });
   app.setNotFoundHandler(handler);
   // The web console (src/console, issue 4): its own routes under /-/console, ahead of the catch-all.
+  // Its form bodies get the same idle/total timeouts as the OSS routes (dispatch.ts); a browser form is
+  // not an OSS client, so a stalled one is simply disconnected rather than answered with RequestTimeout.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.raw.url?.startsWith('/-/console')) {
+      const raw = request.raw;
+      watchBody(raw, deps.bodyTimeouts, () => raw.socket.destroy());
+    }
+    done();
+  });
   registerConsole(app, deps, { sessions: deps.consoleSessions });
   return app;
 }

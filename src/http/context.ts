@@ -7,7 +7,9 @@ import type { Clock } from '../protocol/clock.js';
 import type { RequestTarget } from '../protocol/request-target.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { BucketInfo, ObjectMeta } from '../store/types.js';
+import type { BodyTimeouts } from './body-deadline.js';
 import type { BucketCache } from './bucket-cache.js';
+import type { JobWriteSignature } from './job-write-signature.js';
 import type { HttpMetrics } from './metrics.js';
 
 /** One batch-job API call as the jobs layer takes it (src/jobs/api); returns the XML reply body (200). */
@@ -46,6 +48,12 @@ export interface HttpDeps {
   readonly validateBucketPolicy: (bucket: string, owner: string, policy: string) => string | undefined;
   /** Readiness for GET /-/health. */
   readonly isReady: () => boolean;
+  /** Request body idle/total timeouts (RequestTimeout), applied to every route. */
+  readonly bodyTimeouts: BodyTimeouts;
+  /** `--job-write-signature` (job-write-signature.ts). */
+  readonly jobWriteSignature: JobWriteSignature;
+  /** `--metrics-token`: bearer token for GET /-/metrics; undefined = loopback callers only. */
+  readonly metricsToken: string | undefined;
   /** This node's id and the database state, shown by GET /-/health. */
   readonly nodeId: string;
   readonly databaseHealth: () => Promise<{ ok: boolean; kind: string; error?: string | undefined }>;

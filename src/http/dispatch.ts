@@ -1,14 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from '../protocol/authenticate.js';
 import { nextRequestId } from './request-id.js';
-import { OssError, accessDenied, isOssError, noSuchBucket } from '../protocol/oss-error.js';
+import { OSS_ERROR_CODES, OssError, accessDenied, isOssError, noSuchBucket } from '../protocol/oss-error.js';
 import { parseRequestTarget, validateBucketName, type RequestTarget } from '../protocol/request-target.js';
 import type { Authorizer, Principal, RequestContext } from '../iam/types.js';
 import type { BucketInfo, ObjectMeta } from '../store/types.js';
-import { drainBody, hasBody, readSmallBody } from './body.js';
+import { readSmallBody, tooLargeToDrain } from './body.js';
+import { hasBody, watchBody, type BodyDeadline } from './body-deadline.js';
+import { checkJobWriteSignature } from './job-write-signature.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
 import { resolveRoute, type Route } from './routes.js';
+import { StorageAlarm } from '../store/storage-alarm.js';
+import { insufficientStorage, isStorageExhausted } from '../store/storage-full.js';
+
+/** One alarm per server (its HTTP logger): storage exhaustion is logged once per interval, not per request. */
+const alarms = new WeakMap<object, StorageAlarm>();
+function storageAlarm(deps: HttpDeps): StorageAlarm {
+  let alarm = alarms.get(deps.logger);
+  if (!alarm) alarms.set(deps.logger, (alarm = new StorageAlarm(deps.logger)));
+  return alarm;
+}
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so IpAddress conditions match IPv4 CIDRs. */
 const sourceIp = (req: IncomingMessage): string | undefined =>
@@ -74,7 +86,12 @@ async function prepare(
   context: RequestContext,
 ): Promise<Prepared> {
   const action = route.action ?? '';
-  if (route.auth === 'jobs') return { bucket: undefined, object: undefined };
+  if (route.auth === 'jobs') {
+    // Decided from the headers, before any body is read (issue 12): a stranger's body is never waited for.
+    if (principal.kind === 'anonymous')
+      throw accessDenied(`Anonymous requests cannot call ${route.operation}.`);
+    return { bucket: undefined, object: undefined };
+  }
   if (route.auth === 'service' || route.auth === 'new-bucket') {
     const owner = callerAccount(principal);
     if (owner === undefined) throw accessDenied('Anonymous access is forbidden for this operation.');
@@ -124,6 +141,7 @@ async function run(
     { method, target, headers: req.headers },
     { lookupKey: (id) => deps.iam.findAccessKey(id), clock: deps.clock, region: deps.region },
   );
+  checkJobWriteSignature(deps.jobWriteSignature, route.operation, req, target);
   const authContext = requestContext(deps, req, target, route);
   // The caller's RAM policies are loaded once; every decision of this request is then synchronous.
   const authorize = await deps.iam.authorizerFor(principal);
@@ -152,7 +170,11 @@ function toErrorResponse(
   requestId: string,
 ): OssResponse {
   let oss: OssError;
-  if (isOssError(err)) {
+  if (isStorageExhausted(err)) {
+    // A full disk is answered 507 InsufficientStorage, never InternalError, and logged once per interval.
+    storageAlarm(deps).raise(err, { requestId });
+    oss = isOssError(err) ? err : insufficientStorage();
+  } else if (isOssError(err)) {
     oss = err;
   } else if (res.destroyed) {
     // The client went away mid-request (aborted upload): nothing to answer and nothing to alarm about.
@@ -165,10 +187,32 @@ function toErrorResponse(
   return errorResponse(oss, requestId, req.headers.host ?? '', req.method ?? 'GET');
 }
 
-/** Before an early error reply: read and discard what the client is still sending, or close (see drainBody). */
-async function settleUnreadBody(req: IncomingMessage, res: ServerResponse, resp: OssResponse): Promise<void> {
-  if (!hasBody(req) || req.readableEnded || res.destroyed) return;
-  if (!(await drainBody(req))) resp.headers = { ...resp.headers, Connection: 'close' };
+/**
+ * An error answered before the body was read is sent at once; Node then discards the rest of the body on
+ * the keep-alive connection (bounded by the body timeouts), or the connection closes when the rest is too
+ * large to be worth reading (body.ts DRAIN_CAP_BYTES).
+ */
+function closeIfUnreadBodyIsLarge(req: IncomingMessage, res: ServerResponse, resp: OssResponse): void {
+  if (!hasBody(req) || req.complete || res.destroyed) return;
+  if (tooLargeToDrain(req)) resp.headers = { ...resp.headers, Connection: 'close' };
+}
+
+/** The request's body stalled or took too long: answer RequestTimeout (OSS's 400) and close the connection. */
+function answerTimeout(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  if (res.headersSent || res.destroyed) {
+    req.socket.destroy();
+    return;
+  }
+  const resp = errorResponse(
+    new OssError('RequestTimeout'),
+    requestId,
+    req.headers.host ?? '',
+    req.method ?? 'GET',
+  );
+  resp.headers = { ...resp.headers, Connection: 'close' };
+  writeResponse(res, resp, { 'x-oss-request-id': requestId, Server: 'AliyunOSS' }, req.method === 'HEAD');
+  // Whoever still waits for body bytes (a handler, the store) fails now and discards what it holds.
+  res.once('finish', () => req.destroy());
 }
 
 /** One OSS request, end to end: target → route → authenticate → load + authorise → handler → response. */
@@ -179,13 +223,19 @@ export async function handleOssRequest(
 ): Promise<RequestOutcome> {
   const requestId = nextRequestId();
   const outcome: RequestOutcome = { requestId, operation: 'Unknown', status: 0 };
+  const deadline: BodyDeadline = watchBody(req, deps.bodyTimeouts, () => answerTimeout(req, res, requestId));
   let resp: OssResponse;
   try {
     resp = await run(deps, req, requestId, outcome);
   } catch (err) {
     resp = toErrorResponse(deps, err, req, res, requestId);
     outcome.error = err;
-    await settleUnreadBody(req, res, resp);
+    closeIfUnreadBodyIsLarge(req, res, resp);
+  }
+  if (deadline.fired) {
+    outcome.status = OSS_ERROR_CODES.RequestTimeout.status;
+    outcome.error = new OssError('RequestTimeout');
+    return outcome;
   }
   // 499 (client closed request, as nginx logs it) keeps client aborts out of the 5xx counts.
   outcome.status = res.destroyed && resp.status >= 500 ? 499 : resp.status;

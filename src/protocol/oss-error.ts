@@ -102,6 +102,20 @@ export const OSS_ERROR_CODES = {
     message: 'The object you specified already exists and can not be overwritten.',
   },
   NotModified: { status: 304, ec: '0016-00000304', message: 'Not Modified' },
+  // OSS answers a body that stalls or takes too long with 400 RequestTimeout (OSS error table; EC ours).
+  RequestTimeout: {
+    status: 400,
+    ec: '0016-00000408',
+    message:
+      'Your socket connection to the server was not read from or written to within the timeout period.',
+  },
+  // OSS documents no out-of-space error (its storage never fills); 507 Insufficient Storage (RFC 4918) is a
+  // server-side condition clients may retry later, distinct from InternalError (issue 12). EC ours.
+  InsufficientStorage: {
+    status: 507,
+    ec: '0005-00000507',
+    message: 'The server has too little free disk space to store this request. Delete objects or add space.',
+  },
   RequestHeaderTooLarge: { status: 431, ec: '0016-00000431', message: 'Your request header is too large.' },
   InternalError: {
     status: 500,

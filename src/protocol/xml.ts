@@ -26,8 +26,9 @@ const parser = new XMLParser({
 export function parseXmlBody(body: Buffer | string, expectedRoot: string): XmlNode {
   // A UTF-8 byte-order mark is valid before the declaration (some serialisers emit both); the parser would
   // take it for a text node beside the root.
-  const text = (typeof body === 'string' ? body : body.toString('utf8')).replace(/^\uFEFF/, '');
+  const text = decodeUtf8(body).replace(/^\uFEFF/, '');
   if (Buffer.byteLength(text) > MAX_XML_BODY_BYTES) throw malformedXml('The XML body is too large.');
+  checkXmlChars(text);
   if (/<!DOCTYPE|<!ENTITY/i.test(text))
     throw malformedXml('DOCTYPE and ENTITY declarations are not allowed.');
   if (text.trim() === '') throw malformedXml('The request body is empty.');
@@ -51,6 +52,55 @@ export function parseXmlBody(body: Buffer | string, expectedRoot: string): XmlNo
   if (root === undefined || root === '') return {};
   if (!isNode(root)) throw malformedXml(`<${expectedRoot}> must contain elements.`);
   return root;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The body as text; bytes that are not UTF-8 make it not well-formed (XML 1.0 §4.3.3), not U+FFFD. */
+function decodeUtf8(body: Buffer | string): string {
+  if (typeof body === 'string') return body;
+  try {
+    return UTF8.decode(body);
+  } catch {
+    throw malformedXml('The XML body is not valid UTF-8.');
+  }
+}
+
+/**
+ * XML 1.0 §2.2 Char: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF. fast-xml-parser's
+ * validator lets NUL and other controls through (issue 12: a tagging body with a NUL was stored), so they
+ * are refused here, both raw and as character references (`&#0;`, `&#x1F;` are not well-formed either).
+ */
+const ILLEGAL_CHAR =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CHAR_REF = /&#(x[0-9a-fA-F]+|[0-9]+);/g;
+
+function legalCodePoint(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+function checkXmlChars(text: string): void {
+  const bad = ILLEGAL_CHAR.exec(text);
+  if (bad) {
+    const cp = bad[0].codePointAt(0) ?? 0;
+    throw malformedXml(
+      `The XML you provided was not well-formed: character U+${cp.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML.`,
+    );
+  }
+  for (const m of text.matchAll(CHAR_REF)) {
+    const ref = m[1] ?? '';
+    const cp = ref.startsWith('x') ? Number.parseInt(ref.slice(1), 16) : Number.parseInt(ref, 10);
+    if (!legalCodePoint(cp))
+      throw malformedXml(`The XML you provided was not well-formed: ${m[0]} is not a legal character.`);
+  }
 }
 
 export const isNode = (v: unknown): v is XmlNode => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -70,13 +70,19 @@ export interface HarnessOptions {
   start?: boolean;
   /** Default: this vitest project's backend (a fresh database, dropped by close()). */
   backend?: TestBackendName;
+  /** Data directory to use (e.g. a small tmpfs); its contents are removed on close, the directory is kept. */
+  dir?: string;
+  /** The engine's logger (default silent). */
+  logger?: pino.Logger;
+  /** The built-in store's free-space floor (default 0: off). */
+  minFreeBytes?: number;
 }
 
 const root: Principal = { kind: 'root', accountId: ACCOUNT, accessKeyId: 'LTAIroot' };
 const ctx = (clock: OffsetClock) => ({ secureTransport: true, currentTime: clock.now() });
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
   const testDb = await openTestDb('engine', opts.backend ?? TEST_BACKEND);
   const config = buildConfig({
     ...DEFAULTS,
@@ -97,11 +103,12 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     clock,
     region: REGION,
     restoreDurationMs: 60_000,
+    minFreeBytes: opts.minFreeBytes ?? 0,
   });
   const store = builtin.store;
   const repo = backend.jobs;
   const registry = new Registry();
-  const logger = pino({ level: 'silent' });
+  const logger = opts.logger ?? pino({ level: 'silent' });
   const engine = createEngine({
     ports: backend,
     store,
@@ -121,6 +128,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     clock,
     region: REGION,
     onChange: (jobId) => void notifications.publish({ kind: 'job-changed', jobId }),
+    notice: (id) => engine.notice(id),
   });
   const call = (
     q: Record<string, string>,
@@ -214,7 +222,10 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       await builtin.close();
       await backend.close();
       await testDb.drop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+      else
+        for (const name of fs.readdirSync(dir))
+          fs.rmSync(path.join(dir, name), { recursive: true, force: true });
     },
   };
   return h;

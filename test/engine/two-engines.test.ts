@@ -29,6 +29,7 @@ function record(engines: [string, Engine][]): Seen {
     'chunk-released': [],
     'planning-done': [],
     'settling-done': [],
+    'pass-done': [],
   };
   for (const [node, engine] of engines) {
     for (const name of Object.keys(seen) as (keyof EngineEventMap)[]) {

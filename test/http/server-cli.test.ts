@@ -81,6 +81,9 @@ describe('ossbatch server (CLI)', () => {
     [['server', '--port', 'abc']],
     [['server', '--port', '70000']],
     [['server', '--region', 'Not A Region']],
+    [['server', '--job-write-signature', 'v2']],
+    [['server', '--body-idle-timeout-ms', '0']],
+    [['server', '--min-free-bytes', '-5']],
     [['no-such-command']],
   ])('exits 2 with one human line for %j', (args) => {
     const r = runCli(args);
@@ -95,6 +98,7 @@ describe('ossbatch server (CLI)', () => {
     ['only the root key id', { OSSBATCH_ROOT_ACCESS_KEY_ID: 'LTAIONLYID000000001' }, []],
     ['only the root secret', { OSSBATCH_ROOT_ACCESS_KEY_SECRET: 'only-secret' }, []],
     ['a data dir that is a file', {}, ['--data-dir', 'package.json']],
+    ['a metrics token too short to be a secret', { OSSBATCH_METRICS_TOKEN: 'short' }, []],
   ])('config error (%s): exits 2 with one human line, not 1', (_name, extra, args) => {
     const r = runCli(['server', '--port', '0', ...args], { ...cleanEnv(), ...extra });
     expect(r.status).toBe(2);

@@ -19,7 +19,14 @@ async function call(
   return xmlResponse(xml);
 }
 
-export const createJob = (ctx: OpContext): Promise<OssResponse> => call(ctx, (api) => api.createJob);
+/** A caller who may not create jobs is refused (403) before its body is read (issue 12). */
+export const createJob = async (ctx: OpContext): Promise<OssResponse> => {
+  await ctx.deps.jobsService.authorize(
+    { principal: ctx.principal, context: ctx.authContext },
+    'oss:CreateJob',
+  );
+  return call(ctx, (api) => api.createJob);
+};
 export const describeJob = (ctx: OpContext): Promise<OssResponse> => call(ctx, (api) => api.describeJob);
 export const listJobs = (ctx: OpContext): Promise<OssResponse> => call(ctx, (api) => api.listJobs);
 export const updateJobPriority = (ctx: OpContext): Promise<OssResponse> =>

@@ -4,7 +4,7 @@ import { MAX_PRIORITY, requestHash } from '../create-job-request.js';
 import { checkJobReferences } from '../job-references.js';
 import type { JobRecord } from '../model.js';
 import { charCount } from '../request-fields.js';
-import { requestedStatusOutcome, type RequestableStatus } from '../status-table.js';
+import { isTerminal, requestedStatusOutcome, type RequestableStatus } from '../status-table.js';
 import { authorizeJobAction, requireTicket } from './authorize.js';
 import type { AuthorizedCaller, JobsService, JobsServiceDeps, ListJobsResult } from './types.js';
 
@@ -80,7 +80,8 @@ export function createJobsService(deps: JobsServiceDeps): JobsService {
       return result;
     },
 
-    describeJob: (who, jobId) => load(requireTicket(who, 'oss:DescribeJob'), jobId),
+    describeJob: async (who, jobId) =>
+      withNotice(deps, await load(requireTicket(who, 'oss:DescribeJob'), jobId)),
 
     /** ListJobs (spec §4): newest first, keyset-paged; `next` only when more jobs remain. */
     async listJobs(who, { statuses, maxKeys, after }): Promise<ListJobsResult> {
@@ -91,7 +92,7 @@ export function createJobsService(deps: JobsServiceDeps): JobsService {
         );
       // One extra row tells whether another page exists without a COUNT.
       const rows = await deps.repo.listJobs({ accountId, statuses, after, limit: maxKeys + 1 });
-      const jobs = rows.slice(0, maxKeys);
+      const jobs = rows.slice(0, maxKeys).map((j) => withNotice(deps, j));
       const last = jobs[jobs.length - 1];
       const next =
         rows.length > maxKeys && last ? { createdAt: last.createdAt, jobId: last.jobId } : undefined;
@@ -161,3 +162,14 @@ async function tryUpdate(
 }
 
 export type { AuthorizedCaller };
+
+/**
+ * The job as DescribeJob / ListJobs show it: while the engine holds it back (waiting for disk space) its
+ * notice replaces the stored StatusUpdateReason (issue 12); it is never stored, since the full disk could
+ * not take that write.
+ */
+function withNotice(deps: JobsServiceDeps, job: JobRecord): JobRecord {
+  if (isTerminal(job.status)) return job;
+  const notice = deps.notice?.(job.jobId);
+  return notice === undefined ? job : { ...job, statusUpdateReason: notice };
+}

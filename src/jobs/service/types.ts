@@ -34,6 +34,8 @@ export interface JobsServiceDeps {
   readonly region: string;
   /** Called after every committed create / priority / status change (the engines' wake-up). */
   readonly onChange?: ((jobId: string) => void) | undefined;
+  /** Why the engine holds a job back right now (e.g. waiting for disk space); shown as StatusUpdateReason. */
+  readonly notice?: ((jobId: string) => string | undefined) | undefined;
 }
 
 export interface ListJobsInput {

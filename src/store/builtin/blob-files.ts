@@ -6,6 +6,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { OssError } from '../../protocol/oss-error.js';
 import { randomHex } from '../../protocol/ids.js';
+import { FreeSpace, RECHECK_BYTES } from './free-space.js';
+import { MAX_RESERVE_BYTES, SpaceReserve } from './space-reserve.js';
 
 /** Largest single PUT OSS accepts: 5 GiB (EntityTooLarge above). */
 export const MAX_OBJECT_SIZE = 5 * 1024 ** 3;
@@ -26,12 +28,20 @@ export class BlobFiles {
   private readonly objectsDir: string;
   private readonly tmpDir: string;
 
+  private readonly space: FreeSpace;
+  /** Released by a delete that finds the disk full (space-reserve.ts). */
+  readonly reserve: SpaceReserve;
+
   constructor(
     dataDir: string,
     private readonly maxSize: number = MAX_OBJECT_SIZE,
+    /** Free bytes kept for deletes and metadata (free-space.ts); 0 disables the check. */
+    minFreeBytes = 0,
   ) {
     this.objectsDir = path.join(dataDir, 'objects');
     this.tmpDir = path.join(dataDir, 'tmp');
+    this.reserve = new SpaceReserve(dataDir, Math.min(minFreeBytes, MAX_RESERVE_BYTES));
+    this.space = new FreeSpace(dataDir, minFreeBytes, this.reserve);
   }
 
   /** Creates the directories and removes leftovers of a crash: temp files, and files no row references. */
@@ -39,6 +49,7 @@ export class BlobFiles {
     await rm(this.tmpDir, { recursive: true, force: true });
     await mkdir(this.tmpDir, { recursive: true });
     await mkdir(this.objectsDir, { recursive: true });
+    this.reserve.ensure();
     // Shard directories are created on first use, so a fresh store costs no 256 mkdirs.
     for (const shard of await readdir(this.objectsDir)) {
       const dir = path.join(this.objectsDir, shard);
@@ -51,10 +62,16 @@ export class BlobFiles {
     }
   }
 
-  /** Streams the body into a temp file while hashing it; throws EntityTooLarge past 5 GiB. */
-  async writeTemp(body: AsyncIterable<unknown>): Promise<WrittenBody> {
+  /**
+   * Streams the body into a temp file while hashing it; throws EntityTooLarge past 5 GiB and 507
+   * InsufficientStorage when the bytes would eat into the free-space reserve: checked before the first
+   * byte is read (against `declaredSize` when known) and again every RECHECK_BYTES while it streams.
+   */
+  async writeTemp(body: AsyncIterable<unknown>, declaredSize?: number): Promise<WrittenBody> {
+    if (declaredSize !== 0) await this.space.require(declaredSize ?? 0);
     const hash = createHash('md5');
     let size = 0;
+    let checkedAt = 0;
     let handle: FileHandle | undefined;
     const tmp = path.join(this.tmpDir, `${randomHex(16)}.tmp`);
     try {
@@ -64,6 +81,10 @@ export class BlobFiles {
         size += chunk.length;
         if (size > this.maxSize)
           throw new OssError('EntityTooLarge', `The object is larger than ${this.maxSize} bytes.`);
+        if (size - checkedAt >= RECHECK_BYTES && declaredSize === undefined) {
+          checkedAt = size;
+          await this.space.require(0);
+        }
         hash.update(chunk);
         handle ??= await open(tmp, 'w');
         await handle.write(chunk);
@@ -96,8 +117,9 @@ export class BlobFiles {
     return `${shard}/${id}`;
   }
 
-  /** Copies an object file to a new temp file (fsynced) for CopyObject. */
-  async copyToTemp(file: string): Promise<string> {
+  /** Copies an object file of `size` bytes to a new temp file (fsynced) for CopyObject. */
+  async copyToTemp(file: string, size: number): Promise<string> {
+    await this.space.require(size);
     const tmp = path.join(this.tmpDir, `${randomHex(16)}.tmp`);
     await copyFile(path.join(this.objectsDir, file), tmp);
     const handle = await open(tmp, 'r+');

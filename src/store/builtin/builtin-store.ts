@@ -22,6 +22,7 @@ import type {
   StorageClass,
   Tag,
 } from '../types.js';
+import { isStorageExhausted } from '../storage-full.js';
 import { BlobFiles, MAX_OBJECT_SIZE } from './blob-files.js';
 import { BucketOps } from './bucket-ops.js';
 import { BulkOps } from './bulk-ops.js';
@@ -44,6 +45,8 @@ export interface BuiltinStoreOptions {
   restoreDurationMs: number;
   /** Largest accepted body in bytes; default 5 GiB (OSS's PutObject limit). Tests lower it. */
   maxObjectSize?: number;
+  /** New object bytes are refused (507 InsufficientStorage) below this much free space; default 0 (off). */
+  minFreeBytes?: number;
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
@@ -58,7 +61,7 @@ export class BuiltinStore implements ObjectStore {
 
   constructor(private readonly opts: BuiltinStoreOptions) {
     this.st = prepareStatements(opts.db);
-    this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE);
+    this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE, opts.minFreeBytes ?? 0);
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
@@ -99,7 +102,7 @@ export class BuiltinStore implements ObjectStore {
     checkKey(input.key);
     if (input.tags) validateTags(input.tags);
     const expectedMd5 = input.contentMd5 === undefined ? undefined : decodeMd5(input.contentMd5);
-    const body = await this.files.writeTemp(input.body);
+    const body = await this.files.writeTemp(input.body, input.contentLength);
     if (input.contentLength !== undefined && body.size !== input.contentLength) {
       await this.files.discard(body.tmp);
       throw new OssError(
@@ -150,11 +153,19 @@ export class BuiltinStore implements ObjectStore {
 
   async deleteObject(bucket: string, key: string): Promise<boolean> {
     this.buckets.require(bucket);
-    const old = this.opts.db.transaction(() => {
+    const remove = this.opts.db.transaction(() => {
       const row = this.st.getFile.get(bucket, key) as { file: string | null } | undefined;
       if (row) this.st.deleteObject.run(bucket, key);
       return row;
-    })();
+    });
+    let old: { file: string | null } | undefined;
+    try {
+      old = remove();
+    } catch (e) {
+      // Deletes must work on a full disk (issue 12): free the reserve so SQLite can grow its WAL, retry once.
+      if (!isStorageExhausted(e) || !this.files.reserve.release()) throw e;
+      old = remove();
+    }
     if (!old) return false;
     await this.files.remove(old.file);
     return true;
@@ -176,7 +187,7 @@ export class BuiltinStore implements ObjectStore {
     const replace = input.metadataDirective === 'REPLACE';
     const tags = input.taggingDirective === 'REPLACE' ? (input.tags ?? []) : src.tags;
     validateTags(tags);
-    const tmp = row.file === null ? null : await this.files.copyToTemp(row.file);
+    const tmp = row.file === null ? null : await this.files.copyToTemp(row.file, row.size);
     const file = tmp === null ? null : await this.files.place(tmp);
     return this.commitObject({
       bucket: input.bucket,

@@ -43,7 +43,7 @@ export class BulkOps {
       run.immediate();
     } catch (e) {
       if (!isSqliteBusy(e)) throw e;
-      return changes.map(() => busyResult((e as Error).message));
+      return changes.map(() => busyResult());
     }
     return results;
   }

@@ -152,12 +152,13 @@ export function toChangeResult(outcome: ChangeOutcome): ChangeResult {
 }
 
 /** The result every change of a batch gets when the database was busy: transient, retry with backoff. */
-export function busyResult(message: string): ChangeResult {
+export function busyResult(): ChangeResult {
   return {
     ok: false,
     code: 'ServiceUnavailable',
     status: 503,
-    message: `The metadata database is busy: ${message}`,
+    // SQLite's own text stays out of the report, which the client reads (issue 12).
+    message: 'The metadata database was busy; the change was not applied.',
     retryable: true,
   };
 }
