@@ -13,6 +13,7 @@ import {
   type SqliteBackend,
   type SqliteDb,
 } from './db/sqlite/index.js';
+import { retryJob } from './extensions/job-retry/retry-job.js';
 import { buildApp } from './http/app.js';
 import { BucketCache } from './http/bucket-cache.js';
 import type { HttpDeps, JobsApiPort } from './http/context.js';
@@ -25,7 +26,8 @@ import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
-import { checkStoreSharing, forgetStartedNode } from './engine/single-node-store.js';
+import { builtinStoreRefusal, forgetStartedNode } from './engine/single-node-store.js';
+import { RateHistory, SAMPLE_MS } from './console/rate-history.js';
 
 export interface RootIdentity {
   readonly accountId: string;
@@ -38,7 +40,10 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly root: RootIdentity;
-  /** True when this start generated the root key (print it once). */
+  /**
+   * True when this start generated the root key: the caller prints it once. It is generated only after
+   * the server listens, so a start that fails never holds a key nobody saw (issue 11).
+   */
   readonly rootGenerated: boolean;
   readonly config: Config;
   /** This node's id (owner of its leases, its row in the node registry, shown by /-/health). */
@@ -89,23 +94,6 @@ async function refuseAccountChange(
     `OSSBATCH_ACCOUNT_ID=${wanted} but the data directory belongs to account ${stored}, which owns ` +
       `${buckets > 0 ? 'buckets' : 'jobs'}; unset it or use another --data-dir`,
   );
-}
-
-/**
- * The built-in store is single-node (single-node-store.ts): refused before the store opens its files.
- * Embedded SQLite is ours alone (the data-dir lock), so only a shared database can hold other nodes.
- */
-async function refuseSharedBuiltinStore(
-  backend: Backend,
-  nodeId: string,
-  clock: Clock,
-  ttlMs: number,
-): Promise<void> {
-  if (backend.kind === 'sqlite') return;
-  const now = clock.now();
-  const self = { nodeId, storeKind: 'builtin' as const, startedAt: now };
-  const refusal = await checkStoreSharing(backend.nodes, self, now, ttlMs);
-  if (refusal !== undefined) throw new ConfigConflictError(refusal);
 }
 
 /** `host:pid:random`: unique per process start, readable in logs and in the node registry. */
@@ -160,11 +148,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     const backend = await createBackend({ db: config.db, dataDir: config.dataDir });
     cleanup.unshift(() => backend.close());
-    await refuseSharedBuiltinStore(backend, nodeId, clock, config.leaseMs);
-    cleanup.unshift(async () => {
-      forgetStartedNode(nodeId);
-      await backend.nodes.remove(nodeId);
-    });
+    // Refused before the built-in store opens its files (embedded SQLite is ours alone: never refused).
+    const refusal = await builtinStoreRefusal(backend, nodeId, clock.now(), config.leaseMs);
+    if (refusal !== undefined) throw new ConfigConflictError(refusal);
+    cleanup.unshift(() => forgetStartedNode(backend.nodes, nodeId));
     const builtin = await createBuiltinStoreFor(backend, {
       dataDir: config.dataDir,
       clock,
@@ -175,20 +162,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     cleanup.unshift(() => builtin.close());
     const store = builtin.store;
     await refuseAccountChange(backend, config.accountId, store);
-    const root = await backend.iamAdmin.ensureRootAccount(
-      {
-        accessKeyId: config.rootAccessKeyId,
-        secret: config.rootAccessKeySecret,
-        accountId: config.accountId,
-      },
-      clock,
-    );
+    const rootEnv = {
+      accessKeyId: config.rootAccessKeyId,
+      secret: config.rootAccessKeySecret,
+      accountId: config.accountId,
+    };
+    // Issue 11: a start that fails before it listens (port in use) must not leave behind a root key it
+    // generated and never showed. Without credentials in the env only the account id is settled now; the
+    // key is generated once the server listens (below), and the caller prints it.
+    const accountId = rootEnv.accessKeyId
+      ? (await backend.iamAdmin.ensureRootAccount(rootEnv, clock)).accountId
+      : (config.accountId ?? (await backend.iamAdmin.ensureAccountId(clock)));
     const iam = createIamService({
       directory: backend.iam,
-      accountId: root.accountId,
+      accountId,
       notifications: backend.notifications,
     });
-    const iamAdmin = backend.iamAdmin.admin(root.accountId, clock);
+    const iamAdmin = backend.iamAdmin.admin(accountId, clock);
     const registry = new Registry();
     const engine: Engine = createEngine({
       ports: backend,
@@ -216,6 +206,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     });
     const jobs: JobsApiPort = createOssJobsCodec(jobsService, clock);
     let ready = false;
+    const rateHistory = new RateHistory();
     const deps: HttpDeps = {
       store,
       buckets: new BucketCache(store),
@@ -235,6 +226,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       nodeId,
       databaseHealth: () => backend.health(),
       consoleSessions: backend.sessions,
+      rateHistory,
+      listRoleArns: async () => (await iamAdmin.listRoles()).map((r) => r.Arn),
+      retryJob: (caller, jobId) =>
+        retryJob(
+          { repo: backend.jobs, chunks: backend.chunks, jobs, store, iam, clock, region: config.region },
+          caller,
+          jobId,
+        ),
     };
     const app = buildApp(deps, registry);
     await app.listen({ host: config.host, port: config.port });
@@ -242,6 +241,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     await engine.start();
+    // The console's task-rate chart samples running jobs' counters (console/rate-history.ts).
+    const sampler = setInterval(() => {
+      rateHistory
+        .sample(backend.jobs, clock)
+        .catch((err: unknown) => logger.warn({ err }, 'rate sampling failed'));
+    }, SAMPLE_MS);
+    sampler.unref();
+    cleanup.unshift(() => clearInterval(sampler));
+    const root = await backend.iamAdmin.ensureRootAccount(rootEnv, clock);
     ready = true;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {

@@ -10,6 +10,7 @@ import {
 } from '../client/job-requests.js';
 import type { OssRequest } from '../client/transport.js';
 import { addConnectionOptions, clientFor, type ConnectionFlags } from './config-file.js';
+import { warnIfNothingPlanned } from './planned-warning.js';
 import { CliExit, guarded, parseOutputFormat, processIo, renderXml, type CliIo } from './output.js';
 
 type ApiFlags = ConnectionFlags & Readonly<Record<string, string | undefined>>;
@@ -154,7 +155,12 @@ export function registerApiCommands(program: Command, io: CliIo = processIo()): 
         const client = clientFor(o, io);
         try {
           const res = await client.request(request);
-          io.stdout.write(renderXml(res.body.toString('utf8'), format));
+          const body = res.body.toString('utf8');
+          io.stdout.write(renderXml(body, format));
+          if (spec.name === 'create-job') {
+            const jobId = /<JobId>([^<]+)<\/JobId>/.exec(body)?.[1];
+            if (jobId !== undefined) await warnIfNothingPlanned(client, jobId, io);
+          }
         } finally {
           client.close();
         }

@@ -1,8 +1,15 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { OssBatchClient } from '../client/client.js';
 import type { SignVersion } from '../client/transport.js';
+import {
+  checkProfileName,
+  DEFAULT_PROFILE,
+  parseSignVersion,
+  readProfiles,
+  validateSettings,
+  writeProfiles,
+} from './config-ini.js';
 import { CliExit, guarded, processIo, type CliIo } from './output.js';
 
 /** What a command needs to reach the server. Precedence: flags > environment > config file. */
@@ -17,69 +24,30 @@ export interface ConnectionSettings {
 type Partial2<T> = { -readonly [K in keyof T]?: T[K] | undefined };
 export type PartialSettings = Partial2<ConnectionSettings>;
 
-/** INI keys in the config file ↔ settings. */
-const FILE_KEYS: Readonly<Record<string, keyof ConnectionSettings>> = {
-  endpoint: 'endpoint',
-  access_key_id: 'accessKeyId',
-  access_key_secret: 'accessKeySecret',
-  region: 'region',
-  sign_version: 'signVersion',
-};
-
 /** `--config-file`, else $OSSBATCH_CONFIG (tests point it at a temp dir), else ~/.ossbatch/config. */
 export function configPath(io: CliIo, flag?: string): string {
   return flag ?? io.env['OSSBATCH_CONFIG'] ?? path.join(io.homeDir, '.ossbatch', 'config');
 }
 
-/** Reads the `[default]` section of the INI file; a missing file is an empty config. */
-export function readConfigFile(file: string): PartialSettings {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new CliExit(`cannot read config file ${file}: ${(err as Error).message}`, 2);
-  }
-  const out: PartialSettings = {};
-  let section = 'default';
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[(.+)\]$/.exec(line);
-    if (header) {
-      section = header[1]?.trim() ?? '';
-      continue;
-    }
-    const eq = line.indexOf('=');
-    const name = FILE_KEYS[line.slice(0, eq).trim()];
-    if (section !== 'default' || eq < 0 || name === undefined) continue;
-    (out as Record<string, string>)[name] = line.slice(eq + 1).trim();
-  }
-  return out;
+/** `--profile`, else $OSSBATCH_PROFILE, else `default`. */
+export function profileName(io: CliIo, flag?: string): string {
+  return checkProfileName(flag ?? (io.env['OSSBATCH_PROFILE'] || DEFAULT_PROFILE));
 }
 
-/** Writes (merging with what is there) the `[default]` section; the file is 0600 because it holds a secret. */
-export function writeConfigFile(file: string, settings: PartialSettings): void {
-  const merged: PartialSettings = { ...readConfigFile(file), ...dropUndefined(settings) };
-  const lines = ['[default]'];
-  for (const [fileKey, name] of Object.entries(FILE_KEYS)) {
-    const v = merged[name];
-    if (v !== undefined && v !== '') lines.push(`${fileKey} = ${v}`);
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+/** One profile of the INI file (default `[default]`); a missing file or profile is an empty config. */
+export function readConfigFile(file: string, profile = DEFAULT_PROFILE): PartialSettings {
+  return { ...(readProfiles(file).get(profile) ?? {}) };
+}
+
+/** Writes (merging with what is there) one profile; other profiles are kept. The file is 0600. */
+export function writeConfigFile(file: string, settings: PartialSettings, profile = DEFAULT_PROFILE): void {
+  const profiles = readProfiles(file);
+  profiles.set(profile, { ...(profiles.get(profile) ?? {}), ...dropUndefined(settings) });
+  writeProfiles(file, profiles);
 }
 
 function dropUndefined(s: PartialSettings): PartialSettings {
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && v !== ''));
-}
-
-function parseSignVersion(v: string | undefined, where: string): SignVersion | undefined {
-  if (v === undefined || v === '') return undefined;
-  const lower = v.toLowerCase();
-  if (lower === 'v1' || lower === 'v4') return lower;
-  throw new CliExit(`${where}: sign version must be v1 or v4, not "${v}"`, 2);
 }
 
 export interface ConnectionFlags {
@@ -89,11 +57,19 @@ export interface ConnectionFlags {
   readonly region?: string | undefined;
   readonly signVersion?: string | undefined;
   readonly configFile?: string | undefined;
+  readonly profile?: string | undefined;
 }
 
 /** Merges flags > env (OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_ENDPOINT, OSS_REGION) > config file. */
 export function resolveConnection(flags: ConnectionFlags, io: CliIo): ConnectionSettings {
-  const file = readConfigFile(configPath(io, flags.configFile));
+  const profile = profileName(io, flags.profile);
+  const file = readConfigFile(configPath(io, flags.configFile), profile);
+  if (flags.profile !== undefined && Object.keys(file).length === 0) {
+    throw new CliExit(
+      `no profile "${profile}" in ${configPath(io, flags.configFile)}; create it with ossbatch config --profile ${profile} …`,
+      2,
+    );
+  }
   const env = io.env;
   const pick = (
     flag: string | undefined,
@@ -131,7 +107,8 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--access-key-secret <secret>', 'AccessKey secret (env OSS_ACCESS_KEY_SECRET)')
     .option('--region <region>', 'region id for V4 signing, e.g. cn-hangzhou (env OSS_REGION)')
     .option('--sign-version <v1|v4>', 'signature version (default v4)')
-    .option('--config-file <path>', 'config file (default $OSSBATCH_CONFIG or ~/.ossbatch/config)');
+    .option('--config-file <path>', 'config file (default $OSSBATCH_CONFIG or ~/.ossbatch/config)')
+    .option('--profile <name>', 'config file profile to use (default $OSSBATCH_PROFILE or default)');
 }
 
 export function clientFor(flags: ConnectionFlags, io: CliIo): OssBatchClient {
@@ -143,7 +120,21 @@ export function clientFor(flags: ConnectionFlags, io: CliIo): OssBatchClient {
   }
 }
 
-/** `ossbatch config`: stores endpoint, keys, region and sign version in the config file (0600). */
+function showProfile(io: CliIo, file: string, profile: string): void {
+  const s = readConfigFile(file, profile);
+  const secret = s.accessKeySecret ? `${s.accessKeySecret.slice(0, 3)}****` : '';
+  io.stdout.write(
+    `config file: ${file}\nprofile: ${profile}\nendpoint = ${s.endpoint ?? ''}\naccess_key_id = ${s.accessKeyId ?? ''}\n`,
+  );
+  io.stdout.write(
+    `access_key_secret = ${secret}\nregion = ${s.region ?? ''}\nsign_version = ${s.signVersion ?? ''}\n`,
+  );
+}
+
+/**
+ * `ossbatch config`: stores endpoint, keys, region and sign version in one profile of the config file
+ * (0600), after checking them (validateSettings: an ftp:// endpoint is refused, exit 2, nothing written).
+ */
 export function registerConfigCommand(program: Command, io: CliIo = processIo()): Command {
   return program
     .command('config')
@@ -156,21 +147,13 @@ export function registerConfigCommand(program: Command, io: CliIo = processIo())
     .option('--region <region>', 'region id, e.g. cn-hangzhou')
     .option('--sign-version <v1|v4>', 'signature version')
     .option('--config-file <path>', 'config file to write')
+    .option('--profile <name>', 'profile (INI section) to write or show (default: default)')
     .option('--show', 'print the stored settings (secret masked) instead of writing')
     .action((o: ConnectionFlags & { show?: boolean }) =>
       guarded(() => {
         const file = configPath(io, o.configFile);
-        if (o.show) {
-          const s = readConfigFile(file);
-          const secret = s.accessKeySecret ? `${s.accessKeySecret.slice(0, 3)}****` : '';
-          io.stdout.write(
-            `config file: ${file}\nendpoint = ${s.endpoint ?? ''}\naccess_key_id = ${s.accessKeyId ?? ''}\n`,
-          );
-          io.stdout.write(
-            `access_key_secret = ${secret}\nregion = ${s.region ?? ''}\nsign_version = ${s.signVersion ?? ''}\n`,
-          );
-          return;
-        }
+        const profile = profileName(io, o.profile);
+        if (o.show) return showProfile(io, file, profile);
         const settings: PartialSettings = {
           endpoint: o.endpoint,
           accessKeyId: o.accessKeyId,
@@ -184,8 +167,9 @@ export function registerConfigCommand(program: Command, io: CliIo = processIo())
             2,
           );
         }
-        writeConfigFile(file, settings);
-        io.stdout.write(`wrote ${file}\n`);
+        validateSettings(settings);
+        writeConfigFile(file, settings, profile);
+        io.stdout.write(`wrote profile ${profile} to ${file}\n`);
       }),
     );
 }

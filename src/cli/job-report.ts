@@ -43,9 +43,25 @@ interface ManifestResult {
 export function reportManifestKey(job: Job): { bucket: string; key: string } {
   const r = job.report;
   if (r === undefined || !r.enabled || r.bucket === undefined) {
-    throw new CliExit(`job ${job.jobId} has no completion report (Report.Enabled is false)`, 1);
+    throw new CliExit(
+      `job ${job.jobId} wrote no report: report disabled (it was created with Report.Enabled=false)`,
+      1,
+    );
   }
   return { bucket: r.bucket, key: `${r.prefix ?? ''}job-${job.jobId}/manifest.json` };
+}
+
+/** Why a job with its report enabled has none at `location` (spec §7.3: no report when no task ran). */
+function noReportReason(job: Job, location: string): string {
+  if (!TERMINAL_STATUSES.includes(job.status)) {
+    return `no report at ${location} yet: the job is ${job.status}; the report is written when it ends`;
+  }
+  const { succeededTasks, failedTasks } = job.progress;
+  if (Math.max(0, succeededTasks) + Math.max(0, failedTasks) === 0) {
+    return `job ${job.jobId} wrote no report: no task ran (it ended ${job.status} with 0 tasks run)`;
+  }
+  const why = job.failures[0] ? ` (${job.failures[0].code}: ${job.failures[0].reason})` : '';
+  return `no report at ${location}${why}`;
 }
 
 export interface ReportManifest {
@@ -60,12 +76,7 @@ export async function readManifest(client: OssBatchClient, job: Job): Promise<Re
   try {
     body = await client.getObject(bucket, key);
   } catch (err) {
-    if (isOssError(err) && err.code === 'NoSuchKey') {
-      const when = TERMINAL_STATUSES.includes(job.status)
-        ? ''
-        : ` (the job is ${job.status}; the report is written when it ends)`;
-      throw new CliExit(`no report at ${location}${when}`, 1);
-    }
+    if (isOssError(err) && err.code === 'NoSuchKey') throw new CliExit(noReportReason(job, location), 1);
     throw err;
   }
   let doc: { Results?: unknown };

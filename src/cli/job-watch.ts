@@ -42,7 +42,8 @@ export function plainLine(job: Job, p: Progress, now: number): string {
 export function finalLine(job: Job): string {
   const p = job.progress;
   const reasons = job.failures.map((f) => `; ${f.code}: ${f.reason}`).join('');
-  return `job ${job.jobId} ${job.status}: ${Math.max(0, p.succeededTasks)} succeeded, ${Math.max(0, p.failedTasks)} failed of ${p.totalTasks >= 0 ? p.totalTasks : '?'} tasks${reasons}\n`;
+  const none = p.totalTasks === 0 ? ' (no objects matched)' : '';
+  return `job ${job.jobId} ${job.status}: ${Math.max(0, p.succeededTasks)} succeeded, ${Math.max(0, p.failedTasks)} failed of ${p.totalTasks >= 0 ? p.totalTasks : '?'} tasks${none}${reasons}\n`;
 }
 
 interface Reporter {
@@ -50,10 +51,29 @@ interface Reporter {
   stop(): void;
 }
 
+/** 12345 → 12.3k, 2500000 → 2.5M: counts that keep the bar line short. */
+export function humanCount(n: number): string {
+  if (n < 10_000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/**
+ * The TTY bar. Status, percentage and ETA come first: a terminal narrower than the line cuts its end
+ * (cli-progress truncates to the width), so in 80 columns the user still sees what matters (issue 11).
+ * The bar takes what the rest leaves, 10 to 30 cells.
+ */
+export function barFormat(columns: number): { format: string; barsize: number } {
+  return {
+    format: '{status} {percentage}% ETA {remaining} {bar} {done}/{all} tasks {rate}/s failed {failed}',
+    barsize: Math.max(10, Math.min(30, columns - 58)),
+  };
+}
+
 function barReporter(io: CliIo): Reporter {
+  const columns = (io.stdout as { columns?: number }).columns ?? 80;
   const bar = new SingleBar({
-    format:
-      '{bar} {percentage}% | {value}/{total} tasks | {rate}/s | ETA {remaining} | failed {failed} | {status}',
+    ...barFormat(columns),
     stream: io.stdout as NodeJS.WritableStream,
     hideCursor: true,
     clearOnComplete: false,
@@ -64,8 +84,10 @@ function barReporter(io: CliIo): Reporter {
       const payload = {
         rate: p.ratePerSecond.toFixed(1),
         remaining: fmtEta(p.etaSeconds),
-        failed: p.failed,
+        failed: humanCount(p.failed),
         status: job.status,
+        done: humanCount(p.done),
+        all: p.total >= 0 ? humanCount(p.total) : '?',
       };
       if (!started) {
         bar.start(Math.max(p.total, 0), p.done, payload);
@@ -83,6 +105,30 @@ function plainReporter(io: CliIo): Reporter {
   return { update: (job, p) => void io.stdout.write(plainLine(job, p, io.now())), stop: () => undefined };
 }
 
+/**
+ * One-time notes on stderr (they never replace the progress on stdout): a job that waits for confirmation
+ * says how to confirm it; a planned job with 0 tasks says its manifest or prefix matched nothing.
+ */
+function noticesFor(io: CliIo): (job: Job) => void {
+  const said = new Set<string>();
+  const once = (key: string, text: string): void => {
+    if (said.has(key)) return;
+    said.add(key);
+    io.stderr.write(`ossbatch: ${text}\n`);
+  };
+  return (job) => {
+    if (job.status === 'Suspended') {
+      once(
+        'suspended',
+        `job ${job.jobId} is Suspended, waiting for confirmation: run \`ossbatch job confirm ${job.jobId}\` to run it (or \`ossbatch job cancel ${job.jobId}\`)`,
+      );
+    }
+    if (job.progress.totalTasks === 0) {
+      once('empty', `job ${job.jobId} has 0 tasks: its manifest or prefix matched no objects`);
+    }
+  };
+}
+
 /** Polls DescribeJob every intervalMs until the job is terminal; returns its last state. */
 export async function watchJob(
   client: OssBatchClient,
@@ -91,6 +137,7 @@ export async function watchJob(
   intervalMs: number,
 ): Promise<Job> {
   const reporter = io.stdout.isTTY ? barReporter(io) : plainReporter(io);
+  const notice = noticesFor(io);
   let first: { at: number; done: number } | undefined;
   try {
     for (;;) {
@@ -99,6 +146,7 @@ export async function watchJob(
       const p0 = job.progress;
       first ??= { at: now, done: Math.max(0, p0.succeededTasks) + Math.max(0, p0.failedTasks) };
       reporter.update(job, progressOf(job, first, now));
+      notice(job);
       if (TERMINAL_STATUSES.includes(job.status)) return job;
       await io.sleep(intervalMs);
     }

@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { addConnectionOptions, clientFor, type ConnectionFlags } from './config-file.js';
 import { readManifest, reportRows, rowCsv, summariseReport, summaryText } from './job-report.js';
+import { registerJobActions, renderResult } from './job-actions.js';
 import { finalLine, watchJob } from './job-watch.js';
 import { CliExit, guarded, processIo, type CliIo } from './output.js';
 
@@ -8,6 +9,7 @@ type JobFlags = ConnectionFlags & {
   interval?: string;
   failedOnly?: boolean;
   output?: string;
+  outputFormat?: string;
   maxFailed?: string;
 };
 
@@ -46,19 +48,31 @@ function registerWatch(job: Command, io: CliIo): void {
   );
 }
 
+const REPORT_FORMATS = ['text', 'json', 'yaml', 'csv'];
+
+function reportFormat(o: JobFlags): string {
+  // --output was this command's flag before every command took --output-format (kept, hidden).
+  const format = o.outputFormat ?? o.output ?? 'text';
+  if (!REPORT_FORMATS.includes(format))
+    throw new CliExit(`--output-format must be text, json, yaml or csv, not "${format}"`, 2);
+  return format;
+}
+
 function registerReport(job: Command, io: CliIo): void {
   const cmd = job
     .command('report')
     .description("summarise a job's completion report (counts by outcome and error code, first failed keys)")
     .argument('<jobId>', 'the job id')
     .option('--failed-only', 'only failed tasks')
-    .option('--output <format>', 'text (default), json, or csv (the report rows, keys URL-encoded)')
+    .option(
+      '--output-format <format>',
+      'text (default), json, yaml, or csv (the report rows, keys URL-encoded)',
+    )
+    .addOption(new Option('--output <format>').hideHelp())
     .option('--max-failed <n>', 'failed keys to list in the summary (default 10)');
   addConnectionOptions(cmd).action((jobId: string, o: JobFlags) =>
     guarded(async () => {
-      const output = o.output ?? 'text';
-      if (!['text', 'json', 'csv'].includes(output))
-        throw new CliExit(`--output must be text, json or csv, not "${output}"`, 2);
+      const output = reportFormat(o);
       const maxFailed = positive(o.maxFailed, '--max-failed', 10);
       const client = clientFor(o, io);
       try {
@@ -70,7 +84,11 @@ function registerReport(job: Command, io: CliIo): void {
           return;
         }
         const summary = await summariseReport(client, described, o.failedOnly === true, maxFailed);
-        io.stdout.write(output === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
+        io.stdout.write(
+          output === 'text'
+            ? summaryText(summary)
+            : renderResult(output === 'json' ? 'json' : 'yaml', summary),
+        );
       } finally {
         client.close();
       }
@@ -78,10 +96,13 @@ function registerReport(job: Command, io: CliIo): void {
   );
 }
 
-/** `ossbatch job watch <id>` and `ossbatch job report <id>`. */
+/** `ossbatch job watch|report|confirm|cancel|retry <id>`. */
 export function registerJobCommands(program: Command, io: CliIo = processIo()): Command {
-  const job = program.command('job').description('follow a batch job and read its completion report');
+  const job = program
+    .command('job')
+    .description('follow, confirm, cancel and retry a batch job, and read its completion report');
   registerWatch(job, io);
   registerReport(job, io);
+  registerJobActions(job, io);
   return job;
 }

@@ -8,9 +8,16 @@ import { registerServerCommand } from './server.js';
 
 const VERSION = '0.1.0';
 
-/** Commander errors and CliErrors become one human line and exit code 2 (never a stack trace). */
+/**
+ * Commander errors and CliErrors become one human line and exit code 2 (never a stack trace). Commander's
+ * "(Did you mean …?)" suggestion for an unknown command or flag comes on a second line: it is joined in.
+ */
 function fail(message: string, exitCode: number): never {
-  process.stderr.write(`ossbatch: ${message.replace(/^error: /, '').trim()}\n`);
+  const line = message
+    .replace(/^error: /, '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');
+  process.stderr.write(`ossbatch: ${line}\n`);
   process.exit(exitCode);
 }
 
@@ -19,7 +26,7 @@ function buildProgram(): Command {
     .description('Self-hostable Alibaba Cloud OSS Batch Operations server')
     .version(VERSION)
     .exitOverride()
-    .showSuggestionAfterError(false)
+    .showSuggestionAfterError(true)
     // Commander's own message is printed by fail() below, in one line.
     .configureOutput({ outputError: () => undefined });
   registerServerCommand(program);
@@ -36,7 +43,7 @@ function buildProgram(): Command {
 function applyToTree(cmd: Command): void {
   cmd
     .exitOverride()
-    .showSuggestionAfterError(false)
+    .showSuggestionAfterError(true)
     .configureOutput({ outputError: () => undefined });
   cmd.commands.forEach((c) => applyToTree(c));
 }

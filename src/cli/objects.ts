@@ -3,23 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { OssBatchClient } from '../client/client.js';
-import { addConnectionOptions, clientFor, type ConnectionFlags } from './config-file.js';
+import { addConnectionOptions, type ConnectionFlags } from './config-file.js';
+import {
+  LS_HEADER,
+  bucketHint,
+  listBuckets,
+  objectLine,
+  registerMoreObjectCommands,
+  withClient,
+} from './objects-more.js';
 import { parseOssUrl } from './oss-url.js';
-import { CliExit, guarded, processIo, type CliIo } from './output.js';
-import { uploadAll, uploadPlan } from './upload.js';
+import { CliExit, processIo, type CliIo } from './output.js';
+import { registerCp } from './cp.js';
 
 type Flags = ConnectionFlags & Readonly<Record<string, string | boolean | undefined>>;
-
-async function withClient(o: Flags, io: CliIo, fn: (c: OssBatchClient) => Promise<void>): Promise<void> {
-  await guarded(async () => {
-    const client = clientFor(o, io);
-    try {
-      await fn(client);
-    } finally {
-      client.close();
-    }
-  });
-}
 
 function intFlag(v: unknown, flag: string, fallback: number, max: number): number {
   if (v === undefined) return fallback;
@@ -49,61 +46,34 @@ function registerMb(program: Command, io: CliIo): void {
   );
 }
 
-function registerCp(program: Command, io: CliIo): void {
-  const cmd = program
-    .command('cp')
-    .description('upload a local file or directory (recursively, in parallel) to oss://bucket/prefix')
-    .argument('<source>', 'local file or directory')
-    .argument(
-      '<oss://bucket/prefix>',
-      'destination; a file keeps its name when the prefix ends with / or is empty',
-    )
-    .option('--parallel <n>', 'uploads in flight (default 8)');
-  addConnectionOptions(cmd).action((src: string, dest: string, o: Flags) =>
-    withClient(o, io, async (client) => {
-      const { bucket, key: prefix } = parseOssUrl(dest, 'the destination');
-      const parallel = intFlag(o['parallel'], '--parallel', 8, 256);
-      if (!fs.existsSync(src)) throw new CliExit(`${src}: no such file or directory`, 2);
-      let count = 0;
-      if (io.stdout.isTTY) for await (const _ of uploadPlan(src, prefix)) count++; // the bar needs a total
-      const started = io.now();
-      const totals = await uploadAll(client, bucket, uploadPlan(src, prefix), parallel, io, count);
-      const secs = ((io.now() - started) / 1000).toFixed(1);
-      io.stdout.write(
-        `uploaded ${totals.files} files (${totals.bytes} bytes) to oss://${bucket}/${prefix} in ${secs}s\n`,
-      );
-      if (totals.failed > 0)
-        throw new CliExit(`${totals.failed} of ${totals.files + totals.failed} uploads failed`, 1);
-    }),
-  );
-}
-
 function registerLs(program: Command, io: CliIo): void {
   const cmd = program
     .command('ls')
-    .description('list objects under oss://bucket[/prefix] (all pages)')
-    .argument('<oss://bucket/prefix>', 'bucket and optional prefix')
+    .description('list buckets, or the objects under oss://bucket[/prefix] (all pages)')
+    .argument('[oss://bucket/prefix]', 'bucket and optional prefix; none lists the buckets')
     .option('-d, --directory', 'one level only: print sub-prefixes instead of descending')
     .option('--limit <n>', 'stop after n objects');
-  addConnectionOptions(cmd).action((url: string, o: Flags) =>
+  addConnectionOptions(cmd).action((url: string | undefined, o: Flags) =>
     withClient(o, io, async (client) => {
+      if (url === undefined) return listBuckets(client, io);
       const { bucket, key: prefix } = parseOssUrl(url, 'the location');
       const limit = intFlag(o['limit'], '--limit', Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
       let token: string | undefined;
       let count = 0;
+      io.stdout.write(LS_HEADER);
       do {
-        const page = await client.listObjects(bucket, {
-          prefix,
-          delimiter: o['directory'] ? '/' : undefined,
-          continuationToken: token,
-          maxKeys: 1000,
-        });
+        const page = await client
+          .listObjects(bucket, {
+            prefix,
+            delimiter: o['directory'] ? '/' : undefined,
+            continuationToken: token,
+            maxKeys: 1000,
+          })
+          .catch((err: unknown) => bucketHint(err, bucket));
         for (const p of page.commonPrefixes) io.stdout.write(`${'DIR'.padStart(36)}  oss://${bucket}/${p}\n`);
         for (const obj of page.objects) {
           if (count >= limit) break;
-          io.stdout.write(
-            `${obj.lastModified}  ${String(obj.size).padStart(12)}  oss://${bucket}/${obj.key}\n`,
-          );
+          io.stdout.write(objectLine(bucket, obj));
           count++;
         }
         token = page.isTruncated && count < limit ? page.nextContinuationToken : undefined;
@@ -176,10 +146,11 @@ function registerManifest(program: Command, io: CliIo): void {
   );
 }
 
-/** `ossbatch mb`, `cp`, `ls` and `manifest`: what a first user needs before creating a job. */
+/** `ossbatch mb`, `cp`, `ls`, `manifest`, `rm`, `stat`, `cat`: ossutil's object commands, as users type them. */
 export function registerObjectCommands(program: Command, io: CliIo = processIo()): void {
   registerMb(program, io);
   registerCp(program, io);
   registerLs(program, io);
   registerManifest(program, io);
+  registerMoreObjectCommands(program, io);
 }

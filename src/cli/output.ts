@@ -3,7 +3,7 @@ import { parseXml, type XmlData } from '../client/xml-response.js';
 
 /** Where a command writes and what it reads from its surroundings; tests pass captured streams and env. */
 export interface CliIo {
-  readonly stdout: { write(s: string): unknown; readonly isTTY?: boolean | undefined };
+  readonly stdout: { write(s: string | Uint8Array): unknown; readonly isTTY?: boolean | undefined };
   readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean | undefined };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => number;

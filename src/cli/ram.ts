@@ -4,6 +4,7 @@ import { parseDatabaseUrl, redactedUrl, type DatabaseUrl } from '../db/database-
 import { IamAdminError } from '../iam/admin-types.js';
 import { systemClock } from '../protocol/clock.js';
 import { CliError, RAM_COMMANDS, type RamCommandSpec, type RamOptions } from './ram-commands.js';
+import { registerRootKeyCommands } from './ram-root-key.js';
 
 export { CliError } from './ram-commands.js';
 
@@ -26,7 +27,17 @@ export function ramDatabase(option: unknown, env: NodeJS.ProcessEnv): DatabaseUr
   }
 }
 
-async function openBackend(db: DatabaseUrl, dataDir: string): Promise<Backend> {
+/**
+ * Opens the database. The SQLite one must already exist in the data dir (issue 11): creating it here would
+ * silently start a second account in a typo'd directory, unseen by the server.
+ */
+export async function openBackend(db: DatabaseUrl, dataDir: string): Promise<Backend> {
+  // Loaded on demand, as createBackend does: other CLI commands never load the SQLite driver.
+  if (db.kind === 'sqlite' && !(await import('../db/sqlite/index.js')).hasSqliteDatabase(dataDir)) {
+    throw new CliError(
+      `${dataDir} holds no ossbatch database; start the server first (ossbatch server --data-dir ${dataDir})`,
+    );
+  }
   try {
     return await createBackend({ db, dataDir });
   } catch (err) {
@@ -76,5 +87,6 @@ export function registerRamCommands(program: Command, io: RamIo = stdoutIo): Com
     cmd.option('--db <url>', 'database URL (default: OSSBATCH_DB, else SQLite in --data-dir)');
     cmd.action((options: RamOptions) => runCommand(spec, options, io));
   }
+  registerRootKeyCommands(ram, (text) => io.out(text));
   return ram;
 }

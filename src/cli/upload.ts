@@ -60,7 +60,7 @@ export async function* uploadPlan(src: string, prefix: string): AsyncGenerator<U
   for await (const f of walk(src)) yield { file: f.file, key: `${base}${f.rel}`, size: f.size };
 }
 
-async function uploadOne(client: OssBatchClient, bucket: string, item: UploadItem): Promise<void> {
+export async function uploadOne(client: OssBatchClient, bucket: string, item: UploadItem): Promise<void> {
   const contentType = TYPES[path.extname(item.file).toLowerCase()] ?? 'application/octet-stream';
   const body =
     item.size <= IN_MEMORY_LIMIT

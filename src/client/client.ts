@@ -7,12 +7,14 @@ import {
   describeJobRequest,
   listJobsRequest,
   updateJobPriorityRequest,
+  retryJobRequest,
   updateJobStatusRequest,
 } from './job-requests.js';
 import { headObjectOf, listObjectsRequest, parseListObjects } from './object-parse.js';
 import { transportConfig, type OssBatchClientOptions } from './options.js';
 import { Transport, type OssRequest, type OssResponse } from './transport.js';
 import type {
+  BucketSummary,
   CreateJobInput,
   Job,
   ListJobsOptions,
@@ -23,10 +25,11 @@ import type {
   ObjectSummary,
   PutObjectOptions,
   PutObjectResult,
+  RetryJobResult,
   UpdateJobPriorityResult,
   UpdateJobStatusResult,
 } from './types.js';
-import { parseXml, rootOf, str, type XmlObject } from './xml-response.js';
+import { list, obj, parseXml, rootOf, str, type XmlObject } from './xml-response.js';
 
 /** A body for putObject: bytes, or a stream factory (called again on each retry) with its length. */
 export type PutBody = Buffer | string | { readonly stream: () => Readable; readonly length: number };
@@ -90,6 +93,26 @@ export class OssBatchClient {
     };
   }
 
+  /**
+   * RetryJob (ossbatch extension, docs/api.md): a new job over exactly the tasks of `jobId` that did not
+   * succeed. Repeating the call returns the same new job.
+   */
+  async retryJob(jobId: string): Promise<RetryJobResult> {
+    const root = await this.xml(retryJobRequest(jobId), 'RetryJobResult');
+    const m = obj(root, 'Manifest');
+    return {
+      jobId: str(root, 'JobId') ?? '',
+      sourceJobId: str(root, 'SourceJobId') ?? jobId,
+      failedTasks: Number(str(root, 'FailedTasks') ?? 0),
+      unrunTasks: Number(str(root, 'UnrunTasks') ?? 0),
+      manifest: {
+        bucket: str(m, 'Bucket') ?? '',
+        object: str(m, 'Object') ?? '',
+        etag: str(m, 'ETag') ?? '',
+      },
+    };
+  }
+
   async putBucket(
     bucket: string,
     opts: { acl?: 'private' | 'public-read' | 'public-read-write' } = {},
@@ -148,6 +171,36 @@ export class OssBatchClient {
 
   async headObject(bucket: string, key: string): Promise<ObjectHead> {
     return headObjectOf((await this.transport.send({ method: 'HEAD', bucket, key })).headers);
+  }
+
+  /** ListBuckets: every bucket of the caller's account (one page: the server lists them all). */
+  async listBuckets(): Promise<BucketSummary[]> {
+    const root = await this.xml({ method: 'GET' }, 'ListAllMyBucketsResult');
+    return list(obj(root, 'Buckets'), 'Bucket').map((b) => ({
+      name: str(b, 'Name') ?? '',
+      creationDate: str(b, 'CreationDate') ?? '',
+      storageClass: str(b, 'StorageClass'),
+      region: str(b, 'Region'),
+    }));
+  }
+
+  /** DeleteObject (204 whether or not the key existed, as OSS does). */
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    await this.transport.send({ method: 'DELETE', bucket, key });
+  }
+
+  /** CopyObject within the server (x-oss-copy-source): no bytes pass through the client. */
+  async copyObject(
+    source: { bucket: string; key: string },
+    bucket: string,
+    key: string,
+  ): Promise<{ etag: string }> {
+    const copySource = `/${source.bucket}/${encodeURIComponent(source.key)}`;
+    const root = await this.xml(
+      { method: 'PUT', bucket, key, headers: { 'x-oss-copy-source': copySource } },
+      'CopyObjectResult',
+    );
+    return { etag: (str(root, 'ETag') ?? '').replace(/"/g, '') };
   }
 
   /** Closes the keep-alive sockets. */

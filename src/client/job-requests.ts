@@ -52,3 +52,8 @@ export function updateJobStatusRequest(
   if (reason !== undefined) query['statusUpdateReason'] = reason;
   return { method: 'POST', subresources: { batchJobStatus: '' }, query };
 }
+
+/** ossbatch's RetryJob extension (docs/api.md): not an OSS API; only an ossbatch server answers it. */
+export function retryJobRequest(jobId: string): OssRequest {
+  return { method: 'POST', subresources: { batchJobRetry: '' }, query: { batchJobId: jobId } };
+}

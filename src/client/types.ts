@@ -173,3 +173,23 @@ export interface PutObjectResult {
   readonly etag: string;
   readonly requestId: string;
 }
+
+/** What RetryJob (ossbatch extension) created: the new job and the tasks it covers. */
+export interface RetryJobResult {
+  readonly jobId: string;
+  readonly sourceJobId: string;
+  /** Failed tasks of the source job (from its report). */
+  readonly failedTasks: number;
+  /** Tasks the source job never ran (it was cancelled or failed first). */
+  readonly unrunTasks: number;
+  /** The CSV manifest the new job runs over. */
+  readonly manifest: { readonly bucket: string; readonly object: string; readonly etag: string };
+}
+
+/** One bucket of ListBuckets. */
+export interface BucketSummary {
+  readonly name: string;
+  readonly creationDate: string;
+  readonly storageClass?: string | undefined;
+  readonly region?: string | undefined;
+}

@@ -45,12 +45,28 @@ export function parseXml(xml: string): XmlObject {
   return normalise(parser.parse(xml) as unknown) as XmlObject;
 }
 
-/** Empty elements parse to '' — keep them as '' (leaf) so JSON shows "" rather than {}. */
-function normalise(v: unknown): XmlData {
-  if (Array.isArray(v)) return v.map(normalise);
+/**
+ * Containers of repeated elements: an empty one (`<Jobs/>`, `<FailureReasons/>`) or a ListBucketResult
+ * without objects still carries its lists, as `[]` (issue 11: `.ListJobsResult.Jobs.JobListDescriptor == []`,
+ * never `""`), so a script can iterate without checking for a missing or empty-string value.
+ */
+const LIST_CONTAINERS: Readonly<Record<string, readonly string[]>> = {
+  Jobs: ['JobListDescriptor'],
+  FailureReasons: ['JobFailure'],
+  TagSet: ['Tag'],
+  Buckets: ['Bucket'],
+  ListBucketResult: ['Contents', 'CommonPrefixes'],
+};
+
+/** Other empty elements parse to '' — kept as '' (leaf) so JSON shows "" rather than {}. */
+function normalise(v: unknown, name = ''): XmlData {
+  const lists = LIST_CONTAINERS[name];
+  if (Array.isArray(v)) return v.map((item) => normalise(item, name));
+  if (lists !== undefined && (v === '' || v === undefined || v === null)) v = {};
   if (typeof v === 'object' && v !== null) {
     const out: XmlObject = {};
-    for (const [k, val] of Object.entries(v)) if (!k.startsWith('?')) out[k] = normalise(val);
+    for (const [k, val] of Object.entries(v)) if (!k.startsWith('?')) out[k] = normalise(val, k);
+    for (const item of lists ?? []) out[item] ??= [];
     return out;
   }
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';

@@ -11,17 +11,22 @@ export const CONSOLE_JS = String.raw`(function () {
   function num(v) { var n = Number(v); return isFinite(n) ? n : 0; }
 
   function progressText(s, f, t) {
-    return s + ' succeeded, ' + f + ' failed of ' + (t < 0 ? 'unknown' : t);
+    if (t === 0) return 'no objects matched';
+    var n = function (v) { return Number(v).toLocaleString('en-US'); };
+    var pct = t > 0 ? Math.min(100, Math.floor(((s + f) * 100) / t)) + '% done: ' : '';
+    return pct + n(s) + ' succeeded, ' + n(f) + ' failed of ' + (t < 0 ? 'unknown' : n(t));
   }
 
   function paint(bar) {
     var s = num(bar.dataset.succeeded), f = num(bar.dataset.failed), t = num(bar.dataset.total);
     var ok = bar.querySelector('.bar-ok'), fail = bar.querySelector('.bar-fail');
-    var okPct = t > 0 ? Math.min(100, (s * 100) / t) : (t === 0 ? 100 : 0);
+    // 0 tasks is not "all done": no green bar, a hatched empty one (issue 11: "no objects matched").
+    var okPct = t > 0 ? Math.min(100, (s * 100) / t) : 0;
     var failPct = t > 0 ? Math.min(100 - okPct, (f * 100) / t) : 0;
     if (ok) ok.style.width = okPct + '%';
     if (fail) fail.style.width = failPct + '%';
     bar.classList.toggle('indeterminate', t < 0);
+    bar.classList.toggle('empty', t === 0);
   }
 
   function setBar(bar, s, f, t) {
@@ -105,15 +110,68 @@ export const CONSOLE_JS = String.raw`(function () {
       var rows = document.createDocumentFragment();
       data.jobs.forEach(function (j) { rows.appendChild(jobsRow(j)); });
       body.replaceChildren(rows);
-      if (live) live.textContent = data.jobs.length + ' jobs shown, updated ' + new Date().toLocaleTimeString() + '.';
+      // One time zone everywhere: UTC, as the server renders every time (issue 11).
+      if (live) live.textContent = data.jobs.length + ' jobs shown, updated ' + new Date().toISOString().slice(11, 19) + ' UTC.';
     });
   }
 
   function setText(id, text) { var e = document.getElementById(id); if (e) e.textContent = text; }
   function show(id, on) { var e = document.getElementById(id); if (e) e.hidden = !on; }
 
+  function fmt(v) { return Number(v).toLocaleString('en-US'); }
+
+  function eta(seconds) {
+    if (!isFinite(seconds) || seconds < 0) return '';
+    var s = Math.round(seconds);
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+    return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+  }
+
+  // Confirm and Cancel say what they will do, with the current counts (issue 11).
+  function guardForms() {
+    var confirmForm = document.getElementById('confirm-form');
+    var cancelForm = document.getElementById('cancel-form');
+    // The job page's bar carries the counts: rendered by the server, kept current by every poll.
+    function counts() {
+      var bar = document.querySelector('#job [role=progressbar]');
+      if (!bar) return { total: -1, done: 0 };
+      return { total: num(bar.dataset.total), done: num(bar.dataset.succeeded) + num(bar.dataset.failed) };
+    }
+    if (confirmForm) confirmForm.addEventListener('submit', function (e) {
+      var c = counts();
+      var what = c.total < 0 ? 'every object of its manifest' : fmt(c.total) + ' objects';
+      if (!window.confirm('Confirm this job? It will run its operation on ' + what + '.')) e.preventDefault();
+    });
+    if (cancelForm) cancelForm.addEventListener('submit', function (e) {
+      var c = counts();
+      var text = c.total < 0
+        ? 'Cancel this job? No object has been changed yet; none will be.'
+        : 'Cancel this job? ' + fmt(c.done) + ' of ' + fmt(c.total) + ' objects are done and stay done; the other ' +
+          fmt(Math.max(0, c.total - c.done)) + ' will not be changed.';
+      if (!window.confirm(text)) e.preventDefault();
+    });
+  }
+
+  // Same scaling as rate-chart.ts: time on x over the box width, rate on y from the bottom.
+  function drawRate(points) {
+    var line = document.getElementById('rate-line');
+    if (!line || !points || points.length === 0) return;
+    var W = 360, H = 80, t0 = points[0].at, t1 = points[points.length - 1].at;
+    var max = Math.max.apply(null, points.map(function (p) { return p.perSecond; }).concat([1]));
+    var span = Math.max(1, t1 - t0);
+    line.setAttribute('points', points.map(function (p) {
+      var x = points.length === 1 ? W : ((p.at - t0) / span) * W;
+      return x.toFixed(1) + ',' + (H - (p.perSecond / max) * (H - 4)).toFixed(1);
+    }).join(' '));
+    setText('rate-max', max >= 10000 ? (max / 1000).toFixed(0) + 'k' : max >= 1000 ? (max / 1000).toFixed(1) + 'k' : max.toFixed(0));
+    setText('rate-span', String(Math.round(span / 1000)));
+    show('rate-empty', false);
+  }
+
   function initJob(root) {
     var last = null;
+    guardForms();
     poll(root.dataset.poll, function (data) {
       var job = data.job, p = job.progress, done = p.succeededTasks + p.failedTasks;
       var status = document.getElementById('job-status');
@@ -123,17 +181,37 @@ export const CONSOLE_JS = String.raw`(function () {
       setText('job-terminated', job.terminationDate ? new Date(job.terminationDate * 1000).toISOString() : '');
       var b = root.querySelector('[role=progressbar]');
       if (b) setBar(b, p.succeededTasks, p.failedTasks, p.totalTasks);
-      setText('c-succeeded', String(p.succeededTasks));
-      setText('c-failed', String(p.failedTasks));
-      setText('c-total', p.totalTasks < 0 ? 'unknown' : String(p.totalTasks));
-      setText('c-elapsed', p.elapsedActiveSeconds + ' s');
-      if (p.elapsedActiveSeconds > 0) setText('c-rate', (done / p.elapsedActiveSeconds).toFixed(1) + ' tasks/s');
-      var now = Date.now();
-      if (last && now > last.at) setText('c-current-rate', (((done - last.done) * 1000) / (now - last.at)).toFixed(1) + ' tasks/s');
+      setText('c-percent', p.totalTasks > 0 ? Math.min(100, Math.floor((done * 100) / p.totalTasks)) + '%' : '');
+      setText('c-succeeded', fmt(p.succeededTasks));
+      setText('c-failed', fmt(p.failedTasks));
+      setText('c-total', p.totalTasks < 0 ? 'unknown' : fmt(p.totalTasks));
+      setText('c-elapsed', fmt(p.elapsedActiveSeconds) + ' s');
+      var avg = p.elapsedActiveSeconds > 0 ? done / p.elapsedActiveSeconds : 0;
+      if (avg > 0) setText('c-rate', fmt(avg.toFixed(1)) + ' tasks/s');
+      var now = Date.now(), rate = avg;
+      if (last && now > last.at) {
+        rate = ((done - last.done) * 1000) / (now - last.at);
+        setText('c-current-rate', fmt(rate.toFixed(1)) + ' tasks/s');
+      }
       last = { at: now, done: done };
+      var ended = TERMINAL.indexOf(job.status) >= 0;
+      setText('c-eta', ended || p.totalTasks < 0 ? '' : (rate > 0 ? eta((p.totalTasks - done) / rate) : ''));
       setText('progress-text', progressText(p.succeededTasks, p.failedTasks, p.totalTasks));
       show('confirm-form', data.actions.confirm);
       show('cancel-form', data.actions.cancel);
+      show('priority-form', data.actions.priority);
+      show('retry-form', data.retry === true);
+      show('no-actions', !(data.actions.confirm || data.actions.cancel || data.actions.priority || data.retry === true));
+      setText('retry-failed', fmt(p.failedTasks));
+      setText('retry-unrun', fmt(Math.max(0, p.totalTasks - done)));
+      show('no-objects', p.totalTasks === 0);
+      drawRate(data.rate);
+      var written = ended && !!(job.report && job.report.enabled) && done > 0;
+      show('report-link', written);
+      show('report-pending', !written);
+      show('failed-tasks-links', written && p.failedTasks > 0);
+      var notice = document.getElementById('notice');
+      if (notice && notice.dataset.done === 'cancelled' && job.status === 'Cancelled') notice.textContent = 'The job was cancelled.';
       var list = document.getElementById('failures');
       if (list) {
         list.replaceChildren.apply(list, job.failures.map(function (f) {
@@ -141,8 +219,25 @@ export const CONSOLE_JS = String.raw`(function () {
         }));
         show('no-failures', job.failures.length === 0);
       }
-      return TERMINAL.indexOf(job.status) < 0;
+      return !ended;
     });
+  }
+
+  // The create form shows only the fields of the chosen operation and source (issue 11).
+  function initCreate(form) {
+    var op = form.querySelector('[name=operation]');
+    function apply() {
+      var source = form.querySelector('[name=source]:checked');
+      form.querySelectorAll('[data-op]').forEach(function (g) {
+        g.hidden = !op || g.dataset.op.split(' ').indexOf(op.value) < 0;
+      });
+      form.querySelectorAll('[data-source]').forEach(function (g) {
+        g.hidden = !source || g.dataset.source !== source.value;
+      });
+    }
+    if (op) op.addEventListener('change', apply);
+    form.querySelectorAll('[name=source]').forEach(function (r) { r.addEventListener('change', apply); });
+    apply();
   }
 
   function init() {
@@ -151,6 +246,8 @@ export const CONSOLE_JS = String.raw`(function () {
     if (table && table.dataset.poll) initJobs(table);
     var job = document.getElementById('job');
     if (job && job.dataset.poll) initJob(job);
+    var create = document.getElementById('create-form');
+    if (create) initCreate(create);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
@@ -173,6 +270,15 @@ caption { text-align: left; color: #555; padding: .3rem 0; }
 .desc { color: #555; font-size: .85rem; }
 .progress { display: flex; width: 12rem; height: .8rem; background: #e4e4e4; border-radius: .2rem; overflow: hidden; }
 #job .progress { width: 100%; max-width: 36rem; height: 1.1rem; }
+#failure-codes th, #failure-codes td, #failed-keys th, #failed-keys td { padding: .25rem .7rem; text-align: left; border-bottom: 1px solid #ddd; vertical-align: top; }
+#failure-codes .num, #failed-keys .num { text-align: right; }
+.rate-chart { margin: .6rem 0; }
+.rate-chart svg { background: #fff; border: 1px solid #ddd; }
+.rate-chart figcaption { font-size: .85rem; color: #555; }
+.create .group { display: contents; }
+.create .group[hidden] { display: none; }
+.create small { color: #555; }
+.progress.empty { background: repeating-linear-gradient(45deg, #f4f4f4 0 6px, #e8e8e8 6px 12px); }
 .progress.indeterminate { background: repeating-linear-gradient(45deg, #e4e4e4 0 8px, #d0d0d0 8px 16px); }
 .bar-ok { display: block; width: 0; background: #2e7d32; }
 .bar-fail { display: block; width: 0; background: #c62828; }

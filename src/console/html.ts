@@ -85,9 +85,13 @@ export function percentDone(p: ProgressSummary): number | undefined {
   return Math.min(100, Math.floor(((p.succeededTasks + p.failedTasks) * 100) / p.totalTasks));
 }
 
+/** "62% done: 620 succeeded, 3 failed of 1,000" (thousands separated; no % while the total is unknown). */
 export function progressText(p: ProgressSummary): string {
-  const total = p.totalTasks < 0 ? 'unknown' : String(p.totalTasks);
-  return `${p.succeededTasks} succeeded, ${p.failedTasks} failed of ${total}`;
+  if (p.totalTasks === 0) return 'no objects matched';
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const total = p.totalTasks < 0 ? 'unknown' : n(p.totalTasks);
+  const pct = percentDone(p);
+  return `${pct === undefined ? '' : `${pct}% done: `}${n(p.succeededTasks)} succeeded, ${n(p.failedTasks)} failed of ${total}`;
 }
 
 /**

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http/context.js';
 import type { ConsoleDeps } from './guard.js';
 import { registerCreateRoutes } from './routes-create.js';
+import { registerFailureRoutes } from './routes-failures.js';
+import { registerRetryRoute } from './routes-retry.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { registerSessionRoutes } from './routes-session.js';
 import type { SessionRepo } from './session-repo.js';
@@ -32,6 +34,8 @@ export function registerConsole(app: FastifyInstance, http: HttpDeps, opts: Cons
   registerSessionRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerCreateRoutes(app, deps);
+  registerRetryRoute(app, deps);
+  registerFailureRoutes(app, deps);
   // Anything else under the console: a 404 page rather than the OSS pipeline's internal 404.
   app.all('/-/console/*', (_req, reply) => {
     void reply

@@ -4,7 +4,7 @@ import { decodeListToken, encodeListToken } from '../jobs/list-token.js';
 import type { JobStatus } from '../jobs/model.js';
 import { parsePriority } from '../jobs/oss-codec/update-job-priority.js';
 import type { JobAction, JobsService } from '../jobs/service/index.js';
-import { requestedStatusOutcome } from '../jobs/status-table.js';
+import { isTerminal, requestedStatusOutcome } from '../jobs/status-table.js';
 import type { Clock } from '../protocol/clock.js';
 import { isOssError } from '../protocol/oss-error.js';
 import type { SignedIn } from './auth.js';
@@ -110,6 +110,7 @@ export function jobActions(status: JobStatus, perms: Permissions): JobActions {
   return {
     confirm: perms.updateStatus && requestedStatusOutcome(status, 'Ready').ok,
     cancel: perms.updateStatus && requestedStatusOutcome(status, 'Cancelled').ok,
-    priority: perms.updatePriority,
+    // UpdateJobPriority refuses a finished job (spec §5): no editor that cannot work (issue 11).
+    priority: perms.updatePriority && !isTerminal(status),
   };
 }

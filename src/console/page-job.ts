@@ -1,18 +1,35 @@
 import type { Job, JobOperation, ManifestSource, PrefixSource, ReportConfig } from '../client/types.js';
-import { html, isoTime, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
+import { html, isoTime, percentDone, progressBar, progressText, statusBadge, type SafeHtml } from './html.js';
 import type { JobActions } from './jobs-calls.js';
+import { failedCsvLink, failuresLink } from './page-failures.js';
+import { rateChart } from './rate-chart.js';
+import type { RatePoint } from './rate-history.js';
+import { retryForm } from './retry-form.js';
 
 /** The JSON the job page polls (GET /-/console/job.json?id=…). */
 export interface JobJson {
   readonly job: Job;
   readonly actions: JobActions;
   readonly reportKey?: string | undefined;
+  /** "Retry failed tasks" can work now (retry-form.ts). */
+  readonly retry?: boolean | undefined;
+  /** The task rate over the job's life (rate-history.ts), for the chart. */
+  readonly rate?: readonly RatePoint[] | undefined;
 }
 
 /** `<Prefix>job-<JobId>/manifest.json` in the report bucket (spec §8.3), when the report is enabled. */
 export function reportManifestKey(job: Job): string | undefined {
   if (job.report?.enabled !== true || job.report.bucket === undefined) return undefined;
   return `${job.report.prefix ?? ''}job-${job.jobId}/manifest.json`;
+}
+
+/** A report exists once the job ended with at least one task run (spec §7.3); no link before that. */
+export function reportWritten(job: Job): boolean {
+  const p = job.progress;
+  const ended = job.status === 'Complete' || job.status === 'Cancelled' || job.status === 'Failed';
+  return (
+    ended && job.report?.enabled === true && Math.max(0, p.succeededTasks) + Math.max(0, p.failedTasks) > 0
+  );
 }
 
 export const reportLink = (jobId: string): string => `/-/console/job/report?id=${encodeURIComponent(jobId)}`;
@@ -60,10 +77,16 @@ function reportRows(job: Job, report: ReportConfig | undefined): SafeHtml {
     return html`<dt>Report</dt>
       <dd>disabled</dd>`;
   const key = reportManifestKey(job) ?? '';
+  const written = reportWritten(job);
   return html`<dt>Report</dt>
     <dd>oss://${report.bucket ?? ''}/${report.prefix ?? ''} (${report.scope ?? 'AllTasks'})</dd>
     <dt>Report manifest</dt>
-    <dd><a href="${reportLink(job.jobId)}">${key}</a></dd>`;
+    <dd>
+      <a id="report-link" href="${reportLink(job.jobId)}" ${written ? html`` : html`hidden`}>${key}</a>
+      <span id="report-pending" ${written ? html`hidden` : html``}
+        >written when the job ends, if any task ran</span
+      >
+    </dd>`;
 }
 
 function details(job: Job): SafeHtml {
@@ -92,34 +115,50 @@ function details(job: Job): SafeHtml {
   </dl>`;
 }
 
-function counters(job: Job): SafeHtml {
+const n = (v: number): string => v.toLocaleString('en-US');
+
+function counters(job: Job, rates: readonly RatePoint[]): SafeHtml {
   const p = job.progress;
   const done = p.succeededTasks + p.failedTasks;
-  const avg = p.elapsedActiveSeconds > 0 ? (done / p.elapsedActiveSeconds).toFixed(1) : '';
+  const avg = p.elapsedActiveSeconds > 0 ? n(Number((done / p.elapsedActiveSeconds).toFixed(1))) : '';
+  const pct = percentDone(p);
   return html`<section aria-labelledby="progress-h">
     <h2 id="progress-h">Progress</h2>
     ${progressBar(p, 'Job progress')}
     <dl class="counters" id="counters" aria-live="polite">
+      <dt>Done</dt>
+      <dd id="c-percent">${pct === undefined || p.totalTasks === 0 ? '' : `${pct}%`}</dd>
       <dt>Succeeded</dt>
-      <dd id="c-succeeded">${p.succeededTasks}</dd>
+      <dd id="c-succeeded">${n(p.succeededTasks)}</dd>
       <dt>Failed</dt>
-      <dd id="c-failed">${p.failedTasks}</dd>
+      <dd id="c-failed">${n(p.failedTasks)}</dd>
       <dt>Total</dt>
-      <dd id="c-total">${p.totalTasks < 0 ? 'unknown' : p.totalTasks}</dd>
+      <dd id="c-total">${p.totalTasks < 0 ? 'unknown' : n(p.totalTasks)}</dd>
       <dt>Active for</dt>
-      <dd id="c-elapsed">${p.elapsedActiveSeconds} s</dd>
+      <dd id="c-elapsed">${n(p.elapsedActiveSeconds)} s</dd>
       <dt>Average rate</dt>
       <dd id="c-rate">${avg === '' ? '' : `${avg} tasks/s`}</dd>
       <dt>Current rate</dt>
       <dd id="c-current-rate"></dd>
+      <dt>ETA</dt>
+      <dd id="c-eta"></dd>
     </dl>
+    ${rateChart(rates)}
     <p class="sr-only" id="progress-text">${progressText(p)}</p>
+    <p class="notice" id="no-objects" aria-live="polite" ${p.totalTasks === 0 ? html`` : html`hidden`}>
+      No objects matched: the manifest or prefix named no objects, so the job did nothing.
+    </p>
   </section>`;
 }
 
 function failures(job: Job): SafeHtml {
   const items = job.failures.map((f) => html`<li><strong>${f.code}</strong>: ${f.reason}</li>`);
+  const listed = reportWritten(job) && job.progress.failedTasks > 0;
   return html`<section aria-labelledby="failures-h">
+    <p id="failed-tasks-links" ${listed ? html`` : html`hidden`}>
+      <a href="${failuresLink(job.jobId)}">Failed tasks by error code</a> ·
+      <a href="${failedCsvLink(job.jobId)}" download>download the failed tasks (CSV)</a>
+    </p>
     <h2 id="failures-h">Failure reasons</h2>
     <ul id="failures">
       ${items}
@@ -177,25 +216,49 @@ export interface JobPageInput {
   readonly actions: JobActions;
   /** The principal may call UpdateJobStatus at all (else the forms are not rendered). */
   readonly canUpdateStatus: boolean;
+  /** The principal may change jobs at all (status, priority or a retry); else the page says it is read only. */
+  readonly canChange?: boolean | undefined;
   readonly csrfToken: string;
+  /** Offer "Retry failed tasks" (retry-form.ts: ended, tasks left, oss:CreateJob allowed). */
+  readonly canRetry?: boolean | undefined;
+  /** Task-rate samples for the chart. */
+  readonly rates?: readonly RatePoint[] | undefined;
   readonly notice?: string | undefined;
+  /** Which action the notice reports (`cancelled`, …): console.js keeps it in step with the status. */
+  readonly noticeKey?: string | undefined;
   readonly error?: string | undefined;
 }
+
+const anyAction = (a: JobActions, retry: boolean): boolean => a.confirm || a.cancel || a.priority || retry;
 
 export function jobPageBody(input: JobPageInput): SafeHtml {
   const { job, actions, csrfToken } = input;
   const poll = `/-/console/job.json?id=${encodeURIComponent(job.jobId)}`;
   return html`<h1>Job <code>${job.jobId}</code></h1>
     <p><a href="/-/console/jobs">← All jobs</a></p>
-    ${input.notice !== undefined ? html`<p class="notice" role="status">${input.notice}</p>` : html``}
+    ${
+      input.notice !== undefined
+        ? html`<p class="notice" role="status" id="notice" data-done="${input.noticeKey ?? ''}">
+            ${input.notice}
+          </p>`
+        : html``
+    }
     ${input.error !== undefined ? html`<p class="error" role="alert">${input.error}</p>` : html``}
     <div id="job" data-poll="${poll}">
-      ${details(job)} ${counters(job)} ${failures(job)}
+      ${details(job)} ${counters(job, input.rates ?? [])} ${failures(job)}
       <section aria-labelledby="actions-h" class="actions">
         <h2 id="actions-h">Actions</h2>
         ${statusForms(job, actions, input.canUpdateStatus, csrfToken)}
         ${actions.priority ? priorityForm(job, csrfToken) : html``}
-        ${!input.canUpdateStatus && !actions.priority ? html`<p>Read only: your policies do not allow changing jobs.</p>` : html``}
+        ${retryForm(job, input.canRetry === true, csrfToken)}
+        ${
+          input.canChange === false ||
+          (input.canChange === undefined && !input.canUpdateStatus && !actions.priority)
+            ? html`<p>Read only: your policies do not allow changing jobs.</p>`
+            : html`<p id="no-actions" ${anyAction(actions, input.canRetry === true) ? html`hidden` : html``}>
+                No action applies to this job now.
+              </p>`
+        }
       </section>
     </div>`;
 }

@@ -17,6 +17,7 @@ export async function streamReport(
   job: Job,
   key: string | undefined,
   reply: FastifyReply,
+  disposition: 'inline' | 'attachment' = 'inline',
 ): Promise<void> {
   const manifestKey = reportManifestKey(job);
   const bucketName = job.report?.bucket;
@@ -47,7 +48,7 @@ export async function streamReport(
     .headers({
       'Content-Type': `${type}; charset=utf-8`,
       'Content-Length': String(meta.size),
-      'Content-Disposition': `inline; filename="${name}"`,
+      'Content-Disposition': `${disposition}; filename="${name}"`,
       'Content-Security-Policy': "default-src 'none'; sandbox",
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createChoices } from './create-choices.js';
 import { createJobBody, formValues } from './create-form.js';
 import { failureMessage, guarded, pageSession, postSession, userPage, type ConsoleDeps } from './guard.js';
 import { redirect } from './http-util.js';
@@ -13,7 +14,11 @@ const newRequestToken = (): string => randomToken().slice(0, 32);
 async function createForm(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
-  const body = createPageBody({ csrfToken: who.session.csrfToken, clientRequestToken: newRequestToken() });
+  const body = createPageBody({
+    csrfToken: who.session.csrfToken,
+    clientRequestToken: newRequestToken(),
+    choices: await createChoices(deps.http, who),
+  });
   userPage(reply, 200, who, 'Create job', body);
 }
 
@@ -37,6 +42,7 @@ async function createJob(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyR
       values,
       csrfToken: who.session.csrfToken,
       clientRequestToken: newRequestToken(),
+      choices: await createChoices(deps.http, who),
       error: message,
     });
     userPage(reply, status, who, 'Create job', body);

@@ -15,6 +15,7 @@ import { ConsoleJobs, jobActions, permissionsOf } from './jobs-calls.js';
 import { jobPageBody, reportManifestKey, type JobJson } from './page-job.js';
 import { jobLink, jobRowJson, jobsPageBody, statusFilter } from './page-jobs.js';
 import { streamReport } from './report.js';
+import { canRetry } from './retry-form.js';
 
 const calls = (deps: ConsoleDeps, who: SignedIn): ConsoleJobs =>
   new ConsoleJobs(deps.http.jobsService, deps.http.clock, who);
@@ -52,27 +53,37 @@ async function jobsJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRe
 /** Fixed notices after a successful action (post/redirect/get), never text taken from the URL. */
 const NOTICES: Readonly<Record<string, string>> = {
   confirmed: 'The job was confirmed (Ready).',
-  cancelled: 'Cancellation requested: the job stops at the next object boundary.',
+  cancelled: 'Cancelling: the job stops at the next object boundary.',
   priority: 'The priority was updated.',
   created: 'The job was created.',
+  retried: 'The retry job was created: it runs over the tasks of the earlier job that did not succeed.',
 };
 
-async function renderJob(
+export async function renderJob(
   deps: ConsoleDeps,
   who: SignedIn,
   reply: FastifyReply,
   jobId: string,
-  extra: { status?: number; notice?: string | undefined; error?: string } = {},
+  extra: { status?: number; done?: string | undefined; error?: string } = {},
 ): Promise<void> {
   try {
     const job = await calls(deps, who).describe(jobId);
+    // After a cancel the notice says what the status shows (console.js updates it when Cancelled arrives).
+    const notice =
+      extra.done === 'cancelled' && job.status === 'Cancelled'
+        ? 'The job was cancelled.'
+        : NOTICES[extra.done ?? ''];
     const perms = await permissionsOf(deps.http.jobsService, who);
     const body = jobPageBody({
       job,
       actions: jobActions(job.status, perms),
       canUpdateStatus: perms.updateStatus,
+      canChange: perms.updateStatus || perms.updatePriority || perms.createJob,
+      canRetry: canRetry(job, perms.createJob),
+      rates: deps.http.rateHistory?.rates(job.jobId) ?? [],
       csrfToken: who.session.csrfToken,
-      notice: extra.notice,
+      notice,
+      noticeKey: extra.done,
       ...(extra.error !== undefined ? { error: extra.error } : {}),
     });
     userPage(reply, extra.status ?? 200, who, `Job ${jobId}`, body);
@@ -89,7 +100,7 @@ async function jobPage(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRep
   const who = await pageSession(deps, req, reply);
   if (who === undefined) return;
   const query = queryOf(req.raw);
-  await renderJob(deps, who, reply, query.get('id') ?? '', { notice: NOTICES[query.get('done') ?? ''] });
+  await renderJob(deps, who, reply, query.get('id') ?? '', { done: query.get('done') ?? undefined });
 }
 
 async function jobJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -98,7 +109,13 @@ async function jobJson(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRep
   try {
     const job = await calls(deps, who).describe(queryOf(req.raw).get('id') ?? '');
     const perms = await permissionsOf(deps.http.jobsService, who);
-    const out: JobJson = { job, actions: jobActions(job.status, perms), reportKey: reportManifestKey(job) };
+    const out: JobJson = {
+      job,
+      actions: jobActions(job.status, perms),
+      reportKey: reportManifestKey(job),
+      retry: canRetry(job, perms.createJob),
+      rate: deps.http.rateHistory?.rates(job.jobId) ?? [],
+    };
     sendJson(reply, 200, out);
   } catch (err) {
     const { status, message } = failureMessage(err);

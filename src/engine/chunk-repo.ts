@@ -89,6 +89,11 @@ export interface ChunkRepo {
   countLiveLeases(jobId: string, now: number): Promise<number>;
   /** All chunks of the job with their committed shard (attempt, bytes), in chunk order (for the report). */
   listChunkShards(jobId: string): Promise<ChunkShard[]>;
+  /**
+   * Chunks whose committed cursor is short of their task count, in order: after the job ended, the tasks
+   * from `cursor` on never ran (the job-retry extension reads them; src/extensions/job-retry/).
+   */
+  listUnfinishedChunks(jobId: string): Promise<ChunkRow[]>;
   /** Chunks (all states) — for tests and diagnostics. */
   countChunks(jobId: string): Promise<number>;
 }

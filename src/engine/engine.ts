@@ -13,6 +13,7 @@ import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from 
 import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
 import { removeOrphanShards } from './report-writer.js';
+import { FAILURE_MIN_TASKS, tooManyFailures } from './failure-reason.js';
 import { StorageBackoff, type EnginePhase } from './storage-backoff.js';
 import { isStorageExhausted } from '../store/storage-full.js';
 import { settleJob, type SettlerEnv } from './settler.js';
@@ -27,8 +28,7 @@ export const DEFAULT_MAX_ACTIVE_JOBS = 2;
 const TICK_MS = 250;
 /** How often the engine heartbeats (bounds the Active time a crash can over-count to ~1 s). */
 export const ALIVE_EVERY_MS = 1000;
-/** Failure threshold (S3's rule, spec §7.5): more than 50% failed once at least 1,000 tasks ran. */
-export const FAILURE_MIN_TASKS = 1000;
+export { FAILURE_MIN_TASKS } from './failure-reason.js';
 
 export function createEngine(deps: EngineDeps): Engine {
   return new BatchEngine(deps);
@@ -365,11 +365,7 @@ class BatchEngine implements Engine {
   private applyThreshold(jobId: string, succeeded: number, failed: number): void {
     const ran = succeeded + failed;
     if (ran < FAILURE_MIN_TASKS || failed * 2 <= ran) return;
-    this.launch(() =>
-      this.fail(jobId, {
-        code: 'TooManyTaskFailures',
-        reason: `${failed} of ${ran} tasks failed (more than 50% after at least ${FAILURE_MIN_TASKS} tasks); the job was stopped.`,
-      }),
-    );
+    // The settler re-words this from the final counters when the job ends Failed (failure-reason.ts).
+    this.launch(() => this.fail(jobId, tooManyFailures(succeeded, failed, FAILURE_MIN_TASKS)));
   }
 }

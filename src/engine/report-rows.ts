@@ -48,7 +48,7 @@ export function lineStatus(line: string): string {
 }
 
 /** Index of the comma that ends the field starting at `start` (RFC 4180: `""` inside quotes is a quote). */
-function fieldEnd(line: string, start: number): number {
+export function fieldEnd(line: string, start: number): number {
   if (line[start] !== '"') return line.indexOf(',', start);
   let i = start + 1;
   for (;;) {

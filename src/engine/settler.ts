@@ -2,6 +2,7 @@ import type { Iam } from '../iam/types.js';
 import type { JobRepo } from '../jobs/job-repo.js';
 import type { JobFailure, JobRecord, JobStatus } from '../jobs/model.js';
 import { SETTLES_TO } from '../jobs/status-table.js';
+import { finalFailure } from './failure-reason.js';
 import type { ChunkRepo } from './chunk-repo.js';
 import type { JobMover } from './job-mover.js';
 import { isStorageExhausted } from '../store/storage-full.js';
@@ -29,14 +30,21 @@ export async function settleJob(env: SettlerEnv, jobId: string): Promise<JobStat
   if (!job || !(job.status in SETTLES_TO)) return undefined;
   const status = job.status as Settling;
   const failure = await reportFailure(env, job);
+  // Nothing of the job runs any more: a threshold reason now takes the final counters (failure-reason.ts).
+  const final = status === 'Failing' ? finalFailure(job) : undefined;
   let settled: JobRecord | undefined;
   if (failure) {
     if (status !== 'Failing') await env.mover.move(jobId, [status], 'Failing', { failure });
     // A job already Failing keeps its first FailureReason; the report problem is logged.
     env.mover.log(jobId).warn({ failure }, 'report not written');
-    settled = await env.mover.move(jobId, ['Failing'], 'Failed', status === 'Failing' ? {} : { failure });
+    settled = await env.mover.move(
+      jobId,
+      ['Failing'],
+      'Failed',
+      status === 'Failing' ? { failure: final } : { failure },
+    );
   } else {
-    settled = await env.mover.move(jobId, [status], SETTLES_TO[status]);
+    settled = await env.mover.move(jobId, [status], SETTLES_TO[status], { failure: final });
   }
   // Shards go only once the terminal status is committed (a crash before it re-settles from them).
   if (settled) await env.report.shards.deleteJob(jobId);

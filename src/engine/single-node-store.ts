@@ -87,7 +87,23 @@ export async function checkStoreSharing(
   return refusal;
 }
 
-/** A clean stop: the id no longer counts as an in-process sibling. */
-export function forgetStartedNode(nodeId: string): void {
+/**
+ * For a server with the built-in store: the refusal, or undefined. Embedded SQLite is this process's
+ * alone (the data-dir lock), so only a shared database (PostgreSQL) can hold other nodes.
+ */
+export async function builtinStoreRefusal(
+  backend: { readonly kind: 'sqlite' | 'postgres'; readonly nodes: NodeRegistry },
+  nodeId: string,
+  now: number,
+  ttlMs: number,
+): Promise<string | undefined> {
+  if (backend.kind === 'sqlite') return undefined;
+  const self = { nodeId, storeKind: 'builtin' as const, startedAt: now };
+  return checkStoreSharing(backend.nodes, self, now, ttlMs);
+}
+
+/** A stop (or a failed start): the node's row goes, and its id no longer counts as an in-process sibling. */
+export async function forgetStartedNode(nodes: NodeRegistry, nodeId: string): Promise<void> {
   startedHere.delete(nodeId);
+  await nodes.remove(nodeId);
 }

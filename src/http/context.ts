@@ -11,6 +11,8 @@ import type { BodyTimeouts } from './body-deadline.js';
 import type { BucketCache } from './bucket-cache.js';
 import type { JobWriteSignature } from './job-write-signature.js';
 import type { HttpMetrics } from './metrics.js';
+import type { RatePoint } from '../console/rate-history.js';
+import type { RetryCaller, RetryOutcome } from '../extensions/job-retry/retry-job.js';
 
 /** One batch-job API call as the jobs layer takes it (src/jobs/api); returns the XML reply body (200). */
 export interface JobsApiRequest {
@@ -46,6 +48,12 @@ export interface HttpDeps {
   readonly metrics: HttpMetrics;
   /** Policy documents are validated by the IAM layer's parser; returns a reason when invalid. */
   readonly validateBucketPolicy: (bucket: string, owner: string, policy: string) => string | undefined;
+  /** The RetryJob extension (src/extensions/job-retry); absent = not offered. */
+  readonly retryJob?: ((caller: RetryCaller, jobId: string) => Promise<RetryOutcome>) | undefined;
+  /** Task-rate samples per job for the console's chart (src/console/rate-history.ts). */
+  readonly rateHistory?: { rates(jobId: string): readonly RatePoint[] } | undefined;
+  /** Role ARNs of the account, for the console's create form (absent: none offered). */
+  readonly listRoleArns?: (() => Promise<readonly string[]>) | undefined;
   /** Readiness for GET /-/health. */
   readonly isReady: () => boolean;
   /** Request body idle/total timeouts (RequestTimeout), applied to every route. */

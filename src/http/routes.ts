@@ -10,6 +10,7 @@ import * as objectReadH from './handlers/object-read.js';
 import * as objectWriteH from './handlers/object-write.js';
 import * as objectSubH from './handlers/object-sub.js';
 import * as policyH from './handlers/policy.js';
+import { retryJobHandler } from '../extensions/job-retry/http.js';
 
 export type Level = 'service' | 'bucket' | 'object';
 export type Handler = (ctx: OpContext) => Promise<OssResponse>;
@@ -44,6 +45,8 @@ const DISPATCH_SUBRESOURCES = [
   'batchJob',
   'batchJobPriority',
   'batchJobStatus',
+  // ossbatch extension (src/extensions/job-retry): not an OSS API.
+  'batchJobRetry',
   'acl',
   'tagging',
   'restore',
@@ -92,7 +95,7 @@ const UNSUPPORTED_SUBRESOURCES = new Set([
   'cleanRestoredObject',
 ]);
 
-const JOB_SUBRESOURCES = new Set(['batchJob', 'batchJobPriority', 'batchJobStatus']);
+const JOB_SUBRESOURCES = new Set(['batchJob', 'batchJobPriority', 'batchJobStatus', 'batchJobRetry']);
 
 /** (level, method, sub-resource) → route. ListObjects(V2), CopyObject and DescribeJob are refined below. */
 const TABLE: Record<string, Route> = {
@@ -101,6 +104,7 @@ const TABLE: Record<string, Route> = {
   'service GET batchJob': r('ListJobs', undefined, 'jobs', jobsH.listJobs),
   'service POST batchJobPriority': r('UpdateJobPriority', undefined, 'jobs', jobsH.updateJobPriority),
   'service POST batchJobStatus': r('UpdateJobStatus', undefined, 'jobs', jobsH.updateJobStatus),
+  'service POST batchJobRetry': r('RetryJob', undefined, 'jobs', retryJobHandler),
 
   'bucket PUT ': r('PutBucket', 'oss:PutBucket', 'new-bucket', bucketH.putBucket),
   'bucket GET ': r('ListObjects', 'oss:ListObjects', 'bucket', listH.listObjects),

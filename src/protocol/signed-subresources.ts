@@ -22,6 +22,8 @@ const SIGNED = new Set<string>([
   'processConfiguration', 'objectworm', 'overwriteConfig', 'tagging-policy', 'rtc', 'mirror',
   // Batch operations (Go SDK v2 signs these as extra sub-resources; spec gap 3)
   'batchJob', 'batchJobPriority', 'batchJobStatus',
+  // ossbatch's RetryJob extension (src/extensions/job-retry): signed like the batch sub-resources.
+  'batchJobRetry',
 ]);
 
 /** Batch sub-resources: V1 verification tries the resource with them first, then without (spec gap 3). */
@@ -29,6 +31,7 @@ export const BATCH_SUBRESOURCES: ReadonlySet<string> = new Set([
   'batchJob',
   'batchJobPriority',
   'batchJobStatus',
+  'batchJobRetry',
 ]);
 
 export function isSignedSubresource(name: string): boolean {

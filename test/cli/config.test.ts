@@ -39,7 +39,7 @@ describe('ossbatch config', () => {
       { home: home.home },
     );
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`wrote ${home.configFile}\n`);
+    expect(first.stdout).toBe(`wrote profile default to ${home.configFile}\n`);
     const second = await runCli(
       [registerConfigCommand],
       ['config', '--region', 'cn-shanghai', '--sign-version', 'V1'],

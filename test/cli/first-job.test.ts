@@ -215,7 +215,9 @@ describe('a first job with the CLI', () => {
     c.close();
     const rep = await cli(['job', 'report', jobId]);
     expect(rep.code).toBe(1);
-    expect(rep.stderr).toBe(`ossbatch: job ${jobId} has no completion report (Report.Enabled is false)\n`);
+    expect(rep.stderr).toBe(
+      `ossbatch: job ${jobId} wrote no report: report disabled (it was created with Report.Enabled=false)\n`,
+    );
   });
 
   it('manifest paginates the listing (25 keys, pages of 10)', async () => {
@@ -256,14 +258,16 @@ describe('a first job with the CLI', () => {
     expect(lines[24]).toBe('many,k%2F0024');
   });
 
-  it('cp on a TTY draws a files bar; --help works on every command', async () => {
+  it('cp on a TTY draws a bar with %, ETA, human sizes and rate; --help works on every command', async () => {
     const r = await runCli(ALL, ['cp', local, 'oss://photos/tty/', '--parallel', '2'], {
       home: home.home,
       env: env(),
       isTTY: true,
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/4\/4 files \| \d+ bytes \| failed 0/);
+    expect(r.stdout).toMatch(
+      /100% ETA \S+ .+ \d+(\.\d)? (B|KiB)\/\d+(\.\d)? (B|KiB) \S+ (B|KiB)\/s 4\/4 files failed 0/,
+    );
     expect(r.stdout).toContain('uploaded 4 files');
     for (const args of [
       ['job', 'watch'],
@@ -271,6 +275,12 @@ describe('a first job with the CLI', () => {
       ['mb'],
       ['cp'],
       ['ls'],
+      ['rm'],
+      ['stat'],
+      ['cat'],
+      ['job', 'retry'],
+      ['job', 'confirm'],
+      ['job', 'cancel'],
       ['manifest'],
       ['config'],
       ['job'],

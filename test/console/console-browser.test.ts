@@ -99,7 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await expect.poll(() => row.locator('.badge').textContent(), { timeout: LIVE_MS }).toBe('Complete');
       const bar = row.getByRole('progressbar');
       expect(await bar.getAttribute('aria-valuenow')).toBe('100');
-      expect(await bar.getAttribute('aria-valuetext')).toBe('3000 succeeded, 0 failed of 3000');
+      expect(await bar.getAttribute('aria-valuetext')).toBe('100% done: 3,000 succeeded, 0 failed of 3,000');
       expect(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed)).toBe(true);
       await screenshot(page, 'jobs-live');
       expect(errors).toEqual([]);
@@ -112,12 +112,29 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.goto(jobUrl(jobId));
       await expect(page.getByRole('button', { name: 'Confirm (Ready)' }).isVisible()).resolves.toBe(true);
       await screenshot(page, 'job-suspended');
+      // Confirm asks first, saying how many objects it will change (issue 11); a dismissed dialog does nothing.
+      const dialogs: string[] = [];
+      page.once('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.getByRole('button', { name: 'Confirm (Ready)' }).click();
+      await expect.poll(() => dialogs.length).toBe(1);
+      expect((await env.client.describeJob(jobId)).status).toBe('Suspended');
+      page.once('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.accept();
+      });
       await page.getByRole('button', { name: 'Confirm (Ready)' }).click();
       await expect.poll(() => page.getByRole('status').textContent()).toContain('confirmed');
       await expect
         .poll(() => page.locator('#job-status .badge').textContent(), { timeout: LIVE_MS })
         .toBe('Complete');
-      expect(await page.locator('#c-succeeded').textContent()).toBe('2000');
+      expect(dialogs[1]).toBe('Confirm this job? It will run its operation on 2,000 objects.');
+      expect(await page.locator('#c-succeeded').textContent()).toBe('2,000');
+      expect(await page.locator('#c-percent').textContent()).toBe('100%');
+      // A finished job has no priority editor (UpdateJobPriority would refuse it).
+      expect(await page.locator('#priority-form').isVisible()).toBe(false);
       expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
       // Neither transition is allowed any more: both buttons hidden by the live update.
       expect(await page.getByRole('button', { name: 'Confirm (Ready)' }).isVisible()).toBe(false);
@@ -140,11 +157,24 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.getByLabel('Reason (optional)').fill('stop it');
       await env.client.updateJobStatus(jobId, 'Ready');
       await waitForStatus(env, jobId, ['Active']);
+      // No report link before a report exists.
+      expect(await page.locator('#report-link').isVisible()).toBe(false);
+      let asked = '';
+      page.once('dialog', (d) => {
+        asked = d.message();
+        void d.accept();
+      });
       await page.getByRole('button', { name: 'Cancel' }).click();
-      await expect.poll(() => page.getByRole('status').textContent()).toContain('Cancellation requested');
+      expect(asked).toMatch(
+        /^Cancel this job\? [\d,]+ of 200,000 objects are done and stay done; the other [\d,]+ will not be changed\.$/,
+      );
       await expect
         .poll(() => page.locator('#job-status .badge').textContent(), { timeout: LIVE_MS })
         .toBe('Cancelled');
+      // The notice says what the status shows.
+      await expect
+        .poll(() => page.getByRole('status').textContent(), { timeout: LIVE_MS })
+        .toBe('The job was cancelled.');
       const job = await env.client.describeJob(jobId);
       expect(job.status).toBe('Cancelled');
       expect(job.statusUpdateReason).toBe('stop it');
@@ -160,7 +190,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.getByLabel('Operation', { exact: true }).selectOption('PutObjectTagging');
       await page.getByLabel(/^Tags/).fill('team=console');
       await page.getByLabel('All objects under a key prefix').check();
-      await page.getByLabel('Source bucket (key prefix)').fill('data');
+      await page.getByLabel('Source bucket', { exact: true }).fill('data');
       await page.getByLabel('Key prefix', { exact: true }).fill('form-browser/');
       await page.getByLabel('RAM role ARN').fill('acs:ram::1:role/NoSuchRole');
       await page.getByRole('button', { name: 'Create job' }).click();

@@ -183,6 +183,27 @@ for (const factory of BACKENDS) {
       expect(await b.jobs.getJobById('j')).toMatchObject({ succeededTasks: 9, failedTasks: 1 });
     });
 
+    it('lists the chunks whose committed cursor is short of their tasks (the retry extension reads them)', async () => {
+      await fresh();
+      await activeJob(b, 'j', { chunks: 3, tasksPerChunk: 10 });
+      const claimed = await b.chunks.claim('w1', 1000, LEASE, 2);
+      const byIndex = new Map(claimed.map((c) => [c.chunkIndex, c]));
+      // chunk 0 finishes; chunk 1 commits 4 tasks and is released (a cancel); chunk 2 never runs.
+      await b.chunks.commit(
+        progress(byIndex.get(0)!, { cursor: 10, succeeded: 10, succeededDelta: 10, next: 'done' }),
+      );
+      await b.chunks.commit(
+        progress(byIndex.get(1)!, { cursor: 4, succeeded: 4, succeededDelta: 4, next: 'release' }),
+      );
+      const unfinished = await b.chunks.listUnfinishedChunks('j');
+      expect(unfinished.map((c) => [c.chunkIndex, c.cursor, c.taskCount, c.firstTask])).toEqual([
+        [1, 4, 10, 10],
+        [2, 0, 10, 20],
+      ]);
+      expect(typeof unfinished[0]?.firstTask).toBe('number');
+      expect(await b.chunks.listUnfinishedChunks('nobody')).toEqual([]);
+    });
+
     it('resumes a released or expired chunk from its committed cursor, counters and shard', async () => {
       await fresh();
       await activeJob(b, 'j', { chunks: 2, tasksPerChunk: 10 });

@@ -161,8 +161,10 @@ describe('job-level failures', () => {
   });
 
   it('fails with TooManyTaskFailures past 50% of at least 1,000 tasks, with a report of what ran', async () => {
-    const role = await setup({ chunkSize: 500 });
-    const rows = Array.from({ length: 3000 }, (_, i) => `src,missing-${i}\n`).join('');
+    // Four workers on chunks of several 1000-task batches: when the first chunk's commit trips the
+    // threshold, the other three are mid-chunk and commit what they did while the job is Failing.
+    const role = await setup({ chunkSize: 2500, workers: 4 });
+    const rows = Array.from({ length: 10000 }, (_, i) => `src,missing-${i}\n`).join('');
     await h.putText('src', 'bad.csv', rows);
     const id = await h.createJob({
       operation: TAG_OP,
@@ -174,6 +176,11 @@ describe('job-level failures', () => {
     expect(job.status).toBe('Failed');
     expect(job.failure?.code).toBe('TooManyTaskFailures');
     expect(job.failedTasks).toBeGreaterThanOrEqual(1000);
+    // The reason's numbers are the job's counters once it is Failed (chunks in flight when the threshold
+    // tripped still commit while Failing; issue 11).
+    expect(job.failure?.reason).toMatch(
+      new RegExp(`^${job.failedTasks} of ${job.failedTasks + job.succeededTasks} tasks failed `),
+    );
     const { rows: reported } = await readReport(h, 'reports', '', id);
     expect(reported.length).toBe(job.failedTasks + job.succeededTasks);
     expect(new Set(reported.map((r) => r[1])).size).toBe(reported.length);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CliError, registerRamCommands } from '../../src/cli/ram.js';
+import { createBackend } from '../../src/db/backend.js';
 import { ManualClock } from '../../src/protocol/clock.js';
 import { ctx, openIam, tmpDir } from './iam-fixtures.js';
 
@@ -33,9 +34,16 @@ const READ_DOC =
 const TRUST =
   '{"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["oss.aliyuncs.com"]}}]}';
 
+/** A data dir a server has served (its database exists): `ram` refuses any other (issue 11). */
+async function servedDir(): Promise<string> {
+  const dir = tmpDir();
+  await (await createBackend({ db: { kind: 'sqlite' }, dataDir: dir })).close();
+  return dir;
+}
+
 describe('ossbatch ram', () => {
   it('creates a user and an access key, and lists them', async () => {
-    const dir = path.join(tmpDir(), 'nested', 'data'); // created when missing
+    const dir = await servedDir();
     const user = await ram(dir, 'create-user', '--user-name', 'alice');
     expect(user).toMatchObject({ UserName: 'alice' });
     expect(user.UserId).toMatch(/^\d{16}$/);
@@ -74,7 +82,7 @@ describe('ossbatch ram', () => {
   });
 
   it('creates policies from a file or inline JSON and attaches them to users and roles', async () => {
-    const dir = tmpDir();
+    const dir = await servedDir();
     const file = path.join(dir, 'read.json');
     fs.writeFileSync(file, READ_DOC);
     await ram(dir, 'create-user', '--user-name', 'alice');
@@ -155,7 +163,7 @@ describe('ossbatch ram', () => {
   });
 
   it('rejects invalid policy documents with the reason, exit code 2', async () => {
-    const dir = tmpDir();
+    const dir = await servedDir();
     const bad = '{"Version":"1","Statement":[{"Effect":"Permit","Action":"oss:*","Resource":"*"}]}';
     const err = await ramError(dir, 'create-policy', '--policy-name', 'p', '--policy-document', bad);
     expect(err.exitCode).toBe(2);
@@ -192,7 +200,7 @@ describe('ossbatch ram', () => {
   });
 
   it('reports user errors on one line with exit code 2', async () => {
-    const dir = tmpDir();
+    const dir = await servedDir();
     await ram(dir, 'create-user', '--user-name', 'alice');
     const dup = await ramError(dir, 'create-user', '--user-name', 'alice');
     expect(dup.exitCode).toBe(2);
@@ -247,7 +255,7 @@ describe('ossbatch ram', () => {
     const out: string[] = [];
     const program = new Command('ossbatch').exitOverride();
     registerRamCommands(program.command('ram'), { out: (t) => out.push(t) });
-    await program.parseAsync(['ram', 'list-users', '--data-dir', tmpDir()], { from: 'user' });
+    await program.parseAsync(['ram', 'list-users', '--data-dir', await servedDir()], { from: 'user' });
     expect(JSON.parse(out[0]!)).toEqual({ Users: [] });
   });
 });

@@ -81,6 +81,7 @@ const SQL = {
     FROM (SELECT 1) one LEFT JOIN j ON true`,
   open: "SELECT count(*) AS n FROM chunks WHERE job_id = $1 AND state <> 'done'",
   live: "SELECT count(*) AS n FROM chunks WHERE job_id = $1 AND state = 'leased' AND lease_expires_at >= $2",
+  unfinished: `SELECT ${RETURNING} FROM chunks c WHERE c.job_id = $1 AND c.cursor < c.task_count ORDER BY c.chunk_index`,
   shards: `SELECT chunk_index AS "chunkIndex", shard_bytes AS "shardBytes", shard_attempt AS "shardAttempt"
     FROM chunks WHERE job_id = $1 ORDER BY chunk_index`,
   all: 'SELECT count(*) AS n FROM chunks WHERE job_id = $1',
@@ -168,6 +169,7 @@ export function createPgChunkRepo(pool: pg.Pool): ChunkRepo {
     countOpen: (jobId) => count('open', [jobId]),
     countLiveLeases: (jobId, now) => count('live', [jobId, now]),
     listChunkShards: async (jobId) => q<ChunkShard & pg.QueryResultRow>('shards', [jobId]),
+    listUnfinishedChunks: async (jobId) => (await q<RawChunk>('unfinished', [jobId])).map(toRow),
     countChunks: (jobId) => count('all', [jobId]),
   };
 }

@@ -95,6 +95,9 @@ function createSyncChunkRepo(db: SqliteDb): Syncified<ChunkRepo> {
         FROM chunks WHERE job_id = ? ORDER BY chunk_index`,
     ),
     all: db.prepare('SELECT count(*) FROM chunks WHERE job_id = ?').pluck(),
+    unfinished: db.prepare(
+      'SELECT * FROM chunks WHERE job_id = ? AND cursor < task_count ORDER BY chunk_index',
+    ),
   };
   const insertMany = db.transaction((jobId: string, chunks: readonly ChunkDescriptor[]) => {
     for (const c of chunks) st.ins.run(jobId, c.index, c.firstTask, c.taskCount, c.source);
@@ -134,6 +137,7 @@ function createSyncChunkRepo(db: SqliteDb): Syncified<ChunkRepo> {
     countOpen: (jobId) => (st.open.get(jobId) as { n: number }).n,
     countLiveLeases: (jobId, now) => (st.live.get(jobId, now) as { n: number }).n,
     listChunkShards: (jobId) => st.shards.all(jobId) as ChunkShard[],
+    listUnfinishedChunks: (jobId) => (st.unfinished.all(jobId) as RawChunk[]).map(toRow),
     countChunks: (jobId) => st.all.get(jobId) as number,
   };
 }
