@@ -41,7 +41,7 @@ interface Job<T extends TransferItem> {
   readonly verb: string;
   readonly target: string;
   plan(): AsyncIterable<T>;
-  run(item: T): Promise<unknown>;
+  run(item: T, stop: StopFlag): Promise<unknown>;
 }
 
 async function execute<T extends TransferItem>(job: Job<T>, io: CliIo, parallel: number): Promise<void> {
@@ -57,7 +57,7 @@ async function execute<T extends TransferItem>(job: Job<T>, io: CliIo, parallel:
     totals = await runTransfers(
       job.plan(),
       { parallel, io, total, stop },
-      async (i) => void (await job.run(i)),
+      async (i) => void (await job.run(i, stop)),
     );
   } finally {
     process.removeListener('SIGINT', onInt);
@@ -129,7 +129,8 @@ async function cp(client: OssBatchClient, io: CliIo, src: string, dest: string, 
         for await (const item of uploadPlan(src, prefix))
           yield { ...item, from: item.file, to: `oss://${bucket}/${item.key}` };
       },
-      run: (i) => uploadOne(client, bucket, i),
+      // The stop flag reaches multipart uploads too: Ctrl-C ends them between parts, resumable.
+      run: (i, stop) => uploadOne(client, bucket, i, { io, stop }),
     },
     io,
     parallel,

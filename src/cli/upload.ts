@@ -3,7 +3,9 @@ import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { OssBatchClient } from '../client/client.js';
 import { OssError } from '../client/errors.js';
+import { multipartPolicy, uploadMultipart } from './multipart-upload.js';
 import { ossErrorLine, type CliIo } from './output.js';
+import type { StopFlag } from './transfer.js';
 
 /** Files up to 8 MiB are sent from memory with Content-MD5 (the server checks integrity); larger ones stream. */
 const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
@@ -60,8 +62,18 @@ export async function* uploadPlan(src: string, prefix: string): AsyncGenerator<U
   for await (const f of walk(src)) yield { file: f.file, key: `${base}${f.rel}`, size: f.size };
 }
 
-export async function uploadOne(client: OssBatchClient, bucket: string, item: UploadItem): Promise<void> {
+export async function uploadOne(
+  client: OssBatchClient,
+  bucket: string,
+  item: UploadItem,
+  ctx?: { io: CliIo; stop: StopFlag },
+): Promise<void> {
   const contentType = TYPES[path.extname(item.file).toLowerCase()] ?? 'application/octet-stream';
+  // Large files go multipart: parallel parts, resumable by re-running the same cp (multipart-upload.ts).
+  if (ctx !== undefined && item.size >= multipartPolicy(ctx.io.env).threshold) {
+    const target = { file: item.file, bucket, key: item.key, contentType };
+    return uploadMultipart(client, ctx.io, target, multipartPolicy(ctx.io.env), ctx.stop);
+  }
   const body =
     item.size <= IN_MEMORY_LIMIT
       ? await fs.promises.readFile(item.file)

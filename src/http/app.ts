@@ -6,6 +6,7 @@ import { registerConsole } from '../console/index.js';
 import type { HttpDeps } from './context.js';
 import { watchBody } from './body-deadline.js';
 import { handleOssRequest } from './dispatch.js';
+import { createOssHttpServer } from './framing-guard.js';
 import { metricsAccess } from './metrics-access.js';
 import { nextRequestId } from './request-id.js';
 
@@ -127,6 +128,8 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
       ignoreTrailingSlash: false,
     },
     exposeHeadRoutes: false,
+    // Lenient framing for ali-oss's Content-Length + chunked PUTs, guarded against smuggling (framing-guard.ts).
+    serverFactory: (handler) => createOssHttpServer(handler),
     return503OnClosing: true,
     clientErrorHandler: ossClientErrorHandler,
     // Router-level failures (malformed %-escapes, …) still go through the OSS pipeline, which answers them.

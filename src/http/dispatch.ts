@@ -11,6 +11,7 @@ import { checkJobWriteSignature } from './job-write-signature.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
 import { resolveRoute, type Route } from './routes.js';
+import { corsHeadersFor } from './handlers/cors.js';
 import { StorageAlarm } from '../store/storage-alarm.js';
 import { insufficientStorage, isStorageExhausted } from '../store/storage-full.js';
 
@@ -110,7 +111,7 @@ async function prepare(
   validateBucketName(name);
   const bucket = await deps.buckets.get(name);
   if (bucket === undefined) throw noSuchBucket(name);
-  if (route.auth === 'bucket-keys') return { bucket, object: undefined };
+  if (route.auth === 'bucket-keys' || route.auth === 'preflight') return { bucket, object: undefined };
   const object = route.auth === 'object' ? await deps.store.headObject(name, target.key ?? '') : undefined;
   authorizeOrThrow(deps, authorize, context, action, bucket, target.key, object);
   return { bucket, object };
@@ -121,6 +122,8 @@ export interface RequestOutcome {
   operation: string;
   status: number;
   error?: unknown;
+  /** Headers an error reply carries too (CORS headers of a matching rule). */
+  headers?: Record<string, string | number> | undefined;
 }
 
 async function run(
@@ -159,7 +162,15 @@ async function run(
     readBody: () => readSmallBody(req),
     authorize: (action, b, key, obj) => authorizeOrThrow(deps, authorize, authContext, action, b, key, obj),
   };
-  return route.handler(ctx);
+  let resp: OssResponse;
+  try {
+    resp = await route.handler(ctx);
+  } catch (err) {
+    outcome.headers = await corsHeadersFor(ctx).catch(() => undefined);
+    throw err;
+  }
+  const cors = await corsHeadersFor(ctx);
+  return cors === undefined ? resp : { ...resp, headers: { ...resp.headers, ...cors } };
 }
 
 function toErrorResponse(
@@ -229,6 +240,7 @@ export async function handleOssRequest(
     resp = await run(deps, req, requestId, outcome);
   } catch (err) {
     resp = toErrorResponse(deps, err, req, res, requestId);
+    if (outcome.headers !== undefined) resp.headers = { ...resp.headers, ...outcome.headers };
     outcome.error = err;
     closeIfUnreadBodyIsLarge(req, res, resp);
   }

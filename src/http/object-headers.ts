@@ -1,5 +1,6 @@
 import type { ObjectMeta } from '../store/types.js';
 import { restoreHeader } from '../store/builtin/restore.js';
+import { objectType } from '../store/object-type.js';
 
 /** Headers OSS sends with an object on GET/HEAD/GetObjectMeta (spec §11.4). */
 export function objectHeaders(meta: ObjectMeta, now: number): Record<string, string | number> {
@@ -7,7 +8,7 @@ export function objectHeaders(meta: ObjectMeta, now: number): Record<string, str
     ETag: `"${meta.etag}"`,
     'Last-Modified': new Date(meta.lastModified).toUTCString(),
     'Content-Type': meta.contentType,
-    'x-oss-object-type': 'Normal',
+    'x-oss-object-type': objectType(meta),
     'x-oss-storage-class': meta.storageClass,
     'Accept-Ranges': 'bytes',
   };

@@ -10,6 +10,11 @@ import * as objectReadH from './handlers/object-read.js';
 import * as objectWriteH from './handlers/object-write.js';
 import * as objectSubH from './handlers/object-sub.js';
 import * as policyH from './handlers/policy.js';
+import * as bucketConfigH from './handlers/bucket-config.js';
+import * as corsH from './handlers/cors.js';
+import * as multipartH from './handlers/multipart.js';
+import * as multipartListH from './handlers/multipart-list.js';
+import { UNCONFIGURED } from './routes-unconfigured.js';
 import { retryJobHandler } from '../extensions/job-retry/http.js';
 
 export type Level = 'service' | 'bucket' | 'object';
@@ -22,8 +27,9 @@ export type Handler = (ctx: OpContext) => Promise<OssResponse>;
  * - `new-bucket`: the bucket may not exist yet (PutBucket).
  * - `bucket` / `object`: the bucket must exist (NoSuchBucket otherwise); objects are loaded for their ACL.
  * - `bucket-keys`: the bucket must exist; the handler authorises each key itself (DeleteMultipleObjects).
+ * - `preflight`: the bucket must exist; nothing is authorised (CORS preflights are never signed).
  */
-export type AuthMode = 'jobs' | 'service' | 'new-bucket' | 'bucket' | 'bucket-keys' | 'object';
+export type AuthMode = 'jobs' | 'service' | 'new-bucket' | 'bucket' | 'bucket-keys' | 'object' | 'preflight';
 
 export interface Route {
   readonly operation: string;
@@ -54,36 +60,35 @@ const DISPATCH_SUBRESOURCES = [
   'bucketInfo',
   'objectMeta',
   'delete',
+  'uploads',
+  'uploadId',
+  'location',
+  'stat',
+  'cors',
+  'lifecycle',
+  'website',
+  'encryption',
+  'logging',
+  'referer',
+  'worm',
+  'replication',
+  'requestPayment',
+  'transferAcceleration',
 ] as const;
 type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
 
 /** OSS sub-resources this server does not implement: answered with InvalidRequest, never misrouted. */
 const UNSUPPORTED_SUBRESOURCES = new Set([
-  'uploads',
-  'uploadId',
-  'partNumber',
-  'location',
-  'cors',
-  'logging',
-  'website',
-  'referer',
-  'lifecycle',
   'append',
   'symlink',
-  'stat',
-  'encryption',
   'versions',
   'versioning',
   'inventory',
-  'worm',
   'wormId',
-  'replication',
   'cname',
   'qos',
   'live',
   'comp',
-  'requestPayment',
-  'transferAcceleration',
   'metaQuery',
   'accessPoint',
   'publicAccessBlock',
@@ -127,6 +132,57 @@ const TABLE: Record<string, Route> = {
     policyH.deleteBucketPolicy,
   ),
 
+  // Bucket basics (issue 9)
+  'bucket GET location': r(
+    'GetBucketLocation',
+    'oss:GetBucketLocation',
+    'bucket',
+    bucketConfigH.getBucketLocation,
+  ),
+  'bucket GET stat': r('GetBucketStat', 'oss:GetBucketStat', 'bucket', bucketConfigH.getBucketStat),
+  'bucket PUT tagging': r('PutBucketTags', 'oss:PutBucketTagging', 'bucket', bucketConfigH.putBucketTags),
+  'bucket GET tagging': r('GetBucketTags', 'oss:GetBucketTagging', 'bucket', bucketConfigH.getBucketTags),
+  'bucket DELETE tagging': r(
+    'DeleteBucketTags',
+    'oss:DeleteBucketTagging',
+    'bucket',
+    bucketConfigH.deleteBucketTags,
+  ),
+  'bucket PUT cors': r('PutBucketCors', 'oss:PutBucketCors', 'bucket', corsH.putBucketCors),
+  'bucket GET cors': r('GetBucketCors', 'oss:GetBucketCors', 'bucket', corsH.getBucketCors),
+  'bucket DELETE cors': r('DeleteBucketCors', 'oss:DeleteBucketCors', 'bucket', corsH.deleteBucketCors),
+  'bucket OPTIONS ': r('Options', undefined, 'preflight', corsH.preflight),
+  'object OPTIONS ': r('Options', undefined, 'preflight', corsH.preflight),
+  ...UNCONFIGURED,
+
+  // Multipart upload (issue 9); OSS authorises Initiate/UploadPart(Copy)/Complete as oss:PutObject.
+  'bucket GET uploads': r(
+    'ListMultipartUploads',
+    'oss:ListMultipartUploads',
+    'bucket',
+    multipartListH.listMultipartUploads,
+  ),
+  'object POST uploads': r(
+    'InitiateMultipartUpload',
+    'oss:PutObject',
+    'object',
+    multipartH.initiateMultipartUpload,
+  ),
+  'object PUT uploadId': r('UploadPart', 'oss:PutObject', 'object', multipartH.uploadPart),
+  'object POST uploadId': r(
+    'CompleteMultipartUpload',
+    'oss:PutObject',
+    'object',
+    multipartH.completeMultipartUpload,
+  ),
+  'object DELETE uploadId': r(
+    'AbortMultipartUpload',
+    'oss:AbortMultipartUpload',
+    'object',
+    multipartH.abortMultipartUpload,
+  ),
+  'object GET uploadId': r('ListParts', 'oss:ListParts', 'object', multipartListH.listParts),
+
   'object PUT ': r('PutObject', 'oss:PutObject', 'object', objectWriteH.putObject),
   'object GET ': r('GetObject', 'oss:GetObject', 'object', objectReadH.getObject),
   'object HEAD ': r('HeadObject', 'oss:GetObject', 'object', objectReadH.headObject),
@@ -149,6 +205,7 @@ const TABLE: Record<string, Route> = {
 const LIST_V2 = r('ListObjectsV2', 'oss:ListObjects', 'bucket', listH.listObjects);
 const DESCRIBE_JOB = r('DescribeJob', undefined, 'jobs', jobsH.describeJob);
 const COPY_OBJECT = r('CopyObject', 'oss:PutObject', 'object', objectWriteH.copyObject);
+const UPLOAD_PART_COPY = r('UploadPartCopy', 'oss:PutObject', 'object', multipartH.uploadPartCopy);
 
 function subResourceOf(query: ReadonlyMap<string, string>): SubResource {
   let found: SubResource = '';
@@ -193,5 +250,6 @@ export function resolveRoute(method: string, target: RequestTarget, hasCopySourc
   if (route.operation === 'ListObjects' && target.query.get('list-type') === '2') return LIST_V2;
   if (route.operation === 'ListJobs' && target.query.has('batchJobId')) return DESCRIBE_JOB;
   if (route.operation === 'PutObject' && hasCopySource) return COPY_OBJECT;
+  if (route.operation === 'UploadPart' && hasCopySource) return UPLOAD_PART_COPY;
   return route;
 }

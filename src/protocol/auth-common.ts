@@ -11,6 +11,37 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
   return Array.isArray(v) ? v.join(',') : v;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Header values as the client signed them. Node hands header bytes over as latin1 strings (one char per
+ * byte) and signatures are computed over UTF-8, so a value sent as the UTF-8 bytes of 阿达 (ali-oss with
+ * `headerEncoding: 'latin1'`, Go, Java) must be decoded back to 阿达 before signing: that makes the string
+ * to sign the bytes as sent (issue 9, wire fix 2). A value whose bytes are not UTF-8 is left alone: ali-oss
+ * in its default mode sends `é` as the byte e9 but signs c3 a9, which the latin1 string re-encodes to.
+ */
+export function headersAsSigned(headers: RequestHeaders): RequestHeaders {
+  let out: Record<string, string | string[] | undefined> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || !hasNonAscii(value)) continue;
+    out ??= { ...headers };
+    out[name] = Array.isArray(value) ? value.map(asSigned) : asSigned(value);
+  }
+  return out ?? headers;
+}
+
+// Pure ASCII (nearly every header) reads the same either way: the fast path copies nothing.
+const hasNonAscii = (value: string | string[]): boolean =>
+  Array.isArray(value) ? value.some((v) => /[\u0080-\uffff]/.test(v)) : /[\u0080-\uffff]/.test(value);
+
+function asSigned(value: string): string {
+  try {
+    return strictUtf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
+}
+
 /** Constant-time string comparison (lengths may leak, contents do not). */
 export function constantTimeEqual(a: string, b: string): boolean {
   const ba = Buffer.from(a, 'utf8');

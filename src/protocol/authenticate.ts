@@ -1,5 +1,5 @@
 import type { AccessKeyRecord, Principal } from '../iam/types.js';
-import { checkSkew, headerValue, type RequestHeaders } from './auth-common.js';
+import { checkSkew, headerValue, headersAsSigned, type RequestHeaders } from './auth-common.js';
 import type { Clock } from './clock.js';
 import { OssError } from './oss-error.js';
 import {
@@ -159,18 +159,48 @@ function start(input: AuthInput, deps: TimeDeps): Started {
 }
 
 /**
+ * Header values are verified as the bytes sent first (UTF-8 bytes of 阿达 from ali-oss in `headerEncoding:
+ * 'latin1'` mode, Go, Java); when that signature does not match, Node's latin1 reading re-encoded as UTF-8
+ * is tried, which is what ali-oss signs in its default mode (it sends `é` as e9, signs c3 a9) and what this
+ * server accepted before (issue 9, wire fix 2). Only requests with non-ASCII header bytes pay for this.
+ */
+function startAsSigned(input: AuthInput, deps: TimeDeps): Started {
+  const asSigned = headersAsSigned(input.headers);
+  if (asSigned === input.headers) return start(input, deps);
+  const first = start({ ...input, headers: asSigned }, deps);
+  if ('anonymous' in first) return first;
+  return {
+    accessKeyId: first.accessKeyId,
+    finish(record) {
+      try {
+        return first.finish(record);
+      } catch (err) {
+        if (!(err instanceof OssError) || err.code !== 'SignatureDoesNotMatch') throw err;
+        try {
+          const legacy = start(input, deps);
+          if ('anonymous' in legacy) throw err;
+          return legacy.finish(record);
+        } catch {
+          throw err;
+        }
+      }
+    },
+  };
+}
+
+/**
  * Who is calling (spec §9.4–9.7): Authorization header (V1 `OSS ak:sig`, V4 `OSS4-HMAC-SHA256 …`), else a
  * presigned query (V1 or V4), else anonymous. Rejects with the OssError OSS would answer.
  */
 export async function authenticate(input: AuthInput, deps: AuthDeps): Promise<Principal> {
-  const started = start(input, deps);
+  const started = startAsSigned(input, deps);
   if ('anonymous' in started) return { kind: 'anonymous' };
   return started.finish(checkKey(await deps.lookupKey(started.accessKeyId), started.accessKeyId));
 }
 
 /** authenticate() with a synchronous key source: the same checks in the same order, thrown synchronously. */
 export function authenticateSync(input: AuthInput, deps: SyncAuthDeps): Principal {
-  const started = start(input, deps);
+  const started = startAsSigned(input, deps);
   if ('anonymous' in started) return { kind: 'anonymous' };
   return started.finish(checkKey(deps.lookupKey(started.accessKeyId), started.accessKeyId));
 }

@@ -55,6 +55,65 @@ export const OSS_ERROR_CODES = {
   NoSuchKey: { status: 404, ec: '0026-00000001', message: 'The specified key does not exist.' },
   NoSuchVersion: { status: 404, ec: '0026-00000002', message: 'The specified version does not exist.' },
   NoSuchBucketPolicy: { status: 404, ec: '0031-00000002', message: 'The bucket policy does not exist.' },
+  NoSuchUpload: {
+    status: 404,
+    ec: '0042-00000002',
+    message:
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+  },
+  InvalidPart: {
+    status: 400,
+    ec: '0042-00000209',
+    message:
+      "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+  },
+  InvalidPartOrder: {
+    status: 400,
+    ec: '0042-00000210',
+    message:
+      'The list of parts was not in ascending order. Parts list must be specified in order by part number.',
+  },
+  EntityTooSmall: {
+    status: 400,
+    ec: '0042-00000211',
+    message: 'Your proposed upload is smaller than the minimum allowed size.',
+  },
+  AccessForbidden: {
+    status: 403,
+    ec: '0011-00000002',
+    message: 'CORSResponse: This CORS request is not allowed.',
+  },
+  NoSuchCORSConfiguration: {
+    status: 404,
+    ec: '0011-00000001',
+    message: 'The CORS configuration does not exist.',
+  },
+  NoSuchLifecycle: { status: 404, ec: '0034-00000001', message: 'No Row found in Lifecycle Table.' },
+  NoSuchWebsiteConfiguration: {
+    status: 404,
+    ec: '0033-00000001',
+    message: 'The specified bucket does not have a website configuration.',
+  },
+  NoSuchServerSideEncryptionRule: {
+    status: 404,
+    ec: '0037-00000001',
+    message: 'The server side encryption configuration was not found.',
+  },
+  NoSuchWORMConfiguration: {
+    status: 404,
+    ec: '0044-00000001',
+    message: 'The WORM Configuration does not exist.',
+  },
+  NoSuchReplicationConfiguration: {
+    status: 404,
+    ec: '0028-00000001',
+    message: 'The replication configuration does not exist.',
+  },
+  NotImplemented: {
+    status: 501,
+    ec: '0016-00000501',
+    message: 'A header or sub-resource you provided implies functionality that is not implemented.',
+  },
   NoSuchJob: { status: 404, ec: '0017-00000404', message: 'The specified job does not exist.' },
   MethodNotAllowed: {
     status: 405,

@@ -8,13 +8,16 @@ import type {
   StorageClass,
   Tag,
 } from './types.js';
+import type { BucketConfigStore } from './bucket-config-store.js';
+import type { MultipartStore } from './multipart-store.js';
 
 /**
  * The port every layer above `store/` uses. The built-in adapter keeps metadata in SQLite and bytes in
  * files; remote adapters (S3/OSS) come later. Methods throw OssError for client-visible failures
- * (NoSuchBucket, NoSuchKey, BucketNotEmpty, …).
+ * (NoSuchBucket, NoSuchKey, BucketNotEmpty, …). Multipart uploads and bucket configuration documents are
+ * declared in their own files (multipart-store.ts, bucket-config-store.ts).
  */
-export interface ObjectStore {
+export interface ObjectStore extends MultipartStore, BucketConfigStore {
   // ---- buckets
   createBucket(input: {
     name: string;

@@ -4,6 +4,7 @@ import { batchContract } from './contract/batch.js';
 import type { MakeStore } from './contract/harness.js';
 import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
+import { multipartContract } from './contract/multipart.js';
 
 export type { MakeStore, StoreHarness } from './contract/harness.js';
 
@@ -14,5 +15,6 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore): void
     listingContract(makeStore);
     metadataContract(makeStore);
     batchContract(makeStore);
+    multipartContract(makeStore);
   });
 }

@@ -3,6 +3,7 @@ import { STORE_SCHEMA } from './002-store.js';
 import { JOBS_SCHEMA } from './003-jobs.js';
 import { CHUNKS_SCHEMA } from './004-chunks.js';
 import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
+import { MULTIPART_SCHEMA } from './006-multipart.js';
 import { CLUSTER_SCHEMA } from './010-cluster.js';
 
 export interface Migration {
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: 'jobs', sql: JOBS_SCHEMA },
   { id: 4, name: 'chunks', sql: CHUNKS_SCHEMA },
   { id: 5, name: 'engine-alive', sql: ENGINE_ALIVE_SCHEMA },
-  // 6 and 7 are taken by other branches; 8 and 9 are left for them too.
+  { id: 6, name: 'multipart', sql: MULTIPART_SCHEMA },
+  // 7 is taken by another branch; 8 and 9 are left for others too.
   { id: 10, name: 'cluster', sql: CLUSTER_SCHEMA },
 ];

@@ -127,7 +127,8 @@ export async function putBucketAcl(ctx: OpContext): Promise<OssResponse> {
   } finally {
     ctx.deps.buckets.invalidate(name);
   }
-  return emptyResponse(200);
+  // OSS answers PutBucketAcl like PutBucket, with the bucket's Location (issue 9, wire fix 6).
+  return emptyResponse(200, { Location: `/${name}` });
 }
 
 /** GET /<bucket>/?bucketInfo → `<BucketInfo><Bucket>…` */

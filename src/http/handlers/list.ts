@@ -1,4 +1,5 @@
 import { invalidArgument } from '../../protocol/oss-error.js';
+import { objectType } from '../../store/object-type.js';
 import { toXml, type XmlOutNode } from '../../protocol/xml.js';
 import { restoreHeader } from '../../store/builtin/restore.js';
 import type { ListObjectsPage } from '../../store/object-store.js';
@@ -48,7 +49,7 @@ function contents(
     Key: enc(meta.key),
     LastModified: new Date(meta.lastModified).toISOString(),
     ETag: `"${meta.etag}"`,
-    Type: 'Normal',
+    Type: objectType(meta),
     Size: meta.size,
     StorageClass: meta.storageClass,
     Owner: !shape.v2 || shape.fetchOwner ? { ID: owner, DisplayName: owner } : undefined,

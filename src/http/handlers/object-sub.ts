@@ -1,7 +1,7 @@
 import { OssError, invalidArgument, malformedXml } from '../../protocol/oss-error.js';
 import { child, children, isNode, parseXmlBody, text, toXml } from '../../protocol/xml.js';
 import { validateTags } from '../../store/builtin/tags.js';
-import { RESTORE_TIERS, type RestoreTier, type Tag } from '../../store/types.js';
+import { RESTORE_TIERS, type RestoreTier, type StorageClass, type Tag } from '../../store/types.js';
 import { header, type OpContext } from '../context.js';
 import { parseObjectAcl } from '../object-input.js';
 import { emptyResponse, xmlResponse, type OssResponse } from '../response.js';
@@ -68,10 +68,19 @@ export function getObjectAcl(ctx: OpContext): Promise<OssResponse> {
   return Promise.resolve(xmlResponse(xml));
 }
 
-/** Optional `<RestoreRequest><Days/><JobParameters><Tier/></JobParameters></RestoreRequest>`. */
-function parseRestoreRequest(body: Buffer): { days: number; tier: RestoreTier | undefined } {
+/**
+ * Optional `<RestoreRequest><Days/><JobParameters><Tier/></JobParameters></RestoreRequest>`. An Archive object
+ * has no tiers: OSS answers `<JobParameters>` for it with 400 MalformedXML, decided from the body alone,
+ * before the object's restore state is looked at (issue 9, wire fix 5).
+ */
+function parseRestoreRequest(
+  body: Buffer,
+  storageClass: StorageClass,
+): { days: number; tier: RestoreTier | undefined } {
   if (body.length === 0) return { days: 1, tier: undefined };
   const root = parseXmlBody(body, 'RestoreRequest');
+  if (storageClass === 'Archive' && child(root, 'JobParameters') !== undefined)
+    throw malformedXml('JobParameters is not allowed when restoring an Archive object.');
   const daysText = text(root, 'Days');
   const days = daysText === undefined ? 1 : Number(daysText.trim());
   if (!Number.isInteger(days) || days < 1)
@@ -88,7 +97,12 @@ function parseRestoreRequest(body: Buffer): { days: number; tier: RestoreTier | 
 /** POST ?restore → 202 accepted, 200 extended, 409 RestoreAlreadyInProgress (from the store). */
 export async function restoreObject(ctx: OpContext): Promise<OssResponse> {
   const t = target(ctx);
-  const { days, tier } = parseRestoreRequest(await ctx.readBody());
+  const storageClass = requireObject(ctx).storageClass;
+  const { days, tier } = parseRestoreRequest(await ctx.readBody(), storageClass);
   const outcome = await ctx.deps.store.restoreObject(t.bucket, t.key, days, tier, t.versionId);
-  return emptyResponse(outcome === 'accepted' ? 202 : 200);
+  if (outcome !== 'accepted') return emptyResponse(200);
+  // ColdArchive / DeepColdArchive restores run at a tier; OSS names it on the 202, Standard by default
+  // (issue 9, wire fix 1). Archive restores have no tier and no such header.
+  const tiered = storageClass === 'ColdArchive' || storageClass === 'DeepColdArchive';
+  return emptyResponse(202, tiered ? { 'x-oss-object-restore-priority': tier ?? 'Standard' } : {});
 }

@@ -73,7 +73,7 @@ export async function deleteObject(ctx: OpContext): Promise<OssResponse> {
 }
 
 /** `x-oss-copy-source: /<bucket>/<url-encoded key>[?versionId=…]` */
-function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
   const q = value.indexOf('?');
   const path = (q >= 0 ? value.slice(0, q) : value).replace(/^\//, '');
   const slash = path.indexOf('/');
@@ -95,12 +95,23 @@ function directive(value: string | undefined, name: string): 'COPY' | 'REPLACE' 
   return v;
 }
 
-const COPY_SOURCE_CONDITIONS: ConditionHeaders = {
-  ifMatch: 'x-oss-copy-source-if-match',
-  ifUnmodifiedSince: 'x-oss-copy-source-if-unmodified-since',
-  ifNoneMatch: 'x-oss-copy-source-if-none-match',
-  ifModifiedSince: 'x-oss-copy-source-if-modified-since',
-};
+/**
+ * CopyObject's source preconditions arrive as `x-oss-copy-source-if-…` or as the standard `If-…` headers
+ * (ali-oss `copy()` sends both). A 412 names the header the client sent, the standard one when both were
+ * (issue 9, wire fix 3).
+ */
+export function copySourceConditions(ctx: OpContext): ConditionHeaders {
+  const pick = (standard: string): string =>
+    header(ctx, standard.toLowerCase()) !== undefined
+      ? standard
+      : `x-oss-copy-source-${standard.toLowerCase()}`;
+  return {
+    ifMatch: pick('If-Match'),
+    ifUnmodifiedSince: pick('If-Unmodified-Since'),
+    ifNoneMatch: pick('If-None-Match'),
+    ifModifiedSince: pick('If-Modified-Since'),
+  };
+}
 
 /** PUT with x-oss-copy-source: the caller needs oss:GetObject on the source as well (spec §10.2). */
 export async function copyObject(ctx: OpContext): Promise<OssResponse> {
@@ -114,7 +125,8 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
   if (!isReadable(srcMeta, ctx.deps.clock.now()))
     throw new OssError('InvalidObjectState', undefined, { details: { Key: src.key } });
   // Source preconditions: a failed match is 412, an unmodified source is 304 with nothing copied.
-  if (checkConditions(ctx, srcMeta, COPY_SOURCE_CONDITIONS) === 'not-modified') return notModified(srcMeta);
+  if (checkConditions(ctx, srcMeta, copySourceConditions(ctx)) === 'not-modified')
+    return notModified(srcMeta);
   const forbidOverwrite = forbidsOverwrite(ctx);
   const metadataDirective = directive(header(ctx, 'x-oss-metadata-directive'), 'x-oss-metadata-directive');
   const taggingDirective = directive(header(ctx, 'x-oss-tagging-directive'), 'x-oss-tagging-directive');

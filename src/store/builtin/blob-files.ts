@@ -63,11 +63,16 @@ export class BlobFiles {
   }
 
   /**
-   * Streams the body into a temp file while hashing it; throws EntityTooLarge past 5 GiB and 507
-   * InsufficientStorage when the bytes would eat into the free-space reserve: checked before the first
-   * byte is read (against `declaredSize` when known) and again every RECHECK_BYTES while it streams.
+   * Streams the body into a temp file while hashing it; throws EntityTooLarge past `limit` (5 GiB unless
+   * given: a multipart object assembled from parts may be larger) and 507 InsufficientStorage when the bytes
+   * would eat into the free-space reserve: checked before the first byte is read (against `declaredSize`
+   * when known) and again every RECHECK_BYTES while it streams.
    */
-  async writeTemp(body: AsyncIterable<unknown>, declaredSize?: number): Promise<WrittenBody> {
+  async writeTemp(
+    body: AsyncIterable<unknown>,
+    declaredSize?: number,
+    limit: number = this.maxSize,
+  ): Promise<WrittenBody> {
     if (declaredSize !== 0) await this.space.require(declaredSize ?? 0);
     const hash = createHash('md5');
     let size = 0;
@@ -79,8 +84,7 @@ export class BlobFiles {
         const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
         if (chunk.length === 0) continue;
         size += chunk.length;
-        if (size > this.maxSize)
-          throw new OssError('EntityTooLarge', `The object is larger than ${this.maxSize} bytes.`);
+        if (size > limit) throw new OssError('EntityTooLarge', `The object is larger than ${limit} bytes.`);
         if (size - checkedAt >= RECHECK_BYTES && declaredSize === undefined) {
           checkedAt = size;
           await this.space.require(0);

@@ -36,6 +36,10 @@ import { encodeRecord, rowToMeta } from './rows.js';
 import { prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
+import { BucketConfigOps } from './bucket-config-ops.js';
+import { BuiltinExtras } from './builtin-extras.js';
+import { MultipartOps, type MultipartDeps } from './multipart-ops.js';
+import { prepareMultipartStatements } from './multipart-sql.js';
 
 export interface BuiltinStoreOptions {
   db: SqliteDb;
@@ -50,25 +54,45 @@ export interface BuiltinStoreOptions {
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
-export class BuiltinStore implements ObjectStore {
+export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   private readonly st: Statements;
   private readonly files: BlobFiles;
   private readonly applier: ChangeApplier;
   private readonly buckets: BucketOps;
   private readonly bulk: BulkOps;
+  protected override readonly mpDeps: MultipartDeps;
+  protected override readonly mpOps: MultipartOps;
+  protected override readonly configOps: BucketConfigOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
 
   constructor(private readonly opts: BuiltinStoreOptions) {
+    super();
     this.st = prepareStatements(opts.db);
     this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE, opts.minFreeBytes ?? 0);
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
+    const st = prepareMultipartStatements(opts.db);
+    this.mpDeps = {
+      db: opts.db,
+      st,
+      files: this.files,
+      clock: opts.clock,
+      buckets: this.buckets,
+      readObject: (meta, range) => this.readObject(meta, range),
+    };
+    this.mpOps = new MultipartOps(this.mpDeps);
+    this.configOps = new BucketConfigOps(st, this.buckets);
   }
 
   async init(): Promise<void> {
-    await this.files.init((file) => this.st.fileReferenced.get(file) !== undefined);
+    // Part files live beside object files: a file either kind of row names is not garbage.
+    await this.files.init(
+      (file) =>
+        this.st.fileReferenced.get(file) !== undefined ||
+        this.mpDeps.st.partFileReferenced.get(file) !== undefined,
+    );
   }
 
   // ---- buckets
@@ -93,7 +117,17 @@ export class BuiltinStore implements ObjectStore {
     return settle(() => this.buckets.setPolicy(name, policy));
   }
   deleteBucket(name: string): Promise<void> {
-    return settle(() => this.buckets.delete(name));
+    return settle(() =>
+      this.opts.db
+        .transaction(() => {
+          // OSS refuses to delete a bucket with unfinished multipart uploads, as with objects.
+          if (this.buckets.get(name) && this.mpDeps.st.anyUpload.get(name) !== undefined)
+            throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
+          this.buckets.delete(name);
+          this.configOps.dropAll(name);
+        })
+        .immediate(),
+    );
   }
 
   // ---- objects
@@ -274,7 +308,7 @@ export class BuiltinStore implements ObjectStore {
   }
 
   /** Writes the row (replacing any previous version), then removes the replaced file after the commit. */
-  private async commitObject(o: NewObject): Promise<ObjectMeta> {
+  protected override async commitObject(o: NewObject): Promise<ObjectMeta> {
     const now = this.opts.clock.now();
     const versionId = randomHex(16);
     let old: { file: string | null } | undefined;
@@ -302,6 +336,7 @@ export class BuiltinStore implements ObjectStore {
             encodeTags(o.tags),
             o.file,
           );
+          o.inCommit?.();
           return prev;
         })
         .immediate();

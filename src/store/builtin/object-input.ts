@@ -20,6 +20,11 @@ export interface NewObject {
   tags: readonly Tag[];
   file: string | null;
   forbidOverwrite?: boolean | undefined;
+  /**
+   * Runs inside the commit transaction, after the row is written; a throw rolls the commit back. A multipart
+   * Complete removes its upload here, so the object appears in the same commit that ends the upload.
+   */
+  inCommit?: (() => void) | undefined;
 }
 
 export function checkKey(key: string): void {
