@@ -14,6 +14,7 @@ interface ServerFlags {
   logLevel: string;
   baseDomain?: string[];
   bodyIdleTimeoutMs: number;
+  bodyMinRate: number;
   bodyTimeoutMs: number;
   jobWriteSignature: string;
   minFreeBytes: number;
@@ -56,6 +57,7 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
       accountId: env.OSSBATCH_ACCOUNT_ID || undefined,
       bodyIdleTimeoutMs: flags.bodyIdleTimeoutMs,
       bodyTimeoutMs: flags.bodyTimeoutMs,
+      bodyMinRate: flags.bodyMinRate,
       jobWriteSignature: flags.jobWriteSignature,
       // From the environment only: a token on the command line shows in `ps` to every local user.
       metricsToken: env.OSSBATCH_METRICS_TOKEN || undefined,
@@ -162,6 +164,12 @@ export function registerServerCommand(program: Command): void {
       'longest time to receive a whole request body (then 400 RequestTimeout)',
       intFlag('--body-timeout-ms'),
       DEFAULTS.bodyTimeoutMs,
+    )
+    .option(
+      '--body-min-rate <bytes-per-second>',
+      'slowest average request body rate tolerated after 30 s (then 400 RequestTimeout); 0 turns it off',
+      intFlag('--body-min-rate'),
+      DEFAULTS.bodyMinRate,
     )
     .option(
       '--job-write-signature <v4|any>',

@@ -7,7 +7,10 @@ import type {
   RestoreTier,
   StorageClass,
   Tag,
+  VersioningStatus,
 } from './types.js';
+import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from './versioning.js';
+import type { InventoryConfigStore } from './inventory-port.js';
 import type { BucketConfigStore } from './bucket-config-store.js';
 import type { MultipartStore } from './multipart-store.js';
 
@@ -17,7 +20,7 @@ import type { MultipartStore } from './multipart-store.js';
  * (NoSuchBucket, NoSuchKey, BucketNotEmpty, …). Multipart uploads and bucket configuration documents are
  * declared in their own files (multipart-store.ts, bucket-config-store.ts).
  */
-export interface ObjectStore extends MultipartStore, BucketConfigStore {
+export interface ObjectStore extends MultipartStore, BucketConfigStore, InventoryConfigStore {
   // ---- buckets
   createBucket(input: {
     name: string;
@@ -42,6 +45,17 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore {
   deleteObject(bucket: string, key: string): Promise<boolean>;
   copyObject(input: CopyObjectInput): Promise<ObjectMeta>;
   listObjects(input: ListObjectsInput): Promise<ListObjectsPage>;
+
+  // ---- versioning (store/versioning.ts). `versionId` arguments take the wire form (`null` = null version).
+  setBucketVersioning(name: string, status: VersioningStatus): Promise<void>;
+  /** One version (current when versionId is undefined), or the delete marker that hides the key. */
+  headVersion(bucket: string, key: string, versionId: string | undefined): Promise<VersionLookup>;
+  /**
+   * DeleteObject with versioning semantics: without versionId a versioned bucket gets a delete marker;
+   * with one, exactly that version (or delete marker) is removed. Unversioned buckets delete the object.
+   */
+  deleteVersion(bucket: string, key: string, versionId: string | undefined): Promise<DeleteOutcome>;
+  listObjectVersions(input: ListVersionsInput): Promise<ListVersionsPage>;
 
   // ---- single-object metadata changes (the object APIs); throw OssError on failure
   putObjectTags(bucket: string, key: string, tags: readonly Tag[], versionId?: string): Promise<void>;
@@ -90,6 +104,8 @@ export interface PutObjectInput {
 export interface CopyObjectInput {
   sourceBucket: string;
   sourceKey: string;
+  /** Copy this version of the source (wire form) instead of the current one. */
+  sourceVersionId?: string | undefined;
   bucket: string;
   key: string;
   /** COPY (default) keeps the source metadata; REPLACE uses the fields below. */

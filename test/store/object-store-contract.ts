@@ -4,6 +4,8 @@ import { batchContract } from './contract/batch.js';
 import type { MakeStore } from './contract/harness.js';
 import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
+import { versionsContract } from './contract/versions.js';
+import { inventoryContract } from './contract/inventory.js';
 import { multipartContract } from './contract/multipart.js';
 
 export type { MakeStore, StoreHarness } from './contract/harness.js';
@@ -15,6 +17,8 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore): void
     listingContract(makeStore);
     metadataContract(makeStore);
     batchContract(makeStore);
+    versionsContract(makeStore);
+    inventoryContract(makeStore);
     multipartContract(makeStore);
   });
 }
