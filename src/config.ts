@@ -29,6 +29,10 @@ export const ConfigSchema = z
     /** Request body timeouts (RequestTimeout): longest pause between bytes, longest whole body. */
     bodyIdleTimeoutMs: z.number().int().min(1),
     bodyTimeoutMs: z.number().int().min(1),
+    /** Slowest average body rate tolerated after the grace period (bytes/s; 0 = off). */
+    bodyMinRate: z.number().int().min(0),
+    /** How long a body may start slowly before the rate floor applies. */
+    bodyMinRateGraceMs: z.number().int().min(0),
     /** `v4`: CreateJob / UpdateJobPriority / UpdateJobStatus signed with V1 are refused (docs/permissions.md). */
     jobWriteSignature: z.enum(['v4', 'any']),
     /** Bearer token for GET /-/metrics; absent = loopback callers only. */
@@ -39,6 +43,11 @@ export const ConfigSchema = z
     workers: z.number().int().min(1).max(64),
     chunkSize: z.number().int().min(1).max(1_000_000),
     leaseMs: z.number().int().min(100),
+    /**
+     * How often the bucket-inventory scheduler looks for due runs (real time). Whether a run is due is
+     * decided by the injected clock, so this only bounds how late a run starts.
+     */
+    inventoryCheckMs: z.number().int().min(10).default(60_000),
     /** `builtin`, `s3+http(s)://host[:port]` or `oss+http(s)://host[:port]` (docs/operations.md). */
     store: z.string().superRefine((value, ctx) => {
       const parsed = parseStoreUrl(value);
@@ -80,6 +89,12 @@ export const DEFAULTS = {
   bodyIdleTimeoutMs: 30_000,
   // A 5 GiB PutObject (the largest OSS accepts) needs ~1.5 MB/s to finish within the hour.
   bodyTimeoutMs: 3_600_000,
+  // A trickle (1 byte every 5 s) is never idle for 30 s, so only a rate floor ends it before the hour.
+  // 1 KiB/s averaged from the start, checked once bodyMinRateGraceMs has passed, is far below any live link
+  // (Kestrel's MinRequestBodyDataRate is 240 B/s after 5 s; ours is gentler on start-up, stricter after).
+  bodyMinRate: 1024,
+  // TCP slow start and a client busy reading its source: the floor would be unfair in the first seconds.
+  bodyMinRateGraceMs: 30_000,
   jobWriteSignature: 'any',
   // Deletes, metadata writes and the engine's bookkeeping need a few MB at most; 64 MiB leaves them room
   // without refusing uploads on a small disk long before it is actually full.

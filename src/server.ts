@@ -25,6 +25,7 @@ import { createJobsService } from './jobs/service/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
 import { createRemoteStoreFor } from './store/create-store.js';
+import { InventoryScheduler } from './inventory/scheduler.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
 import { RateHistory, SAMPLE_MS } from './console/rate-history.js';
@@ -228,7 +229,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: createHttpMetrics(registry),
       validateBucketPolicy: (_bucket, _owner, text) => validateBucketPolicy(text),
       isReady: () => ready,
-      bodyTimeouts: { idleMs: config.bodyIdleTimeoutMs, totalMs: config.bodyTimeoutMs },
+      bodyTimeouts: {
+        idleMs: config.bodyIdleTimeoutMs,
+        totalMs: config.bodyTimeoutMs,
+        minBytesPerSecond: config.bodyMinRate,
+        minRateGraceMs: config.bodyMinRateGraceMs,
+      },
       jobWriteSignature: config.jobWriteSignature,
       metricsToken: config.metricsToken,
       nodeId,
@@ -257,6 +263,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }, SAMPLE_MS);
     sampler.unref();
     cleanup.unshift(() => clearInterval(sampler));
+    const inventories = new InventoryScheduler(
+      { store, clock, logger: logger.child({ component: 'inventory' }) },
+      config.inventoryCheckMs,
+    );
+    inventories.start();
+    cleanup.unshift(() => inventories.stop());
     const root = await backend.iamAdmin.ensureRootAccount(rootEnv, clock);
     ready = true;
     let closing: Promise<void> | undefined;

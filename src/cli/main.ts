@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApiCommands } from './api.js';
 import { registerConfigCommand } from './config-file.js';
+import { registerInventoryCommands } from './inventory.js';
 import { registerJobCommands } from './job.js';
 import { registerObjectCommands } from './objects.js';
 import { registerRamCommands } from './ram.js';
@@ -35,6 +36,7 @@ function buildProgram(): Command {
   registerApiCommands(program);
   registerObjectCommands(program);
   registerJobCommands(program);
+  registerInventoryCommands(program);
   program.commands.forEach((c) => applyToTree(c));
   return program;
 }

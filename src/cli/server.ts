@@ -17,6 +17,7 @@ interface ServerFlags {
   store?: string;
   storeConcurrency?: number;
   bodyIdleTimeoutMs: number;
+  bodyMinRate: number;
   bodyTimeoutMs: number;
   jobWriteSignature: string;
   minFreeBytes: number;
@@ -64,6 +65,7 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
       storeConcurrency: flags.storeConcurrency ?? DEFAULTS.storeConcurrency,
       bodyIdleTimeoutMs: flags.bodyIdleTimeoutMs,
       bodyTimeoutMs: flags.bodyTimeoutMs,
+      bodyMinRate: flags.bodyMinRate,
       jobWriteSignature: flags.jobWriteSignature,
       // From the environment only: a token on the command line shows in `ps` to every local user.
       metricsToken: env.OSSBATCH_METRICS_TOKEN || undefined,
@@ -181,6 +183,12 @@ export function registerServerCommand(program: Command): void {
       'longest time to receive a whole request body (then 400 RequestTimeout)',
       intFlag('--body-timeout-ms'),
       DEFAULTS.bodyTimeoutMs,
+    )
+    .option(
+      '--body-min-rate <bytes-per-second>',
+      'slowest average request body rate tolerated after 30 s (then 400 RequestTimeout); 0 turns it off',
+      intFlag('--body-min-rate'),
+      DEFAULTS.bodyMinRate,
     )
     .option(
       '--job-write-signature <v4|any>',

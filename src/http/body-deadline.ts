@@ -5,6 +5,13 @@ export interface BodyTimeouts {
   readonly idleMs: number;
   /** Longest time from the request's arrival until its whole body has been received. */
   readonly totalMs: number;
+  /**
+   * Slowest average body rate (bytes/s, since the request arrived) tolerated once `minRateGraceMs` has
+   * passed; 0 or absent disables. Catches a client that trickles a byte every few seconds: never idle for
+   * long, yet it would hold the request for the whole `totalMs`.
+   */
+  readonly minBytesPerSecond?: number;
+  readonly minRateGraceMs?: number;
 }
 
 export interface BodyDeadline {
@@ -31,7 +38,8 @@ export function hasBody(req: IncomingMessage): boolean {
 export function watchBody(req: IncomingMessage, t: BodyTimeouts, onTimeout: () => void): BodyDeadline {
   if (!hasBody(req) || req.complete) return NO_DEADLINE;
   const started = Date.now();
-  let lastBytes = req.socket.bytesRead;
+  const firstBytes = req.socket.bytesRead;
+  let lastBytes = firstBytes;
   let lastProgress = started;
   // Four checks per idle period keep the overshoot within a quarter of it; never busier than every 25 ms.
   const every = Math.max(25, Math.min(1000, Math.floor(Math.min(t.idleMs, t.totalMs) / 4)));
@@ -44,6 +52,13 @@ export function watchBody(req: IncomingMessage, t: BodyTimeouts, onTimeout: () =
     clearInterval(timer);
     req.off('end', stop).off('close', stop);
   }
+  /** The average body rate since arrival is below the floor, once past the grace period. */
+  function tooSlow(now: number, bytes: number): boolean {
+    const floor = t.minBytesPerSecond ?? 0;
+    const elapsed = now - started;
+    if (floor <= 0 || elapsed < (t.minRateGraceMs ?? 0)) return false;
+    return ((bytes - firstBytes) * 1000) / elapsed < floor;
+  }
   function check(): void {
     if (req.complete || req.destroyed) return stop();
     const now = Date.now();
@@ -52,7 +67,7 @@ export function watchBody(req: IncomingMessage, t: BodyTimeouts, onTimeout: () =
       lastBytes = bytes;
       lastProgress = now;
     }
-    if (now - started < t.totalMs && now - lastProgress < t.idleMs) return;
+    if (now - started < t.totalMs && now - lastProgress < t.idleMs && !tooSlow(now, bytes)) return;
     stop();
     state.fired = true;
     onTimeout();

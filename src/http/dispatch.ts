@@ -10,7 +10,8 @@ import { hasBody, watchBody, type BodyDeadline } from './body-deadline.js';
 import { checkJobWriteSignature } from './job-write-signature.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
-import { resolveRoute, type Route } from './routes.js';
+import { actionOf, resolveRoute, type Route } from './routes.js';
+import { loadTargetObject } from './version-target.js';
 import { corsHeadersFor } from './handlers/cors.js';
 import { StorageAlarm } from '../store/storage-alarm.js';
 import { insufficientStorage, isStorageExhausted } from '../store/storage-full.js';
@@ -86,7 +87,7 @@ async function prepare(
   authorize: Authorizer,
   context: RequestContext,
 ): Promise<Prepared> {
-  const action = route.action ?? '';
+  const action = actionOf(route, target.query) ?? '';
   if (route.auth === 'jobs') {
     // Decided from the headers, before any body is read (issue 12): a stranger's body is never waited for.
     if (principal.kind === 'anonymous')
@@ -112,7 +113,7 @@ async function prepare(
   const bucket = await deps.buckets.get(name);
   if (bucket === undefined) throw noSuchBucket(name);
   if (route.auth === 'bucket-keys' || route.auth === 'preflight') return { bucket, object: undefined };
-  const object = route.auth === 'object' ? await deps.store.headObject(name, target.key ?? '') : undefined;
+  const object = route.auth === 'object' ? await loadTargetObject(deps.store, name, target) : undefined;
   authorizeOrThrow(deps, authorize, context, action, bucket, target.key, object);
   return { bucket, object };
 }

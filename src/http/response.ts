@@ -45,7 +45,11 @@ export function errorXml(err: OssError, requestId: string, hostId: string): stri
 /** HEAD errors carry no body; the XML travels base64-encoded in `x-oss-err` (real-clients §1.3). */
 export function errorResponse(err: OssError, requestId: string, hostId: string, method: string): OssResponse {
   const xml = errorXml(err, requestId, hostId);
-  const headers: Record<string, string | number> = { 'Content-Type': XML_TYPE, 'x-oss-ec': err.ec };
+  const headers: Record<string, string | number> = {
+    ...err.headers,
+    'Content-Type': XML_TYPE,
+    'x-oss-ec': err.ec,
+  };
   if (method === 'HEAD') {
     headers['x-oss-err'] = Buffer.from(xml, 'utf8').toString('base64');
     headers['Content-Length'] = 0;

@@ -10,6 +10,8 @@ import * as objectReadH from './handlers/object-read.js';
 import * as objectWriteH from './handlers/object-write.js';
 import * as objectSubH from './handlers/object-sub.js';
 import * as policyH from './handlers/policy.js';
+import * as versioningH from './handlers/versioning.js';
+import * as inventoryH from './handlers/inventory.js';
 import * as bucketConfigH from './handlers/bucket-config.js';
 import * as corsH from './handlers/cors.js';
 import * as multipartH from './handlers/multipart.js';
@@ -60,6 +62,9 @@ const DISPATCH_SUBRESOURCES = [
   'bucketInfo',
   'objectMeta',
   'delete',
+  'versioning',
+  'versions',
+  'inventory',
   'uploads',
   'uploadId',
   'location',
@@ -81,9 +86,6 @@ type SubResource = (typeof DISPATCH_SUBRESOURCES)[number] | '';
 const UNSUPPORTED_SUBRESOURCES = new Set([
   'append',
   'symlink',
-  'versions',
-  'versioning',
-  'inventory',
   'wormId',
   'cname',
   'qos',
@@ -123,6 +125,49 @@ const TABLE: Record<string, Route> = {
   'bucket GET acl': r('GetBucketAcl', 'oss:GetBucketAcl', 'bucket', bucketH.getBucketAcl),
   'bucket PUT acl': r('PutBucketAcl', 'oss:PutBucketAcl', 'bucket', bucketH.putBucketAcl),
   'bucket GET bucketInfo': r('GetBucketInfo', 'oss:GetBucketInfo', 'bucket', bucketH.getBucketInfo),
+  'bucket PUT versioning': r(
+    'PutBucketVersioning',
+    'oss:PutBucketVersioning',
+    'bucket',
+    versioningH.putBucketVersioning,
+  ),
+  'bucket GET versioning': r(
+    'GetBucketVersioning',
+    'oss:GetBucketVersioning',
+    'bucket',
+    versioningH.getBucketVersioning,
+  ),
+  'bucket GET versions': r(
+    'ListObjectVersions',
+    'oss:ListObjectVersions',
+    'bucket',
+    versioningH.listObjectVersions,
+  ),
+  'bucket PUT inventory': r(
+    'PutBucketInventory',
+    'oss:PutBucketInventory',
+    'bucket',
+    inventoryH.putBucketInventory,
+  ),
+  'bucket GET inventory': r(
+    'ListBucketInventory',
+    'oss:ListBucketInventory',
+    'bucket',
+    inventoryH.listBucketInventory,
+  ),
+  'bucket DELETE inventory': r(
+    'DeleteBucketInventory',
+    'oss:DeleteBucketInventory',
+    'bucket',
+    inventoryH.deleteBucketInventory,
+  ),
+  // ossbatch extension: run an inventory now (docs/api.md).
+  'bucket POST inventory': r(
+    'RunBucketInventory',
+    'oss:PutBucketInventory',
+    'bucket',
+    inventoryH.runBucketInventory,
+  ),
   'bucket GET policy': r('GetBucketPolicy', 'oss:GetBucketPolicy', 'bucket', policyH.getBucketPolicy),
   'bucket PUT policy': r('PutBucketPolicy', 'oss:PutBucketPolicy', 'bucket', policyH.putBucketPolicy),
   'bucket DELETE policy': r(
@@ -205,6 +250,34 @@ const TABLE: Record<string, Route> = {
 const LIST_V2 = r('ListObjectsV2', 'oss:ListObjects', 'bucket', listH.listObjects);
 const DESCRIBE_JOB = r('DescribeJob', undefined, 'jobs', jobsH.describeJob);
 const COPY_OBJECT = r('CopyObject', 'oss:PutObject', 'object', objectWriteH.copyObject);
+const GET_INVENTORY = r(
+  'GetBucketInventory',
+  'oss:GetBucketInventory',
+  'bucket',
+  inventoryH.getBucketInventory,
+);
+
+/**
+ * RAM actions OSS checks instead when an object request names a version (`?versionId=`): a policy that
+ * grants oss:GetObject does not by itself grant reading old versions (OSS RAM action list).
+ */
+const VERSION_ACTIONS: Readonly<Record<string, string>> = {
+  GetObject: 'oss:GetObjectVersion',
+  HeadObject: 'oss:GetObjectVersion',
+  GetObjectMeta: 'oss:GetObjectVersion',
+  DeleteObject: 'oss:DeleteObjectVersion',
+  PutObjectTagging: 'oss:PutObjectVersionTagging',
+  GetObjectTagging: 'oss:GetObjectVersionTagging',
+  DeleteObjectTagging: 'oss:DeleteObjectVersionTagging',
+  PutObjectAcl: 'oss:PutObjectVersionAcl',
+  GetObjectAcl: 'oss:GetObjectVersionAcl',
+};
+
+/** The RAM action a request is authorised as: the route's, or its version variant when `versionId` is given. */
+export function actionOf(route: Route, query: ReadonlyMap<string, string>): string | undefined {
+  return query.has('versionId') ? (VERSION_ACTIONS[route.operation] ?? route.action) : route.action;
+}
+
 const UPLOAD_PART_COPY = r('UploadPartCopy', 'oss:PutObject', 'object', multipartH.uploadPartCopy);
 
 function subResourceOf(query: ReadonlyMap<string, string>): SubResource {
@@ -250,6 +323,7 @@ export function resolveRoute(method: string, target: RequestTarget, hasCopySourc
   if (route.operation === 'ListObjects' && target.query.get('list-type') === '2') return LIST_V2;
   if (route.operation === 'ListJobs' && target.query.has('batchJobId')) return DESCRIBE_JOB;
   if (route.operation === 'PutObject' && hasCopySource) return COPY_OBJECT;
+  if (route.operation === 'ListBucketInventory' && target.query.has('inventoryId')) return GET_INVENTORY;
   if (route.operation === 'UploadPart' && hasCopySource) return UPLOAD_PART_COPY;
   return route;
 }

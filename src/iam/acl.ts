@@ -7,7 +7,8 @@ import type { BucketAcl, ObjectAcl } from '../store/types.js';
  * | effective ACL     | object-level actions                                   | bucket-level actions                         |
  * |-------------------|--------------------------------------------------------|----------------------------------------------|
  * | private           | none                                                   | none                                         |
- * | public-read       | oss:GetObject (GetObject, HeadObject, GetObjectMeta)   | oss:ListObjects (ListObjects, ListObjectsV2) |
+ * | public-read       | oss:GetObject (GetObject, HeadObject, GetObjectMeta),  | oss:ListObjects (ListObjects, ListObjectsV2),|
+ * |                   | oss:GetObjectVersion (the same with ?versionId=)       | oss:ListObjectVersions                       |
  * | public-read-write | the above + oss:PutObject, oss:DeleteObject,           | the above + oss:ListMultipartUploads         |
  * |                   | oss:AbortMultipartUpload, oss:ListParts                |                                              |
  *
@@ -16,9 +17,10 @@ import type { BucketAcl, ObjectAcl } from '../store/types.js';
  * Reading or changing ACLs, tags, policies and bucket settings is never granted by an ACL: that stays with
  * the owner and explicit grants (OSS behaves so: an anonymous GetObjectAcl on a public-read object is 403).
  */
-const READ_OBJECT = ['oss:getobject'];
+// Reading a given version (`?versionId=`) is a read like any other (the version's own ACL applies).
+const READ_OBJECT = ['oss:getobject', 'oss:getobjectversion'];
 const WRITE_OBJECT = ['oss:putobject', 'oss:deleteobject', 'oss:abortmultipartupload', 'oss:listparts'];
-const READ_BUCKET = ['oss:listobjects'];
+const READ_BUCKET = ['oss:listobjects', 'oss:listobjectversions'];
 const WRITE_BUCKET = ['oss:listmultipartuploads'];
 
 const OBJECT_GRANTS: Record<BucketAcl, ReadonlySet<string>> = {

@@ -25,7 +25,20 @@ export async function checkJobReferences(
   await checkRole(spec.roleArn, accountId, deps.iam);
   if (spec.manifest) {
     await checkBucket(spec.manifest.bucket, 'Manifest/Location/Bucket', deps);
-    const meta = await deps.store.headObject(spec.manifest.bucket, spec.manifest.object);
+    const { bucket: mb, object: mo, versionId: mv } = spec.manifest;
+    // A VersionId may name an older version of the manifest (versioned buckets), not only the current one.
+    const found = mv === undefined ? undefined : await deps.store.headVersion(mb, mo, mv);
+    const meta =
+      found === undefined
+        ? await deps.store.headObject(mb, mo)
+        : found.kind === 'object'
+          ? found.meta
+          : undefined;
+    if (found?.kind === 'no-such-version') {
+      throw new OssError('NoSuchVersion', `The manifest version ${mv ?? ''} of ${mo} does not exist.`, {
+        details: { Key: mo, VersionId: mv ?? '' },
+      });
+    }
     if (meta === undefined) {
       const { object, bucket } = spec.manifest;
       throw new OssError(
@@ -33,15 +46,6 @@ export async function checkJobReferences(
         `The manifest object ${object} named by CreateJobRequest/Manifest/Location does not exist in bucket ${bucket}.`,
         {
           details: noSuchKey(object).details,
-        },
-      );
-    }
-    if (spec.manifest.versionId !== undefined && spec.manifest.versionId !== meta.versionId) {
-      throw new OssError(
-        'NoSuchVersion',
-        `The manifest version ${spec.manifest.versionId} of ${spec.manifest.object} does not exist.`,
-        {
-          details: { Key: spec.manifest.object, VersionId: spec.manifest.versionId },
         },
       );
     }

@@ -115,6 +115,12 @@ export const OSS_ERROR_CODES = {
     message: 'A header or sub-resource you provided implies functionality that is not implemented.',
   },
   NoSuchJob: { status: 404, ec: '0017-00000404', message: 'The specified job does not exist.' },
+  NoSuchInventory: { status: 404, ec: '0020-00000404', message: 'The specified inventory does not exist.' },
+  InventoryAlreadyExist: {
+    status: 409,
+    ec: '0020-00000042',
+    message: 'The inventory with the specified Id already exists.',
+  },
   MethodNotAllowed: {
     status: 405,
     ec: '0016-00000405',
@@ -192,11 +198,18 @@ export class OssError extends Error {
   readonly ec: string;
   /** Extra elements OSS adds to the <Error> body for some codes (BucketName, Key, StringToSign, …). */
   readonly details: Readonly<Record<string, string>>;
+  /** Response headers OSS sends with this error (e.g. `x-oss-delete-marker` on a 404 for a delete marker). */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     code: OssErrorCode,
     message?: string,
-    options: { ec?: string; status?: number; details?: Record<string, string> } = {},
+    options: {
+      ec?: string;
+      status?: number;
+      details?: Record<string, string>;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     const spec: OssErrorSpec = OSS_ERROR_CODES[code];
     super(message ?? spec.message);
@@ -205,6 +218,7 @@ export class OssError extends Error {
     this.status = options.status ?? spec.status;
     this.ec = options.ec ?? spec.ec;
     this.details = options.details ?? {};
+    this.headers = options.headers ?? {};
   }
 }
 

@@ -7,7 +7,10 @@ import type {
   RestoreTier,
   StorageClass,
   Tag,
+  VersioningStatus,
 } from './types.js';
+import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from './versioning.js';
+import type { InventoryConfigStore } from './inventory-port.js';
 import type { BucketConfigStore } from './bucket-config-store.js';
 import type { MultipartStore } from './multipart-store.js';
 
@@ -19,7 +22,7 @@ import type { MultipartStore } from './multipart-store.js';
  * `retryable` (RemoteError). Multipart uploads and bucket configuration documents are declared in their own
  * files (multipart-store.ts, bucket-config-store.ts).
  */
-export interface ObjectStore extends MultipartStore, BucketConfigStore {
+export interface ObjectStore extends MultipartStore, BucketConfigStore, InventoryConfigStore {
   // ---- buckets
   createBucket(input: {
     name: string;
@@ -48,6 +51,17 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore {
    * are filled by the built-in store only (a remote listing does not carry them): use headObject for those.
    */
   listObjects(input: ListObjectsInput): Promise<ListObjectsPage>;
+
+  // ---- versioning (store/versioning.ts). `versionId` arguments take the wire form (`null` = null version).
+  setBucketVersioning(name: string, status: VersioningStatus): Promise<void>;
+  /** One version (current when versionId is undefined), or the delete marker that hides the key. */
+  headVersion(bucket: string, key: string, versionId: string | undefined): Promise<VersionLookup>;
+  /**
+   * DeleteObject with versioning semantics: without versionId a versioned bucket gets a delete marker;
+   * with one, exactly that version (or delete marker) is removed. Unversioned buckets delete the object.
+   */
+  deleteVersion(bucket: string, key: string, versionId: string | undefined): Promise<DeleteOutcome>;
+  listObjectVersions(input: ListVersionsInput): Promise<ListVersionsPage>;
 
   // ---- single-object metadata changes (the object APIs); throw OssError on failure
   putObjectTags(bucket: string, key: string, tags: readonly Tag[], versionId?: string): Promise<void>;
@@ -101,6 +115,8 @@ export interface PutObjectInput {
 export interface CopyObjectInput {
   sourceBucket: string;
   sourceKey: string;
+  /** Copy this version of the source (wire form) instead of the current one. */
+  sourceVersionId?: string | undefined;
   bucket: string;
   key: string;
   /** COPY (default) keeps the source metadata; REPLACE uses the fields below. */

@@ -33,7 +33,12 @@ export interface BucketInfo {
   readonly createdAt: number;
   /** Bucket policy JSON text, when one is set. */
   readonly policy: string | null;
+  /** Versioning status; undefined when versioning was never enabled (OSS then reports no Status). */
+  readonly versioning?: VersioningStatus | undefined;
 }
+
+export const VERSIONING_STATUSES = ['Enabled', 'Suspended'] as const;
+export type VersioningStatus = (typeof VERSIONING_STATUSES)[number];
 
 export interface RestoreState {
   /** ms since epoch when the restore finishes (object becomes readable). */
@@ -47,7 +52,10 @@ export interface RestoreState {
 export interface ObjectMeta {
   readonly bucket: string;
   readonly key: string;
-  /** Stable id of the current object version; a manifest row naming another version fails NoSuchVersion. */
+  /**
+   * Stable id of this object version (internal form: see store/version-ids.ts; `wireVersionId` gives the
+   * client's form). A manifest row naming a version that does not exist fails NoSuchVersion.
+   */
   readonly versionId: string;
   readonly size: number;
   /** Upper-case hex MD5, without quotes. */

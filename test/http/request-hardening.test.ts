@@ -188,6 +188,40 @@ describe('request body timeouts', () => {
     await c.closed();
   });
 
+  it('answers RequestTimeout when a body trickles in below the rate floor, long before the total timeout', async () => {
+    const floor = await startTestServer({
+      config: {
+        bodyIdleTimeoutMs: 10_000,
+        bodyTimeoutMs: 3_600_000,
+        bodyMinRate: 1024,
+        bodyMinRateGraceMs: 1000,
+      },
+    });
+    try {
+      await floor.client().putBucket('floor-bucket');
+      const c = await openSlowRequest(floor.port, {
+        method: 'PUT',
+        bucket: 'floor-bucket',
+        key: 'drip.bin',
+        contentLength: 10_000,
+        sign: { accessKeyId: floor.root.accessKeyId, secret: floor.root.secret },
+      });
+      // A byte every 200 ms is never idle for 10 s and would run for the whole hour without the floor.
+      const timer = setInterval(() => c.write('x'), 200);
+      try {
+        const got = await c.until('</Error>', 10_000);
+        expect(got).toMatch(/^HTTP\/1\.1 400/);
+        expect(got).toContain('<Code>RequestTimeout</Code>');
+      } finally {
+        clearInterval(timer);
+      }
+      const head = await signedRawRequest(floor, { method: 'HEAD', bucket: 'floor-bucket', key: 'drip.bin' });
+      expect(head.status).toBe(404);
+    } finally {
+      await floor.close();
+    }
+  });
+
   it('still accepts an upload whose bytes keep coming within the timeouts', async () => {
     const c = await openSlowRequest(ts.port, {
       method: 'PUT',

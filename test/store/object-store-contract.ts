@@ -4,6 +4,8 @@ import { batchContract } from './contract/batch.js';
 import { ALL_CAPS, type MakeStore, type StoreCaps } from './contract/harness.js';
 import { listingContract } from './contract/listing.js';
 import { metadataContract } from './contract/metadata.js';
+import { versionsContract } from './contract/versions.js';
+import { inventoryContract } from './contract/inventory.js';
 import { multipartContract } from './contract/multipart.js';
 
 export type { MakeStore, StoreHarness, StoreCaps } from './contract/harness.js';
@@ -16,7 +18,12 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore, caps:
     listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
-    // Multipart uploads and bucket configuration are not served over remote stores yet (RemoteExtras).
-    if (caps.multipart) multipartContract(makeStore);
+    // Multipart uploads, bucket configuration, versioning and inventory are not served over remote stores
+    // yet (RemoteExtras answers OperationNotSupported / none configured): built-in store only.
+    if (caps.multipart) {
+      multipartContract(makeStore);
+      versionsContract(makeStore);
+      inventoryContract(makeStore);
+    }
   });
 }

@@ -4,6 +4,7 @@ import { JOBS_SCHEMA } from './003-jobs.js';
 import { CHUNKS_SCHEMA } from './004-chunks.js';
 import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
 import { MULTIPART_SCHEMA } from './006-multipart.js';
+import { VERSIONS_SCHEMA } from './007-versions.js';
 import { CLUSTER_SCHEMA } from './010-cluster.js';
 import { BUCKET_CATALOG_MIGRATION } from '../sqlite-bucket-catalog.js';
 
@@ -21,7 +22,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: 'chunks', sql: CHUNKS_SCHEMA },
   { id: 5, name: 'engine-alive', sql: ENGINE_ALIVE_SCHEMA },
   { id: 6, name: 'multipart', sql: MULTIPART_SCHEMA },
-  // 7 is taken by another branch; 8 and 9 are left for others too.
+  { id: 7, name: 'versions', sql: VERSIONS_SCHEMA },
+  // 8 and 9 are left for other branches.
   { id: 10, name: 'cluster', sql: CLUSTER_SCHEMA },
   // 11: the remote-store bucket catalog (issue 8).
   BUCKET_CATALOG_MIGRATION,

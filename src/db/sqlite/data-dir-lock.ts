@@ -10,17 +10,21 @@ export interface DataDirLock {
   release(): void;
 }
 
+const HAS_PROC = fs.existsSync('/proc/self/stat');
+
 /**
  * A killed process stays a zombie until its parent reaps it, and signal 0 still "reaches" a zombie:
- * on Linux read its state from /proc so a restart right after `kill -9` is not refused.
+ * on Linux read its state from /proc so a restart right after `kill -9` is not refused. The zombie may be
+ * reaped between the signal-0 probe and this read: a missing /proc entry means the process is gone.
  */
-function isZombie(pid: number): boolean {
+function isZombieOrGone(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Format: "pid (comm) S ..."; comm may contain spaces and parentheses, so take the last ')'.
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false;
+  } catch (e) {
+    // ENOENT where /proc exists: reaped since the probe. No /proc (not Linux) or other errors: trust the probe.
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' && HAS_PROC;
   }
 }
 
@@ -32,7 +36,7 @@ function processAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return !isZombie(pid);
+  return !isZombieOrGone(pid);
 }
 
 function readOwner(file: string): number | undefined {

@@ -58,6 +58,22 @@ export interface OpenedObject {
 }
 
 /**
+ * The manifest object: its current version, or the version `versionId` names (an older one of a
+ * versioned bucket is fine: the manifest as it was). Undefined when missing or a delete marker.
+ */
+async function manifestVersion(
+  deps: ManifestDeps,
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+): Promise<ObjectMeta | undefined | 'no-such-version'> {
+  if (versionId === undefined || versionId === '') return deps.store.headObject(bucket, key);
+  const found = await deps.store.headVersion(bucket, key, versionId);
+  if (found.kind === 'object') return found.meta;
+  return found.kind === 'no-such-version' ? 'no-such-version' : undefined;
+}
+
+/**
  * Everything that must hold before a manifest object is read: bucket exists, the job's role may
  * GetObject it (checked before existence, so a role without access learns nothing about the key),
  * the object exists, and the requested version / ETag match the current object.
@@ -70,7 +86,8 @@ export async function openReadable(
   want: { versionId?: string | undefined; etag?: string | undefined } = {},
 ): Promise<OpenedObject> {
   const bucket = await requireBucket(deps, bucketName);
-  const meta = await deps.store.headObject(bucketName, key);
+  const found = await manifestVersion(deps, bucketName, key, want.versionId);
+  const meta = found === 'no-such-version' ? undefined : found;
   if (
     !(await roleMay(deps, role, bucket, 'oss:GetObject', objectArn(deps.region, bucket, key), {
       objectAcl: meta?.acl,
@@ -81,14 +98,13 @@ export async function openReadable(
       `The job's role may not read oss://${bucketName}/${key} (oss:GetObject).`,
     );
   }
-  if (!meta)
-    throw new ManifestError('NoSuchKey', `The manifest object oss://${bucketName}/${key} does not exist.`);
-  if (want.versionId !== undefined && want.versionId !== '' && want.versionId !== meta.versionId) {
+  if (found === 'no-such-version')
     throw new ManifestError(
       'NoSuchVersion',
-      `Version ${want.versionId} of oss://${bucketName}/${key} is not its current version.`,
+      `Version ${want.versionId ?? ''} of oss://${bucketName}/${key} does not exist.`,
     );
-  }
+  if (!meta)
+    throw new ManifestError('NoSuchKey', `The manifest object oss://${bucketName}/${key} does not exist.`);
   if (want.etag !== undefined && want.etag !== '' && normaliseEtag(want.etag) !== normaliseEtag(meta.etag)) {
     throw new ManifestError(
       'ManifestETagMismatch',
@@ -107,8 +123,10 @@ export async function reopenUnchanged(
   bucketName: string,
   key: string,
   etag: string,
+  versionId?: string,
 ): Promise<ObjectMeta> {
-  const meta = await deps.store.headObject(bucketName, key);
+  const found = await manifestVersion(deps, bucketName, key, versionId);
+  const meta = found === 'no-such-version' ? undefined : found;
   if (!meta)
     throw new ManifestError('NoSuchKey', `The manifest object oss://${bucketName}/${key} no longer exists.`);
   if (normaliseEtag(meta.etag) !== normaliseEtag(etag)) {

@@ -59,7 +59,7 @@ export async function* readCsvChunk(
 ): AsyncGenerator<Task[]> {
   const src = parseSource<CsvSource>(chunk, 'csv');
   if (skip >= chunk.taskCount || src.end <= src.start) return;
-  const meta = await reopenUnchanged(deps, spec.bucket, spec.object, src.etag);
+  const meta = await reopenUnchanged(deps, spec.bucket, spec.object, src.etag, spec.versionId);
   const layout = csvLayout(spec.fields);
   const collector = new BatchCollector<Task>(skip, chunk.taskCount, batchSize);
   const stream = deps.store.readObject(meta, { start: src.start, end: src.end - 1 });

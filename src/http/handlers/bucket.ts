@@ -148,6 +148,8 @@ export async function getBucketInfo(ctx: OpContext): Promise<OssResponse> {
       DataRedundancyType: 'LRS',
       Owner: owner(b.owner),
       AccessControlList: { Grant: b.acl },
+      // OSS lists the versioning status once it was ever set (absent before).
+      Versioning: b.versioning,
       Comment: '',
       BucketPolicy: { LogBucket: '', LogPrefix: '' },
     },

@@ -1,22 +1,24 @@
-import { OssError, noSuchKey } from '../../protocol/oss-error.js';
+import { OssError } from '../../protocol/oss-error.js';
 import { isReadable } from '../../store/builtin/restore.js';
 import type { ObjectMeta } from '../../store/types.js';
 import { header, type OpContext } from '../context.js';
 import { applyResponseOverrides, objectHeaders } from '../object-headers.js';
 import { parseRange } from '../range.js';
 import type { OssResponse } from '../response.js';
+import { missError, requestedVersion, versionHeader } from '../version-target.js';
 
-/** The target object, honouring `versionId` (this server keeps one version per key). */
-export function requireObject(ctx: OpContext): ObjectMeta {
-  const key = ctx.target.key ?? '';
-  const meta = ctx.object;
-  const versionId = ctx.target.query.get('versionId');
-  if (meta === undefined) throw noSuchKey(key);
-  if (versionId !== undefined && versionId !== 'null' && versionId !== meta.versionId) {
-    throw new OssError('NoSuchVersion', undefined, { details: { Key: key, VersionId: versionId } });
-  }
-  return meta;
+/**
+ * The target object, honouring `versionId` (the dispatcher loaded that version). A miss costs one more
+ * lookup to answer as OSS does: NoSuchVersion, or a 404 that names the delete marker it hit.
+ */
+export async function requireObject(ctx: OpContext): Promise<ObjectMeta> {
+  if (ctx.object !== undefined) return ctx.object;
+  throw await missError(ctx.deps.store, ctx.target.bucket ?? '', ctx.target);
 }
+
+/** `x-oss-version-id` for the object a request addressed (versioned buckets, or when asked by id). */
+export const versionHeaderOf = (ctx: OpContext, meta: ObjectMeta): Record<string, string> =>
+  versionHeader(ctx.bucket, meta, requestedVersion(ctx.target));
 
 const unquote = (s: string): string => s.trim().replace(/^W\//, '').replace(/^"|"$/g, '').toUpperCase();
 
@@ -78,8 +80,8 @@ export function notModified(meta: ObjectMeta): OssResponse {
 }
 
 /** GET / HEAD on an object: conditions, Range (206 + Content-Range), `response-*` overrides. */
-function readObject(ctx: OpContext, withBody: boolean): OssResponse {
-  const meta = requireObject(ctx);
+async function readObject(ctx: OpContext, withBody: boolean): Promise<OssResponse> {
+  const meta = await requireObject(ctx);
   const now = ctx.deps.clock.now();
   if (checkConditions(ctx, meta) === 'not-modified') return notModified(meta);
   if (withBody && !isReadable(meta, now)) {
@@ -87,7 +89,7 @@ function readObject(ctx: OpContext, withBody: boolean): OssResponse {
       details: { Key: meta.key },
     });
   }
-  const headers = objectHeaders(meta, now);
+  const headers = { ...objectHeaders(meta, now), ...versionHeaderOf(ctx, meta) };
   applyResponseOverrides(headers, ctx.target.query);
   const standard = header(ctx, 'x-oss-range-behavior')?.toLowerCase() === 'standard';
   const range = parseRange(header(ctx, 'range'), meta.size, standard);
@@ -103,17 +105,18 @@ function readObject(ctx: OpContext, withBody: boolean): OssResponse {
 }
 
 export function getObject(ctx: OpContext): Promise<OssResponse> {
-  return Promise.resolve().then(() => readObject(ctx, true));
+  return readObject(ctx, true);
 }
 
 export function headObject(ctx: OpContext): Promise<OssResponse> {
-  return Promise.resolve().then(() => readObject(ctx, false));
+  return readObject(ctx, false);
 }
 
 /** HEAD ?objectMeta: ETag, Size, Last-Modified (and the restore/storage headers) without a body. */
 export async function getObjectMeta(ctx: OpContext): Promise<OssResponse> {
-  const meta = requireObject(ctx);
+  const meta = await requireObject(ctx);
   const headers: Record<string, string | number> = {
+    ...versionHeaderOf(ctx, meta),
     ETag: `"${meta.etag}"`,
     'Last-Modified': new Date(meta.lastModified).toUTCString(),
     'x-oss-object-size': meta.size,
@@ -123,5 +126,5 @@ export async function getObjectMeta(ctx: OpContext): Promise<OssResponse> {
   const all = objectHeaders(meta, ctx.deps.clock.now());
   if (all['x-oss-restore'] !== undefined) headers['x-oss-restore'] = all['x-oss-restore'];
   headers['x-oss-storage-class'] = meta.storageClass;
-  return Promise.resolve({ status: 200, headers });
+  return { status: 200, headers };
 }

@@ -5,11 +5,15 @@ import { RESTORE_TIERS, type RestoreTier, type StorageClass, type Tag } from '..
 import { header, type OpContext } from '../context.js';
 import { parseObjectAcl } from '../object-input.js';
 import { emptyResponse, xmlResponse, type OssResponse } from '../response.js';
-import { requireObject } from './object-read.js';
+import { requireObject, versionHeaderOf } from './object-read.js';
 
-function target(ctx: OpContext): { bucket: string; key: string; versionId: string | undefined } {
-  const meta = requireObject(ctx);
-  return { bucket: meta.bucket, key: meta.key, versionId: ctx.target.query.get('versionId') };
+/** The addressed object; `headers` carries x-oss-version-id back when the request named a version or the bucket is versioned. */
+async function target(
+  ctx: OpContext,
+): Promise<{ bucket: string; key: string; versionId: string | undefined; headers: Record<string, string> }> {
+  const meta = await requireObject(ctx);
+  const versionId = ctx.target.query.get('versionId');
+  return { bucket: meta.bucket, key: meta.key, versionId, headers: versionHeaderOf(ctx, meta) };
 }
 
 /** `<Tagging><TagSet><Tag><Key/><Value/></Tag>…</TagSet></Tagging>` (spec §11.1). */
@@ -29,43 +33,43 @@ export function parseTaggingXml(body: Buffer): Tag[] {
 }
 
 export async function putObjectTagging(ctx: OpContext): Promise<OssResponse> {
-  const t = target(ctx);
+  const t = await target(ctx);
   const tags = parseTaggingXml(await ctx.readBody());
   await ctx.deps.store.putObjectTags(t.bucket, t.key, tags, t.versionId);
-  return emptyResponse(200);
+  return emptyResponse(200, t.headers);
 }
 
-export function getObjectTagging(ctx: OpContext): Promise<OssResponse> {
-  const meta = requireObject(ctx);
+export async function getObjectTagging(ctx: OpContext): Promise<OssResponse> {
+  const meta = await requireObject(ctx);
   const xml = toXml('Tagging', { TagSet: { Tag: meta.tags.map((t) => ({ Key: t.key, Value: t.value })) } });
-  return Promise.resolve(xmlResponse(xml));
+  return xmlResponse(xml, 200, versionHeaderOf(ctx, meta));
 }
 
 /** ali-oss accepts only 204 here (real-clients §6.5). */
 export async function deleteObjectTagging(ctx: OpContext): Promise<OssResponse> {
-  const t = target(ctx);
+  const t = await target(ctx);
   await ctx.deps.store.deleteObjectTags(t.bucket, t.key, t.versionId);
-  return emptyResponse(204);
+  return emptyResponse(204, t.headers);
 }
 
 /** PUT ?acl takes the ACL from the x-oss-object-acl header, no body (spec §11.2). */
 export async function putObjectAcl(ctx: OpContext): Promise<OssResponse> {
-  const t = target(ctx);
+  const t = await target(ctx);
   const acl = parseObjectAcl(header(ctx, 'x-oss-object-acl'));
   if (acl === undefined)
     throw invalidArgument('The x-oss-object-acl header is required.', { ArgumentName: 'x-oss-object-acl' });
   await ctx.deps.store.putObjectAcl(t.bucket, t.key, acl, t.versionId);
-  return emptyResponse(200);
+  return emptyResponse(200, t.headers);
 }
 
-export function getObjectAcl(ctx: OpContext): Promise<OssResponse> {
-  const meta = requireObject(ctx);
+export async function getObjectAcl(ctx: OpContext): Promise<OssResponse> {
+  const meta = await requireObject(ctx);
   const owner = ctx.bucket?.owner ?? '';
   const xml = toXml('AccessControlPolicy', {
     Owner: { ID: owner, DisplayName: owner },
     AccessControlList: { Grant: meta.acl },
   });
-  return Promise.resolve(xmlResponse(xml));
+  return xmlResponse(xml, 200, versionHeaderOf(ctx, meta));
 }
 
 /**
@@ -96,13 +100,16 @@ function parseRestoreRequest(
 
 /** POST ?restore → 202 accepted, 200 extended, 409 RestoreAlreadyInProgress (from the store). */
 export async function restoreObject(ctx: OpContext): Promise<OssResponse> {
-  const t = target(ctx);
-  const storageClass = requireObject(ctx).storageClass;
+  const t = await target(ctx);
+  const storageClass = (await requireObject(ctx)).storageClass;
   const { days, tier } = parseRestoreRequest(await ctx.readBody(), storageClass);
   const outcome = await ctx.deps.store.restoreObject(t.bucket, t.key, days, tier, t.versionId);
-  if (outcome !== 'accepted') return emptyResponse(200);
+  if (outcome !== 'accepted') return emptyResponse(200, t.headers);
   // ColdArchive / DeepColdArchive restores run at a tier; OSS names it on the 202, Standard by default
   // (issue 9, wire fix 1). Archive restores have no tier and no such header.
   const tiered = storageClass === 'ColdArchive' || storageClass === 'DeepColdArchive';
-  return emptyResponse(202, tiered ? { 'x-oss-object-restore-priority': tier ?? 'Standard' } : {});
+  return emptyResponse(202, {
+    ...t.headers,
+    ...(tiered ? { 'x-oss-object-restore-priority': tier ?? 'Standard' } : {}),
+  });
 }

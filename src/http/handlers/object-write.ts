@@ -7,6 +7,8 @@ import { checkConditions, notModified, type ConditionHeaders } from './object-re
 import { parseStorageClass } from './bucket.js';
 import { httpHeadersOf, parseObjectAcl, parseTaggingHeader, userMetaOf } from '../object-input.js';
 import { emptyResponse, xmlResponse, type OssResponse } from '../response.js';
+import { wireVersionId } from '../../store/version-ids.js';
+import { requestedVersion, versionHeader } from '../version-target.js';
 
 /** OSS caps a single PutObject at 5 GiB. */
 const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -28,8 +30,9 @@ function contentLengthOf(ctx: OpContext): number | undefined {
  * commit transaction, which is what makes two concurrent uploads of a new key safe.
  */
 function forbidsOverwrite(ctx: OpContext): boolean {
+  // Versioned buckets ignore the header (OSS PutObject): the old version is kept anyway.
   const forbid = header(ctx, 'x-oss-forbid-overwrite')?.trim().toLowerCase() === 'true';
-  if (forbid && ctx.object !== undefined)
+  if (forbid && ctx.object !== undefined && ctx.bucket?.versioning === undefined)
     throw new OssError('FileAlreadyExists', undefined, { details: { Key: ctx.target.key ?? '' } });
   return forbid;
 }
@@ -64,12 +67,24 @@ export async function putObject(ctx: OpContext): Promise<OssResponse> {
     httpHeaders: httpHeadersOf(ctx),
     ...(tags !== undefined ? { tags } : {}),
   });
-  return emptyResponse(200, { ETag: `"${meta.etag}"`, 'Content-MD5': hexToBase64(meta.etag) });
+  return emptyResponse(200, {
+    ETag: `"${meta.etag}"`,
+    'Content-MD5': hexToBase64(meta.etag),
+    ...versionHeader(ctx.bucket, meta, undefined),
+  });
 }
 
+/**
+ * DELETE /<key>[?versionId=]: in a versioned bucket a plain delete writes a delete marker
+ * (`x-oss-delete-marker: true` + its `x-oss-version-id`); with versionId exactly that version goes.
+ */
 export async function deleteObject(ctx: OpContext): Promise<OssResponse> {
-  await ctx.deps.store.deleteObject(ctx.target.bucket ?? '', ctx.target.key ?? '');
-  return emptyResponse(204);
+  const versionId = requestedVersion(ctx.target);
+  const out = await ctx.deps.store.deleteVersion(ctx.target.bucket ?? '', ctx.target.key ?? '', versionId);
+  const headers: Record<string, string> = {};
+  if (out.deleteMarker) headers['x-oss-delete-marker'] = 'true';
+  if (out.versionId !== undefined) headers['x-oss-version-id'] = out.versionId;
+  return emptyResponse(204, headers);
 }
 
 /** `x-oss-copy-source: /<bucket>/<url-encoded key>[?versionId=…]` */
@@ -118,10 +133,30 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
   const src = parseCopySource(header(ctx, 'x-oss-copy-source') ?? '');
   const srcBucket = await ctx.deps.buckets.get(src.bucket);
   if (srcBucket === undefined) throw noSuchBucket(src.bucket);
-  const srcMeta = await ctx.deps.store.headObject(src.bucket, src.key);
-  ctx.authorize('oss:GetObject', srcBucket, src.key, srcMeta);
-  if (srcMeta === undefined || (src.versionId !== undefined && src.versionId !== srcMeta.versionId))
+  const found =
+    src.versionId === undefined
+      ? undefined
+      : await ctx.deps.store.headVersion(src.bucket, src.key, src.versionId);
+  const srcMeta =
+    found === undefined
+      ? await ctx.deps.store.headObject(src.bucket, src.key)
+      : found.kind === 'object'
+        ? found.meta
+        : undefined;
+  // Copying a given version needs oss:GetObjectVersion on the source (OSS RAM action list).
+  ctx.authorize(
+    src.versionId === undefined ? 'oss:GetObject' : 'oss:GetObjectVersion',
+    srcBucket,
+    src.key,
+    srcMeta,
+  );
+  if (srcMeta === undefined) {
+    if (found?.kind === 'no-such-version')
+      throw new OssError('NoSuchVersion', undefined, {
+        details: { Key: src.key, VersionId: src.versionId ?? '' },
+      });
     throw noSuchKey(src.key);
+  }
   if (!isReadable(srcMeta, ctx.deps.clock.now()))
     throw new OssError('InvalidObjectState', undefined, { details: { Key: src.key } });
   // Source preconditions: a failed match is 412, an unmodified source is 304 with nothing copied.
@@ -140,6 +175,7 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
     forbidOverwrite,
     sourceBucket: src.bucket,
     sourceKey: src.key,
+    sourceVersionId: src.versionId,
     bucket: ctx.target.bucket ?? '',
     key: ctx.target.key ?? '',
     metadataDirective,
@@ -159,5 +195,11 @@ export async function copyObject(ctx: OpContext): Promise<OssResponse> {
     ETag: `"${meta.etag}"`,
     LastModified: new Date(meta.lastModified).toISOString(),
   });
-  return xmlResponse(xml, 200, { ETag: `"${meta.etag}"` });
+  const headers: Record<string, string> = {
+    ETag: `"${meta.etag}"`,
+    ...versionHeader(ctx.bucket, meta, undefined),
+  };
+  if (src.versionId !== undefined || srcBucket.versioning !== undefined)
+    headers['x-oss-copy-source-version-id'] = wireVersionId(srcMeta.versionId);
+  return xmlResponse(xml, 200, headers);
 }

@@ -19,13 +19,14 @@ import { listUploadsPage } from './multipart-list.js';
 import type { MultipartDeps, MultipartOps } from './multipart-ops.js';
 import type { NewObject } from './object-input.js';
 import { settle } from './object-input.js';
+import { InventoryConfigs } from './inventory-rows.js';
 
 /**
  * The multipart-upload and bucket-configuration half of the built-in store's port (issue 9), kept apart from
  * the object half in builtin-store.ts. The subclass supplies the operations and its object commit, which a
- * multipart Complete goes through exactly as PutObject does.
+ * multipart Complete goes through exactly as PutObject does. Inventory configurations come from InventoryConfigs.
  */
-export abstract class BuiltinExtras implements MultipartStore, BucketConfigStore {
+export abstract class BuiltinExtras extends InventoryConfigs implements MultipartStore, BucketConfigStore {
   protected abstract readonly mpDeps: MultipartDeps;
   protected abstract readonly mpOps: MultipartOps;
   protected abstract readonly configOps: BucketConfigOps;

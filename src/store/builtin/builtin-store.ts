@@ -36,6 +36,10 @@ import { encodeRecord, rowToMeta } from './rows.js';
 import { prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
+import { Versions } from './versions.js';
+import { VersionedOps } from './versioned-ops.js';
+import type { VersioningStatus } from '../types.js';
+import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
 import { BucketConfigOps } from './bucket-config-ops.js';
 import { BuiltinExtras } from './builtin-extras.js';
 import { MultipartOps, type MultipartDeps } from './multipart-ops.js';
@@ -60,6 +64,8 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   private readonly applier: ChangeApplier;
   private readonly buckets: BucketOps;
   private readonly bulk: BulkOps;
+  private readonly versions: Versions;
+  private readonly versioned: VersionedOps;
   protected override readonly mpDeps: MultipartDeps;
   protected override readonly mpOps: MultipartOps;
   protected override readonly configOps: BucketConfigOps;
@@ -67,10 +73,11 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
 
   constructor(private readonly opts: BuiltinStoreOptions) {
-    super();
+    super(opts.db);
     this.st = prepareStatements(opts.db);
     this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE, opts.minFreeBytes ?? 0);
-    this.applier = new ChangeApplier(this.st, opts.restoreDurationMs);
+    this.versions = new Versions(opts.db);
+    this.applier = new ChangeApplier(this.st, opts.restoreDurationMs, this.versions);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
     const st = prepareMultipartStatements(opts.db);
@@ -84,13 +91,18 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     };
     this.mpOps = new MultipartOps(this.mpDeps);
     this.configOps = new BucketConfigOps(st, this.buckets);
+
+    this.versioned = new VersionedOps(opts.db, this.versions, this.buckets, this.files, opts.clock, (row) =>
+      this.toMeta(row),
+    );
   }
 
   async init(): Promise<void> {
-    // Part files live beside object files: a file either kind of row names is not garbage.
+    // Part files and noncurrent versions' files live beside object files: a file any row names is not garbage.
     await this.files.init(
       (file) =>
         this.st.fileReferenced.get(file) !== undefined ||
+        this.versions.fileReferenced(file) ||
         this.mpDeps.st.partFileReferenced.get(file) !== undefined,
     );
   }
@@ -123,11 +135,29 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
           // OSS refuses to delete a bucket with unfinished multipart uploads, as with objects.
           if (this.buckets.get(name) && this.mpDeps.st.anyUpload.get(name) !== undefined)
             throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
+          // Noncurrent versions and delete markers keep a bucket non-empty too.
+          if (this.versions.hasAny(name))
+            throw new OssError('BucketNotEmpty', undefined, { details: { BucketName: name } });
           this.buckets.delete(name);
           this.configOps.dropAll(name);
+          this.inventories.deleteBucket(name);
         })
         .immediate(),
     );
+  }
+
+  // ---- versioning (versioned-ops.ts)
+  setBucketVersioning(name: string, status: VersioningStatus): Promise<void> {
+    return settle(() => this.versioned.setStatus(name, status));
+  }
+  headVersion(bucket: string, key: string, versionId: string | undefined): Promise<VersionLookup> {
+    return settle(() => this.versioned.head(bucket, key, versionId));
+  }
+  deleteVersion(bucket: string, key: string, versionId: string | undefined): Promise<DeleteOutcome> {
+    return this.versioned.delete(bucket, key, versionId);
+  }
+  listObjectVersions(input: ListVersionsInput): Promise<ListVersionsPage> {
+    return settle(() => this.versioned.list(input));
   }
 
   // ---- objects
@@ -186,7 +216,11 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   }
 
   async deleteObject(bucket: string, key: string): Promise<boolean> {
-    this.buckets.require(bucket);
+    // A versioned bucket never loses data to a plain delete: it gets a delete marker (versioned-ops.ts).
+    if (this.buckets.require(bucket).versioning !== undefined) {
+      await this.versioned.delete(bucket, key, undefined);
+      return true;
+    }
     const remove = this.opts.db.transaction(() => {
       const row = this.st.getFile.get(bucket, key) as { file: string | null } | undefined;
       if (row) this.st.deleteObject.run(bucket, key);
@@ -209,7 +243,10 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     this.buckets.require(input.sourceBucket);
     const dest = this.buckets.require(input.bucket);
     checkKey(input.key);
-    const row = this.st.getObject.get(input.sourceBucket, input.sourceKey) as ObjectRow | undefined;
+    const row =
+      input.sourceVersionId === undefined
+        ? (this.st.getObject.get(input.sourceBucket, input.sourceKey) as ObjectRow | undefined)
+        : this.versioned.sourceRow(input.sourceBucket, input.sourceKey, input.sourceVersionId);
     if (!row) throw noSuchKey(input.sourceKey);
     const src = rowToMeta(row);
     if (!isReadable(src, this.opts.clock.now())) {
@@ -307,24 +344,32 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     });
   }
 
-  /** Writes the row (replacing any previous version), then removes the replaced file after the commit. */
+  /**
+   * Writes the row, then removes the files nothing references any more after the commit: the replaced
+   * version's in an unversioned bucket; in a versioned one the old current version is kept beside the
+   * new one (versions.ts), so only a replaced null version's file goes (Suspended).
+   */
   protected override async commitObject(o: NewObject): Promise<ObjectMeta> {
     const now = this.opts.clock.now();
-    const versionId = randomHex(16);
-    let old: { file: string | null } | undefined;
+    let garbage: (string | null)[];
     try {
-      old = this.opts.db
+      garbage = this.opts.db
         .transaction(() => {
           const prev = this.st.getFile.get(o.bucket, o.key) as { file: string | null } | undefined;
-          this.buckets.require(o.bucket);
+          const bucket = this.buckets.require(o.bucket);
           // Checked inside the write transaction: a check before the body streamed would let two
           // concurrent forbid-overwrite PUTs of a new key both succeed.
-          if (prev && o.forbidOverwrite)
+          // OSS ignores x-oss-forbid-overwrite once a bucket has versioning: a write never destroys data there.
+          if (prev && o.forbidOverwrite && bucket.versioning === undefined)
             throw new OssError('FileAlreadyExists', undefined, { details: { Key: o.key } });
+          const plan =
+            bucket.versioning === undefined
+              ? { versionId: randomHex(16), garbage: prev ? [prev.file] : [] }
+              : this.versions.beforeWrite(o.bucket, o.key, bucket.versioning);
           this.st.upsertObject.run(
             o.bucket,
             o.key,
-            versionId,
+            plan.versionId,
             o.size,
             o.etag,
             o.contentType,
@@ -337,14 +382,14 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
             o.file,
           );
           o.inCommit?.();
-          return prev;
+          return plan.garbage;
         })
         .immediate();
     } catch (e) {
       await this.files.remove(o.file);
       throw e;
     }
-    if (old && old.file !== o.file) await this.files.remove(old.file);
+    for (const file of garbage) if (file !== o.file) await this.files.remove(file);
     const row = this.st.getObject.get(o.bucket, o.key) as ObjectRow;
     return this.toMeta(row);
   }

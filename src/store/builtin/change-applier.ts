@@ -5,6 +5,9 @@ import { planRestore } from './restore.js';
 import { restoreFromRow, type RestoreColumns } from './rows.js';
 import type { Statements } from './statements.js';
 import { decodeTags, encodeTags, MAX_TAGS, mergeTags, validateTags } from './tags.js';
+import { isNullVersionId, NULL_VERSION } from '../version-ids.js';
+import { applyToNoncurrent } from './versions-apply.js';
+import type { Versions } from './versions.js';
 
 /** What one metadata change did; `error` is what the single-object API would throw. */
 export type ChangeOutcome =
@@ -27,27 +30,29 @@ export class ChangeApplier {
   constructor(
     private readonly st: Statements,
     private readonly restoreDurationMs: number,
+    private readonly versions?: Versions,
   ) {}
 
-  apply(change: ObjectChange, now: number): ChangeOutcome {
+  apply(requested: ObjectChange, now: number): ChangeOutcome {
     try {
+      const change = this.resolveNull(requested);
       const op = change.op;
       switch (op.kind) {
         case 'putTags':
           validateTags(op.tags);
-          return this.setTags(change, encodeTags(op.tags));
+          return this.setTags(change, encodeTags(op.tags), now);
         case 'deleteTags':
-          return this.setTags(change, null);
+          return this.setTags(change, null, now);
         case 'addTags':
           validateTags(op.tags);
-          return this.addTags(change, op.tags);
+          return this.addTags(change, op.tags, now);
         case 'putAcl': {
           const { bucket, key, versionId } = change;
           const info =
             versionId === undefined
               ? this.st.setAcl.run(op.acl, bucket, key)
               : this.st.setAclVersion.run(op.acl, bucket, key, versionId);
-          return info.changes === 0 ? this.missing(change) : OK;
+          return info.changes === 0 ? this.elsewhere(change, now) : OK;
         }
         case 'restore':
           return this.restore(change, op.days, op.tier, now);
@@ -58,19 +63,38 @@ export class ChangeApplier {
     }
   }
 
-  private setTags(change: ObjectChange, text: string | null): ChangeOutcome {
+  /**
+   * `versionId=null` names the null version: when that is the current row, address it by its stored id so
+   * the one-UPDATE path applies (one extra point read, only for requests that say `null`).
+   */
+  private resolveNull(change: ObjectChange): ObjectChange {
+    if (change.versionId !== NULL_VERSION) return change;
+    const row = this.st.getVersion.get(change.bucket, change.key) as { version_id: string } | undefined;
+    return row && isNullVersionId(row.version_id) ? { ...change, versionId: row.version_id } : change;
+  }
+
+  /** The current row missed: a noncurrent version may be meant (versioned buckets), else the miss is reported. */
+  private elsewhere(change: ObjectChange, now: number): ChangeOutcome {
+    if (change.versionId !== undefined && this.versions) {
+      const outcome = applyToNoncurrent(this.versions, change, now, this.restoreDurationMs);
+      if (outcome) return outcome;
+    }
+    return this.missing(change);
+  }
+
+  private setTags(change: ObjectChange, text: string | null, now: number): ChangeOutcome {
     const { bucket, key, versionId } = change;
     const info =
       versionId === undefined
         ? this.st.setTags.run(text, bucket, key)
         : this.st.setTagsVersion.run(text, bucket, key, versionId);
-    return info.changes === 0 ? this.missing(change) : OK;
+    return info.changes === 0 ? this.elsewhere(change, now) : OK;
   }
 
-  private addTags(change: ObjectChange, added: readonly Tag[]): ChangeOutcome {
+  private addTags(change: ObjectChange, added: readonly Tag[], now: number): ChangeOutcome {
     const row = this.st.getTagState.get(change.bucket, change.key) as
       { version_id: string; tags: string | null } | undefined;
-    const miss = this.check(change, row?.version_id);
+    const miss = this.check(change, row?.version_id, now);
     if (miss) return miss;
     const merged = mergeTags(decodeTags(row?.tags ?? null), added);
     if (merged.length > MAX_TAGS) {
@@ -94,7 +118,7 @@ export class ChangeApplier {
     now: number,
   ): ChangeOutcome {
     const row = this.st.getRestoreState.get(change.bucket, change.key) as RestoreRow | undefined;
-    const miss = this.check(change, row?.version_id);
+    const miss = this.check(change, row?.version_id, now);
     if (miss || !row) return miss ?? OK;
     const restore = restoreFromRow(row);
     const plan = planRestore(
@@ -111,9 +135,13 @@ export class ChangeApplier {
   }
 
   /** A failure when the row is missing or its version differs from the one asked for, else undefined. */
-  private check(change: ObjectChange, rowVersion: string | undefined): ChangeOutcome | undefined {
-    if (rowVersion === undefined) return this.missing(change);
-    if (change.versionId !== undefined && change.versionId !== rowVersion) return this.missing(change);
+  private check(
+    change: ObjectChange,
+    rowVersion: string | undefined,
+    now: number,
+  ): ChangeOutcome | undefined {
+    if (rowVersion === undefined) return this.elsewhere(change, now);
+    if (change.versionId !== undefined && change.versionId !== rowVersion) return this.elsewhere(change, now);
     return undefined;
   }
 

@@ -31,12 +31,19 @@ export interface MultipartDeps {
   readonly readObject: (meta: ObjectMeta, range?: { start: number; end: number }) => Readable;
 }
 
+/** The time part of the last upload id this process issued (kept strictly increasing, see newUploadId). */
+let lastIdTime = 0;
+
 /**
  * Upload ids are 32 upper-case hex characters as OSS shows them; the first 12 are the initiation time in
- * ms, so one key's uploads list oldest first (ListMultipartUploads orders by key, then upload id).
+ * ms, so one key's uploads list oldest first (ListMultipartUploads orders by key, then upload id). Two
+ * initiations in the same millisecond would otherwise be ordered by the random tail, so the time part
+ * never repeats within the process (one store per data dir: the data-dir lock).
  */
-export const newUploadId = (now: number): string =>
-  (now.toString(16).padStart(12, '0') + randomHex(10)).toUpperCase();
+export const newUploadId = (now: number): string => {
+  lastIdTime = Math.max(now, lastIdTime + 1);
+  return (lastIdTime.toString(16).padStart(12, '0') + randomHex(10)).toUpperCase();
+};
 
 export const uploadInfo = (row: UploadRow): UploadInfo => ({
   bucket: row.bucket,

@@ -6,6 +6,7 @@ import type {
   RestoreState,
   RestoreTier,
   StorageClass,
+  VersioningStatus,
 } from '../types.js';
 import { decodeTags } from './tags.js';
 
@@ -38,6 +39,8 @@ export interface BucketRow {
   region: string;
   created_at: number;
   policy: string | null;
+  /** Migration 007; NULL = versioning never enabled. */
+  versioning?: string | null;
 }
 
 const decodeRecord = (text: string | null): Record<string, string> =>
@@ -74,6 +77,7 @@ export function rowToBucket(row: BucketRow): BucketInfo {
     region: row.region,
     createdAt: row.created_at,
     policy: row.policy,
+    ...(row.versioning ? { versioning: row.versioning as VersioningStatus } : {}),
   };
 }
 

@@ -43,7 +43,7 @@ export function batchContract(makeStore: MakeStore, caps: StoreCaps): void {
           { bucket: b2, key: 'std', op: { kind: 'restore', days: 1, tier: undefined } },
           { bucket: b, key: 'missing', op: { kind: 'putTags', tags: [] } },
           caps.versionIds
-            ? { bucket: b, key: 'z-last', versionId: 'null', op: { kind: 'putTags', tags: [] } }
+            ? { bucket: b, key: 'z-last', versionId: 'CAEQstale', op: { kind: 'putTags', tags: [] } }
             : { bucket: b, key: 'missing-too', op: { kind: 'putTags', tags: [] } },
           { bucket: 'no-bucket', key: 'k', op: { kind: 'putAcl', acl: 'private' } },
           { bucket: b2, key: 'std', op: { kind: 'putTags', tags: [{ key: 'ok', value: 'yes' }] } },
