@@ -1,52 +1,75 @@
 import { z } from 'zod';
 import { DatabaseUrlSchema } from './db/database-url.js';
+import { parseStoreUrl } from './store/remote/store-url.js';
 
 /** The one configuration schema: validated once at start-up, frozen, passed down (house style 6.7). */
-export const ConfigSchema = z.object({
-  host: z.string().min(1),
-  port: z.number().int().min(0).max(65535),
-  dataDir: z.string().min(1),
-  /**
-   * Where jobs, IAM, sessions and the node registry live (`--db` / OSSBATCH_DB): absent = SQLite in the
-   * data dir; `postgres://user[:password]@host:port/dbname`. The built-in object store stays in the data dir.
-   */
-  db: DatabaseUrlSchema,
-  region: z.string().regex(/^[a-z0-9-]+$/, 'a region id such as cn-hangzhou'),
-  /** Host suffixes under which `<bucket>.<suffix>` is a virtual-hosted bucket request. */
-  baseDomains: z.array(z.string().min(1)),
-  /** How long a RestoreObject takes to complete (real OSS: hours). */
-  restoreDurationMs: z.number().int().min(0),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  /** Root credentials from the environment; generated and persisted when absent. */
-  rootAccessKeyId: z.string().min(1).optional(),
-  rootAccessKeySecret: z.string().min(1).optional(),
-  accountId: z
-    .string()
-    .regex(/^\d{1,20}$/, 'digits only')
-    .optional(),
-  /** Request body timeouts (RequestTimeout): longest pause between bytes, longest whole body. */
-  bodyIdleTimeoutMs: z.number().int().min(1),
-  bodyTimeoutMs: z.number().int().min(1),
-  /** Slowest average body rate tolerated after the grace period (bytes/s; 0 = off). */
-  bodyMinRate: z.number().int().min(0),
-  /** How long a body may start slowly before the rate floor applies. */
-  bodyMinRateGraceMs: z.number().int().min(0),
-  /** `v4`: CreateJob / UpdateJobPriority / UpdateJobStatus signed with V1 are refused (docs/permissions.md). */
-  jobWriteSignature: z.enum(['v4', 'any']),
-  /** Bearer token for GET /-/metrics; absent = loopback callers only. */
-  metricsToken: z.string().min(16, 'at least 16 characters').optional(),
-  /** New object bytes are refused (507 InsufficientStorage) while the data dir has less free space. */
-  minFreeBytes: z.number().int().min(0),
-  /** Engine tuning. */
-  workers: z.number().int().min(1).max(64),
-  chunkSize: z.number().int().min(1).max(1_000_000),
-  leaseMs: z.number().int().min(100),
-  /**
-   * How often the bucket-inventory scheduler looks for due runs (real time). Whether a run is due is
-   * decided by the injected clock, so this only bounds how late a run starts.
-   */
-  inventoryCheckMs: z.number().int().min(10).default(60_000),
-});
+export const ConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    dataDir: z.string().min(1),
+    /**
+     * Where jobs, IAM, sessions and the node registry live (`--db` / OSSBATCH_DB): absent = SQLite in the
+     * data dir; `postgres://user[:password]@host:port/dbname`. The built-in object store stays in the data dir.
+     */
+    db: DatabaseUrlSchema,
+    region: z.string().regex(/^[a-z0-9-]+$/, 'a region id such as cn-hangzhou'),
+    /** Host suffixes under which `<bucket>.<suffix>` is a virtual-hosted bucket request. */
+    baseDomains: z.array(z.string().min(1)),
+    /** How long a RestoreObject takes to complete (real OSS: hours). */
+    restoreDurationMs: z.number().int().min(0),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** Root credentials from the environment; generated and persisted when absent. */
+    rootAccessKeyId: z.string().min(1).optional(),
+    rootAccessKeySecret: z.string().min(1).optional(),
+    accountId: z
+      .string()
+      .regex(/^\d{1,20}$/, 'digits only')
+      .optional(),
+    /** Request body timeouts (RequestTimeout): longest pause between bytes, longest whole body. */
+    bodyIdleTimeoutMs: z.number().int().min(1),
+    bodyTimeoutMs: z.number().int().min(1),
+    /** Slowest average body rate tolerated after the grace period (bytes/s; 0 = off). */
+    bodyMinRate: z.number().int().min(0),
+    /** How long a body may start slowly before the rate floor applies. */
+    bodyMinRateGraceMs: z.number().int().min(0),
+    /** `v4`: CreateJob / UpdateJobPriority / UpdateJobStatus signed with V1 are refused (docs/permissions.md). */
+    jobWriteSignature: z.enum(['v4', 'any']),
+    /** Bearer token for GET /-/metrics; absent = loopback callers only. */
+    metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+    /** New object bytes are refused (507 InsufficientStorage) while the data dir has less free space. */
+    minFreeBytes: z.number().int().min(0),
+    /** Engine tuning. */
+    workers: z.number().int().min(1).max(64),
+    chunkSize: z.number().int().min(1).max(1_000_000),
+    leaseMs: z.number().int().min(100),
+    /**
+     * How often the bucket-inventory scheduler looks for due runs (real time). Whether a run is due is
+     * decided by the injected clock, so this only bounds how late a run starts.
+     */
+    inventoryCheckMs: z.number().int().min(10).default(60_000),
+    /** `builtin`, `s3+http(s)://host[:port]` or `oss+http(s)://host[:port]` (docs/operations.md). */
+    store: z.string().superRefine((value, ctx) => {
+      const parsed = parseStoreUrl(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    }),
+    /** The remote store's credentials (the service's own; RAM decides what callers may do). */
+    storeAccessKeyId: z.string().min(1).optional(),
+    storeAccessKeySecret: z.string().min(1).optional(),
+    storeRegion: z.string().min(1).optional(),
+    /** Remote store calls in flight at once in this process. */
+    storeConcurrency: z.number().int().min(1).max(4096),
+  })
+  .superRefine((c, ctx) => {
+    if (c.store === 'builtin') return;
+    if (c.storeAccessKeyId === undefined || c.storeAccessKeySecret === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['store'],
+        message: 'a remote store needs OSSBATCH_STORE_ACCESS_KEY_ID and OSSBATCH_STORE_ACCESS_KEY_SECRET',
+      });
+    }
+  });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 
@@ -78,6 +101,9 @@ export const DEFAULTS = {
   minFreeBytes: 64 * 1024 * 1024,
   chunkSize: 5000,
   leaseMs: 10_000,
+  store: 'builtin',
+  // issue 8: 64 remote calls in flight per process by default (--store-concurrency).
+  storeConcurrency: 64,
 } as const;
 
 export function defaultBaseDomains(region: string): string[] {

@@ -24,10 +24,11 @@ import { createOssJobsCodec } from './jobs/oss-codec/index.js';
 import { createJobsService } from './jobs/service/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
 import { createBuiltinStore } from './store/builtin/index.js';
+import { createRemoteStoreFor } from './store/create-store.js';
 import { InventoryScheduler } from './inventory/scheduler.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
-import { builtinStoreRefusal, forgetStartedNode } from './engine/single-node-store.js';
+import { forgetStartedNode, storeSharingRefusal } from './engine/single-node-store.js';
 import { RateHistory, SAMPLE_MS } from './console/rate-history.js';
 
 export interface RootIdentity {
@@ -149,19 +150,33 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     const backend = await createBackend({ db: config.db, dataDir: config.dataDir });
     cleanup.unshift(() => backend.close());
-    // Refused before the built-in store opens its files (embedded SQLite is ours alone: never refused).
-    const refusal = await builtinStoreRefusal(backend, nodeId, clock.now(), config.leaseMs);
+    // Refused before the store opens (embedded SQLite is ours alone: never refused; issue 7 item 6).
+    const storeKind = config.store === 'builtin' ? 'builtin' : 'remote';
+    const refusal = await storeSharingRefusal(backend, { nodeId, storeKind }, clock.now(), config.leaseMs);
     if (refusal !== undefined) throw new ConfigConflictError(refusal);
     cleanup.unshift(() => forgetStartedNode(backend.nodes, nodeId));
-    const builtin = await createBuiltinStoreFor(backend, {
-      dataDir: config.dataDir,
-      clock,
-      region: config.region,
-      restoreDurationMs: config.restoreDurationMs,
-      minFreeBytes: config.minFreeBytes,
-    });
-    cleanup.unshift(() => builtin.close());
-    const store = builtin.store;
+    const registry = new Registry();
+    // --store: a remote S3/OSS store (buckets found there belong to the root account), else the built-in one.
+    const opened =
+      (await createRemoteStoreFor(
+        backend,
+        config,
+        clock,
+        async () => (await backend.iamAdmin.storedAccountId()) ?? '',
+        {
+          logger: logger.child({ component: 'store' }),
+          metrics: registry,
+        },
+      )) ??
+      (await createBuiltinStoreFor(backend, {
+        dataDir: config.dataDir,
+        clock,
+        region: config.region,
+        restoreDurationMs: config.restoreDurationMs,
+        minFreeBytes: config.minFreeBytes,
+      }));
+    cleanup.unshift(() => opened.close());
+    const store = opened.store;
     await refuseAccountChange(backend, config.accountId, store);
     const rootEnv = {
       accessKeyId: config.rootAccessKeyId,
@@ -180,7 +195,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       notifications: backend.notifications,
     });
     const iamAdmin = backend.iamAdmin.admin(accountId, clock);
-    const registry = new Registry();
     const engine: Engine = createEngine({
       ports: backend,
       store,
@@ -190,7 +204,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       logger: logger.child({ component: 'engine' }),
       metrics: registry,
       nodeId,
-      storeKind: 'builtin',
+      storeKind,
       // Embedded only: we hold the data-dir lock and the database is ours alone, so every lease in it
       // belongs to a dead process (see data-dir-lock.ts). Never with a shared PostgreSQL.
       releaseLeasesOnStart: backend.kind === 'sqlite',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../config.js';
 import { ConfigConflictError, startServer, type RunningServer } from '../server.js';
+import { StoreUnavailableError } from '../store/remote/index.js';
 import { CliError } from './ram.js';
 
 interface ServerFlags {
@@ -13,6 +14,8 @@ interface ServerFlags {
   restoreDurationMs: number;
   logLevel: string;
   baseDomain?: string[];
+  store?: string;
+  storeConcurrency?: number;
   bodyIdleTimeoutMs: number;
   bodyMinRate: number;
   bodyTimeoutMs: number;
@@ -55,6 +58,11 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
       rootAccessKeyId: env.OSSBATCH_ROOT_ACCESS_KEY_ID || undefined,
       rootAccessKeySecret: env.OSSBATCH_ROOT_ACCESS_KEY_SECRET || undefined,
       accountId: env.OSSBATCH_ACCOUNT_ID || undefined,
+      store: flags.store ?? (env.OSSBATCH_STORE || DEFAULTS.store),
+      storeAccessKeyId: env.OSSBATCH_STORE_ACCESS_KEY_ID || undefined,
+      storeAccessKeySecret: env.OSSBATCH_STORE_ACCESS_KEY_SECRET || undefined,
+      storeRegion: env.OSSBATCH_STORE_REGION || undefined,
+      storeConcurrency: flags.storeConcurrency ?? DEFAULTS.storeConcurrency,
       bodyIdleTimeoutMs: flags.bodyIdleTimeoutMs,
       bodyTimeoutMs: flags.bodyTimeoutMs,
       bodyMinRate: flags.bodyMinRate,
@@ -118,7 +126,9 @@ async function runServer(flags: ServerFlags): Promise<void> {
   try {
     server = await startServer(config);
   } catch (err) {
-    if (err instanceof ConfigConflictError) throw new CliError(err.message);
+    if (err instanceof ConfigConflictError || err instanceof StoreUnavailableError) {
+      throw new CliError(err.message);
+    }
     const e = err as NodeJS.ErrnoException;
     const reason =
       e.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : e.message;
@@ -153,6 +163,15 @@ export function registerServerCommand(program: Command): void {
       process.env.OSSBATCH_LOG_LEVEL ?? DEFAULTS.logLevel,
     )
     .option('--base-domain <domain>', 'host suffix for virtual-hosted buckets (repeatable)', collect)
+    .option(
+      '--store <url>',
+      'object store: builtin, s3+http(s)://host[:port] or oss+http(s)://host[:port] (env OSSBATCH_STORE)',
+    )
+    .option(
+      '--store-concurrency <n>',
+      'remote store calls in flight at once in this process',
+      intFlag('--store-concurrency'),
+    )
     .option(
       '--body-idle-timeout-ms <ms>',
       'longest pause between request body bytes (then 400 RequestTimeout)',

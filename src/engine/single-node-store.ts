@@ -91,15 +91,14 @@ export async function checkStoreSharing(
  * For a server with the built-in store: the refusal, or undefined. Embedded SQLite is this process's
  * alone (the data-dir lock), so only a shared database (PostgreSQL) can hold other nodes.
  */
-export async function builtinStoreRefusal(
+export async function storeSharingRefusal(
   backend: { readonly kind: 'sqlite' | 'postgres'; readonly nodes: NodeRegistry },
-  nodeId: string,
+  self: { readonly nodeId: string; readonly storeKind: StoreKind },
   now: number,
   ttlMs: number,
 ): Promise<string | undefined> {
   if (backend.kind === 'sqlite') return undefined;
-  const self = { nodeId, storeKind: 'builtin' as const, startedAt: now };
-  return checkStoreSharing(backend.nodes, self, now, ttlMs);
+  return checkStoreSharing(backend.nodes, { ...self, startedAt: now }, now, ttlMs);
 }
 
 /** A stop (or a failed start): the node's row goes, and its id no longer counts as an in-process sibling. */

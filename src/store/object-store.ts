@@ -16,9 +16,11 @@ import type { MultipartStore } from './multipart-store.js';
 
 /**
  * The port every layer above `store/` uses. The built-in adapter keeps metadata in SQLite and bytes in
- * files; remote adapters (S3/OSS) come later. Methods throw OssError for client-visible failures
- * (NoSuchBucket, NoSuchKey, BucketNotEmpty, …). Multipart uploads and bucket configuration documents are
- * declared in their own files (multipart-store.ts, bucket-config-store.ts).
+ * files; the remote adapters (store/remote: S3 through @aws-sdk/client-s3, OSS through ali-oss) keep a
+ * bucket catalog in the database and everything else in the remote store. Methods throw OssError for
+ * client-visible failures (NoSuchBucket, NoSuchKey, BucketNotEmpty, …); a remote adapter's errors also carry
+ * `retryable` (RemoteError). Multipart uploads and bucket configuration documents are declared in their own
+ * files (multipart-store.ts, bucket-config-store.ts).
  */
 export interface ObjectStore extends MultipartStore, BucketConfigStore, InventoryConfigStore {
   // ---- buckets
@@ -44,6 +46,10 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore, Inventor
   /** Returns false when the key did not exist (DeleteObject still answers 204). */
   deleteObject(bucket: string, key: string): Promise<boolean>;
   copyObject(input: CopyObjectInput): Promise<ObjectMeta>;
+  /**
+   * Entries carry key, size, etag, lastModified and storageClass. Tags, ACL, user metadata and restore state
+   * are filled by the built-in store only (a remote listing does not carry them): use headObject for those.
+   */
   listObjects(input: ListObjectsInput): Promise<ListObjectsPage>;
 
   // ---- versioning (store/versioning.ts). `versionId` arguments take the wire form (`null` = null version).
@@ -72,12 +78,17 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore, Inventor
 
   /**
    * The bulk path the batch engine uses: ~1000 metadata changes applied in ONE transaction, in key order
-   * (ARCHITECTURE.md §4: 1000-row key-sorted transactions ~380k rows/s vs ~3.5k single commits/s).
+   * (ARCHITECTURE.md §4: 1000-row key-sorted transactions ~380k rows/s vs ~3.5k single commits/s). A remote
+   * store runs each change as its own call(s) under the process-wide concurrency limiter (not atomic as a
+   * batch; AddObjectTagging is read-modify-write there).
    * Never throws for a per-object failure: each change gets its own result, in input order.
    */
   applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]>;
 
-  /** Bulk seeding for tests and benchmarks: metadata-only objects (empty bodies), one transaction. */
+  /**
+   * Bulk seeding for tests and benchmarks: metadata-only objects (empty bodies), one transaction. A remote
+   * store writes real objects of `size` zero bytes.
+   */
   seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void>;
 
   close(): Promise<void>;

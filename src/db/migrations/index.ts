@@ -6,6 +6,7 @@ import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
 import { MULTIPART_SCHEMA } from './006-multipart.js';
 import { VERSIONS_SCHEMA } from './007-versions.js';
 import { CLUSTER_SCHEMA } from './010-cluster.js';
+import { BUCKET_CATALOG_MIGRATION } from '../sqlite-bucket-catalog.js';
 
 export interface Migration {
   readonly id: number;
@@ -24,4 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 7, name: 'versions', sql: VERSIONS_SCHEMA },
   // 8 and 9 are left for other branches.
   { id: 10, name: 'cluster', sql: CLUSTER_SCHEMA },
+  // 11: the remote-store bucket catalog (issue 8).
+  BUCKET_CATALOG_MIGRATION,
 ];

@@ -11,9 +11,9 @@ import {
   readAll,
   useHarness,
 } from './harness.js';
-import type { MakeStore } from './harness.js';
+import { itIf, type MakeStore, type StoreCaps } from './harness.js';
 
-export function bucketAndObjectContract(makeStore: MakeStore): void {
+export function bucketAndObjectContract(makeStore: MakeStore, caps: StoreCaps): void {
   const ctx = useHarness(makeStore);
 
   describe('buckets', () => {
@@ -85,7 +85,7 @@ export function bucketAndObjectContract(makeStore: MakeStore): void {
         etag: md5Hex(data),
         contentType: 'text/plain',
         storageClass: 'IA',
-        acl: 'public-read',
+        acl: caps.tagsOnWrite ? 'public-read' : 'default',
         restore: null,
       });
       expect(meta.etag).toMatch(/^[0-9A-F]{32}$/);
@@ -94,7 +94,7 @@ export function bucketAndObjectContract(makeStore: MakeStore): void {
       expect(head).toEqual(meta);
       expect(head?.userMeta).toEqual({ color: 'blue' });
       expect(head?.httpHeaders).toEqual({ 'Cache-Control': 'no-cache' });
-      expect(head?.tags).toEqual([{ key: 'a', value: '1' }]);
+      if (caps.tagsOnWrite) expect(head?.tags).toEqual([{ key: 'a', value: '1' }]);
       expect((await readAll(s.readObject(meta))).toString()).toBe('hello, object store');
       expect(await s.deleteObject(b, 'dir/file.txt')).toBe(true);
       expect(await s.deleteObject(b, 'dir/file.txt')).toBe(false);
@@ -107,8 +107,9 @@ export function bucketAndObjectContract(makeStore: MakeStore): void {
       const v1 = await putText(s, b, 'k', 'first');
       ctx.h.clock.advance(1000);
       const v2 = await putText(s, b, 'k', 'second!');
-      expect(v2.versionId).not.toBe(v1.versionId);
-      expect(v2.lastModified).toBe(v1.lastModified + 1000);
+      if (caps.versionIds) expect(v2.versionId).not.toBe(v1.versionId);
+      if (caps.clockDriven) expect(v2.lastModified).toBe(v1.lastModified + 1000);
+      else expect(v2.lastModified).toBeGreaterThanOrEqual(v1.lastModified);
       expect((await readAll(s.readObject(v2))).toString()).toBe('second!');
       const empty = await s.putObject({ bucket: b, key: 'empty', body: Readable.from([]) });
       expect(empty).toMatchObject({
@@ -124,14 +125,17 @@ export function bucketAndObjectContract(makeStore: MakeStore): void {
     it('stores odd keys exactly', async () => {
       const s = ctx.h.store;
       const b = await mkBucket(s);
+      const dotted = ['../up/..', 'dir/../x'];
+      for (const key of dotted) {
+        if (!caps.dotSegmentKeys) expect(await ossCode(putText(s, b, key, 'v'))).toBe('InvalidObjectName');
+      }
       const keys = [
         'with space',
         'a+b',
-        '../up/..',
-        'dir/../x',
+        ...(caps.dotSegmentKeys ? dotted : []),
         '中文/ключ/🙂',
         '%20literal',
-        'x'.repeat(1023),
+        ...(caps.longKeys ? ['x'.repeat(1023)] : []),
         'trailing/',
       ];
       for (const key of keys) await putText(s, b, key, `body of ${key.slice(0, 20)}`);
@@ -143,8 +147,10 @@ export function bucketAndObjectContract(makeStore: MakeStore): void {
       expect(await s.headObject(b, ' with space')).toBeUndefined();
       expect(await s.headObject(b, 'with%20space')).toBeUndefined();
       expect(await ossCode(putText(s, b, 'y'.repeat(1024), 'v'))).toBe('InvalidObjectName');
-      const page = await s.listObjects({ bucket: b, maxKeys: 1000 });
-      expect(page.objects.map((o) => o.key).sort()).toEqual([...keys].sort());
+      if (caps.byteOrderListing) {
+        const page = await s.listObjects({ bucket: b, maxKeys: 1000 });
+        expect(page.objects.map((o) => o.key).sort()).toEqual([...keys].sort());
+      }
     });
 
     it('reads inclusive ranges', async () => {
@@ -198,9 +204,9 @@ export function bucketAndObjectContract(makeStore: MakeStore): void {
         size: src.size,
         contentType: 'text/x',
         userMeta: { m: '1' },
-        tags: [{ key: 't', value: 'v' }],
+        tags: caps.tagsOnWrite ? [{ key: 't', value: 'v' }] : [],
       });
-      expect(c1.versionId).not.toBe(src.versionId);
+      if (caps.versionIds) expect(c1.versionId).not.toBe(src.versionId);
       expect((await readAll(s.readObject(c1))).toString()).toBe('copy me');
       const c2 = await s.copyObject({
         sourceBucket: b,
@@ -242,7 +248,7 @@ export function bucketAndObjectContract(makeStore: MakeStore): void {
       ).toBe('NoSuchBucket');
     });
 
-    it('refuses to copy a frozen archive object', async () => {
+    itIf(caps.restore)('refuses to copy a frozen archive object', async () => {
       const s = ctx.h.store;
       const b = await mkBucket(s);
       await putText(s, b, 'cold', 'zzz', { storageClass: 'Archive' });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, it } from 'vitest';
 import type { ManualClock } from '../../../src/protocol/clock.js';
 import type { ObjectStore, PutObjectInput } from '../../../src/store/object-store.js';
 import type { ObjectMeta } from '../../../src/store/types.js';
@@ -19,6 +19,59 @@ export interface StoreHarness {
 }
 
 export type MakeStore = () => Promise<StoreHarness>;
+
+/**
+ * What an adapter's store can show. The built-in store shows everything; a remote store shows what its wire
+ * carries (an unversioned S3 bucket has no version ids, a restore header has no tier, s3rver lacks
+ * PutObjectAcl / DeleteObjectTagging / restore). A false capability leaves its assertions out for that
+ * adapter only; the calls it lacks are proven on the wire instead (test/store/remote/*-wire.test.ts).
+ */
+export interface StoreCaps {
+  /** Last-Modified follows the harness clock exactly. */
+  readonly clockDriven: boolean;
+  /** Every write gets a new version id; a version id that is not current fails NoSuchVersion. */
+  readonly versionIds: boolean;
+  /** PutObjectAcl works and 'default' / 'private' read back as written. */
+  readonly objectAcl: boolean;
+  readonly deleteTags: boolean;
+  /** Archive classes and RestoreObject. */
+  readonly restore: boolean;
+  /** The restore state carries readyAt, days and tier (a restore header carries none of them). */
+  readonly restoreDetail: boolean;
+  /** Of several concurrent forbid-overwrite PUTs exactly one wins. */
+  readonly atomicForbidOverwrite: boolean;
+  /** Keys with `.` / `..` path segments are stored exactly (ali-oss folds them: InvalidObjectName instead). */
+  readonly dotSegmentKeys: boolean;
+  /** Tags and ACL given to PutObject / CopyObject are stored with the object. */
+  readonly tagsOnWrite: boolean;
+  /** Listing is in UTF-8 byte order and groups every common prefix (s3rver walks its file system). */
+  readonly byteOrderListing: boolean;
+  /** 1023-byte keys (s3rver maps a key to a file name: ENAMETOOLONG). */
+  readonly longKeys: boolean;
+  /** Multipart uploads and bucket configuration (tags, CORS, stat). */
+  readonly multipart: boolean;
+  /** seedObjects writes metadata only (empty ETag whatever the size). */
+  readonly metadataOnlySeed: boolean;
+}
+
+export const ALL_CAPS: StoreCaps = {
+  clockDriven: true,
+  versionIds: true,
+  objectAcl: true,
+  deleteTags: true,
+  restore: true,
+  restoreDetail: true,
+  atomicForbidOverwrite: true,
+  metadataOnlySeed: true,
+  dotSegmentKeys: true,
+  tagsOnWrite: true,
+  byteOrderListing: true,
+  longKeys: true,
+  multipart: true,
+};
+
+/** `it` when the adapter has the capability; otherwise the test is not registered for that adapter. */
+export const itIf = (cond: boolean): typeof it => (cond ? it : ((() => undefined) as unknown as typeof it));
 
 /** Gives each test a fresh harness; `ctx.h` is valid inside tests. */
 export function useHarness(makeStore: MakeStore): { h: StoreHarness } {

@@ -1,0 +1,306 @@
+import { PassThrough, pipeline, Readable } from 'node:stream';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { OssError, noSuchBucket } from '../../protocol/oss-error.js';
+import type { Clock } from '../../protocol/clock.js';
+import { checkKey } from '../builtin/object-input.js';
+import { isReadable } from '../builtin/restore.js';
+import { validateTags } from '../builtin/tags.js';
+import type {
+  ChangeResult,
+  CopyObjectInput,
+  ListObjectsInput,
+  ListObjectsPage,
+  ObjectChange,
+  ObjectStore,
+  PutObjectInput,
+  SeedObject,
+} from '../object-store.js';
+import type {
+  BucketAcl,
+  BucketInfo,
+  ObjectAcl,
+  ObjectMeta,
+  RestoreTier,
+  StorageClass,
+  Tag,
+} from '../types.js';
+import type { BucketCatalog } from './bucket-catalog.js';
+import { RemoteBuckets } from './remote-buckets.js';
+import { RemoteChanges } from './remote-changes.js';
+import { RemoteExtras } from './remote-extras.js';
+import type { RemoteDriver, RemotePut } from './remote-driver.js';
+import { listRemote } from './remote-listing.js';
+import { headToMeta } from './remote-meta.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { spoolBody } from './spool.js';
+
+export interface RemoteStoreOptions {
+  readonly driver: RemoteDriver;
+  readonly catalog: BucketCatalog;
+  readonly clock: Clock;
+  readonly region: string;
+  /** Where request bodies are spooled before upload (replayable on retry). */
+  readonly tmpDir: string;
+  /** Remote calls in flight at once, for the whole process (default 64). */
+  readonly concurrency?: number;
+  readonly retry?: RetryPolicy;
+  readonly rootAccountId: () => Promise<string>;
+  /** Bodies above this size go up in parts (default 32 MiB). */
+  readonly multipartThreshold?: number;
+  /** Part size of a multipart upload (default 8 MiB; S3 needs ≥ 5 MiB, OSS ≥ 100 KiB). */
+  readonly partSize?: number;
+}
+
+/** Default remote calls in flight per process (issue 8: "default 64 in flight"). */
+export const DEFAULT_STORE_CONCURRENCY = 64;
+
+/**
+ * The ObjectStore port over a remote S3 or OSS store (the RemoteDriver is the wire). Every remote call runs
+ * under ONE limiter (`concurrency` in flight for the process) and the retry policy (backoff with full jitter
+ * on the adapter's retryable errors). A call holds its slot while it backs off, so a throttling store slows
+ * the callers instead of being hammered; a read holds its slot only until the response headers arrive, so
+ * slow downloaders cannot starve the batch engine.
+ */
+export class RemoteStore extends RemoteExtras implements ObjectStore {
+  private readonly driver: RemoteDriver;
+  private readonly limit: LimitFunction;
+  private readonly buckets: RemoteBuckets;
+  private readonly changes: RemoteChanges;
+
+  constructor(private readonly opts: RemoteStoreOptions) {
+    super();
+    this.driver = opts.driver;
+    this.limit = pLimit(opts.concurrency ?? DEFAULT_STORE_CONCURRENCY);
+    const call = <T>(fn: () => Promise<T>): Promise<T> => this.call(fn);
+    this.buckets = new RemoteBuckets({ ...opts, call });
+    this.changes = new RemoteChanges(opts.driver, call);
+  }
+
+  /** One remote call: waits for a slot, then tries with backoff while the failure is retryable. */
+  call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.limit(() => withRetry(fn, this.opts.retry ?? DEFAULT_RETRY));
+  }
+
+  /** Calls waiting for a slot or in flight (for metrics and tests). */
+  get pending(): number {
+    return this.limit.activeCount + this.limit.pendingCount;
+  }
+
+  protected requireBucket(name: string): Promise<BucketInfo> {
+    return this.buckets.require(name);
+  }
+
+  // ---- buckets (catalog + remote)
+  createBucket(input: { name: string; owner: string; acl: BucketAcl; storageClass: StorageClass }) {
+    return this.buckets.create(input);
+  }
+  getBucket(name: string): Promise<BucketInfo | undefined> {
+    return this.buckets.get(name);
+  }
+  listBuckets(owner: string): Promise<BucketInfo[]> {
+    return this.buckets.list(owner);
+  }
+  setBucketAcl(name: string, acl: BucketAcl): Promise<void> {
+    return this.buckets.setAcl(name, acl);
+  }
+  setBucketPolicy(name: string, policy: string | null): Promise<void> {
+    return this.buckets.setPolicy(name, policy);
+  }
+  deleteBucket(name: string): Promise<void> {
+    return this.buckets.delete(name);
+  }
+
+  // ---- objects
+  async putObject(input: PutObjectInput): Promise<ObjectMeta> {
+    await this.upload(input);
+    return this.mustHead(input.bucket, input.key);
+  }
+
+  /** Checks, spools and uploads a body (multipart past the threshold); no HEAD afterwards. */
+  private async upload(input: PutObjectInput): Promise<void> {
+    checkKey(input.key);
+    if (input.tags) validateTags(input.tags);
+    await this.buckets.require(input.bucket);
+    const body = await spoolBody(input.body, this.opts.tmpDir, input);
+    try {
+      const put: RemotePut = {
+        bucket: input.bucket,
+        key: input.key,
+        body,
+        contentType: input.contentType ?? 'application/octet-stream',
+        storageClass: input.storageClass,
+        acl: input.acl,
+        userMeta: input.userMeta,
+        httpHeaders: input.httpHeaders,
+        tags: input.tags,
+        forbidOverwrite: input.forbidOverwrite,
+      };
+      await this.refuseOverwrite(input.bucket, input.key, input.forbidOverwrite);
+      if (body.size > (this.opts.multipartThreshold ?? 32 * 1024 * 1024)) {
+        await this.call(() => this.driver.putLarge(put, this.opts.partSize ?? 8 * 1024 * 1024));
+      } else {
+        await this.call(() => this.driver.putObject(put));
+      }
+    } finally {
+      await body.dispose();
+    }
+  }
+
+  /**
+   * x-oss-forbid-overwrite: OSS checks it atomically on the server; on S3 the adapter also sends
+   * `If-None-Match: *`, but stores that ignore it (older MinIO, s3rver) are covered only by this HEAD
+   * first, which is not atomic (docs/operations.md).
+   */
+  private async refuseOverwrite(bucket: string, key: string, forbid: boolean | undefined): Promise<void> {
+    if (forbid !== true || this.driver.atomicForbidOverwrite) return;
+    if ((await this.call(() => this.driver.headObject(bucket, key))) !== undefined) {
+      throw new OssError('FileAlreadyExists');
+    }
+  }
+
+  async headObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+    const [head, tags, acl] = await Promise.all([
+      this.call(() => this.driver.headObject(bucket, key)),
+      this.call(() => this.driver.getTags(bucket, key)).catch(missingAs(undefined, [])),
+      this.call(() => this.driver.getAcl(bucket, key)).catch(missingAs(undefined, 'default' as const)),
+    ]);
+    if (head === undefined || tags === undefined || acl === undefined) {
+      // A HEAD 404 has no body to tell NoSuchKey from NoSuchBucket: the catalog does.
+      if ((await this.buckets.get(bucket)) === undefined) throw noSuchBucket(bucket);
+      return undefined;
+    }
+    return headToMeta(bucket, key, head, tags, acl);
+  }
+
+  private async mustHead(bucket: string, key: string): Promise<ObjectMeta> {
+    const meta = await this.headObject(bucket, key);
+    if (meta === undefined) throw new OssError('NoSuchKey', `${key} vanished right after it was written.`);
+    return meta;
+  }
+
+  readObject(meta: ObjectMeta, range?: { start: number; end: number }): Readable {
+    const out = new PassThrough();
+    const version = meta.versionId === 'null' ? undefined : meta.versionId;
+    if (range !== undefined && range.end < range.start) {
+      out.end();
+      return out;
+    }
+    this.call(() => this.driver.getObject(meta.bucket, meta.key, range, version)).then(
+      (body) => pipeline(body, out, () => undefined),
+      (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+    );
+    return out;
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<boolean> {
+    const existed = (await this.call(() => this.driver.headObject(bucket, key))) !== undefined;
+    if (!existed) await this.buckets.require(bucket);
+    await this.call(() => this.driver.deleteObject(bucket, key));
+    return existed;
+  }
+
+  async copyObject(input: CopyObjectInput): Promise<ObjectMeta> {
+    checkKey(input.key);
+    if (input.tags) validateTags(input.tags);
+    const src = await this.headObject(input.sourceBucket, input.sourceKey);
+    if (src === undefined) throw new OssError('NoSuchKey', undefined, { details: { Key: input.sourceKey } });
+    if (!isReadable(src, this.opts.clock.now())) {
+      throw new OssError(
+        'InvalidObjectState',
+        'The source object is an archive object that is not restored.',
+      );
+    }
+    await this.buckets.require(input.bucket);
+    await this.refuseOverwrite(input.bucket, input.key, input.forbidOverwrite);
+    const replace = input.metadataDirective === 'REPLACE';
+    await this.call(() =>
+      this.driver.copyObject({
+        sourceBucket: input.sourceBucket,
+        sourceKey: input.sourceKey,
+        bucket: input.bucket,
+        key: input.key,
+        replace: replace
+          ? {
+              contentType: input.contentType ?? 'application/octet-stream',
+              userMeta: input.userMeta ?? {},
+              httpHeaders: input.httpHeaders ?? {},
+            }
+          : undefined,
+        storageClass: input.storageClass ?? (replace ? undefined : src.storageClass),
+        tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? []) : undefined,
+        acl: input.acl,
+        forbidOverwrite: input.forbidOverwrite,
+      }),
+    );
+    return this.mustHead(input.bucket, input.key);
+  }
+
+  listObjects(input: ListObjectsInput): Promise<ListObjectsPage> {
+    return listRemote(
+      input,
+      (q) => this.call(() => this.driver.listObjects(q)),
+      (b) => this.buckets.require(b),
+    );
+  }
+
+  // ---- single-object metadata changes
+  async putObjectTags(bucket: string, key: string, tags: readonly Tag[], versionId?: string): Promise<void> {
+    validateTags(tags);
+    await this.call(() => this.driver.putTags(bucket, key, tags, versionId));
+  }
+  async deleteObjectTags(bucket: string, key: string, versionId?: string): Promise<void> {
+    await this.call(() => this.driver.deleteTags(bucket, key, versionId));
+  }
+  async putObjectAcl(bucket: string, key: string, acl: ObjectAcl, versionId?: string): Promise<void> {
+    await this.call(() => this.driver.putAcl(bucket, key, acl, versionId));
+  }
+  async restoreObject(
+    bucket: string,
+    key: string,
+    days: number,
+    tier: RestoreTier | undefined,
+    versionId?: string,
+  ): Promise<'accepted' | 'extended'> {
+    return this.changes.restore(bucket, key, days, tier, versionId);
+  }
+
+  /**
+   * Each change is its own remote call(s), all started at once and queued on the process-wide limiter, so at
+   * most `concurrency` are in flight however many batches the engine runs; results come back in input order.
+   */
+  applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
+    return Promise.all(changes.map((c) => this.changes.apply(c)));
+  }
+
+  /** Real objects of `size` zero bytes (a remote store has no metadata-only objects). */
+  async seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void> {
+    await this.buckets.require(bucket);
+    await Promise.all(
+      objects.map((o) =>
+        this.upload({
+          bucket,
+          key: o.key,
+          body: Readable.from([Buffer.alloc(o.size ?? 0)]),
+          ...(o.storageClass === undefined ? {} : { storageClass: o.storageClass }),
+          ...(o.tags === undefined ? {} : { tags: o.tags }),
+        }),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+/**
+ * Turns a NoSuchKey (the object went away between calls) into `missing`, and a store without the call
+ * (OperationNotSupported: no object tagging or ACLs there) into `unsupported`, so reads still work.
+ */
+function missingAs<T, U>(missing: T, unsupported: U): (e: unknown) => T | U {
+  return (e: unknown) => {
+    if (e instanceof OssError && (e.code === 'NoSuchKey' || e.code === 'NoSuchBucket')) return missing;
+    if (e instanceof OssError && e.code === 'OperationNotSupported') return unsupported;
+    throw e;
+  };
+}

@@ -1,0 +1,43 @@
+/** Where a remote store is and how to sign in to it (from `--store` and the OSSBATCH_STORE_* variables). */
+export interface RemoteEndpoint {
+  readonly kind: 's3' | 'oss';
+  /** `http(s)://host[:port]` */
+  readonly url: string;
+  readonly host: string;
+  readonly secure: boolean;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly region: string | undefined;
+  /** Keep-alive sockets per process (see index.ts). */
+  readonly maxSockets: number;
+}
+
+export type StoreLocation =
+  { readonly kind: 'builtin' } | { readonly kind: 's3' | 'oss'; readonly url: string };
+
+/**
+ * Parses `builtin`, `s3+http(s)://host[:port]` or `oss+http(s)://host[:port]`; returns an error line for
+ * anything else (a path, credentials in the URL, a query: credentials come from the environment only).
+ */
+export function parseStoreUrl(text: string): StoreLocation | string {
+  if (text === 'builtin') return { kind: 'builtin' };
+  const m = /^(s3|oss)\+(https?):\/\/(.+)$/.exec(text);
+  if (m === null) {
+    return `"${text}" is not builtin, s3+http(s)://host[:port] or oss+http(s)://host[:port]`;
+  }
+  const kind = m[1] as 's3' | 'oss';
+  let u: URL;
+  try {
+    u = new URL(`${m[2] ?? 'http'}://${m[3] ?? ''}`);
+  } catch {
+    return `"${text}" has no valid host`;
+  }
+  if (u.username !== '' || u.password !== '') {
+    return 'put the store credentials in OSSBATCH_STORE_ACCESS_KEY_ID / OSSBATCH_STORE_ACCESS_KEY_SECRET, not in the URL';
+  }
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search !== '' || u.hash !== '') {
+    return `"${text}" must name only a scheme, host and port (no path or query)`;
+  }
+  if (u.protocol === 'http:' && u.port === '') return `"${text}" needs a port (s3+http://host:port)`;
+  return { kind, url: `${u.protocol}//${u.host}` };
+}
