@@ -6,6 +6,8 @@
  *   npm run bench -- --json       one JSON line
  *   npm run bench -- --objects 200000
  *   npm run bench -- --workers 3 --chunk-size 10000   (engine settings; defaults from src/config.ts)
+ *   npm run bench -- --db postgres://postgres@127.0.0.1:5432   (jobs/IAM on PostgreSQL, bench/bench-db.ts:
+ *                                 a URL without a database name: a fresh one is created and dropped)
  *
  * Objects are seeded metadata-only with ObjectStore.seedObjects (no HTTP PUTs). Figures:
  * - prepare_tasks_per_s   N / (CreateJob → job leaves Preparing): manifest streamed, chunks stored;
@@ -26,6 +28,7 @@ import type { JobStatus } from '../src/jobs/model.js';
 import { startServer, type RunningServer } from '../dist/server.js';
 import { jobRequest, makeClient } from '../test/helpers/server.js';
 import { jobXml } from '../test/engine/harness.js';
+import { openBenchDb } from './bench-db.js';
 import { measureBaseline } from './store-baseline.js';
 
 const args = process.argv.slice(2);
@@ -36,6 +39,8 @@ const numArg = (name: string, fallback: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
+const dbArg = args.indexOf('--db');
+const DB = dbArg >= 0 ? args[dbArg + 1] : undefined;
 const TRUST = JSON.stringify({
   Version: '1',
   Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
@@ -119,8 +124,11 @@ const p99 = (xs: number[]): number => {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-'));
+  const benchDb = await openBenchDb(DB);
+  say(`database: ${benchDb.label}`);
   const config = buildConfig({
     ...DEFAULTS,
+    db: benchDb.db,
     host: '127.0.0.1',
     port: 0,
     dataDir: dir,
@@ -212,6 +220,7 @@ async function main(): Promise<void> {
     else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(24)} ${String(v)}`);
   } finally {
     await server.close();
+    await benchDb.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -100,6 +100,8 @@ export const DEFAULTS = {
   // without refusing uploads on a small disk long before it is actually full.
   minFreeBytes: 64 * 1024 * 1024,
   chunkSize: 5000,
+  // A dead node's chunk, planning and settling leases are taken over after this long (issue 7: ≤ 30 s);
+  // progress commits renew a chunk lease every batch, so live work never comes near it.
   leaseMs: 10_000,
   store: 'builtin',
   // issue 8: 64 remote calls in flight per process by default (--store-concurrency).

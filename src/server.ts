@@ -28,6 +28,7 @@ import { createRemoteStoreFor } from './store/create-store.js';
 import { InventoryScheduler } from './inventory/scheduler.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
+import { forgetStartedNode, storeSharingRefusal } from './engine/single-node-store.js';
 import { RateHistory, SAMPLE_MS } from './console/rate-history.js';
 
 export interface RootIdentity {
@@ -149,6 +150,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     const backend = await createBackend({ db: config.db, dataDir: config.dataDir });
     cleanup.unshift(() => backend.close());
+    // Refused before the store opens (embedded SQLite is ours alone: never refused; issue 7 item 6).
+    const storeKind = config.store === 'builtin' ? 'builtin' : 'remote';
+    const refusal = await storeSharingRefusal(backend, { nodeId, storeKind }, clock.now(), config.leaseMs);
+    if (refusal !== undefined) throw new ConfigConflictError(refusal);
+    cleanup.unshift(() => forgetStartedNode(backend.nodes, nodeId));
     const registry = new Registry();
     // --store: a remote S3/OSS store (buckets found there belong to the root account), else the built-in one.
     const opened =
@@ -198,7 +204,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       logger: logger.child({ component: 'engine' }),
       metrics: registry,
       nodeId,
-      storeKind: config.store === 'builtin' ? 'builtin' : 'remote',
+      storeKind,
       // Embedded only: we hold the data-dir lock and the database is ours alone, so every lease in it
       // belongs to a dead process (see data-dir-lock.ts). Never with a shared PostgreSQL.
       releaseLeasesOnStart: backend.kind === 'sqlite',

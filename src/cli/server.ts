@@ -16,6 +16,7 @@ interface ServerFlags {
   baseDomain?: string[];
   store?: string;
   storeConcurrency?: number;
+  leaseMs: number;
   bodyIdleTimeoutMs: number;
   bodyMinRate: number;
   bodyTimeoutMs: number;
@@ -70,6 +71,7 @@ export function serverConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Config
       // From the environment only: a token on the command line shows in `ps` to every local user.
       metricsToken: env.OSSBATCH_METRICS_TOKEN || undefined,
       minFreeBytes: flags.minFreeBytes,
+      leaseMs: flags.leaseMs,
     });
   } catch (err) {
     throw new CliError((err as Error).message);
@@ -166,6 +168,12 @@ export function registerServerCommand(program: Command): void {
     .option(
       '--store <url>',
       'object store: builtin, s3+http(s)://host[:port] or oss+http(s)://host[:port] (env OSSBATCH_STORE)',
+    )
+    .option(
+      '--lease-ms <ms>',
+      "chunk, planning and settling lease TTL: a dead node's work is taken over after this long",
+      intFlag('--lease-ms'),
+      DEFAULTS.leaseMs,
     )
     .option(
       '--store-concurrency <n>',

@@ -6,6 +6,7 @@ import { openSqlite } from '../../src/db/sqlite/open.js';
 import { REPORT_WRITE_FAILED } from '../../src/engine/report-writer.js';
 import { TaskExecutor } from '../../src/engine/task-executor.js';
 import { createHarness, readReport, REGION, TAG_OP, type Harness } from './harness.js';
+import type { TestBackendName } from '../helpers/test-backend.js';
 
 /**
  * Guarantees that changes to the engine once left the whole suite green (issue 12, "tests that catch
@@ -20,9 +21,12 @@ const key = (i: number): string => `o/${String(i).padStart(5, '0')}`;
 
 async function setup(
   n: number,
-  opts: { chunkSize?: number; missing?: (i: number) => boolean } = {},
+  opts: { chunkSize?: number; missing?: (i: number) => boolean; backend?: TestBackendName } = {},
 ): Promise<string> {
-  h = await createHarness({ chunkSize: opts.chunkSize ?? 500 });
+  h = await createHarness({
+    chunkSize: opts.chunkSize ?? 500,
+    ...(opts.backend ? { backend: opts.backend } : {}),
+  });
   await h.bucket('src');
   await h.bucket('reports');
   const all = Array.from({ length: n }, (_, i) => i);
@@ -136,7 +140,9 @@ describe('chunk commits are fenced by the attempt number', () => {
 describe('transient store errors are retried', () => {
   // Breaks when TaskExecutor's retry loop (applyWithRetry) is removed: the busy batch then fails every task.
   it('re-applies a batch the busy database refused, and every task succeeds', async () => {
-    const roleArn = await setup(20);
+    // The lock is taken on the built-in store's SQLite metadata through the embedded backend's own
+    // handle, so this case runs on the embedded backend in both vitest projects.
+    const roleArn = await setup(20, { backend: 'sqlite' });
     const role = await h.iam.findRoleByArn(roleArn);
     if (!role) throw new Error('no role');
     const executor = new TaskExecutor(

@@ -17,6 +17,7 @@ import { OffsetClock } from '../../src/protocol/clock.js';
 import { createBuiltinStoreFor } from '../../src/server.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import type { SeedObject } from '../../src/store/object-store.js';
+import { openTestDb, TEST_BACKEND, type TestBackendName } from '../helpers/test-backend.js';
 
 export const ACCOUNT = '1234567890123456';
 export const REGION = 'cn-hangzhou';
@@ -67,6 +68,8 @@ export interface HarnessOptions {
   workers?: number;
   maxActiveJobs?: number;
   start?: boolean;
+  /** Default: this vitest project's backend (a fresh database, dropped by close()). */
+  backend?: TestBackendName;
   /** Data directory to use (e.g. a small tmpfs); its contents are removed on close, the directory is kept. */
   dir?: string;
   /** The engine's logger (default silent). */
@@ -80,8 +83,10 @@ const ctx = (clock: OffsetClock) => ({ secureTransport: true, currentTime: clock
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
+  const testDb = await openTestDb('engine', opts.backend ?? TEST_BACKEND);
   const config = buildConfig({
     ...DEFAULTS,
+    db: testDb.db,
     dataDir: dir,
     baseDomains: defaultBaseDomains(DEFAULTS.region),
     logLevel: 'silent',
@@ -216,6 +221,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       await engine.stop();
       await builtin.close();
       await backend.close();
+      await testDb.drop();
       if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
       else
         for (const name of fs.readdirSync(dir))

@@ -1,4 +1,4 @@
-/** Shared set-up for the manifest tests: a real built-in store and real SQLite IAM in a temp dir. */
+/** Shared set-up for the manifest tests: a real built-in store in a temp dir, real IAM on this project's backend. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/protocol/clock.js';
 import { createBuiltinStoreFor } from '../../src/server.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import { planManifest, readChunkTasks } from '../../src/engine/manifest/index.js';
+import { openTestDb } from '../helpers/test-backend.js';
 import type { ChunkDescriptor, ManifestDeps, Task } from '../../src/engine/manifest/index.js';
 
 export const ACCOUNT = '1234567890123456';
@@ -37,7 +38,8 @@ export interface ManifestEnv {
 
 export async function createEnv(): Promise<ManifestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
-  const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir: dir });
+  const testDb = await openTestDb('manifest');
+  const backend = await createBackend({ db: testDb.db, dataDir: dir });
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const builtin = await createBuiltinStoreFor(backend, {
     dataDir: dir,
@@ -75,6 +77,7 @@ export async function createEnv(): Promise<ManifestEnv> {
     async close() {
       await builtin.close();
       await backend.close();
+      await testDb.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 /**
- * Two engines (two nodes) on one embedded database, in one process: planning and settling of a job are
- * claimed through the job-lease port, so exactly one engine plans it and exactly one settles it, and each
- * chunk is finished exactly once across both. Observed through the engines' typed events.
+ * Two engines (two nodes) on one database (the vitest project's: SQLite, or PostgreSQL), in one process:
+ * planning and settling of a job are claimed through the job-lease port, so exactly one engine plans it
+ * and exactly one settles it, and each chunk is finished exactly once across both. Observed through the engines' typed events.
  */
 import pino from 'pino';
 import { Registry } from 'prom-client';

@@ -12,6 +12,7 @@ import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../../sr
 import type { Clock } from '../../src/protocol/clock.js';
 import { requestPath, signV1, signV4 } from '../../src/protocol/sign-client.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { openTestDb, TEST_BACKEND, type TestBackendName } from './test-backend.js';
 
 export interface TestServerOptions {
   clock?: Clock;
@@ -20,6 +21,8 @@ export interface TestServerOptions {
   config?: Partial<Config>;
   /** Reuse a data dir (restart tests); it is then NOT removed by close(). */
   dataDir?: string;
+  /** The database (default: this vitest project's, OSSBATCH_TEST_BACKEND); a fresh one, dropped by close(). */
+  backend?: TestBackendName;
 }
 
 export interface ClientOptions {
@@ -38,6 +41,8 @@ export interface TestServer {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
+  /** The `--db` URL of the server's database (undefined: embedded SQLite in dataDir). */
+  readonly db: string | undefined;
   readonly root: { accountId: string; accessKeyId: string; secret: string };
   readonly server: RunningServer;
   /** ali-oss 6.23.0, config B: endpoint http://localhost:PORT, sldEnable, region oss-cn-hangzhou. */
@@ -94,20 +99,30 @@ export function makeClient(
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
-  const server = await startServer(testConfig(dataDir, opts.config), {
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(opts.logger ? { logger: opts.logger } : {}),
-  });
+  const testDb = await openTestDb('server', opts.backend ?? TEST_BACKEND);
+  let server: RunningServer;
+  try {
+    server = await startServer(testConfig(dataDir, { db: testDb.db, ...opts.config }), {
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
+  } catch (e) {
+    await testDb.drop();
+    if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     url: server.url,
     port: server.port,
     dataDir,
+    db: testDb.url,
     root: server.root,
     server,
     client: (c) => makeClient(server.port, server.root, c),
     anyClient: (c) => makeClient(server.port, server.root, c),
     async close() {
       await server.close();
+      await testDb.drop();
       if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

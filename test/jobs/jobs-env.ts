@@ -1,4 +1,7 @@
-/** Shared set-up for the job API tests: real SQLite file, real IAM, real built-in store, real job repo. */
+/**
+ * Shared set-up for the job API tests: a real database (this vitest project's backend: SQLite in a temp
+ * dir, or a fresh PostgreSQL database), real IAM, real built-in store, real job repo.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +17,7 @@ import { isOssError, type OssError } from '../../src/protocol/oss-error.js';
 import { parseXmlBody, type XmlNode } from '../../src/protocol/xml.js';
 import { createBuiltinStoreFor } from '../../src/server.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
+import { openTestDb, TEST_BACKEND, type TestBackendName } from '../helpers/test-backend.js';
 
 export const REGION = 'cn-hangzhou';
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -43,9 +47,10 @@ export interface JobsEnv {
   close(): Promise<void>;
 }
 
-export async function createJobsEnv(): Promise<JobsEnv> {
+export async function createJobsEnv(backendName: TestBackendName = TEST_BACKEND): Promise<JobsEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-'));
-  const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir: dir });
+  const testDb = await openTestDb('jobs', backendName);
+  const backend = await createBackend({ db: testDb.db, dataDir: dir });
   const clock = new ManualClock(T0);
   const rootAccount = await backend.iamAdmin.ensureRootAccount({}, clock);
   const accountId = rootAccount.accountId;
@@ -86,6 +91,7 @@ export async function createJobsEnv(): Promise<JobsEnv> {
     async close() {
       await builtin.close();
       await backend.close();
+      await testDb.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

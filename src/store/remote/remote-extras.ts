@@ -13,8 +13,8 @@ import type {
   UploadPartCopyInput,
   UploadPartInput,
 } from '../multipart-store.js';
-import type { BucketInfo, ObjectMeta, Tag, VersioningStatus } from '../types.js';
 import type { InventoryConfigStore, StoredInventory } from '../inventory-port.js';
+import type { BucketInfo, ObjectMeta, Tag, VersioningStatus } from '../types.js';
 import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
 
 const notYet = (call: string): OssError =>
@@ -36,20 +36,21 @@ export abstract class RemoteExtras implements MultipartStore, BucketConfigStore,
   abstract headObject(bucket: string, key: string): Promise<ObjectMeta | undefined>;
   abstract deleteObject(bucket: string, key: string): Promise<boolean>;
 
-  // ---- versioning (main's issue): not mapped yet. An object on a remote store is its key's only, null
-  // version, so `headVersion` without a version id or with `null` is headObject (GET, copy sources and the
-  // engine's manifest reads go through it); any other version id is one the key does not have.
+  // ---- versioning (issue 9) over a remote store: the current version only. The object APIs go through
+  // headVersion/deleteVersion without a versionId, so they keep working; naming another version, turning
+  // versioning on and listing versions answer OperationNotSupported until the adapters map them.
   setBucketVersioning(_name: string, _status: VersioningStatus): Promise<void> {
     return Promise.reject(notYet('PutBucketVersioning'));
   }
   async headVersion(bucket: string, key: string, versionId: string | undefined): Promise<VersionLookup> {
     const meta = await this.headObject(bucket, key);
-    if (meta === undefined) return { kind: 'no-such-key' };
-    if (versionId !== undefined && versionId !== 'null') return { kind: 'no-such-version' };
-    return { kind: 'object', meta, isLatest: true };
+    if (versionId === undefined || (meta !== undefined && meta.versionId === versionId)) {
+      return meta === undefined ? { kind: 'no-such-key' } : { kind: 'object', meta, isLatest: true };
+    }
+    throw notYet('A versionId other than the current version');
   }
   async deleteVersion(bucket: string, key: string, versionId: string | undefined): Promise<DeleteOutcome> {
-    if (versionId !== undefined && versionId !== 'null') throw notYet('DeleteObject with a versionId');
+    if (versionId !== undefined) throw notYet('DeleteObject with a versionId');
     await this.deleteObject(bucket, key);
     return { deleteMarker: false };
   }
@@ -57,7 +58,8 @@ export abstract class RemoteExtras implements MultipartStore, BucketConfigStore,
     return Promise.reject(notYet('ListObjectVersions'));
   }
 
-  // ---- bucket inventory: none can be configured, so none is ever due.
+  // ---- bucket inventory (issue 9): not kept for remote buckets yet. Reads answer "none configured" so the
+  // inventory scheduler, which asks every node for due runs, stays quiet.
   createInventory(_row: StoredInventory, _maxPerBucket: number): Promise<void> {
     return Promise.reject(notYet('PutBucketInventory'));
   }
