@@ -1,34 +1,7 @@
 import type pg from 'pg';
-import type { ChunkRepo, ChunkRow, ChunkShard, CommitResult } from '../../engine/chunk-repo.js';
+import type { ChunkRepo, ChunkShard, CommitResult } from '../../engine/chunk-repo.js';
 import { inTransaction } from './pool.js';
-
-interface RawChunk {
-  job_id: string;
-  chunk_index: number;
-  first_task: number;
-  task_count: number;
-  source: string;
-  attempt: number;
-  cursor: number;
-  succeeded: number;
-  failed: number;
-  shard_bytes: number;
-  shard_attempt: number;
-}
-
-const toRow = (r: RawChunk): ChunkRow => ({
-  jobId: r.job_id,
-  chunkIndex: r.chunk_index,
-  firstTask: r.first_task,
-  taskCount: r.task_count,
-  source: r.source,
-  attempt: r.attempt,
-  cursor: r.cursor,
-  succeeded: r.succeeded,
-  failed: r.failed,
-  shardBytes: r.shard_bytes,
-  shardAttempt: r.shard_attempt,
-});
+import { toChunkRow, type RawChunk } from '../chunk-row.js';
 
 const RETURNING = `c.job_id, c.chunk_index, c.first_task, c.task_count, c.source, c.attempt, c.cursor, c.succeeded,
   c.failed, c.shard_bytes, c.shard_attempt`;
@@ -138,7 +111,7 @@ export function createPgChunkRepo(pool: pg.Pool): ChunkRepo {
           (a.job_id < b.job_id ? -1 : a.job_id > b.job_id ? 1 : 0) ||
           a.chunk_index - b.chunk_index,
       );
-      return rows.map(toRow);
+      return rows.map(toChunkRow);
     },
     releaseAllLeases: async () => (await pool.query(SQL.releaseAll)).rowCount ?? 0,
     async commit(p): Promise<CommitResult> {
@@ -169,7 +142,7 @@ export function createPgChunkRepo(pool: pg.Pool): ChunkRepo {
     countOpen: (jobId) => count('open', [jobId]),
     countLiveLeases: (jobId, now) => count('live', [jobId, now]),
     listChunkShards: async (jobId) => q<ChunkShard & pg.QueryResultRow>('shards', [jobId]),
-    listUnfinishedChunks: async (jobId) => (await q<RawChunk>('unfinished', [jobId])).map(toRow),
+    listUnfinishedChunks: async (jobId) => (await q<RawChunk>('unfinished', [jobId])).map(toChunkRow),
     countChunks: (jobId) => count('all', [jobId]),
   };
 }

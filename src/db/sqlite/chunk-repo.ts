@@ -1,41 +1,8 @@
 import { asyncFacade, type Syncified } from './async-facade.js';
 import type { SqliteDb } from './open.js';
-import type {
-  ChunkProgress,
-  ChunkRepo,
-  ChunkRow,
-  ChunkShard,
-  CommitResult,
-} from '../../engine/chunk-repo.js';
+import type { ChunkProgress, ChunkRepo, ChunkShard, CommitResult } from '../../engine/chunk-repo.js';
 import type { ChunkDescriptor } from '../../engine/manifest/types.js';
-
-interface RawChunk {
-  job_id: string;
-  chunk_index: number;
-  first_task: number;
-  task_count: number;
-  source: string;
-  attempt: number;
-  cursor: number;
-  succeeded: number;
-  failed: number;
-  shard_bytes: number;
-  shard_attempt: number;
-}
-
-const toRow = (r: RawChunk): ChunkRow => ({
-  jobId: r.job_id,
-  chunkIndex: r.chunk_index,
-  firstTask: r.first_task,
-  taskCount: r.task_count,
-  source: r.source,
-  attempt: r.attempt,
-  cursor: r.cursor,
-  succeeded: r.succeeded,
-  failed: r.failed,
-  shardBytes: r.shard_bytes,
-  shardAttempt: r.shard_attempt,
-});
+import { toChunkRow, type RawChunk } from '../chunk-row.js';
 
 /**
  * The claim is one statement (no read-then-write race between workers or processes): the inner SELECT
@@ -130,14 +97,14 @@ function createSyncChunkRepo(db: SqliteDb): Syncified<ChunkRepo> {
     insertChunks: (jobId, chunks) => insertMany.immediate(jobId, chunks),
     claim(owner, now, leaseMs, limit) {
       const rows = st.claim.all({ owner, expires: now + leaseMs, now, limit }) as RawChunk[];
-      return rows.map(toRow);
+      return rows.map(toChunkRow);
     },
     commit: (p) => commitTx.immediate(p),
     releaseAllLeases: () => st.releaseAll.run().changes,
     countOpen: (jobId) => (st.open.get(jobId) as { n: number }).n,
     countLiveLeases: (jobId, now) => (st.live.get(jobId, now) as { n: number }).n,
     listChunkShards: (jobId) => st.shards.all(jobId) as ChunkShard[],
-    listUnfinishedChunks: (jobId) => (st.unfinished.all(jobId) as RawChunk[]).map(toRow),
+    listUnfinishedChunks: (jobId) => (st.unfinished.all(jobId) as RawChunk[]).map(toChunkRow),
     countChunks: (jobId) => st.all.get(jobId) as number,
   };
 }
