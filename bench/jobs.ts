@@ -8,6 +8,7 @@
  *   npm run bench -- --workers 3 --chunk-size 10000   (engine settings; defaults from src/config.ts)
  *   npm run bench -- --db postgres://postgres@127.0.0.1:5432   (jobs/IAM on PostgreSQL, bench/bench-db.ts:
  *                                 a URL without a database name: a fresh one is created and dropped)
+ *   npm run bench -- --cpu-prof-execute exec.cpuprofile   (a V8 CPU profile of the execute phase only)
  *
  * Objects are seeded metadata-only with ObjectStore.seedObjects (no HTTP PUTs). Figures:
  * - prepare_tasks_per_s   N / (CreateJob → job leaves Preparing): manifest streamed, chunks stored;
@@ -23,6 +24,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startPhaseProfile } from './phase-profile.js';
 import { buildConfig, DEFAULTS, defaultBaseDomains } from '../dist/config.js';
 import type { JobStatus } from '../src/jobs/model.js';
 import { startServer, type RunningServer } from '../dist/server.js';
@@ -41,6 +44,8 @@ const numArg = (name: string, fallback: number): number => {
 };
 const dbArg = args.indexOf('--db');
 const DB = dbArg >= 0 ? args[dbArg + 1] : undefined;
+const profArg = args.indexOf('--cpu-prof-execute');
+const PROFILE_FILE = profArg >= 0 ? args[profArg + 1] : undefined;
 const TRUST = JSON.stringify({
   Version: '1',
   Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
@@ -167,11 +172,21 @@ async function main(): Promise<void> {
     let describe: Promise<number[]> | undefined;
     let finished = false;
     let lastStatus: JobStatus = 'New';
-    const run = await timeline(server, id, (status) => {
+    // Event-loop delay while the job is Active: what every request waits behind (10 ms resolution).
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    let stopProfile: (() => Promise<void>) | undefined;
+    const run = await timeline(server, id, async (status) => {
       lastStatus = status;
       if (status === 'Active' && !active) {
         active = true;
+        loopDelay.enable();
+        if (PROFILE_FILE) stopProfile = await startPhaseProfile(PROFILE_FILE);
         describe = describeLoop(server, id, () => finished || lastStatus !== 'Active');
+      }
+      if (status !== 'Active' && active) {
+        loopDelay.disable();
+        await stopProfile?.();
+        stopProfile = undefined;
       }
     });
     finished = true;
@@ -212,6 +227,8 @@ async function main(): Promise<void> {
       describe_p99_ms: Number(p99(samples).toFixed(1)),
       describe_samples: samples.length,
       describe_idle_p99_ms: Number(p99(idleSamples).toFixed(1)),
+      loop_delay_p99_ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
+      loop_delay_max_ms: Number((loopDelay.max / 1e6).toFixed(1)),
       load_average_1m: Number(os.loadavg()[0]?.toFixed(2)),
       cancel_latency_ms: sent ? Math.round(cancelled - sent) : null,
       cancel_status: cancelRun.job.status,
