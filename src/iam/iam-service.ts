@@ -205,15 +205,21 @@ class IamService implements Iam {
   async authorizerFor(principal: Principal): Promise<Authorizer> {
     await this.refresh();
     const identityPolicies = await this.identityPolicies(principal);
-    return (request) => this.decide({ ...request, principal }, identityPolicies);
+    // The principal is passed beside the request, not spread into a copy of it: the engine calls this once
+    // per task and action, and the copy cost 0.5 µs of the ~9 µs per task (bench/jobs.ts --cpu-prof-execute).
+    return (request) => this.decide(request, principal, identityPolicies);
   }
 
   async authorize(request: AuthzRequest): Promise<Decision> {
     return (await this.authorizerFor(request.principal))(request);
   }
 
-  private decide(request: AuthzRequest, identityPolicies: readonly CompiledPolicy[] | undefined): Decision {
-    const { principal, bucket } = request;
+  private decide(
+    request: Omit<AuthzRequest, 'principal'>,
+    principal: Principal,
+    identityPolicies: readonly CompiledPolicy[] | undefined,
+  ): Decision {
+    const { bucket } = request;
     const owner = bucket?.owner ?? request.resourceOwner ?? this.accountId;
     if (principal.kind === 'root' && principal.accountId === owner) return 'allow';
     let bucketPolicy: CompiledPolicy | undefined;
