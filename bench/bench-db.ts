@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { parseDatabaseUrl, type DatabaseUrl } from '../src/db/database-url.js';
+import { parseDatabaseUrl, type DatabaseUrl } from '../dist/db/database-url.js';
 
 export interface BenchDb {
   readonly db: DatabaseUrl;

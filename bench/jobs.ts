@@ -29,8 +29,7 @@ import { startPhaseProfile } from './phase-profile.js';
 import { buildConfig, DEFAULTS, defaultBaseDomains } from '../dist/config.js';
 import type { JobStatus } from '../src/jobs/model.js';
 import { startServer, type RunningServer } from '../dist/server.js';
-import { jobRequest, makeClient } from '../test/helpers/server.js';
-import { jobXml } from '../test/engine/harness.js';
+import { createJobXml, jobCall, makeJobClient } from './job-client.js';
 import { openBenchDb } from './bench-db.js';
 import { measureBaseline } from './store-baseline.js';
 
@@ -110,11 +109,11 @@ async function timeline(
 /** Signed DescribeJob every DESCRIBE_EVERY_MS (a dashboard polling, not a flood that would steal the job's CPU). */
 const DESCRIBE_EVERY_MS = 10;
 async function describeLoop(server: RunningServer, jobId: string, stopAt: () => boolean): Promise<number[]> {
-  const client = makeClient(server.port, server.root);
+  const client = makeJobClient(server.port, server.root);
   const samples: number[] = [];
   while (!stopAt()) {
     const t = performance.now();
-    await jobRequest(client, 'DescribeJob', { jobId });
+    await jobCall(client, { api: 'DescribeJob', jobId });
     const took = performance.now() - t;
     samples.push(took);
     await sleep(Math.max(0, DESCRIBE_EVERY_MS - took));
@@ -146,11 +145,12 @@ async function main(): Promise<void> {
   try {
     say(`seeding ${N} objects with ObjectStore.seedObjects (metadata only) + a ${N}-row CSV manifest …`);
     const roleArn = await setup(server);
-    const client = makeClient(server.port, server.root);
-    const report = { bucket: 'reports', prefix: 'bench/', scope: 'AllTasks' as const };
+    const client = makeJobClient(server.port, server.root);
+    const report = { bucket: 'reports', prefix: 'bench/' };
     const create = async (value: string): Promise<string> => {
-      const { xml } = await jobRequest(client, 'CreateJob', {
-        body: jobXml({
+      const xml = await jobCall(client, {
+        api: 'CreateJob',
+        body: createJobXml({
           operation: tagOp(value),
           manifest: { bucket: 'bench', object: 'manifest.csv' },
           report,
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
 
     // Control: DescribeJob latency with no job running (shows what the machine itself adds).
     const idleId = await create('idle');
-    await jobRequest(client, 'UpdateJobStatus', { jobId: idleId, status: 'Cancelled' });
+    await jobCall(client, { api: 'UpdateJobStatus', jobId: idleId, status: 'Cancelled' });
     let n = 0;
     const idleSamples = await describeLoop(server, idleId, () => n++ >= 200);
 
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     const cancelRun = await timeline(server, id2, async (status, done) => {
       if (sent === 0 && status === 'Active' && done >= Math.min(200_000, N / 4)) {
         sent = performance.now();
-        await jobRequest(client, 'UpdateJobStatus', { jobId: id2, status: 'Cancelled', reason: 'bench' });
+        await jobCall(client, { api: 'UpdateJobStatus', jobId: id2, status: 'Cancelled', reason: 'bench' });
       }
     });
     const cancelled = cancelRun.at.get('Cancelled') ?? performance.now();
