@@ -175,15 +175,20 @@ async function main(): Promise<void> {
     // Event-loop delay while the job is Active: what every request waits behind (10 ms resolution).
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let stopProfile: (() => Promise<void>) | undefined;
+    // CPU time of every thread of the process while Active: comparable across runs on a busy machine.
+    let cpuAtActive: NodeJS.CpuUsage | undefined;
+    let cpuAtEnd: NodeJS.CpuUsage | undefined;
     const run = await timeline(server, id, async (status) => {
       lastStatus = status;
       if (status === 'Active' && !active) {
         active = true;
+        cpuAtActive = process.cpuUsage();
         loopDelay.enable();
         if (PROFILE_FILE) stopProfile = await startPhaseProfile(PROFILE_FILE);
         describe = describeLoop(server, id, () => finished || lastStatus !== 'Active');
       }
-      if (status !== 'Active' && active) {
+      if (status !== 'Active' && active && cpuAtEnd === undefined) {
+        cpuAtEnd = process.cpuUsage(cpuAtActive);
         loopDelay.disable();
         await stopProfile?.();
         stopProfile = undefined;
@@ -220,6 +225,7 @@ async function main(): Promise<void> {
       workers: config.workers,
       prepare_tasks_per_s: Math.round(N / ((prepared - t0) / 1000)),
       execute_tasks_per_s: Math.round(execute),
+      execute_cpu_us_per_task: cpuAtEnd ? Number(((cpuAtEnd.user + cpuAtEnd.system) / N).toFixed(2)) : null,
       report_ms: Math.round(complete - completing),
       baseline_updates_per_s: baseline.updatesPerS,
       ratio_to_baseline: Number((execute / baseline.updatesPerS).toFixed(3)),
