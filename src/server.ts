@@ -10,6 +10,7 @@ import {
   acquireDataDirLock,
   DATABASE_FILE,
   openSqlite,
+  startBackgroundCheckpoints,
   type SqliteBackend,
   type SqliteDb,
 } from './db/sqlite/index.js';
@@ -120,17 +121,27 @@ export async function createBuiltinStoreFor(
   const own: SqliteDb | undefined =
     backend.kind === 'sqlite' ? undefined : openSqlite(path.join(opts.dataDir, DATABASE_FILE));
   const db = own ?? (backend as SqliteBackend).db;
+  // The store's own file (a PostgreSQL backend) checkpoints off the event loop too (checkpointer.ts).
+  const checkpoints = own ? startBackgroundCheckpoints(own) : undefined;
+  const closeOwn = async (): Promise<void> => {
+    await checkpoints?.stop();
+    own?.close();
+  };
   try {
-    const store = await createBuiltinStore({ db, ...opts });
+    const store = await createBuiltinStore({
+      db,
+      ...opts,
+      checkpoints: checkpoints ?? (backend as SqliteBackend).checkpoints,
+    });
     return {
       store,
       async close() {
         await store.close();
-        own?.close();
+        await closeOwn();
       },
     };
   } catch (e) {
-    own?.close();
+    await closeOwn();
     throw e;
   }
 }
