@@ -1,4 +1,4 @@
-import type { Authorizer, Iam, Principal } from '../iam/types.js';
+import type { Authorizer, Iam, Principal, RequestContext } from '../iam/types.js';
 import type { JobOperation } from '../jobs/model.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ChangeResult, ObjectChange, ObjectOperation, ObjectStore } from '../store/object-store.js';
@@ -44,7 +44,8 @@ export class TaskExecutor {
     const buckets = await this.lookupBuckets(tasks);
     const changes: ObjectChange[] = [];
     const positions: number[] = [];
-    const now = this.clock.now();
+    // One request context per batch (every task of a batch is decided at the same instant).
+    const context = { secureTransport: true, currentTime: this.clock.now() };
     // The role's policies are loaded once per batch (one await), then every task is decided synchronously.
     const authorize = await this.iam.authorizerFor(this.role);
     for (let i = 0; i < tasks.length; i++) {
@@ -57,7 +58,7 @@ export class TaskExecutor {
           status: 404,
           message: 'The specified bucket does not exist.',
         };
-      } else if (!this.allowed(authorize, bucket, t.key, now)) {
+      } else if (!this.allowed(authorize, bucket, t.key, context)) {
         results[i] = {
           ok: false,
           code: 'AccessDenied',
@@ -86,16 +87,10 @@ export class TaskExecutor {
     return map;
   }
 
-  private allowed(authorize: Authorizer, bucket: BucketInfo, key: string, now: number): boolean {
+  private allowed(authorize: Authorizer, bucket: BucketInfo, key: string, context: RequestContext): boolean {
     const resource = `acs:oss:${this.region}:${bucket.owner}:${bucket.name}/${key}`;
     for (const action of this.actions) {
-      const decision = authorize({
-        action,
-        resource,
-        bucket,
-        context: { secureTransport: true, currentTime: now },
-      });
-      if (decision !== 'allow') return false;
+      if (authorize({ action, resource, bucket, context }) !== 'allow') return false;
     }
     return true;
   }
@@ -114,8 +109,10 @@ export class TaskExecutor {
   }
 }
 
+/** Shared by every plain success: one allocation fewer per task on the execute path (GC was ~7% of it). */
+const SUCCEEDED: TaskResult = Object.freeze({ ok: true });
+
 function toTaskResult(r: ChangeResult): TaskResult {
-  return r.ok
-    ? { ok: true, message: r.message }
-    : { ok: false, code: r.code, status: r.status, message: r.message };
+  if (r.ok) return r.message === undefined ? SUCCEEDED : { ok: true, message: r.message };
+  return { ok: false, code: r.code, status: r.status, message: r.message };
 }
