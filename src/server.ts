@@ -10,7 +10,6 @@ import {
   acquireDataDirLock,
   DATABASE_FILE,
   openSqlite,
-  startBackgroundCheckpoints,
   type SqliteBackend,
   type SqliteDb,
 } from './db/sqlite/index.js';
@@ -121,27 +120,17 @@ export async function createBuiltinStoreFor(
   const own: SqliteDb | undefined =
     backend.kind === 'sqlite' ? undefined : openSqlite(path.join(opts.dataDir, DATABASE_FILE));
   const db = own ?? (backend as SqliteBackend).db;
-  // The store's own file (a PostgreSQL backend) checkpoints off the event loop too (checkpointer.ts).
-  const checkpoints = own ? startBackgroundCheckpoints(own) : undefined;
-  const closeOwn = async (): Promise<void> => {
-    await checkpoints?.stop();
-    own?.close();
-  };
   try {
-    const store = await createBuiltinStore({
-      db,
-      ...opts,
-      checkpoints: checkpoints ?? (backend as SqliteBackend).checkpoints,
-    });
+    const store = await createBuiltinStore({ db, ...opts });
     return {
       store,
       async close() {
         await store.close();
-        await closeOwn();
+        own?.close();
       },
     };
   } catch (e) {
-    await closeOwn();
+    own?.close();
     throw e;
   }
 }

@@ -11,18 +11,14 @@ import { createSqliteNotifications } from './notifications.js';
 import { migrate, openSqlite, type SqliteDb } from './open.js';
 import { createSqliteSessionRepo } from './session-repo.js';
 import { createFileShardStore } from './shard-store.js';
-import { startBackgroundCheckpoints, type BackgroundCheckpoints } from './checkpointer.js';
 
 export { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 export { openSqlite, type SqliteDb } from './open.js';
-export { startBackgroundCheckpoints, type BackgroundCheckpoints } from './checkpointer.js';
 
 /** The embedded Backend; `db` is also the built-in object store's metadata database (one file, one connection). */
 export interface SqliteBackend extends Backend {
   readonly kind: 'sqlite';
   readonly db: SqliteDb;
-  /** The file's WAL checkpoints, run on a worker thread (checkpointer.ts); the built-in store paces by them. */
-  readonly checkpoints: BackgroundCheckpoints;
 }
 
 export const DATABASE_FILE = 'ossbatch.db';
@@ -37,12 +33,10 @@ export function createSqliteBackend(opts: { dataDir: string }): SqliteBackend {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const db = openSqlite(path.join(opts.dataDir, DATABASE_FILE));
   const notifications = createSqliteNotifications(db);
-  const checkpoints = startBackgroundCheckpoints(db);
   let closed = false;
   return {
     kind: 'sqlite',
     db,
-    checkpoints,
     jobs: createSqliteJobRepo(db),
     chunks: createSqliteChunkRepo(db),
     iam: createSqliteIamDirectory(db),
@@ -61,12 +55,12 @@ export function createSqliteBackend(opts: { dataDir: string }): SqliteBackend {
         return Promise.resolve({ ok: false, kind: 'sqlite', error: (e as Error).message });
       }
     },
-    async close() {
-      if (closed) return;
+    close() {
+      if (closed) return Promise.resolve();
       closed = true;
       notifications.close();
-      await checkpoints.stop();
       db.close();
+      return Promise.resolve();
     },
   };
 }

@@ -44,7 +44,6 @@ import { BucketConfigOps } from './bucket-config-ops.js';
 import { BuiltinExtras } from './builtin-extras.js';
 import { MultipartOps, type MultipartDeps } from './multipart-ops.js';
 import { prepareMultipartStatements } from './multipart-sql.js';
-import type { BackgroundCheckpoints } from '../../db/sqlite/checkpointer.js';
 
 export interface BuiltinStoreOptions {
   db: SqliteDb;
@@ -56,15 +55,7 @@ export interface BuiltinStoreOptions {
   maxObjectSize?: number;
   /** New object bytes are refused (507 InsufficientStorage) below this much free space; default 0 (off). */
   minFreeBytes?: number;
-  /** The database file's background WAL checkpoints (db/sqlite/checkpointer.ts); applyBatch paces by them. */
-  checkpoints?: BackgroundCheckpoints | undefined;
 }
-
-/**
- * How often applyBatch lets the background checkpoint catch up before its next transaction, so that
- * transaction restarts the WAL: bounds the WAL to ~250 ms of batch writes (~5 MB at 200k updates/s).
- */
-const CATCH_UP_EVERY_MS = 250;
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
 export class BuiltinStore extends BuiltinExtras implements ObjectStore {
@@ -80,8 +71,6 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   protected override readonly configOps: BucketConfigOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
-  private lastCatchUp = 0;
-  private catchingUp: Promise<void> | undefined;
 
   constructor(private readonly opts: BuiltinStoreOptions) {
     super(opts.db);
@@ -324,21 +313,8 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   }
 
   // ---- bulk paths
-  async applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
-    await this.paceCheckpoints();
+  applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
     return settle(() => this.bulk.applyBatch(changes));
-  }
-
-  /** Every CATCH_UP_EVERY_MS, the next batch waits (the event loop does not) for a checkpoint. */
-  private paceCheckpoints(): Promise<void> | undefined {
-    const checkpoints = this.opts.checkpoints;
-    if (!checkpoints) return undefined;
-    if (this.catchingUp) return this.catchingUp;
-    const now = performance.now();
-    if (now - this.lastCatchUp < CATCH_UP_EVERY_MS) return undefined;
-    this.lastCatchUp = now;
-    this.catchingUp = checkpoints.catchUp().finally(() => (this.catchingUp = undefined));
-    return this.catchingUp;
   }
 
   seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void> {
