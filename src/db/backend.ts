@@ -88,7 +88,10 @@ export interface CreateBackendOptions {
 }
 
 /** The one factory (server.ts, the `ossbatch ram` CLI, tests and benches all call it). Runs migrate(). */
-export async function createBackend(config: BackendConfig, opts: CreateBackendOptions = {}): Promise<Backend> {
+export async function createBackend(
+  config: BackendConfig,
+  opts: CreateBackendOptions = {},
+): Promise<Backend> {
   if (config.db.kind === 'sqlite') {
     // Loaded on demand, as the PostgreSQL adapter is: commands that need no database never load a driver.
     const { createSqliteBackend, hasSqliteDatabase } = await import('./sqlite/index.js');

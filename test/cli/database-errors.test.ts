@@ -12,7 +12,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ensureBuilt, runOssbatch } from '../helpers/cli-process.js';
 import { startFakePg, type FakePg } from '../helpers/pg-login-refuser.js';
-import { createDatabase, dropDatabase, PG_HOST, PG_PORT, PG_SKIP, pgUrl, uniqueDbName } from '../db/backends.js';
+import {
+  createDatabase,
+  dropDatabase,
+  PG_HOST,
+  PG_PORT,
+  PG_SKIP,
+  pgUrl,
+  uniqueDbName,
+} from '../db/backends.js';
 
 const SECRET = 'hunter2-never-shown';
 let tmp: string;
