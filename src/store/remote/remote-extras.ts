@@ -1,5 +1,5 @@
 import { OssError } from '../../protocol/oss-error.js';
-import type { BucketConfigStore, BucketStat, CorsConfiguration } from '../bucket-config-store.js';
+import type { BucketConfigStore, BucketStat } from '../bucket-config-store.js';
 import type {
   CompleteUploadInput,
   InitiateUploadInput,
@@ -13,9 +13,9 @@ import type {
   UploadPartCopyInput,
   UploadPartInput,
 } from '../multipart-store.js';
-import type { InventoryConfigStore, StoredInventory } from '../inventory-port.js';
-import type { BucketInfo, ObjectMeta, Tag, VersioningStatus } from '../types.js';
+import type { ObjectMeta, VersioningStatus } from '../types.js';
 import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
+import { RemoteBucketConfig } from './remote-bucket-config.js';
 
 const notYet = (call: string): OssError =>
   new OssError(
@@ -24,15 +24,13 @@ const notYet = (call: string): OssError =>
   );
 
 /**
- * The multipart and bucket-configuration half of the port (issue 9) over a remote store: not mapped yet, so
- * every write answers OperationNotSupported with a message naming the call. Reads answer "nothing
- * configured" (no bucket tags, no CORS rules, no uploads in progress) so that requests which consult them in
- * passing, such as CORS on a cross-origin request, keep working. Large reports still go up in parts: that
- * is the adapter's own upload (RemoteStore.putObject), not this API.
+ * The multipart half of the port (issue 9) and GetBucketStat over a remote store: not mapped yet, so every
+ * write answers OperationNotSupported with a message naming the call; listUploads answers "no uploads in
+ * progress". Large reports still go up in parts: that is the adapter's own upload (RemoteStore.putObject),
+ * not this API. Bucket tags, CORS and inventory configurations are ossbatch's own, kept in the Backend's
+ * bucket catalog (RemoteBucketConfig).
  */
-export abstract class RemoteExtras implements MultipartStore, BucketConfigStore, InventoryConfigStore {
-  /** Throws NoSuchBucket for a bucket neither the catalog nor the remote store knows. */
-  protected abstract requireBucket(name: string): Promise<BucketInfo>;
+export abstract class RemoteExtras extends RemoteBucketConfig implements MultipartStore, BucketConfigStore {
   abstract headObject(bucket: string, key: string): Promise<ObjectMeta | undefined>;
   abstract deleteObject(bucket: string, key: string): Promise<boolean>;
 
@@ -58,34 +56,6 @@ export abstract class RemoteExtras implements MultipartStore, BucketConfigStore,
     return Promise.reject(notYet('ListObjectVersions'));
   }
 
-  // ---- bucket inventory (issue 9): not kept for remote buckets yet. Reads answer "none configured" so the
-  // inventory scheduler, which asks every node for due runs, stays quiet.
-  createInventory(_row: StoredInventory, _maxPerBucket: number): Promise<void> {
-    return Promise.reject(notYet('PutBucketInventory'));
-  }
-  async getInventory(bucket: string, _id: string): Promise<StoredInventory | undefined> {
-    await this.requireBucket(bucket);
-    return undefined;
-  }
-  async listInventories(
-    bucket: string,
-    _after: string | undefined,
-    _limit: number,
-  ): Promise<StoredInventory[]> {
-    await this.requireBucket(bucket);
-    return [];
-  }
-  async deleteInventory(bucket: string, _id: string): Promise<boolean> {
-    await this.requireBucket(bucket);
-    return false;
-  }
-  dueInventories(_now: number, _limit: number): Promise<StoredInventory[]> {
-    return Promise.resolve([]);
-  }
-  claimInventoryRun(_bucket: string, _id: string, _expected: number, _next: number): Promise<boolean> {
-    return Promise.resolve(false);
-  }
-
   initiateUpload(_input: InitiateUploadInput): Promise<UploadInfo> {
     return Promise.reject(notYet('InitiateMultipartUpload'));
   }
@@ -107,20 +77,6 @@ export abstract class RemoteExtras implements MultipartStore, BucketConfigStore,
   async listUploads(input: ListUploadsInput): Promise<ListUploadsPage> {
     await this.requireBucket(input.bucket);
     return { uploads: [], commonPrefixes: [], isTruncated: false };
-  }
-  async getBucketTags(bucket: string): Promise<readonly Tag[]> {
-    await this.requireBucket(bucket);
-    return [];
-  }
-  putBucketTags(_bucket: string, _tags: readonly Tag[]): Promise<void> {
-    return Promise.reject(notYet('PutBucketTags'));
-  }
-  async getBucketCors(bucket: string): Promise<CorsConfiguration | undefined> {
-    await this.requireBucket(bucket);
-    return undefined;
-  }
-  putBucketCors(_bucket: string, _cors: CorsConfiguration | undefined): Promise<void> {
-    return Promise.reject(notYet('PutBucketCors / DeleteBucketCors'));
   }
   getBucketStat(_bucket: string): Promise<BucketStat> {
     return Promise.reject(notYet('GetBucketStat'));

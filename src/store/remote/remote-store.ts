@@ -62,13 +62,15 @@ export const DEFAULT_STORE_CONCURRENCY = 64;
  * slow downloaders cannot starve the batch engine.
  */
 export class RemoteStore extends RemoteExtras implements ObjectStore {
+  /** A remote listing carries no tags or ACL (remote-meta.ts summaryToMeta). */
+  readonly listingDetail = 'summary';
   private readonly driver: RemoteDriver;
   private readonly limit: LimitFunction;
   private readonly buckets: RemoteBuckets;
   private readonly changes: RemoteChanges;
 
   constructor(private readonly opts: RemoteStoreOptions) {
-    super();
+    super(opts.catalog);
     this.driver = opts.driver;
     this.limit = pLimit(opts.concurrency ?? DEFAULT_STORE_CONCURRENCY);
     const call = <T>(fn: () => Promise<T>): Promise<T> => this.call(fn);
