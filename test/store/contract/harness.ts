@@ -48,8 +48,10 @@ export interface StoreCaps {
   readonly byteOrderListing: boolean;
   /** 1023-byte keys (s3rver maps a key to a file name: ENAMETOOLONG). */
   readonly longKeys: boolean;
-  /** Multipart uploads and bucket configuration (tags, CORS, stat). */
+  /** Multipart uploads, versioning and GetBucketStat. */
   readonly multipart: boolean;
+  /** Bucket tags, CORS rules and inventory configurations. */
+  readonly bucketConfig: boolean;
   /** seedObjects writes metadata only (empty ETag whatever the size). */
   readonly metadataOnlySeed: boolean;
 }
@@ -68,6 +70,7 @@ export const ALL_CAPS: StoreCaps = {
   byteOrderListing: true,
   longKeys: true,
   multipart: true,
+  bucketConfig: true,
 };
 
 /** `it` when the adapter has the capability; otherwise the test is not registered for that adapter. */

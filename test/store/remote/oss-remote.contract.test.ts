@@ -45,7 +45,8 @@ runObjectStoreContract('OSS adapter over an ossbatch server', makeOssHarness, {
   restoreDetail: false,
   // Real objects of zeros.
   metadataOnlySeed: false,
-  // Multipart uploads and bucket configuration answer OperationNotSupported on remote stores for now.
+  // Multipart uploads and versioning answer OperationNotSupported on remote stores for now (bucket tags,
+  // CORS and inventory configurations are the bucket catalog's: bucketConfig stays on).
   multipart: false,
   // ali-oss folds `.` / `..` URL segments; the adapter refuses such names instead of addressing another key.
   dotSegmentKeys: false,

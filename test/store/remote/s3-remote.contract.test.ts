@@ -38,7 +38,8 @@ runObjectStoreContract('S3 adapter over s3rver', makeS3Harness, {
   // s3rver ignores If-None-Match on PUT: the adapter's HEAD guard is not atomic.
   atomicForbidOverwrite: false,
   metadataOnlySeed: false,
-  // Multipart uploads and bucket configuration answer OperationNotSupported on remote stores for now.
+  // Multipart uploads and versioning answer OperationNotSupported on remote stores for now (bucket tags,
+  // CORS and inventory configurations are the bucket catalog's: bucketConfig stays on).
   multipart: false,
   // s3rver ignores x-amz-tagging / x-amz-acl on PUT, walks its file system to list, and maps keys to files.
   tagsOnWrite: false,
