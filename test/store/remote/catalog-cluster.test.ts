@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../../src/db/database-url.js';
+import { OffsetClock } from '../../../src/protocol/clock.js';
 import type { Config } from '../../../src/config.js';
 import { createDatabase, dropDatabase, PG_SKIP, pgUrl, uniqueDbName } from '../../db/backends.js';
 import {
@@ -48,6 +49,8 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
   let back: TestServer;
   let a: TestServer;
   let b: TestServer;
+  // One clock for both nodes: the scheduled inventory test moves it a day ahead.
+  const clock = new OffsetClock();
 
   beforeAll(async () => {
     await createDatabase(dbName);
@@ -58,7 +61,9 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
     const node = (extra: Partial<Config>) =>
       startTestServer({
         backend: 'sqlite',
+        clock,
         config: {
+          inventoryCheckMs: 20,
           db: parseDatabaseUrl(pgUrl(dbName)),
           store: `oss+http://127.0.0.1:${back.port}`,
           storeAccessKeyId: STORE_KEY.id,
@@ -168,5 +173,41 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
       headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' },
     });
     expect(refused.status).toBe(403);
+  });
+
+  it('a due inventory configured on node B is run by the cluster into the remote store', async () => {
+    await bucketWith('sched-src', 'o.txt');
+    await a.anyClient().putBucket('sched-dest');
+    await b.anyClient().putBucketInventory('sched-src', {
+      id: 'daily',
+      isEnabled: true,
+      prefix: '',
+      OSSBucketDestination: {
+        format: 'CSV',
+        accountId: a.root.accountId,
+        rolename: 'AliyunOSSRole',
+        bucket: 'sched-dest',
+        prefix: 'inv',
+      },
+      frequency: 'Daily',
+      includedObjectVersions: 'Current',
+    });
+    clock.advance(24 * 60 * 60 * 1000 + 60_000);
+    // The files are in the remote store: read them from it directly.
+    const dest = back.anyClient({ bucket: 'sched-dest' });
+    let manifest: string | undefined;
+    await msUntil('the scheduled run', async () => {
+      const listed = (await dest.list({ prefix: 'inv/sched-src/daily/' }, {})) as {
+        objects?: { name: string }[];
+      };
+      manifest = listed.objects?.find((o) => o.name.endsWith('/manifest.json'))?.name;
+      return manifest !== undefined;
+    });
+    const parsed = JSON.parse(((await dest.get(manifest)) as { content: Buffer }).content.toString()) as {
+      sourceBucket: string;
+      files: unknown[];
+    };
+    expect(parsed).toMatchObject({ sourceBucket: 'sched-src' });
+    expect(parsed.files).toHaveLength(1);
   });
 });
