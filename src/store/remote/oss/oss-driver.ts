@@ -15,6 +15,7 @@ import type { AliOssClient, AliOssRaw, PutOptions } from './ali-oss-client.js';
 import { aliOssEndpoint } from './oss-endpoint.js';
 import { fromOssError } from './oss-errors.js';
 import { headersFromOss, ossPutHeaders } from './oss-headers.js';
+import { OssPassthrough } from './oss-passthrough.js';
 import { putTagging, refuseDotSegments } from './oss-tagging.js';
 
 /** The key, unless ali-oss would address another object by it (oss-tagging.ts). */
@@ -33,6 +34,7 @@ export class OssDriver implements RemoteDriver {
   readonly kind = 'oss';
   // OSS checks x-oss-forbid-overwrite at commit time on the server.
   readonly atomicForbidOverwrite = true;
+  readonly passthrough = new OssPassthrough((bucket) => this.client(bucket) as unknown as AliOssRaw);
   private readonly clients = new Map<string, AliOssClient>();
   private readonly endpoint: string;
   private readonly agent: http.Agent;
