@@ -97,7 +97,13 @@ export interface RemoteBucketStat {
 export interface RemoteMultipartDriver {
   initiateUpload(input: RemoteInitiate): Promise<string>;
   /** Returns the part's ETag as the store answered it (normalised: upper-case, no quotes). */
-  uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: SpooledBody): Promise<string>;
+  uploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: SpooledBody,
+  ): Promise<string>;
   uploadPartCopy(input: {
     bucket: string;
     key: string;
@@ -118,7 +124,13 @@ export interface RemoteMultipartDriver {
     acl: ObjectAcl | undefined;
   }): Promise<void>;
   abortUpload(bucket: string, key: string, uploadId: string): Promise<void>;
-  listParts(bucket: string, key: string, uploadId: string, after: number, maxParts: number): Promise<RemotePartsPage>;
+  listParts(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    after: number,
+    maxParts: number,
+  ): Promise<RemotePartsPage>;
   listUploads(input: ListUploadsInput): Promise<RemoteUploadsPage>;
 }
 
@@ -136,7 +148,11 @@ export interface RemoteVersioningDriver {
     maxKeys: number;
   }): Promise<RemoteVersionsPage>;
   /** The delete marker a HEAD of this key (version) hits, or undefined when it hits nothing at all. */
-  headDeleteMarker(bucket: string, key: string, versionId: string | undefined): Promise<RemoteDeleteMarker | undefined>;
+  headDeleteMarker(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+  ): Promise<RemoteDeleteMarker | undefined>;
   /** DeleteObject, of one version when `versionId` is given; tells what the store did. */
   deleteVersion(
     bucket: string,

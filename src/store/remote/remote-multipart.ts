@@ -144,7 +144,13 @@ export class RemoteMultipart {
 
   async listParts(input: ListPartsInput): Promise<ListPartsPage> {
     const page = await this.d.call(() =>
-      this.d.driver.passthrough.listParts(input.bucket, input.key, input.uploadId, input.after, input.maxParts),
+      this.d.driver.passthrough.listParts(
+        input.bucket,
+        input.key,
+        input.uploadId,
+        input.after,
+        input.maxParts,
+      ),
     );
     return {
       // ListParts carries no initiation time (neither OSS nor S3 answers one); nothing renders it.

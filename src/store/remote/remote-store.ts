@@ -187,9 +187,9 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
     this.versionToRead(meta)
       .then((version) => this.call(() => this.driver.getObject(meta.bucket, meta.key, range, version)))
       .then(
-      (body) => pipeline(body, out, () => undefined),
-      (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
-    );
+        (body) => pipeline(body, out, () => undefined),
+        (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+      );
     return out;
   }
 

@@ -22,10 +22,12 @@ export interface RemoteVersionsDeps {
 export const VERSIONING_TTL_MS = 5000;
 
 /** Object tagging or ACLs the store lacks read as none (as RemoteStore.headObject does). */
-const lacking = <T>(fallback: T) => (e: unknown): T => {
-  if (e instanceof OssError && e.code === 'OperationNotSupported') return fallback;
-  throw e;
-};
+const lacking =
+  <T>(fallback: T) =>
+  (e: unknown): T => {
+    if (e instanceof OssError && e.code === 'OperationNotSupported') return fallback;
+    throw e;
+  };
 
 /**
  * Versioning passed through to the remote store (issue 8 §2): the store keeps versions and delete markers,
@@ -82,11 +84,18 @@ export class RemoteVersions {
     });
     if (head !== undefined && tags !== undefined && acl !== undefined) {
       const meta = headToMeta(bucket, key, head, tags, acl);
-      return { kind: 'object', meta, isLatest: versionId === undefined || current?.versionId === head.versionId };
+      return {
+        kind: 'object',
+        meta,
+        isLatest: versionId === undefined || current?.versionId === head.versionId,
+      };
     }
     const marker = await this.d.call(() => drv.passthrough.headDeleteMarker(bucket, key, versionId));
     if (marker !== undefined) {
-      const latest = versionId === undefined ? marker : await this.d.call(() => drv.passthrough.headDeleteMarker(bucket, key, undefined));
+      const latest =
+        versionId === undefined
+          ? marker
+          : await this.d.call(() => drv.passthrough.headDeleteMarker(bucket, key, undefined));
       return { kind: 'delete-marker', ...marker, isLatest: latest?.versionId === marker.versionId };
     }
     if (versionId === undefined) {

@@ -1,6 +1,11 @@
 import { toXml } from '../../../protocol/xml.js';
 import type { ListUploadsInput } from '../../multipart-store.js';
-import { STORAGE_CLASSES, VERSIONING_STATUSES, type StorageClass, type VersioningStatus } from '../../types.js';
+import {
+  STORAGE_CLASSES,
+  VERSIONING_STATUSES,
+  type StorageClass,
+  type VersioningStatus,
+} from '../../types.js';
 import {
   mergeByKeyThenAge,
   type RemoteBucketStat,
@@ -170,7 +175,9 @@ export class OssPassthrough implements RemoteMultipartDriver, RemoteVersioningDr
       ok: [200],
     });
     const status = str(out.xml, 'Status');
-    return (VERSIONING_STATUSES as readonly string[]).includes(status) ? (status as VersioningStatus) : undefined;
+    return (VERSIONING_STATUSES as readonly string[]).includes(status)
+      ? (status as VersioningStatus)
+      : undefined;
   }
 
   async putBucketVersioning(bucket: string, status: VersioningStatus): Promise<void> {

@@ -233,7 +233,11 @@ export class S3Passthrough implements RemoteMultipartDriver, RemoteVersioningDri
   async headDeleteMarker(bucket: string, key: string, versionId: string | undefined) {
     try {
       await this.client.send(
-        new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId === undefined ? {} : { VersionId: versionId }) }),
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(versionId === undefined ? {} : { VersionId: versionId }),
+        }),
       );
       return undefined;
     } catch (e) {
@@ -255,7 +259,11 @@ export class S3Passthrough implements RemoteMultipartDriver, RemoteVersioningDri
   async deleteVersion(bucket: string, key: string, versionId: string | undefined) {
     const out = await this.send('DeleteObject', () =>
       this.client.send(
-        new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(versionId === undefined ? {} : { VersionId: versionId }) }),
+        new DeleteObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(versionId === undefined ? {} : { VersionId: versionId }),
+        }),
       ),
     );
     return { versionId: out.VersionId, deleteMarker: out.DeleteMarker === true };
