@@ -77,8 +77,9 @@ export class RemoteVersions {
       this.d.call(() => drv.getAcl(bucket, key, versionId)).catch(lacking<ObjectAcl | undefined>('default')),
       versionId === undefined ? undefined : this.d.call(() => drv.headObject(bucket, key)),
     ]).catch(async (e: unknown) => {
-      // The tagging or ACL read of a missing version fails; the HEAD decides below.
-      if (e instanceof OssError && ['NoSuchKey', 'NoSuchVersion'].includes(e.code))
+      // The tagging or ACL read of a missing version fails, and S3 answers a HEAD of a delete marker named
+      // by its id with 405: the marker HEAD below decides.
+      if (e instanceof OssError && (['NoSuchKey', 'NoSuchVersion'].includes(e.code) || e.status === 405))
         return [undefined, undefined, undefined, undefined] as const;
       throw e;
     });
@@ -102,8 +103,10 @@ export class RemoteVersions {
       await this.d.requireBucket(bucket);
       return { kind: 'no-such-key' };
     }
-    const cur = await this.headVersion(bucket, key, undefined);
-    return cur.kind === 'no-such-key' ? cur : { kind: 'no-such-version' };
+    const hasCurrent =
+      (current ?? (await this.d.call(() => drv.headObject(bucket, key)))) !== undefined ||
+      (await this.d.call(() => drv.passthrough.headDeleteMarker(bucket, key, undefined))) !== undefined;
+    return hasCurrent ? { kind: 'no-such-version' } : { kind: 'no-such-key' };
   }
 
   /** DeleteObject: a delete marker, or one version removed, as the store decides from its versioning. */
