@@ -49,6 +49,8 @@ export interface RemotePut {
 export interface RemoteCopy {
   readonly sourceBucket: string;
   readonly sourceKey: string;
+  /** Copy this version of the source (the store's id) instead of the current one. */
+  readonly sourceVersionId?: string | undefined;
   readonly bucket: string;
   readonly key: string;
   /** Set when the metadata is replaced (REPLACE directive). */

@@ -1,4 +1,6 @@
+import { OssError } from '../../protocol/oss-error.js';
 import type { Clock } from '../../protocol/clock.js';
+import type { CopyObjectInput } from '../object-store.js';
 import type { BucketStat } from '../bucket-config-store.js';
 import type {
   CompleteUploadInput,
@@ -67,6 +69,19 @@ export abstract class RemotePassthrough extends RemoteExtras {
   protected async versionToRead(meta: ObjectMeta): Promise<string | undefined> {
     if (meta.versionId !== 'null') return meta.versionId;
     return (await this.versions.versioningOf(meta.bucket)) === undefined ? undefined : 'null';
+  }
+
+  /** CopyObject's source: the version `x-oss-copy-source` names (`?versionId=`), else the current one. */
+  protected async copySourceMeta(input: CopyObjectInput): Promise<ObjectMeta> {
+    const v = input.sourceVersionId;
+    let meta: ObjectMeta | undefined;
+    if (v === undefined) meta = await this.headObject(input.sourceBucket, input.sourceKey);
+    else {
+      const found = await this.versions.headVersion(input.sourceBucket, input.sourceKey, v);
+      meta = found.kind === 'object' ? found.meta : undefined;
+    }
+    if (meta === undefined) throw new OssError('NoSuchKey', undefined, { details: { Key: input.sourceKey } });
+    return meta;
   }
 
   // ---- versioning

@@ -203,8 +203,7 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
   async copyObject(input: CopyObjectInput): Promise<ObjectMeta> {
     checkKey(input.key);
     if (input.tags) validateTags(input.tags);
-    const src = await this.headObject(input.sourceBucket, input.sourceKey);
-    if (src === undefined) throw new OssError('NoSuchKey', undefined, { details: { Key: input.sourceKey } });
+    const src = await this.copySourceMeta(input);
     if (!isReadable(src, this.opts.clock.now())) {
       throw new OssError(
         'InvalidObjectState',
@@ -218,6 +217,7 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
       this.driver.copyObject({
         sourceBucket: input.sourceBucket,
         sourceKey: input.sourceKey,
+        sourceVersionId: input.sourceVersionId,
         bucket: input.bucket,
         key: input.key,
         replace: replace

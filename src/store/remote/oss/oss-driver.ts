@@ -208,8 +208,9 @@ export class OssDriver implements RemoteDriver {
     headers['x-oss-metadata-directive'] = input.replace === undefined ? 'COPY' : 'REPLACE';
     headers['x-oss-tagging-directive'] = input.tags === undefined ? 'Copy' : 'Replace';
     if (input.replace !== undefined) headers['Content-Type'] = input.replace.contentType;
-    const options: PutOptions = {
+    const options: PutOptions & { versionId?: string } = {
       headers,
+      ...ver(input.sourceVersionId),
       ...(input.replace === undefined
         ? {}
         : { mime: input.replace.contentType, meta: input.replace.userMeta }),

@@ -26,7 +26,7 @@ export function copySource(bucket: string, key: string, versionId?: string): str
 
 /** CopyObject parameters. */
 export function copyParams(input: RemoteCopy): CopyObjectCommandInput {
-  const source = copySource(input.sourceBucket, input.sourceKey);
+  const source = copySource(input.sourceBucket, input.sourceKey, input.sourceVersionId);
   const r = input.replace;
   return {
     Bucket: input.bucket,
