@@ -216,6 +216,41 @@ describe('S3 multipart wire requests', () => {
     expect(q(abort)).toEqual({ uploadId: 'U1' });
   });
 
+  it('a Complete whose answer was lost: the retry’s NoSuchUpload counts as done when the object has that many parts', async () => {
+    let posts = 0;
+    const { store } = await s3Against((r) => {
+      if (r.method === 'POST') {
+        posts += 1;
+        return posts % 2 === 1 ? { status: 0, reset: true } : s3Error(404, 'NoSuchUpload', 'gone');
+      }
+      if (r.method === 'HEAD') return OBJECT_HEAD;
+      if (r.query.has('tagging')) return xml(`<Tagging ${NS}><TagSet></TagSet></Tagging>`);
+      if (r.query.has('acl'))
+        return xml(
+          `<AccessControlPolicy ${NS}><AccessControlList></AccessControlList></AccessControlPolicy>`,
+        );
+      return undefined;
+    });
+    const two = [
+      { partNumber: 1, etag: 'a' },
+      { partNumber: 2, etag: 'b' },
+    ];
+    const meta = await store.completeUpload({ bucket: 'bkt', key: 'k', uploadId: 'U1', parts: two });
+    expect(meta.etag).toBe('0123456789ABCDEF0123456789ABCDEF-2');
+    expect(posts).toBe(2);
+    // Three parts asked, a two-part object found: someone else's object, so the NoSuchUpload stands.
+    expect(
+      await ossCode(
+        store.completeUpload({
+          bucket: 'bkt',
+          key: 'k',
+          uploadId: 'U1',
+          parts: [...two, { partNumber: 3, etag: 'c' }],
+        }),
+      ),
+    ).toBe('NoSuchUpload');
+  });
+
   it('ListParts and ListMultipartUploads page with the store’s markers and keep CommonPrefixes', async () => {
     const { store, calls } = await s3Against((r) => {
       if (r.query.has('uploadId'))
