@@ -76,7 +76,7 @@ export class RemoteVersions {
       this.d.call(() => drv.getTags(bucket, key, versionId)).catch(lacking<Tag[] | undefined>([])),
       this.d.call(() => drv.getAcl(bucket, key, versionId)).catch(lacking<ObjectAcl | undefined>('default')),
       versionId === undefined ? undefined : this.d.call(() => drv.headObject(bucket, key)),
-    ]).catch(async (e: unknown) => {
+    ]).catch((e: unknown) => {
       // The tagging or ACL read of a missing version fails, and S3 answers a HEAD of a delete marker named
       // by its id with 405: the marker HEAD below decides.
       if (e instanceof OssError && (['NoSuchKey', 'NoSuchVersion'].includes(e.code) || e.status === 405))

@@ -250,7 +250,7 @@ describe('a batch job whose manifest names versions, on the OSS adapter', () => 
       `<Priority>10</Priority><RoleArn>${role.Arn}</RoleArn></CreateJobRequest>`;
     const created = await jobRequest(root, 'CreateJob', { body });
     expect(created.status, created.xml).toBe(200);
-    const jobId = String(parseXmlBody(created.xml, 'CreateJobResult')['JobId']);
+    const jobId = parseXmlBody(created.xml, 'CreateJobResult')['JobId'] as string;
     let job: Record<string, unknown> = {};
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {

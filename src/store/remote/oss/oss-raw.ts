@@ -71,7 +71,7 @@ export async function ossRaw(client: AliOssRaw, r: OssRawRequest): Promise<OssRa
 function rootOf(doc: XmlNode): XmlNode {
   for (const [name, value] of Object.entries(doc)) {
     if (name.startsWith('?')) continue;
-    return typeof value === 'object' && !Array.isArray(value) ? (value as XmlNode) : {};
+    return typeof value === 'object' && !Array.isArray(value) ? value : {};
   }
   return {};
 }
@@ -86,5 +86,5 @@ export const str = (node: XmlNode | undefined, name: string): string => {
 export const list = (node: XmlNode | undefined, name: string): XmlNode[] => {
   const v: XmlValue | undefined = node?.[name];
   const all = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  return all.map((x) => (typeof x === 'object' && !Array.isArray(x) ? x : { '#text': x }) as XmlNode);
+  return all.map((x): XmlNode => (typeof x === 'object' && !Array.isArray(x) ? x : { '#text': x }));
 };
