@@ -19,14 +19,11 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore, caps:
     listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
-    // Multipart uploads and versioning are not served over remote stores yet (RemoteExtras answers
-    // OperationNotSupported): built-in store only.
-    if (caps.multipart) {
-      multipartContract(makeStore);
-      versionsContract(makeStore);
-    }
-    // Bucket tags, CORS and inventory configurations: the built-in store's own tables, or a remote store's
-    // bucket catalog in the Backend.
+    // Remote stores pass multipart uploads and versioning through where the store has them; bucket tags,
+    // CORS and inventory configurations are the built-in store's own tables, or a remote store's bucket
+    // catalog in the Backend.
+    if (caps.multipart) multipartContract(makeStore, caps);
+    if (caps.versioning) versionsContract(makeStore);
     if (caps.bucketConfig) {
       bucketConfigContract(makeStore);
       inventoryContract(makeStore);
