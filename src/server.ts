@@ -24,7 +24,7 @@ import type { Iam } from './iam/types.js';
 import { createOssJobsCodec } from './jobs/oss-codec/index.js';
 import { createJobsService } from './jobs/service/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
-import { createBuiltinStore } from './store/builtin/index.js';
+import { createBuiltinStore, type DiskFaults } from './store/builtin/index.js';
 import { createRemoteStoreFor } from './store/create-store.js';
 import { InventoryScheduler } from './inventory/scheduler.js';
 import type { ObjectStore } from './store/object-store.js';
@@ -74,6 +74,11 @@ export interface StartOptions {
    * OSSBATCH_ROOT_ACCESS_KEY_SECRET, OSSBATCH_ACCOUNT_ID. The CLI already folds these into the config.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Test seam only: makes the built-in store's disk look full (store/builtin/disk-faults.ts). In-process
+   * callers (the test harness) alone can pass it; the CLI never does, and no config or env var sets it.
+   */
+  diskFaults?: DiskFaults;
 }
 
 /** A start-up refusal caused by configuration that contradicts the data directory (the CLI exits 2). */
@@ -118,6 +123,8 @@ export async function createBuiltinStoreFor(
     restoreDurationMs: number;
     /** Free-space floor for new object bytes (free-space.ts); 0 or absent: off. */
     minFreeBytes?: number;
+    /** Test seam only (store/builtin/disk-faults.ts): a simulated full disk. */
+    diskFaults?: DiskFaults;
   },
 ): Promise<{ store: ObjectStore; close(): Promise<void> }> {
   const own: SqliteDb | undefined =
@@ -177,6 +184,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         region: config.region,
         restoreDurationMs: config.restoreDurationMs,
         minFreeBytes: config.minFreeBytes,
+        ...(opts.diskFaults ? { diskFaults: opts.diskFaults } : {}),
       }));
     cleanup.unshift(() => opened.close());
     const store = opened.store;

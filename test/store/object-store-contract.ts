@@ -18,12 +18,10 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore, caps:
     listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
-    // Multipart uploads, bucket configuration, versioning and inventory are not served over remote stores
-    // yet (RemoteExtras answers OperationNotSupported / none configured): built-in store only.
-    if (caps.multipart) {
-      multipartContract(makeStore);
-      versionsContract(makeStore);
-      inventoryContract(makeStore);
-    }
+    // Remote stores pass multipart uploads and versioning through where the store has them; bucket
+    // configuration and inventory are not served over remote stores yet (RemoteExtras).
+    if (caps.multipart) multipartContract(makeStore, caps);
+    if (caps.versioning) versionsContract(makeStore);
+    if (caps.bucketConfig) inventoryContract(makeStore);
   });
 }
