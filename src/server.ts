@@ -233,9 +233,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const jobs: JobsApiPort = createOssJobsCodec(jobsService, clock);
     let ready = false;
     const rateHistory = new RateHistory();
+    const buckets = new BucketCache(store, config.bucketCacheMs);
+    // A bucket changed through another node (ACL, policy, DeleteBucket: PostgreSQL NOTIFY from the catalog's
+    // trigger) leaves this node's cache at once, not after the cache's TTL (bucketCacheMs, 1 s), which stays
+    // the bound when a notification is lost (issue 8: honoured by every node within 1 s).
+    cleanup.unshift(
+      backend.notifications.subscribe((n) => {
+        if (n.kind === 'bucket-changed') buckets.invalidate(n.bucket);
+      }),
+    );
     const deps: HttpDeps = {
       store,
-      buckets: new BucketCache(store),
+      buckets,
       iam,
       jobs,
       jobsService,

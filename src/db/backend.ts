@@ -11,6 +11,7 @@ import type { ShardStore } from '../engine/shard-store.js';
 import type { SessionRepo } from '../console/session-repo.js';
 import type { IamAdminStore, IamDirectory } from '../iam/directory.js';
 import type { JobRepo } from '../jobs/job-repo.js';
+import type { BucketCatalog } from '../store/remote/bucket-catalog.js';
 import { DatabaseConfigError } from './database-error.js';
 import type { DatabaseUrl } from './database-url.js';
 import type { Notifications } from './notifications.js';
@@ -30,6 +31,13 @@ export type {
 } from '../iam/directory.js';
 export type { IamAdmin } from '../iam/admin-types.js';
 export type { JobRepo } from '../jobs/job-repo.js';
+export type {
+  BucketCatalog,
+  BucketDocument,
+  CatalogBucket,
+  CatalogInventories,
+  InventoryCreated,
+} from '../store/remote/bucket-catalog.js';
 export type { Notification, NotificationListener, Notifications } from './notifications.js';
 export type { DatabaseUrl } from './database-url.js';
 
@@ -55,6 +63,12 @@ export interface Backend {
   readonly nodes: NodeRegistry;
   readonly jobLeases: JobLeaseRepo;
   readonly notifications: Notifications;
+  /**
+   * The bucket catalog of a remote store (`--store s3+…/oss+…`): owner, ACL, policy, tags, CORS and inventory
+   * configurations, shared by every node on this database (guarantees: store/remote/bucket-catalog.ts).
+   * The built-in store keeps its own buckets in the data dir and does not use it.
+   */
+  readonly bucketCatalog: BucketCatalog;
   /**
    * Applies the numbered migrations not yet applied, each in its own transaction. Safe when several
    * processes start at once (SQLite: IMMEDIATE transactions; PostgreSQL: under an advisory lock), so

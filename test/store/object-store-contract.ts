@@ -7,6 +7,7 @@ import { metadataContract } from './contract/metadata.js';
 import { versionsContract } from './contract/versions.js';
 import { inventoryContract } from './contract/inventory.js';
 import { multipartContract } from './contract/multipart.js';
+import { bucketConfigContract } from './contract/bucket-config.js';
 
 export type { MakeStore, StoreHarness, StoreCaps } from './contract/harness.js';
 export { ALL_CAPS } from './contract/harness.js';
@@ -18,10 +19,14 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore, caps:
     listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
-    // Remote stores pass multipart uploads and versioning through where the store has them; bucket
-    // configuration and inventory are not served over remote stores yet (RemoteExtras).
+    // Remote stores pass multipart uploads and versioning through where the store has them; bucket tags,
+    // CORS and inventory configurations are the built-in store's own tables, or a remote store's bucket
+    // catalog in the Backend.
     if (caps.multipart) multipartContract(makeStore, caps);
     if (caps.versioning) versionsContract(makeStore);
-    if (caps.bucketConfig) inventoryContract(makeStore);
+    if (caps.bucketConfig) {
+      bucketConfigContract(makeStore);
+      inventoryContract(makeStore);
+    }
   });
 }

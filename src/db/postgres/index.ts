@@ -1,4 +1,5 @@
 import type { Backend, BackendConfig, BackendHealth } from '../backend.js';
+import { createPgBucketCatalog } from './bucket-catalog.js';
 import { createPgChunkRepo } from './chunk-repo.js';
 import { createPgIamAdminStore } from './iam-admin-store.js';
 import { createPgIamDirectory } from './iam-directory.js';
@@ -51,6 +52,7 @@ export async function createPostgresBackend(
     nodes: createPgNodeRegistry(pool),
     jobLeases: createPgJobLeaseRepo(pool),
     notifications,
+    bucketCatalog: createPgBucketCatalog(pool),
     async isSetUp() {
       try {
         const sql = "SELECT to_regclass('schema_migrations') IS NOT NULL AS ok";

@@ -62,6 +62,8 @@ export interface BuiltinStoreOptions {
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
 export class BuiltinStore extends BuiltinExtras implements ObjectStore {
+  /** Listings come from the metadata rows: tags and ACL included. */
+  readonly listingDetail = 'full';
   private readonly st: Statements;
   private readonly files: BlobFiles;
   private readonly applier: ChangeApplier;

@@ -16,12 +16,15 @@ import type {
 } from '../multipart-store.js';
 import type { BucketInfo, ObjectMeta, VersioningStatus } from '../types.js';
 import type { DeleteOutcome, ListVersionsInput, ListVersionsPage, VersionLookup } from '../versioning.js';
-import { RemoteExtras } from './remote-extras.js';
+import type { BucketCatalog } from './bucket-catalog.js';
+import { RemoteBucketConfig } from './remote-bucket-config.js';
 import type { RemoteDriver } from './remote-driver.js';
 import { RemoteMultipart } from './remote-multipart.js';
 import { RemoteVersions } from './remote-versions.js';
 
 export interface RemotePassthroughOptions {
+  /** ossbatch's bucket catalog in the Backend (owner, ACL, policy, tags, CORS, inventories). */
+  readonly catalog: BucketCatalog;
   readonly driver: RemoteDriver;
   readonly clock: Clock;
   /** Where part bodies are spooled before upload (replayable on retry). */
@@ -33,12 +36,12 @@ export interface RemotePassthroughOptions {
  * versioning and GetBucketStat, each call under RemoteStore's limiter and retry policy (`call`).
  * ossbatch's RAM, bucket policies and ACLs stay in front: the HTTP layer authorises before any of these runs.
  */
-export abstract class RemotePassthrough extends RemoteExtras {
+export abstract class RemotePassthrough extends RemoteBucketConfig {
   private readonly multipart: RemoteMultipart;
   private readonly versions: RemoteVersions;
 
   constructor(opts: RemotePassthroughOptions) {
-    super();
+    super(opts.catalog);
     const deps = {
       driver: opts.driver,
       clock: opts.clock,
@@ -50,6 +53,8 @@ export abstract class RemotePassthrough extends RemoteExtras {
     this.multipart = new RemoteMultipart(deps);
     this.versions = new RemoteVersions(deps);
   }
+
+  abstract headObject(bucket: string, key: string): Promise<ObjectMeta | undefined>;
 
   /** One remote call: a limiter slot, then tries with backoff while the failure is retryable. */
   abstract call<T>(fn: () => Promise<T>): Promise<T>;

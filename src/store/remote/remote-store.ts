@@ -62,6 +62,8 @@ export const DEFAULT_STORE_CONCURRENCY = 64;
  * slow downloaders cannot starve the batch engine.
  */
 export class RemoteStore extends RemotePassthrough implements ObjectStore {
+  /** A remote listing carries no tags or ACL (remote-meta.ts summaryToMeta). */
+  readonly listingDetail = 'summary';
   private readonly driver: RemoteDriver;
   private readonly limit: LimitFunction;
   private readonly buckets: RemoteBuckets;

@@ -52,7 +52,7 @@ export interface StoreCaps {
   readonly multipart: boolean;
   /** Versioning: versions and delete markers kept, named versions read, changed and deleted. */
   readonly versioning: boolean;
-  /** Bucket configuration (tags, CORS, stat) and inventory configurations. */
+  /** Bucket tags, CORS rules and inventory configurations (a remote store: the Backend's bucket catalog). */
   readonly bucketConfig: boolean;
   /** seedObjects writes metadata only (empty ETag whatever the size). */
   readonly metadataOnlySeed: boolean;

@@ -118,7 +118,7 @@ export function multipartContract(makeStore: MakeStore, caps: StoreCaps): void {
     });
   });
 
-  // Bucket tags, CORS and stat: not served over remote stores yet (RemoteExtras).
+  // Bucket tags, CORS and stat together: on stores that keep multipart uploads and bucket configuration.
   if (!caps.bucketConfig) return;
   describe('bucket configuration', () => {
     it('keeps tags and CORS across a reopen, counts stats, and drops them with the bucket', async () => {

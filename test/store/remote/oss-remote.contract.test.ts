@@ -45,8 +45,6 @@ runObjectStoreContract('OSS adapter over an ossbatch server', makeOssHarness, {
   restoreDetail: false,
   // Real objects of zeros.
   metadataOnlySeed: false,
-  // Bucket tags, CORS and inventory configurations are not served over remote stores yet.
-  bucketConfig: false,
   // ali-oss folds `.` / `..` URL segments; the adapter refuses such names instead of addressing another key.
   dotSegmentKeys: false,
 });

@@ -42,7 +42,6 @@ runObjectStoreContract('S3 adapter over s3rver', makeS3Harness, {
   // (s3-passthrough-wire.test.ts); the ali-oss multipartUpload through a front is s3rver-backed.
   multipart: false,
   versioning: false,
-  bucketConfig: false,
   // s3rver ignores x-amz-tagging / x-amz-acl on PUT, walks its file system to list, and maps keys to files.
   tagsOnWrite: false,
   byteOrderListing: false,
