@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -56,6 +57,8 @@ export interface RunningServer {
   /** RAM management of the hosted account (what `ossbatch ram` does). */
   readonly iamAdmin: IamAdmin;
   readonly engine: Engine;
+  /** The node http.Server the API listens on (the cluster bench serves it on a second, delayed port too). */
+  readonly httpServer: http.Server;
   readonly registry: Registry;
   readonly clock: Clock;
   readonly logger: pino.Logger;
@@ -313,6 +316,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       iam,
       iamAdmin,
       engine,
+      httpServer: app.server,
       registry,
       clock,
       logger,
