@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface RecordedResponse {
   readonly method: string;
@@ -24,7 +25,18 @@ const answers = new Map(
   ]),
 );
 
+// The control for ossbatch's event-loop delay: the same metric, so a machine busy with other work shows
+// in both (GET /-/metrics, reset on every read as ossbatch's is).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const server = http.createServer((req, res) => {
+  if (req.url === '/-/metrics') {
+    const p99 = loopDelay.count === 0 ? 0 : loopDelay.percentile(99) / 1e9;
+    loopDelay.reset();
+    res.end(`ossbatch_event_loop_delay_seconds{quantile="0.99"} ${p99}\n`);
+    return;
+  }
   const answer = answers.get(`${req.method} ${req.url}`);
   if (answer === undefined) {
     res.writeHead(404, { 'Content-Length': 0 }).end();
