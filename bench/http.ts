@@ -11,7 +11,8 @@
  *
  * `--compare <checkout>` adds that checkout's build (e.g. main in another worktree, built) as a third
  * server: before/after in the same run. Options: --seconds N (8), --warmup N (2), --connections N (64),
- * --rate N (2000), --cases a,b (a subset, by name), --profile DIR (CPU profile of our server).
+ * --rate N (2000), --cases a,b (a subset, by name), --profile DIR (CPU profiles of the ossbatch
+ * servers, DIR/<name>/).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -177,13 +178,20 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   try {
     const repo = path.resolve(import.meta.dirname, '..');
-    // --profile DIR: a CPU profile of our server (node --cpu-prof), written when it stops.
+    // --profile DIR: CPU profiles of the ossbatch servers (node --cpu-prof), written when they stop.
     const profile = arg('profile', '');
-    const nodeArgs = profile === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)];
-    const ours = await startOssbatch('ossbatch', repo, path.join(tmp, 'ours'), ROOT, nodeArgs);
+    const nodeArgs = (name: string): string[] =>
+      profile === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile, name)];
+    const ours = await startOssbatch('ossbatch', repo, path.join(tmp, 'ours'), ROOT, nodeArgs('ossbatch'));
     targets.push(ours);
     if (compare !== '') {
-      const before = await startOssbatch('before', path.resolve(compare), path.join(tmp, 'before'), ROOT);
+      const before = await startOssbatch(
+        'before',
+        path.resolve(compare),
+        path.join(tmp, 'before'),
+        ROOT,
+        nodeArgs('before'),
+      );
       targets.push(before);
       await seedAndPresign(before.port);
     }
