@@ -1,40 +1,63 @@
 /**
- * Cluster benchmark (issue 8): a PutObjectTagging job over a remote store (an embedded ossbatch store
- * process) run by `ossbatch server` node processes on one PostgreSQL database.
+ * Cluster benchmark (issue 8): a PutObjectTagging job over a remote store (an embedded ossbatch store in
+ * its own process, bench/store-process.ts) run by `ossbatch server` node processes on one PostgreSQL
+ * database.
  *
- *   npm run bench:cluster -- --json               one JSON line
- *   npm run bench:cluster -- --objects 5000       a smaller job (default 50,000)
+ *   npm run bench:cluster -- --json                   one JSON line
+ *   npm run bench:cluster -- --objects 20000          the default-settings runs' job size (default 50,000)
+ *   npm run bench:cluster -- --latency-bound-concurrency 4 --latency-bound-objects 30000
+ *   npm run bench:cluster -- --latency-in proxy       add the 10 ms in a proxy process (the old set-up)
+ *   npm run bench:cluster -- --runs nodes_1,unthrottled,nodes_1   only these runs, in this order
+ *   npm run bench:cluster -- --cpu-prof-dir /tmp/p    V8 CPU profiles of the store and the nodes
  *
  * Figures, each N / (CreateJob → Complete) as DescribeJob reports it:
- * - nodes_1_tasks_per_s            one node, every store request delayed 10 ms by a proxy;
- * - nodes_3_tasks_per_s            three nodes, the same proxy;
+ * - nodes_1_tasks_per_s            one node, default settings, every store request 10 ms later;
+ * - nodes_3_tasks_per_s            three nodes, the same;
  * - scaling                        nodes_3 / nodes_1 (target ≥ 2.5);
- * - remote_unthrottled_tasks_per_s one node straight to the store (no added latency).
+ * - remote_unthrottled_tasks_per_s one node, no added latency;
+ * - cpu_bound                      ≥ 90% of the machine's cores were busy during the 3-node run;
+ * - latency_bound_nodes_1/3_tasks_per_s, latency_bound_scaling, latency_bound_cpu_bound: the same two runs
+ *   with so few store calls in flight per node (--store-concurrency 4) that a node is bound by latency
+ *   (≈ in-flight / 10 ms), not by CPU: whether the work spreads over nodes that are not CPU-starved;
+ * - runs.<run>: wall time, CPU seconds per process (store, proxy, each node, PostgreSQL, the bench
+ *   itself), CPU-µs per task, kernel share, machine_busy and load (bench/cluster-run.ts).
  * Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust); a fresh database is made and dropped.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { createDatabase, dropDatabase, PG_SKIP, pgUrl, uniqueDbName } from '../test/db/backends.js';
-import type { TestServer } from '../test/helpers/server.js';
 import { TRUST_OSS } from '../test/jobs/jobs-env.js';
-import {
-  createTagJob,
-  describe,
-  nodeEnv,
-  startNode,
-  startStore,
-  type Node,
-} from '../test/cluster/cluster-harness.js';
+import { nodeEnv, startNode } from '../test/cluster/cluster-harness.js';
 import { runCli } from '../test/store/remote/cli-process.js';
-import { startLatencyProxy } from './latency-proxy.js';
+import { spawnBenchChild, type BenchChild } from './bench-child.js';
+import { runJob, type RunFigures, type RunSetup } from './cluster-run.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const oArg = args.indexOf('--objects');
-const N = oArg >= 0 ? Number(args[oArg + 1]) : 50_000;
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const N = Number(flag('--objects') ?? 50_000);
 /** The added latency per store request (issue 8: a fixed 10 ms). */
 const DELAY_MS = 10;
+/**
+ * Store calls in flight per node in the latency-bound runs: at most 4 / ~11 ms ≈ 360 tasks/s per node,
+ * ~1,100 for three, which needs about one of this box's two cores (~1 CPU-ms per task in all, measured:
+ * docs/performance.md), so the nodes are not CPU-starved.
+ */
+const LB_CONCURRENCY = Number(flag('--latency-bound-concurrency') ?? 4);
+/**
+ * Objects of the latency-bound runs: 6 chunks of 5,000, so three nodes with two workers each hold two
+ * chunks apiece from the start (with 4 chunks one node would hold two while the others hold one: ≤ 2.0).
+ */
+const LB_OBJECTS = Number(flag('--latency-bound-objects') ?? 30_000);
+/** Where the 10 ms is added: `store` (a timer in the store process, default) or `proxy` (an HTTP proxy process). */
+const LATENCY_IN = flag('--latency-in') ?? 'store';
+const ALL_RUNS = ['unthrottled', 'nodes_1', 'nodes_3', 'latency_bound_nodes_1', 'latency_bound_nodes_3'];
+const RUNS = flag('--runs')?.split(',') ?? ALL_RUNS;
+const PROF_DIR = flag('--cpu-prof-dir');
 const say = (s: string): void => void (json || console.log(s));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const POLICY = JSON.stringify({
   Version: '1',
   Statement: [
@@ -52,69 +75,86 @@ function setupRole(db: string): void {
   ram(['attach-policy-to-role', '--policy-name', 'tagging', '--role-name', 'tagger']);
 }
 
-/** Starts `count` nodes on `storePort`, runs one job to Complete through the first, stops them: tasks/s. */
-async function run(db: string, storePort: number, count: number, tag: string): Promise<number> {
-  const nodes: Node[] = [await startNode(db, storePort)];
-  for (let i = 1; i < count; i++) nodes.push(await startNode(db, storePort));
-  try {
-    const first = nodes[0] as Node;
-    const t0 = performance.now();
-    const jobId = await createTagJob(first, tag, `${tag}/`);
-    for (;;) {
-      const j = await describe(first, jobId);
-      if (j.status === 'Complete') {
-        if (j.succeeded !== N) throw new Error(`${tag}: ${j.succeeded} of ${N} tasks succeeded`);
-        break;
-      }
-      if (j.status === 'Failed' || j.status === 'Cancelled') throw new Error(`${tag}: job ${j.status}`);
-      await sleep(50);
-    }
-    const rate = N / ((performance.now() - t0) / 1000);
-    say(`${tag}: ${Math.round(rate)} tasks/s`);
-    return rate;
-  } finally {
-    for (const n of nodes) {
-      await n.proc.stop();
-      fs.rmSync(n.dataDir, { recursive: true, force: true });
-    }
-  }
-}
+/** Node flags that make a child write a V8 CPU profile into PROF_DIR when it exits. */
+const profFlags = (): string[] =>
+  PROF_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`];
 
 async function main(): Promise<void> {
   if (PG_SKIP) throw new Error(PG_SKIP);
-  const name = uniqueDbName('bench_cluster');
-  await createDatabase(name);
-  let store: TestServer | undefined;
-  let proxy: Awaited<ReturnType<typeof startLatencyProxy>> | undefined;
+  if (PROF_DIR !== undefined) fs.mkdirSync(PROF_DIR, { recursive: true });
+  const dbName = uniqueDbName('bench_cluster');
+  await createDatabase(dbName);
+  let store: BenchChild | undefined;
+  let proxy: BenchChild | undefined;
   try {
-    say(`seeding ${N} objects in the store…`);
-    store = await startStore(N);
-    proxy = await startLatencyProxy(store.port, DELAY_MS);
-    const db = pgUrl(name);
+    say(`seeding ${Math.max(N, LB_OBJECTS)} objects in the store…`);
+    store = await spawnBenchChild('store-process.ts', [N, DELAY_MS, LB_OBJECTS].map(String), profFlags());
+    const [direct, delayed] = store.ports as [number, number];
+    if (LATENCY_IN === 'proxy') {
+      const args = [String(direct), String(DELAY_MS)];
+      proxy = await spawnBenchChild('latency-proxy-process.ts', args, profFlags());
+    } else if (LATENCY_IN !== 'store') throw new Error('--latency-in is store or proxy');
+    const db = pgUrl(dbName);
     // The first node creates the schema and the root account; the role needs both.
-    const boot = await startNode(db, store.port);
+    const boot = await startNode(db, direct);
     setupRole(db);
     await boot.proc.stop();
     fs.rmSync(boot.dataDir, { recursive: true, force: true });
-    const unthrottled = await run(db, store.port, 1, 'unthrottled');
-    const one = await run(db, proxy.port, 1, 'nodes1');
-    const three = await run(db, proxy.port, 3, 'nodes3');
+
+    const base = { dbName, storePid: store.pid, nodeFlags: profFlags() };
+    const all = { ...base, manifest: 'all.csv', objects: N };
+    const far = proxy ? { storePort: proxy.port, proxyPid: proxy.pid } : { storePort: delayed };
+    const lb = {
+      ...base,
+      ...far,
+      manifest: 'latency-bound.csv',
+      objects: LB_OBJECTS,
+      nodeArgs: ['--store-concurrency', String(LB_CONCURRENCY)],
+    };
+    const setups: Record<string, RunSetup> = {
+      unthrottled: { ...all, storePort: direct, nodes: 1, tag: 'unthrottled' },
+      nodes_1: { ...all, ...far, nodes: 1, tag: 'nodes1' },
+      nodes_3: { ...all, ...far, nodes: 3, tag: 'nodes3' },
+      latency_bound_nodes_1: { ...lb, nodes: 1, tag: 'lb1' },
+      latency_bound_nodes_3: { ...lb, nodes: 3, tag: 'lb3' },
+    };
+    const runs: Record<string, RunFigures> = {};
+    for (const [i, name] of RUNS.entries()) {
+      const setup = setups[name];
+      if (setup === undefined) throw new Error(`unknown run ${name} (runs: ${ALL_RUNS.join(', ')})`);
+      // A run named twice (--runs a,b,a: order effects) is kept as a, b, a#3.
+      const key = name in runs ? `${name}#${i + 1}` : name;
+      runs[key] = await runJob({ ...setup, tag: `${setup.tag}-${i}` });
+      say(`${key}: ${JSON.stringify(runs[key])}`);
+    }
+    const rate = (name: string): number | undefined => runs[name]?.tasks_per_s;
+    const ratio = (a?: number, b?: number): number | undefined =>
+      a === undefined || b === undefined ? undefined : Math.round((a / b) * 100) / 100;
     const out = {
       objects: N,
       added_latency_ms: DELAY_MS,
-      nodes_1_tasks_per_s: Math.round(one),
-      nodes_3_tasks_per_s: Math.round(three),
-      scaling: Math.round((three / one) * 100) / 100,
-      remote_unthrottled_tasks_per_s: Math.round(unthrottled),
-      cpus: (await import('node:os')).cpus().length,
-      loadavg_1m: Math.round((await import('node:os')).loadavg()[0] ?? 0),
+      latency_in: LATENCY_IN,
+      nodes_1_tasks_per_s: rate('nodes_1'),
+      nodes_3_tasks_per_s: rate('nodes_3'),
+      scaling: ratio(rate('nodes_3'), rate('nodes_1')),
+      remote_unthrottled_tasks_per_s: rate('unthrottled'),
+      cpu_bound: runs['nodes_3']?.cpu_bound,
+      latency_bound_store_concurrency: LB_CONCURRENCY,
+      latency_bound_objects: LB_OBJECTS,
+      latency_bound_nodes_1_tasks_per_s: rate('latency_bound_nodes_1'),
+      latency_bound_nodes_3_tasks_per_s: rate('latency_bound_nodes_3'),
+      latency_bound_scaling: ratio(rate('latency_bound_nodes_3'), rate('latency_bound_nodes_1')),
+      latency_bound_cpu_bound: runs['latency_bound_nodes_3']?.cpu_bound,
+      cpus: os.cpus().length,
+      loadavg_1m: Math.round(os.loadavg()[0] ?? 0),
+      runs,
     };
     if (json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else say(JSON.stringify(out, null, 2));
   } finally {
     await proxy?.close();
     await store?.close();
-    await dropDatabase(name);
+    await dropDatabase(dbName);
   }
 }
 

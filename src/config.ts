@@ -48,6 +48,12 @@ export const ConfigSchema = z
      * decided by the injected clock, so this only bounds how late a run starts.
      */
     inventoryCheckMs: z.number().int().min(10).default(60_000),
+    /**
+     * How long a node serves a bucket's cached owner, ACL and policy (http/bucket-cache.ts). A change made on
+     * another node drops the entry at once by the Backend's `bucket-changed` notification; this bounds the
+     * staleness only when a notification is lost (issue 8: every node within 1 s).
+     */
+    bucketCacheMs: z.number().int().min(0).default(1000),
     /** `builtin`, `s3+http(s)://host[:port]` or `oss+http(s)://host[:port]` (docs/operations.md). */
     store: z.string().superRefine((value, ctx) => {
       const parsed = parseStoreUrl(value);

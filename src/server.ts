@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -25,7 +26,7 @@ import type { Iam } from './iam/types.js';
 import { createOssJobsCodec } from './jobs/oss-codec/index.js';
 import { createJobsService } from './jobs/service/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
-import { createBuiltinStore } from './store/builtin/index.js';
+import { createBuiltinStore, type DiskFaults } from './store/builtin/index.js';
 import { createRemoteStoreFor } from './store/create-store.js';
 import { InventoryScheduler } from './inventory/scheduler.js';
 import type { ObjectStore } from './store/object-store.js';
@@ -58,6 +59,8 @@ export interface RunningServer {
   /** RAM management of the hosted account (what `ossbatch ram` does). */
   readonly iamAdmin: IamAdmin;
   readonly engine: Engine;
+  /** The node http.Server the API listens on (the cluster bench serves it on a second, delayed port too). */
+  readonly httpServer: http.Server;
   readonly registry: Registry;
   readonly clock: Clock;
   readonly logger: pino.Logger;
@@ -73,6 +76,11 @@ export interface StartOptions {
    * OSSBATCH_ROOT_ACCESS_KEY_SECRET, OSSBATCH_ACCOUNT_ID. The CLI already folds these into the config.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Test seam only: makes the built-in store's disk look full (store/builtin/disk-faults.ts). In-process
+   * callers (the test harness) alone can pass it; the CLI never does, and no config or env var sets it.
+   */
+  diskFaults?: DiskFaults;
 }
 
 /** A start-up refusal caused by configuration that contradicts the data directory (the CLI exits 2). */
@@ -117,6 +125,8 @@ export async function createBuiltinStoreFor(
     restoreDurationMs: number;
     /** Free-space floor for new object bytes (free-space.ts); 0 or absent: off. */
     minFreeBytes?: number;
+    /** Test seam only (store/builtin/disk-faults.ts): a simulated full disk. */
+    diskFaults?: DiskFaults;
   },
 ): Promise<{ store: ObjectStore; close(): Promise<void> }> {
   const own: SqliteDb | undefined =
@@ -178,6 +188,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         region: config.region,
         restoreDurationMs: config.restoreDurationMs,
         minFreeBytes: config.minFreeBytes,
+        ...(opts.diskFaults ? { diskFaults: opts.diskFaults } : {}),
       }));
     cleanup.unshift(() => opened.close());
     const store = opened.store;
@@ -226,9 +237,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const jobs: JobsApiPort = createOssJobsCodec(jobsService, clock);
     let ready = false;
     const rateHistory = new RateHistory();
+    const buckets = new BucketCache(store, config.bucketCacheMs);
+    // A bucket changed through another node (ACL, policy, DeleteBucket: PostgreSQL NOTIFY from the catalog's
+    // trigger) leaves this node's cache at once, not after the cache's TTL (bucketCacheMs, 1 s), which stays
+    // the bound when a notification is lost (issue 8: honoured by every node within 1 s).
+    cleanup.unshift(
+      backend.notifications.subscribe((n) => {
+        if (n.kind === 'bucket-changed') buckets.invalidate(n.bucket);
+      }),
+    );
     const deps: HttpDeps = {
       store,
-      buckets: new BucketCache(store),
+      buckets,
       iam,
       jobs,
       jobsService,
@@ -300,6 +320,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       iam,
       iamAdmin,
       engine,
+      httpServer: app.server,
       registry,
       clock,
       logger,

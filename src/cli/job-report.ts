@@ -3,6 +3,7 @@ import { parse } from 'csv-parse';
 import type { OssBatchClient } from '../client/client.js';
 import { isOssError } from '../client/errors.js';
 import { TERMINAL_STATUSES, type Job } from '../client/types.js';
+import { reportManifestKeyOf } from '../jobs/report-keys.js';
 import { CliExit } from './output.js';
 
 /** One report row (spec §14): `bucket,urlencoded-key,versionId,succeeded|failed,ErrorCode,HTTPStatus,Message`. */
@@ -48,7 +49,7 @@ export function reportManifestKey(job: Job): { bucket: string; key: string } {
       1,
     );
   }
-  return { bucket: r.bucket, key: `${r.prefix ?? ''}job-${job.jobId}/manifest.json` };
+  return { bucket: r.bucket, key: reportManifestKeyOf(r.prefix, job.jobId) };
 }
 
 /** Why a job with its report enabled has none at `location` (spec §7.3: no report when no task ran). */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createBackend, type Backend } from '../db/backend.js';
+import { createBackend, DatabaseNotSetUpError, type Backend } from '../db/backend.js';
+import { DatabaseConfigError } from '../db/database-error.js';
 import { parseDatabaseUrl, redactedUrl, type DatabaseUrl } from '../db/database-url.js';
 import { IamAdminError } from '../iam/admin-types.js';
 import { systemClock } from '../protocol/clock.js';
@@ -28,21 +29,25 @@ export function ramDatabase(option: unknown, env: NodeJS.ProcessEnv): DatabaseUr
 }
 
 /**
- * Opens the database. The SQLite one must already exist in the data dir (issue 11): creating it here would
- * silently start a second account in a typo'd directory, unseen by the server.
+ * Opens the database a server has set up. Any other is refused before anything is written (issue 11, 7):
+ * creating one here would silently start a second account, in a typo'd directory or database, unseen by
+ * the server. Database errors are complete one-line messages already (DatabaseConfigError): passed on as
+ * they are, never wrapped in a second "cannot open …".
  */
 export async function openBackend(db: DatabaseUrl, dataDir: string): Promise<Backend> {
-  // Loaded on demand, as createBackend does: other CLI commands never load the SQLite driver.
-  if (db.kind === 'sqlite' && !(await import('../db/sqlite/index.js')).hasSqliteDatabase(dataDir)) {
-    throw new CliError(
-      `${dataDir} holds no ossbatch database; start the server first (ossbatch server --data-dir ${dataDir})`,
-    );
-  }
   try {
-    return await createBackend({ db, dataDir });
+    return await createBackend({ db, dataDir }, { existing: true });
   } catch (err) {
-    const where = db.kind === 'sqlite' ? `data dir ${dataDir}` : `database ${redactedUrl(db)}`;
-    throw new CliError(`cannot open ${where}: ${(err as Error).message}`);
+    if (err instanceof DatabaseNotSetUpError) {
+      throw new CliError(
+        db.kind === 'sqlite'
+          ? `${dataDir} holds no ossbatch database; start the server first (ossbatch server --data-dir ${dataDir})`
+          : `${redactedUrl(db)} holds no ossbatch database; start a server with --db ${redactedUrl(db)} first`,
+      );
+    }
+    if (err instanceof DatabaseConfigError) throw new CliError(err.message);
+    const where = db.kind === 'sqlite' ? `the database in ${dataDir}` : `database ${redactedUrl(db)}`;
+    throw new CliError(`cannot open ${where}: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../config.js';
+import { DatabaseConfigError } from '../db/database-error.js';
 import { ConfigConflictError, startServer, type RunningServer } from '../server.js';
 import { StoreUnavailableError } from '../store/remote/index.js';
 import { CliError } from './ram.js';
@@ -128,7 +129,13 @@ async function runServer(flags: ServerFlags): Promise<void> {
   try {
     server = await startServer(config);
   } catch (err) {
-    if (err instanceof ConfigConflictError || err instanceof StoreUnavailableError) {
+    // A database that cannot be used as configured (unreachable, login refused) is a configuration
+    // mistake like a bad flag: its message is complete, one line, and exits 2 (issue 7).
+    if (
+      err instanceof ConfigConflictError ||
+      err instanceof StoreUnavailableError ||
+      err instanceof DatabaseConfigError
+    ) {
       throw new CliError(err.message);
     }
     const e = err as NodeJS.ErrnoException;

@@ -5,6 +5,7 @@ import { failedCsvLink, failuresLink } from './page-failures.js';
 import { rateChart } from './rate-chart.js';
 import type { RatePoint } from './rate-history.js';
 import { retryForm } from './retry-form.js';
+import { reportManifestKeyOf } from '../jobs/report-keys.js';
 
 /** The JSON the job page polls (GET /-/console/job.json?id=…). */
 export interface JobJson {
@@ -20,7 +21,7 @@ export interface JobJson {
 /** `<Prefix>job-<JobId>/manifest.json` in the report bucket (spec §8.3), when the report is enabled. */
 export function reportManifestKey(job: Job): string | undefined {
   if (job.report?.enabled !== true || job.report.bucket === undefined) return undefined;
-  return `${job.report.prefix ?? ''}job-${job.jobId}/manifest.json`;
+  return reportManifestKeyOf(job.report.prefix, job.jobId);
 }
 
 /** A report exists once the job ended with at least one task run (spec §7.3); no link before that. */

@@ -11,6 +11,8 @@ import type { ShardStore } from '../engine/shard-store.js';
 import type { SessionRepo } from '../console/session-repo.js';
 import type { IamAdminStore, IamDirectory } from '../iam/directory.js';
 import type { JobRepo } from '../jobs/job-repo.js';
+import type { BucketCatalog } from '../store/remote/bucket-catalog.js';
+import { DatabaseConfigError } from './database-error.js';
 import type { DatabaseUrl } from './database-url.js';
 import type { Notifications } from './notifications.js';
 
@@ -29,6 +31,13 @@ export type {
 } from '../iam/directory.js';
 export type { IamAdmin } from '../iam/admin-types.js';
 export type { JobRepo } from '../jobs/job-repo.js';
+export type {
+  BucketCatalog,
+  BucketDocument,
+  CatalogBucket,
+  CatalogInventories,
+  InventoryCreated,
+} from '../store/remote/bucket-catalog.js';
 export type { Notification, NotificationListener, Notifications } from './notifications.js';
 export type { DatabaseUrl } from './database-url.js';
 
@@ -55,6 +64,12 @@ export interface Backend {
   readonly jobLeases: JobLeaseRepo;
   readonly notifications: Notifications;
   /**
+   * The bucket catalog of a remote store (`--store s3+…/oss+…`): owner, ACL, policy, tags, CORS and inventory
+   * configurations, shared by every node on this database (guarantees: store/remote/bucket-catalog.ts).
+   * The built-in store keeps its own buckets in the data dir and does not use it.
+   */
+  readonly bucketCatalog: BucketCatalog;
+  /**
    * Applies the numbered migrations not yet applied, each in its own transaction. Safe when several
    * processes start at once (SQLite: IMMEDIATE transactions; PostgreSQL: under an advisory lock), so
    * the schema is migrated exactly once.
@@ -72,22 +87,42 @@ export interface BackendConfig {
   readonly dataDir: string;
 }
 
+/**
+ * `createBackend(…, { existing: true })` on a database no server has set up (no `ossbatch.db` in the data
+ * dir; a PostgreSQL database without ossbatch's schema). Nothing was created or written.
+ */
+export class DatabaseNotSetUpError extends DatabaseConfigError {}
+
+export interface CreateBackendOptions {
+  /**
+   * Open only a database a server has already set up (`ossbatch ram`), else throw DatabaseNotSetUpError
+   * before anything is written: creating one would silently start a second account no server uses.
+   */
+  readonly existing?: boolean;
+}
+
 /** The one factory (server.ts, the `ossbatch ram` CLI, tests and benches all call it). Runs migrate(). */
-export async function createBackend(config: BackendConfig): Promise<Backend> {
+export async function createBackend(
+  config: BackendConfig,
+  opts: CreateBackendOptions = {},
+): Promise<Backend> {
   if (config.db.kind === 'sqlite') {
-    const { createSqliteBackend } = await import('./sqlite/index.js');
+    // Loaded on demand, as the PostgreSQL adapter is: commands that need no database never load a driver.
+    const { createSqliteBackend, hasSqliteDatabase } = await import('./sqlite/index.js');
+    if (opts.existing === true && !hasSqliteDatabase(config.dataDir)) throw new DatabaseNotSetUpError();
     const backend = createSqliteBackend({ dataDir: config.dataDir });
     await backend.migrate();
     return backend;
   }
-  return createPostgres(config);
+  return createPostgres(config, opts);
 }
 
 /** The PostgreSQL adapter (./postgres/), loaded only when asked for, so an embedded server never loads pg. */
-async function createPostgres(config: BackendConfig): Promise<Backend> {
+async function createPostgres(config: BackendConfig, opts: CreateBackendOptions): Promise<Backend> {
   const { createPostgresBackend } = await import('./postgres/index.js');
   const backend = await createPostgresBackend(config);
   try {
+    if (opts.existing === true && !(await backend.isSetUp())) throw new DatabaseNotSetUpError();
     await backend.migrate();
   } catch (e) {
     await backend.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DatabaseConfigError } from './database-error.js';
 
 /** Where the jobs / IAM / catalog data live: `sqlite` (the data dir) or a PostgreSQL URL. */
 export type DatabaseUrl =
@@ -11,14 +12,59 @@ export type DatabaseUrl =
       readonly port: number;
       readonly database: string;
       readonly user: string;
+      /** Connections in this node's pool (`?pool_size=`, default DEFAULT_POOL_SIZE). */
+      readonly poolSize: number;
     };
 
+/**
+ * Default pool size per node. One node's concurrent users of a connection are the engine's chunk workers
+ * (each holds one only for a claim or a commit statement), the planner/settler, heartbeats and HTTP
+ * handlers: 10 (node-postgres' own default) keeps them from queueing, and four nodes plus their LISTEN
+ * clients (41 connections) stay well under PostgreSQL's default max_connections of 100.
+ */
+export const DEFAULT_POOL_SIZE = 10;
+/** Largest `?pool_size=`: twice PostgreSQL's default max_connections (100) is already a typo, not a plan. */
+export const MAX_POOL_SIZE = 200;
+
+/**
+ * The URL parameters ossbatch reads. Any other one is refused rather than ignored: a silently dropped
+ * `?sslmode=require` would send the password in clear text to a user who asked for TLS.
+ */
+const URL_PARAMETERS = ['pool_size'] as const;
+
 const POSTGRES_SCHEMES = new Set(['postgres:', 'postgresql:']);
+
+const invalid = (why: string): DatabaseConfigError => new DatabaseConfigError(`--db: ${why}`);
+
+/** Percent-decoding that names the part of the URL when an escape is malformed (`%ZZ`). */
+function decoded(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw invalid(`the URL's ${what} holds a malformed %-escape`);
+  }
+}
+
+/** `?pool_size=N` (1 to MAX_POOL_SIZE), else the default; any other parameter is refused. */
+function poolSizeOf(params: URLSearchParams): number {
+  for (const name of new Set(params.keys())) {
+    if (!(URL_PARAMETERS as readonly string[]).includes(name))
+      throw invalid(`unsupported URL parameter ${name} (supported: ${URL_PARAMETERS.join(', ')})`);
+  }
+  const values = params.getAll('pool_size');
+  if (values.length === 0) return DEFAULT_POOL_SIZE;
+  const raw = values.length === 1 ? values[0]! : values.join(',');
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_POOL_SIZE)
+    throw invalid(`pool_size must be an integer from 1 to ${MAX_POOL_SIZE} (got ${raw})`);
+  return n;
+}
 
 /**
  * Parses `--db` / OSSBATCH_DB: absent or empty → embedded SQLite in the data dir;
  * `postgres://user[:password]@host[:port]/dbname` (or `postgresql://`), port defaulting to 5432.
- * Throws an Error whose message is one line naming the problem (the CLI exits 2 with it).
+ * `?pool_size=N` sets the connection pool; no other URL parameter is accepted.
+ * Throws a DatabaseConfigError whose message is one line naming the problem (the CLI exits 2 with it).
  */
 export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
   if (raw === undefined || raw.trim() === '' || raw === 'sqlite') return { kind: 'sqlite' };
@@ -26,25 +72,27 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseUrl {
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`--db: not a URL (expected postgres://user[:password]@host:port/dbname)`);
+    throw invalid('not a URL (expected postgres://user[:password]@host:port/dbname)');
   }
   if (!POSTGRES_SCHEMES.has(url.protocol))
-    throw new Error(
-      `--db: unsupported scheme ${url.protocol.replace(/:$/, '')} (use postgres:// or postgresql://)`,
-    );
-  if (url.hostname === '') throw new Error('--db: the URL names no host');
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    throw invalid(`unsupported scheme ${url.protocol.replace(/:$/, '')} (use postgres:// or postgresql://)`);
+  if (url.hostname === '') throw invalid('the URL names no host');
+  const database = decoded(url.pathname.replace(/^\//, ''), 'database name');
   if (database === '' || database.includes('/'))
-    throw new Error('--db: the URL names no database (postgres://user@host:port/dbname)');
-  if (url.username === '') throw new Error('--db: the URL names no user (postgres://user@host:port/dbname)');
+    throw invalid('the URL names no database (postgres://user@host:port/dbname)');
+  if (url.username === '') throw invalid('the URL names no user (postgres://user@host:port/dbname)');
+  decoded(url.password, 'password'); // checked here so that connecting cannot fail on it later
+  // The URL parser accepts port 0, which no server listens on.
   const port = url.port === '' ? 5432 : Number(url.port);
+  if (port === 0) throw invalid('port 0 is not a PostgreSQL port (1 to 65535; default 5432)');
   return {
     kind: 'postgres',
     url: raw,
     host: url.hostname,
     port,
     database,
-    user: decodeURIComponent(url.username),
+    user: decoded(url.username, 'user name'),
+    poolSize: poolSizeOf(url.searchParams),
   };
 }
 

@@ -3,7 +3,9 @@ export type Notification =
   /** A job was created or its status / priority changed: engines re-read it. */
   | { readonly kind: 'job-changed'; readonly jobId: string }
   /** RAM users, keys, policies, roles or attachments changed: IAM caches drop their entries. */
-  | { readonly kind: 'iam-changed' };
+  | { readonly kind: 'iam-changed' }
+  /** A bucket's catalog row (owner, ACL, policy) was created, changed or removed: bucket caches drop it. */
+  | { readonly kind: 'bucket-changed'; readonly bucket: string };
 
 export type NotificationListener = (n: Notification) => void;
 

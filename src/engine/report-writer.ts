@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type pino from 'pino';
 import type { Iam, Principal } from '../iam/types.js';
 import { isOssError } from '../protocol/oss-error.js';
 import { isStorageExhausted } from '../store/storage-full.js';
 import type { JobRecord } from '../jobs/model.js';
+import { reportManifestKeyOf, reportResultsKeyOf } from '../jobs/report-keys.js';
 import { isTerminal } from '../jobs/status-table.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -64,7 +64,6 @@ export async function writeReport(
   const bucket = await deps.store.getBucket(report.bucket);
   if (!bucket)
     throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
-  const base = reportBase(job);
   const put = async (key: string, body: Readable, contentType: string): Promise<string> => {
     await authorizeReportKey(deps, role, bucket, key);
     try {
@@ -88,7 +87,7 @@ export async function writeReport(
   if (job.failedTasks > 0) statuses.push('failed');
   const results: ResultEntry[] = [];
   for (const status of statuses) {
-    const key = `${base}results/${createHash('md5').update(`${job.jobId}/${status}`).digest('hex')}.csv`;
+    const key = reportResultsKeyOf(job.spec.report.prefix, job.jobId, status);
     const md5 = await put(key, Readable.from(shardLines(deps.shards, job.jobId, shards, status)), 'text/csv');
     results.push({ TaskExecutionStatus: status, Bucket: bucket.name, MD5Checksum: md5, Key: key });
   }
@@ -99,13 +98,11 @@ export async function writeReport(
     ReportSchema: REPORT_SCHEMA,
   };
   await put(
-    `${base}manifest.json`,
+    reportManifestKeyOf(job.spec.report.prefix, job.jobId),
     Readable.from([Buffer.from(JSON.stringify(manifest))]),
     'application/json',
   );
 }
-
-const reportBase = (job: JobRecord): string => `${job.spec.report.prefix ?? ''}job-${job.jobId}/`;
 
 /** The role must be allowed oss:PutObject on each report object (spec §8.1); ReportError otherwise. */
 async function authorizeReportKey(
@@ -146,7 +143,7 @@ export async function checkReportAccess(
   const bucket = await deps.store.getBucket(report.bucket);
   if (!bucket)
     throw new ReportError('ReportBucketNotFound', `The report bucket ${report.bucket} does not exist.`);
-  await authorizeReportKey(deps, role, bucket, `${reportBase(job)}manifest.json`);
+  await authorizeReportKey(deps, role, bucket, reportManifestKeyOf(job.spec.report.prefix, job.jobId));
 }
 
 /**

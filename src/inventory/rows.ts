@@ -1,5 +1,6 @@
 import type { ObjectStore } from '../store/object-store.js';
 import type { ObjectMeta } from '../store/types.js';
+import type { VersionEntry } from '../store/versioning.js';
 import { wireVersionId } from '../store/version-ids.js';
 import { objectType } from '../store/object-type.js';
 import type { InventoryConfig, OptionalField } from './model.js';
@@ -35,6 +36,31 @@ function passes(c: InventoryConfig, e: InventoryEntry): boolean {
   return true;
 }
 
+/** Optional fields a 'summary' listing (a remote store's) cannot fill: it carries no tags and no ACL. */
+const NEEDS_HEAD: ReadonlySet<OptionalField> = new Set(['ObjectAcl', 'TaggingCount']);
+
+/**
+ * True when the listing lacks fields the configuration asks for, so each listed object is headed: a page's
+ * HEADs go out at once, bounded by the remote store's limiter (64 in flight by default), instead of one
+ * round trip after another.
+ */
+const headEach = (store: ObjectStore, c: InventoryConfig): boolean =>
+  store.listingDetail === 'summary' && c.optionalFields.some((f) => NEEDS_HEAD.has(f));
+
+function headCurrent(store: ObjectStore, bucket: string, metas: readonly ObjectMeta[]) {
+  return Promise.all(metas.map((m) => store.headObject(bucket, m.key)));
+}
+
+function headVersions(store: ObjectStore, bucket: string, entries: readonly VersionEntry[]) {
+  return Promise.all(
+    entries.map(async (v): Promise<VersionEntry | undefined> => {
+      if (v.kind !== 'version') return v;
+      const found = await store.headVersion(bucket, v.meta.key, wireVersionId(v.meta.versionId));
+      return found.kind === 'object' ? { ...v, meta: found.meta } : undefined;
+    }),
+  );
+}
+
 /**
  * Every entry the configuration selects, in key order (and, for All, newest version first), read page by
  * page from the store so memory stays flat in the bucket size.
@@ -49,7 +75,9 @@ export async function* scanBucket(
     let after: string | undefined;
     for (;;) {
       const page = await store.listObjects({ bucket, prefix, after, maxKeys: PAGE });
-      for (const meta of page.objects) {
+      const metas = headEach(store, c) ? await headCurrent(store, bucket, page.objects) : page.objects;
+      for (const meta of metas) {
+        if (meta === undefined) continue; // deleted between the listing and its HEAD
         const e = {
           key: meta.key,
           versionId: meta.versionId,
@@ -74,7 +102,9 @@ export async function* scanBucket(
       versionIdMarker,
       maxKeys: PAGE,
     });
-    for (const v of page.entries) {
+    const entries = headEach(store, c) ? await headVersions(store, bucket, page.entries) : page.entries;
+    for (const v of entries) {
+      if (v === undefined) continue;
       const e: InventoryEntry =
         v.kind === 'version'
           ? {

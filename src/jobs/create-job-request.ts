@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseXmlBody, type XmlNode } from '../protocol/xml.js';
 import { OssError } from '../protocol/oss-error.js';
+import { isValidBucketName, MAX_KEY_BYTES } from '../protocol/request-target.js';
 import {
   MANIFEST_FORMATS,
   type JobSpec,
@@ -9,6 +10,7 @@ import {
   type ReportSpec,
 } from './model.js';
 import { parseOperation } from './create-job-operation.js';
+import { MAX_REPORT_PREFIX_BYTES, REPORT_KEY_OVERHEAD_BYTES } from './report-keys.js';
 import {
   ROOT,
   booleanField,
@@ -27,10 +29,12 @@ import {
 export const MAX_DESCRIPTION_CHARS = 256;
 export const MAX_TOKEN_CHARS = 64;
 export const MAX_PRIORITY = 2_147_483_647;
-/** Report/Prefix: report keys are `<Prefix>job-<JobId>/…` and must stay under OSS's 1023-byte key limit. */
+/**
+ * Report/Prefix, in characters (spec §16 gap 1); its UTF-8 bytes are bounded separately by
+ * MAX_REPORT_PREFIX_BYTES (report-keys.ts), since report keys are `<Prefix>job-<JobId>/…`.
+ */
 export const MAX_REPORT_PREFIX_CHARS = 512;
-/** An object key has at most 1023 bytes (OSS), so a longer prefix can match nothing. */
-export const MAX_KEY_BYTES = 1023;
+export { MAX_KEY_BYTES, MAX_REPORT_PREFIX_BYTES };
 export const CSV_FIELD_NAMES = ['Bucket', 'Key', 'VersionId', 'Ignore'] as const;
 /** Spec gap 6: Fields absent or empty on a CSV manifest means the two mandatory columns. */
 export const DEFAULT_CSV_FIELDS = 'Bucket,Key';
@@ -105,11 +109,20 @@ function parseReport(root: XmlNode): ReportSpec {
   const bucket = bucketText === '' ? undefined : bucketText;
   if (enabled && bucket === undefined)
     throw fieldError('Report/Bucket', 'is required when Report/Enabled is true.');
+  if (bucket !== undefined) checkBucketName(bucket, 'Report/Bucket');
   const prefix = rawText(node, 'Prefix', 'Report/Prefix');
   if (prefix !== undefined && charCount(prefix) > MAX_REPORT_PREFIX_CHARS) {
     throw fieldError(
       'Report/Prefix',
       `must be at most ${MAX_REPORT_PREFIX_CHARS} characters long; got ${charCount(prefix)}.`,
+    );
+  }
+  if (prefix !== undefined && Buffer.byteLength(prefix) > MAX_REPORT_PREFIX_BYTES) {
+    throw fieldError(
+      'Report/Prefix',
+      `must be at most ${MAX_REPORT_PREFIX_BYTES} bytes long in UTF-8, so that report keys ` +
+        `(the prefix + ${REPORT_KEY_OVERHEAD_BYTES} bytes) stay within the ${MAX_KEY_BYTES}-byte object key ` +
+        `limit; got ${Buffer.byteLength(prefix)} bytes.`,
     );
   }
   const scope = enumField(
@@ -146,12 +159,19 @@ function parseManifest(node: XmlNode): ManifestSpec {
   const spec = container(node, 'Spec', 'Manifest/Spec');
   if (spec === undefined) throw fieldError('Manifest/Spec', 'is required.');
   const bucket = requiredText(location, 'Bucket', 'Manifest/Location/Bucket');
+  checkBucketName(bucket, 'Manifest/Location/Bucket');
   const object = rawText(location, 'Object', 'Manifest/Location/Object');
   if (object === undefined || object === '')
     throw fieldError(
       'Manifest/Location/Object',
       object === undefined ? 'is required.' : 'must not be empty.',
     );
+  if (Buffer.byteLength(object) > MAX_KEY_BYTES) {
+    throw fieldError(
+      'Manifest/Location/Object',
+      `must be at most ${MAX_KEY_BYTES} bytes long in UTF-8 (the object key limit); got ${Buffer.byteLength(object)} bytes.`,
+    );
+  }
   const format = enumField(spec, 'Format', 'Manifest/Spec/Format', MANIFEST_FORMATS);
   const versionId = trimmedText(location, 'VersionId', 'Manifest/Location/VersionId');
   const etag = trimmedText(location, 'ETag', 'Manifest/Location/ETag');
@@ -192,12 +212,27 @@ function parseCsvFields(spec: XmlNode): string {
 
 function parseGenerator(node: XmlNode): KeyPrefixSpec {
   const sourceBucket = requiredText(node, 'SourceBucket', 'KeyPrefixManifestGenerator/SourceBucket');
+  checkBucketName(sourceBucket, 'KeyPrefixManifestGenerator/SourceBucket');
   const prefix = rawText(node, 'Prefix', 'KeyPrefixManifestGenerator/Prefix') ?? '';
   if (Buffer.byteLength(prefix) > MAX_KEY_BYTES) {
     throw fieldError(
       'KeyPrefixManifestGenerator/Prefix',
-      `must be at most ${MAX_KEY_BYTES} bytes long (the object key limit).`,
+      `must be at most ${MAX_KEY_BYTES} bytes long in UTF-8 (the object key limit); got ${Buffer.byteLength(prefix)} bytes.`,
     );
   }
   return { sourceBucket, prefix };
+}
+
+/**
+ * A name no bucket can have (too long, upper case, multi-byte) is a mistake in the request, answered
+ * 400 InvalidArgument at once, not looked up in the store (a remote store may answer it with an error of
+ * its own rather than "no such bucket").
+ */
+function checkBucketName(name: string, path: string): void {
+  if (!isValidBucketName(name)) {
+    throw fieldError(
+      path,
+      `must be a bucket name: 3 to 63 characters of a-z, 0-9 and -, not starting or ending with -; got ${quote(name)}.`,
+    );
+  }
 }

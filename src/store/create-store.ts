@@ -1,10 +1,8 @@
-import path from 'node:path';
 import type pino from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Backend } from '../db/backend.js';
-import { createSqliteBucketCatalog } from '../db/sqlite-bucket-catalog.js';
-import { DATABASE_FILE, openSqlite, type SqliteBackend, type SqliteDb } from '../db/sqlite/index.js';
+import { moveDataDirCatalog } from '../db/legacy-bucket-catalog.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from './object-store.js';
 import { openRemoteStore, remoteEndpoint } from './remote/index.js';
@@ -15,10 +13,11 @@ export interface RemoteStoreOpened {
 }
 
 /**
- * A remote S3/OSS store (`--store`), or undefined for `builtin`. Its bucket catalog is the SQLite catalog
- * (migration 011) in the data dir: the embedded backend's own connection, or (with --db postgres://…) a
- * connection of its own to the same file, as for the built-in store. `rootAccountId` owns buckets found in
- * the remote store.
+ * A remote S3/OSS store (`--store`), or undefined for `builtin`. Its bucket catalog is the Backend's
+ * (`backend.bucketCatalog`): the embedded SQLite database, or with --db postgres://… the shared PostgreSQL
+ * one, so every node decides by the same ACLs, policies and CORS rules. On PostgreSQL, catalog rows an
+ * older version kept in this data dir's SQLite file are moved in first (legacy-bucket-catalog.ts).
+ * `rootAccountId` owns buckets found in the remote store.
  */
 export async function createRemoteStoreFor(
   backend: Backend,
@@ -29,25 +28,21 @@ export async function createRemoteStoreFor(
 ): Promise<RemoteStoreOpened | undefined> {
   const ep = remoteEndpoint(config);
   if (ep === undefined) return undefined;
-  const own: SqliteDb | undefined =
-    backend.kind === 'sqlite' ? undefined : openSqlite(path.join(config.dataDir, DATABASE_FILE));
-  const db = own ?? (backend as SqliteBackend).db;
+  const store = await openRemoteStore(config, ep, {
+    catalog: backend.bucketCatalog,
+    clock,
+    rootAccountId,
+    ...observe,
+  });
   try {
-    const store = await openRemoteStore(config, ep, {
-      catalog: createSqliteBucketCatalog(db),
-      clock,
-      rootAccountId,
-      ...observe,
-    });
-    return {
-      store,
-      async close() {
-        await store.close();
-        own?.close();
-      },
-    };
+    if (backend.kind === 'postgres') {
+      const moved = await moveDataDirCatalog(config.dataDir, backend.bucketCatalog);
+      if (moved.length > 0)
+        observe.logger?.info({ buckets: moved }, 'bucket catalog moved from the data dir into PostgreSQL');
+    }
   } catch (e) {
-    own?.close();
+    await store.close();
     throw e;
   }
+  return { store, close: () => store.close() };
 }

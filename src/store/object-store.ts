@@ -56,6 +56,12 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore, Inventor
    * are filled by the built-in store only (a remote listing does not carry them): use headObject for those.
    */
   listObjects(input: ListObjectsInput): Promise<ListObjectsPage>;
+  /**
+   * What listObjects entries carry: 'full' (every ObjectMeta field: the built-in store) or 'summary' (key,
+   * size, etag, lastModified, storageClass: a remote listing), in which case readers that need tags or the
+   * ACL (inventory's TaggingCount and ObjectAcl) head each object.
+   */
+  readonly listingDetail: 'full' | 'summary';
 
   // ---- versioning (store/versioning.ts). `versionId` arguments take the wire form (`null` = null version).
   setBucketVersioning(name: string, status: VersioningStatus): Promise<void>;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
  * enabled, or while it is Suspended — is the bucket's *null version* for that key: internally it keeps
  * the 32-lower-hex id every object has always had (so existing data needs no rewrite), and on the wire
  * it is `null`. Hex never starts with upper-case `CAEQ`, so the id alone tells the two apart.
+ * A remote store's ids are kept as the store made them (isNullVersionId).
  */
 const VERSIONED_PREFIX = 'CAEQ';
 
@@ -14,7 +15,16 @@ export const NULL_VERSION = 'null';
 export const newVersionId = (): string =>
   VERSIONED_PREFIX + randomBytes(24).toString('base64').replace(/\+/g, 'A').replace(/\//g, 'Q');
 
-export const isNullVersionId = (id: string): boolean => !id.startsWith(VERSIONED_PREFIX);
+/**
+ * The built-in store's null-version ids are exactly 32 lower-case hex characters (randomHex(16), since the
+ * first release); `null` is the remote stores' form. Anything else is a real version id, also the ones a
+ * remote store makes in its own format (S3: 32 mixed-case characters, MinIO: UUIDs): they reach the client
+ * unchanged, so a manifest or inventory row from the store names the same version through ossbatch.
+ */
+const BUILTIN_NULL_ID = /^[0-9a-f]{32}$/;
+
+export const isNullVersionId = (id: string): boolean =>
+  id === NULL_VERSION || (!id.startsWith(VERSIONED_PREFIX) && BUILTIN_NULL_ID.test(id));
 
 /** The id a client sees: `null` for the null version. */
 export const wireVersionId = (id: string): string => (isNullVersionId(id) ? NULL_VERSION : id);

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClient, type LooseOss } from '../helpers/server.js';
 import { ensureBuilt, runOssbatch, startServerProcess } from '../helpers/cli-process.js';
+import { createBackend } from '../../src/db/backend.js';
+import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { createDatabase, dropDatabase, PG_SKIP, pgUrl, uniqueDbName } from '../db/backends.js';
 
 let tmp: string;
@@ -103,7 +105,11 @@ describe.skipIf(PG_SKIP !== undefined)(
   `root key commands on PostgreSQL${PG_SKIP === undefined ? '' : ` (skipped: ${PG_SKIP})`}`,
   () => {
     const name = uniqueDbName('first_start');
-    beforeAll(() => createDatabase(name));
+    // As a first server start does: `ossbatch ram` refuses a database no server has set up.
+    beforeAll(async () => {
+      await createDatabase(name);
+      await (await createBackend({ db: parseDatabaseUrl(pgUrl(name)), dataDir: tmp })).close();
+    });
     afterAll(() => dropDatabase(name));
 
     it('show-root-key and rotate-root-key take --db', async () => {

@@ -58,10 +58,23 @@ export function nodeEnv(): NodeJS.ProcessEnv {
   });
 }
 
-export async function startNode(db: string, storePort: number): Promise<Node> {
+/** A node process; `extra` adds server flags (the bench's --store-concurrency) and node flags (--cpu-prof). */
+export async function startNode(
+  db: string,
+  storePort: number,
+  extra: { args?: string[]; nodeFlags?: string[] } = {},
+): Promise<Node> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-node-'));
-  const args = ['--db', db, '--store', `oss+http://127.0.0.1:${storePort}`, '--data-dir', dataDir];
-  return { proc: await startServerProcess(args, nodeEnv()), dataDir, args };
+  const args = [
+    '--db',
+    db,
+    '--store',
+    `oss+http://127.0.0.1:${storePort}`,
+    '--data-dir',
+    dataDir,
+    ...(extra.args ?? []),
+  ];
+  return { proc: await startServerProcess(args, nodeEnv(), extra.nodeFlags), dataDir, args };
 }
 
 export const nodeClient = (n: Node) =>
@@ -91,13 +104,18 @@ export async function describe(n: Node, jobId: string): Promise<JobView> {
   };
 }
 
-/** A PutObjectTagging job over manifests/all.csv with an AllTasks report under reports/<prefix>. */
-export async function createTagJob(n: Node, tag: string, prefix: string): Promise<string> {
+/** A PutObjectTagging job over manifests/<manifest> with an AllTasks report under reports/<prefix>. */
+export async function createTagJob(
+  n: Node,
+  tag: string,
+  prefix: string,
+  manifest = 'all.csv',
+): Promise<string> {
   const body =
     '<?xml version="1.0" encoding="UTF-8"?><CreateJobRequest><ConfirmationRequired>false</ConfirmationRequired>' +
     `<Operation><PutObjectTagging><TagSet><Tag><Key>run</Key><Value>${tag}</Value></Tag></TagSet></PutObjectTagging></Operation>` +
     `<Report><Bucket>reports</Bucket><Enabled>true</Enabled><Prefix>${prefix}</Prefix><ReportScope>AllTasks</ReportScope></Report>` +
-    '<Manifest><Location><Bucket>manifests</Bucket><Object>all.csv</Object></Location>' +
+    `<Manifest><Location><Bucket>manifests</Bucket><Object>${manifest}</Object></Location>` +
     '<Spec><Fields>Bucket,Key</Fields><Format>OSS_BatchOperations_CSV_20250611</Format></Spec></Manifest>' +
     `<Priority>10</Priority><RoleArn>acs:ram::${ROOT.accountId}:role/tagger</RoleArn></CreateJobRequest>`;
   const created = await jobRequest(nodeClient(n), 'CreateJob', { body });

@@ -15,6 +15,7 @@ import type { JobRepo } from '../../src/jobs/job-repo.js';
 import type { JobRecord, JobStatus } from '../../src/jobs/model.js';
 import { OffsetClock } from '../../src/protocol/clock.js';
 import { createBuiltinStoreFor } from '../../src/server.js';
+import type { DiskFaults } from '../../src/store/builtin/index.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import type { SeedObject } from '../../src/store/object-store.js';
 import { openTestDb, TEST_BACKEND, type TestBackendName } from '../helpers/test-backend.js';
@@ -76,6 +77,8 @@ export interface HarnessOptions {
   logger?: pino.Logger;
   /** The built-in store's free-space floor (default 0: off). */
   minFreeBytes?: number;
+  /** A simulated full disk for the built-in store (test/helpers/simulated-disk.ts). */
+  diskFaults?: DiskFaults;
 }
 
 const root: Principal = { kind: 'root', accountId: ACCOUNT, accessKeyId: 'LTAIroot' };
@@ -104,6 +107,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     region: REGION,
     restoreDurationMs: 60_000,
     minFreeBytes: opts.minFreeBytes ?? 0,
+    ...(opts.diskFaults ? { diskFaults: opts.diskFaults } : {}),
   });
   const store = builtin.store;
   const repo = backend.jobs;

@@ -90,3 +90,27 @@ describe('report integrity', () => {
     expect(other.map((c) => c.attempt)).toEqual([2]);
   });
 });
+
+describe('report keys at the byte limit', () => {
+  it('a Report/Prefix of 930 bytes (the most CreateJob accepts) gives report keys of exactly 1023 bytes', async () => {
+    h = await createHarness({ chunkSize: 100 });
+    const role = await h.role('r');
+    await h.bucket('src');
+    await h.bucket('rep');
+    await h.seed('src', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
+    // One row names a missing object: a failed task, so both results files (succeeded and failed) are written.
+    await h.putText('src', 'm.csv', 'src,a\nsrc,b\nsrc,c\nsrc,missing\n');
+    const prefix = 'é'.repeat(465); // 465 characters, 930 bytes in UTF-8
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: 'm.csv' },
+      report: { bucket: 'rep', prefix },
+      roleArn: role,
+    });
+    const done = await h.waitFor(id, ['Complete', 'Failed']);
+    expect([done.status, done.succeededTasks, done.failedTasks]).toEqual(['Complete', 3, 1]);
+    const { manifest, rows } = await readReport(h, 'rep', prefix, id);
+    expect(rows).toHaveLength(4);
+    expect(manifest.Results.map((r) => Buffer.byteLength(r.Key))).toEqual([1023, 1023]);
+  });
+});

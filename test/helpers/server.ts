@@ -12,6 +12,7 @@ import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../../sr
 import type { Clock } from '../../src/protocol/clock.js';
 import { requestPath, signV1, signV4 } from '../../src/protocol/sign-client.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { DiskFaults } from '../../src/store/builtin/index.js';
 import { openTestDb, TEST_BACKEND, type TestBackendName } from './test-backend.js';
 
 export interface TestServerOptions {
@@ -23,6 +24,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** The database (default: this vitest project's, OSSBATCH_TEST_BACKEND); a fresh one, dropped by close(). */
   backend?: TestBackendName;
+  /** A simulated full disk for the built-in store (simulated-disk.ts). */
+  diskFaults?: DiskFaults;
 }
 
 export interface ClientOptions {
@@ -105,6 +108,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     server = await startServer(testConfig(dataDir, { db: testDb.db, ...opts.config }), {
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.diskFaults ? { diskFaults: opts.diskFaults } : {}),
     });
   } catch (e) {
     await testDb.drop();

@@ -215,6 +215,50 @@ export const INVALID: [string, Record<string, string | undefined>, string][] = [
     'CreateJobRequest/Report/Prefix must be at most 512 characters long; got 513.',
   ],
   [
+    '512 three-byte characters in the report Prefix (issue 12: keys past 1023 bytes)',
+    { Report: report(`<Bucket>reports</Bucket><Enabled>true</Enabled><Prefix>${'字'.repeat(512)}</Prefix>`) },
+    'CreateJobRequest/Report/Prefix must be at most 930 bytes long in UTF-8, so that report keys (the prefix + 93 bytes) stay within the 1023-byte object key limit; got 1536 bytes.',
+  ],
+  [
+    'a report Prefix one byte over (931 bytes)',
+    {
+      Report: report(`<Bucket>reports</Bucket><Enabled>true</Enabled><Prefix>${'é'.repeat(465)}x</Prefix>`),
+    },
+    'CreateJobRequest/Report/Prefix must be at most 930 bytes long in UTF-8, so that report keys (the prefix + 93 bytes) stay within the 1023-byte object key limit; got 931 bytes.',
+  ],
+  [
+    'a manifest Object of 1024 bytes (512 two-byte characters)',
+    { Manifest: manifest(`<Bucket>manifests</Bucket><Object>${'é'.repeat(512)}</Object>`) },
+    'CreateJobRequest/Manifest/Location/Object must be at most 1023 bytes long in UTF-8 (the object key limit); got 1024 bytes.',
+  ],
+  [
+    'a manifest Bucket that no bucket can be named',
+    { Manifest: manifest('<Bucket>Bücket</Bucket><Object>manifest.csv</Object>') },
+    'CreateJobRequest/Manifest/Location/Bucket must be a bucket name: 3 to 63 characters of a-z, 0-9 and -, not starting or ending with -; got "Bücket".',
+  ],
+  [
+    'a report Bucket of 64 characters',
+    { Report: report(`<Bucket>${'b'.repeat(64)}</Bucket><Enabled>true</Enabled>`) },
+    `CreateJobRequest/Report/Bucket must be a bucket name: 3 to 63 characters of a-z, 0-9 and -, not starting or ending with -; got "${'b'.repeat(64)}".`,
+  ],
+  [
+    'a KeyPrefixManifestGenerator SourceBucket of 2 characters',
+    {
+      Manifest: undefined,
+      KeyPrefixManifestGenerator:
+        '<KeyPrefixManifestGenerator><SourceBucket>ab</SourceBucket></KeyPrefixManifestGenerator>',
+    },
+    'CreateJobRequest/KeyPrefixManifestGenerator/SourceBucket must be a bucket name: 3 to 63 characters of a-z, 0-9 and -, not starting or ending with -; got "ab".',
+  ],
+  [
+    'a KeyPrefixManifestGenerator Prefix of 1024 bytes',
+    {
+      Manifest: undefined,
+      KeyPrefixManifestGenerator: `<KeyPrefixManifestGenerator><SourceBucket>source</SourceBucket><Prefix>${'é'.repeat(512)}</Prefix></KeyPrefixManifestGenerator>`,
+    },
+    'CreateJobRequest/KeyPrefixManifestGenerator/Prefix must be at most 1023 bytes long in UTF-8 (the object key limit); got 1024 bytes.',
+  ],
+  [
     'ConfirmationRequired=TRUE',
     { ConfirmationRequired: '<ConfirmationRequired>TRUE</ConfirmationRequired>' },
     'CreateJobRequest/ConfirmationRequired must be true or false; got "TRUE".',

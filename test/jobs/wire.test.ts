@@ -204,6 +204,13 @@ describe.each(SERVERS)(`job APIs over the wire (ali-oss), %s [${TEST_BACKEND}]`,
       jobRequest(client, 'CreateJob', { body: body('x').replace(roleArn, `${roleArn}x`) }),
     );
     expect([role.status, role.code]).toEqual([400, 'InvalidArgument']);
+    // 512 characters but 1536 bytes: report keys would pass the 1023-byte key limit (issue 12).
+    const wide = `<Report><Bucket>wire-reports</Bucket><Enabled>true</Enabled><Prefix>${'字'.repeat(512)}</Prefix></Report>`;
+    const prefix = await rejectsWith(
+      jobRequest(client, 'CreateJob', { body: body('wide').replace('<Manifest>', `${wide}<Manifest>`) }),
+    );
+    expect([prefix.status, prefix.code]).toEqual([400, 'InvalidArgument']);
+    expect(prefix.message).toContain('Report/Prefix must be at most 930 bytes long in UTF-8');
     const denied = await rejectsWith(jobRequest(ts.client(nobody), 'ListJobs'));
     expect([denied.status, denied.code]).toEqual([403, 'AccessDenied']);
   });

@@ -7,6 +7,7 @@ import { metadataContract } from './contract/metadata.js';
 import { versionsContract } from './contract/versions.js';
 import { inventoryContract } from './contract/inventory.js';
 import { multipartContract } from './contract/multipart.js';
+import { bucketConfigContract } from './contract/bucket-config.js';
 
 export type { MakeStore, StoreHarness, StoreCaps } from './contract/harness.js';
 export { ALL_CAPS } from './contract/harness.js';
@@ -18,11 +19,13 @@ export function runObjectStoreContract(name: string, makeStore: MakeStore, caps:
     listingContract(makeStore, caps);
     metadataContract(makeStore, caps);
     batchContract(makeStore, caps);
-    // Multipart uploads, bucket configuration, versioning and inventory are not served over remote stores
-    // yet (RemoteExtras answers OperationNotSupported / none configured): built-in store only.
-    if (caps.multipart) {
-      multipartContract(makeStore);
-      versionsContract(makeStore);
+    // Remote stores pass multipart uploads and versioning through where the store has them; bucket tags,
+    // CORS and inventory configurations are the built-in store's own tables, or a remote store's bucket
+    // catalog in the Backend.
+    if (caps.multipart) multipartContract(makeStore, caps);
+    if (caps.versioning) versionsContract(makeStore);
+    if (caps.bucketConfig) {
+      bucketConfigContract(makeStore);
       inventoryContract(makeStore);
     }
   });

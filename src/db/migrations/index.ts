@@ -6,7 +6,8 @@ import { ENGINE_ALIVE_SCHEMA } from './005-engine-alive.js';
 import { MULTIPART_SCHEMA } from './006-multipart.js';
 import { VERSIONS_SCHEMA } from './007-versions.js';
 import { CLUSTER_SCHEMA } from './010-cluster.js';
-import { BUCKET_CATALOG_MIGRATION } from '../sqlite-bucket-catalog.js';
+import { REMOTE_BUCKETS_SCHEMA } from './011-remote-buckets.js';
+import { REMOTE_BUCKET_CONFIG_SCHEMA } from './012-remote-bucket-config.js';
 
 export interface Migration {
   readonly id: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 7, name: 'versions', sql: VERSIONS_SCHEMA },
   // 8 and 9 are left for other branches.
   { id: 10, name: 'cluster', sql: CLUSTER_SCHEMA },
-  // 11: the remote-store bucket catalog (issue 8).
-  BUCKET_CATALOG_MIGRATION,
+  // 11, 12: the remote-store bucket catalog and the bucket configuration ossbatch serves over it (issue 8).
+  { id: 11, name: 'remote-bucket-catalog', sql: REMOTE_BUCKETS_SCHEMA },
+  { id: 12, name: 'remote-bucket-config', sql: REMOTE_BUCKET_CONFIG_SCHEMA },
 ];

@@ -1,4 +1,5 @@
 import type { Backend, BackendConfig, BackendHealth } from '../backend.js';
+import { createPgBucketCatalog } from './bucket-catalog.js';
 import { createPgChunkRepo } from './chunk-repo.js';
 import { createPgIamAdminStore } from './iam-admin-store.js';
 import { createPgIamDirectory } from './iam-directory.js';
@@ -7,14 +8,14 @@ import { createPgJobRepo } from './job-repo.js';
 import { migratePostgres } from './migrate.js';
 import { createPgNodeRegistry } from './node-registry.js';
 import { createPgNotifications } from './notifications.js';
-import { clientConfig, connectionError, createPool, poolSizeOf, type PgDatabaseUrl } from './pool.js';
+import { clientConfig, connectionError, createPool, type PgDatabaseUrl } from './pool.js';
 import { createPgSessionRepo } from './session-repo.js';
 import { createPgShardStore } from './shard-store.js';
 
-export { DEFAULT_POOL_SIZE } from './pool.js';
-
 export interface PostgresBackend extends Backend {
   readonly kind: 'postgres';
+  /** True when a server has migrated this database (read only: creates and writes nothing). */
+  isSetUp(): Promise<boolean>;
 }
 
 /**
@@ -29,7 +30,7 @@ export async function createPostgresBackend(
 ): Promise<PostgresBackend> {
   if (config.db.kind !== 'postgres') throw new Error('createPostgresBackend: not a postgres:// database URL');
   const db: PgDatabaseUrl = config.db;
-  const pool = createPool(db, opts.poolSize ?? poolSizeOf(db));
+  const pool = createPool(db, opts.poolSize ?? db.poolSize);
   const notifications = createPgNotifications(pool, clientConfig(db));
   try {
     await pool.query('SELECT 1');
@@ -37,7 +38,7 @@ export async function createPostgresBackend(
   } catch (e) {
     await notifications.close();
     await pool.end().catch(() => undefined);
-    throw connectionError(db, e);
+    throw connectionError(db, e, true);
   }
   let closed = false;
   return {
@@ -51,6 +52,15 @@ export async function createPostgresBackend(
     nodes: createPgNodeRegistry(pool),
     jobLeases: createPgJobLeaseRepo(pool),
     notifications,
+    bucketCatalog: createPgBucketCatalog(pool),
+    async isSetUp() {
+      try {
+        const sql = "SELECT to_regclass('schema_migrations') IS NOT NULL AS ok";
+        return (await pool.query<{ ok: boolean }>(sql)).rows[0]?.ok === true;
+      } catch (e) {
+        throw connectionError(db, e);
+      }
+    },
     async migrate() {
       try {
         await migratePostgres(pool);

@@ -20,10 +20,12 @@ export interface PgNotifications extends Notifications {
 /** Parses a payload; anything that is not one of our notifications is ignored (notifications are hints). */
 function parsePayload(payload: string | undefined): Notification | undefined {
   try {
-    const v = JSON.parse(payload ?? '') as { kind?: unknown; jobId?: unknown };
+    const v = JSON.parse(payload ?? '') as { kind?: unknown; jobId?: unknown; bucket?: unknown };
     if (v.kind === 'iam-changed') return { kind: 'iam-changed' };
     if (v.kind === 'job-changed' && typeof v.jobId === 'string')
       return { kind: 'job-changed', jobId: v.jobId };
+    if (v.kind === 'bucket-changed' && typeof v.bucket === 'string')
+      return { kind: 'bucket-changed', bucket: v.bucket };
   } catch {
     // not JSON: not ours
   }

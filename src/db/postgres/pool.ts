@@ -1,17 +1,8 @@
 import pg from 'pg';
+import { DatabaseConfigError } from '../database-error.js';
 import type { DatabaseUrl } from '../database-url.js';
 
 export type PgDatabaseUrl = Extract<DatabaseUrl, { kind: 'postgres' }>;
-
-/**
- * Default pool size per node. One node's concurrent users of a connection are the engine's chunk workers
- * (each holds one only for a claim or a commit statement), the planner/settler, heartbeats and HTTP
- * handlers: 10 (node-postgres' own default) keeps them from queueing, and four nodes plus their LISTEN
- * clients (41 connections) stay well under PostgreSQL's default max_connections of 100.
- * Override with `?pool_size=N` on the --db URL.
- */
-export const DEFAULT_POOL_SIZE = 10;
-const MAX_POOL_SIZE = 200;
 
 /** Connect timeout: an unreachable host fails start-up with one line within seconds, not the OS's minutes. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -36,16 +27,6 @@ const types = {
 
 /** Where the database is, for messages: never the password. */
 export const describeTarget = (db: PgDatabaseUrl): string => `${db.host}:${db.port}/${db.database}`;
-
-/** The pool size asked for by `?pool_size=` on the URL, else the default. */
-export function poolSizeOf(db: PgDatabaseUrl): number {
-  const raw = new URL(db.url).searchParams.get('pool_size');
-  if (raw === null) return DEFAULT_POOL_SIZE;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_POOL_SIZE)
-    throw new Error(`--db: pool_size must be an integer from 1 to ${MAX_POOL_SIZE} (got ${raw})`);
-  return n;
-}
 
 /** Client settings from the parsed URL (built field by field so no URL query option leaks into pg). */
 export function clientConfig(db: PgDatabaseUrl): pg.ClientConfig {
@@ -80,20 +61,34 @@ const REASONS: Record<string, string> = {
   '57P03': 'the server is starting up or shutting down',
 };
 
+/** The pg error's first line, with the password cut out should a driver ever echo it. */
+function firstLine(db: PgDatabaseUrl, message: string): string {
+  const password = decodeURIComponent(new URL(db.url).password);
+  const line = message.split('\n')[0] ?? '';
+  return password === '' ? line : line.split(password).join('***');
+}
+
 /**
- * One line naming the problem and host:port/database, never the password (the CLI exits 2 with it).
- * Errors other than connection/authentication ones (a SQL error) are returned unchanged.
+ * A connection or login failure as one line naming the problem, host:port/database and user, never the
+ * password (a DatabaseConfigError: the CLI exits 2 with it). `connecting`: the error came from opening a
+ * connection, so whatever it is, it is a connection problem; otherwise (a query, a migration) an error
+ * that is not about the connection (a SQL error) is returned unchanged.
  */
-export function connectionError(db: PgDatabaseUrl, e: unknown): Error {
+export function connectionError(db: PgDatabaseUrl, e: unknown, connecting = false): Error {
+  if (e instanceof DatabaseConfigError) return e;
   const err = e as { code?: string; message?: string };
   const code = err.code ?? '';
-  // PostgreSQL's own messages for these name the user or database, never the password.
-  let reason = /^(28|3D)/.test(code) ? err.message : REASONS[code];
-  if (reason === undefined && /timeout/i.test(err.message ?? '')) reason = 'connection timed out';
-  if (reason === undefined && /terminated|ECONNRESET/i.test(`${code} ${err.message ?? ''}`))
+  const message = err.message ?? String(e);
+  // PostgreSQL's own messages for these (28: bad login, 3D: no such database) name the user or database.
+  let reason = /^(28|3D)/.test(code) ? firstLine(db, message) : REASONS[code];
+  if (reason === undefined && /timeout/i.test(message)) reason = 'connection timed out';
+  if (reason === undefined && /terminated|ECONNRESET/i.test(`${code} ${message}`))
     reason = 'connection closed by the server';
+  if (reason === undefined && connecting) reason = firstLine(db, message);
   if (reason === undefined) return e instanceof Error ? e : new Error(String(e));
-  return new Error(`cannot connect to PostgreSQL at ${describeTarget(db)} as ${db.user}: ${reason}`);
+  return new DatabaseConfigError(
+    `cannot connect to PostgreSQL at ${describeTarget(db)} as ${db.user}: ${reason}`,
+  );
 }
 
 /** A queryable: the pool or one checked-out client (inside a transaction). */

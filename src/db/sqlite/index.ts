@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import type { Backend } from '../backend.js';
+import { createSqliteBucketCatalog } from './bucket-catalog.js';
 import { createSqliteChunkRepo } from './chunk-repo.js';
 import { createSqliteIamAdminStore } from './iam-admin-store.js';
 import { createSqliteIamDirectory } from './iam-directory.js';
@@ -46,6 +47,10 @@ export function createSqliteBackend(opts: { dataDir: string }): SqliteBackend {
     nodes: createSqliteNodeRegistry(db),
     jobLeases: createSqliteJobLeaseRepo(db),
     notifications,
+    bucketCatalog: createSqliteBucketCatalog(
+      db,
+      (bucket) => void notifications.publish({ kind: 'bucket-changed', bucket }),
+    ),
     migrate: () => Promise.resolve(migrate(db)),
     health() {
       try {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { JobRecord } from '../../jobs/model.js';
+import { reportDirKey, reportResultsKeyOf } from '../../jobs/report-keys.js';
 
 /** `<Prefix>job-<JobId>/`: the job's report directory (spec §14). */
-export const reportDir = (job: JobRecord): string => `${job.spec.report.prefix ?? ''}job-${job.jobId}/`;
+export const reportDir = (job: JobRecord): string => reportDirKey(job.spec.report.prefix, job.jobId);
 
 /**
  * The report's failed-tasks CSV: report-writer.ts names each results object after md5(`<JobId>/<status>`),
@@ -13,7 +13,7 @@ export const failedResultsKey = (job: JobRecord): string =>
 
 /** The same key from a job id and report prefix (the console has the wire's Job, not the JobRecord). */
 export const failedResultsKeyOf = (jobId: string, prefix: string | undefined): string =>
-  `${prefix ?? ''}job-${jobId}/results/${createHash('md5').update(`${jobId}/failed`).digest('hex')}.csv`;
+  reportResultsKeyOf(prefix, jobId, 'failed');
 
 /**
  * Where the retry manifest is written: next to the job's report when it has one (the caller could read

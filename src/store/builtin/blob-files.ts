@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { OssError } from '../../protocol/oss-error.js';
 import { randomHex } from '../../protocol/ids.js';
+import type { DiskFaults } from './disk-faults.js';
 import { FreeSpace, RECHECK_BYTES } from './free-space.js';
 import { MAX_RESERVE_BYTES, SpaceReserve } from './space-reserve.js';
 import { SMALL_OBJECT_BYTES, SmallFiles } from './small-files.js';
@@ -39,11 +40,13 @@ export class BlobFiles {
     private readonly maxSize: number = MAX_OBJECT_SIZE,
     /** Free bytes kept for deletes and metadata (free-space.ts); 0 disables the check. */
     minFreeBytes = 0,
+    /** Test seam only (disk-faults.ts): a simulated full disk. */
+    private readonly faults?: DiskFaults,
   ) {
     this.objectsDir = path.join(dataDir, 'objects');
     this.tmpDir = path.join(dataDir, 'tmp');
-    this.reserve = new SpaceReserve(dataDir, Math.min(minFreeBytes, MAX_RESERVE_BYTES));
-    this.space = new FreeSpace(dataDir, minFreeBytes, this.reserve);
+    this.reserve = new SpaceReserve(dataDir, Math.min(minFreeBytes, MAX_RESERVE_BYTES), faults);
+    this.space = new FreeSpace(dataDir, minFreeBytes, this.reserve, faults);
   }
 
   /** Creates the directories and removes leftovers of a crash: temp files, and files no row references. */
@@ -93,6 +96,7 @@ export class BlobFiles {
         }
         hash.update(chunk);
         handle ??= await open(tmp, 'w');
+        this.faults?.beforeWrite('object-bytes');
         await handle.write(chunk);
       }
       // fsync before the rename so a power loss cannot leave a renamed-but-empty file. It costs one
@@ -127,6 +131,7 @@ export class BlobFiles {
   async copyToTemp(file: string, size: number): Promise<string> {
     await this.space.require(size);
     const tmp = path.join(this.tmpDir, `${randomHex(16)}.tmp`);
+    this.faults?.beforeWrite('object-bytes');
     await copyFile(path.join(this.objectsDir, file), tmp);
     const handle = await open(tmp, 'r+');
     try {

@@ -24,6 +24,7 @@ import type {
 } from '../types.js';
 import { isStorageExhausted } from '../storage-full.js';
 import { BlobFiles, MAX_OBJECT_SIZE } from './blob-files.js';
+import type { DiskFaults } from './disk-faults.js';
 import { BucketOps } from './bucket-ops.js';
 import { BulkOps } from './bulk-ops.js';
 import { checkKey, decodeMd5, settle } from './object-input.js';
@@ -55,10 +56,14 @@ export interface BuiltinStoreOptions {
   maxObjectSize?: number;
   /** New object bytes are refused (507 InsufficientStorage) below this much free space; default 0 (off). */
   minFreeBytes?: number;
+  /** Test seam only (disk-faults.ts): a simulated full disk, for machines that cannot mount a small tmpfs. */
+  diskFaults?: DiskFaults;
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
 export class BuiltinStore extends BuiltinExtras implements ObjectStore {
+  /** Listings come from the metadata rows: tags and ACL included. */
+  readonly listingDetail = 'full';
   private readonly st: Statements;
   private readonly files: BlobFiles;
   private readonly applier: ChangeApplier;
@@ -75,7 +80,12 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   constructor(private readonly opts: BuiltinStoreOptions) {
     super(opts.db);
     this.st = prepareStatements(opts.db);
-    this.files = new BlobFiles(opts.dataDir, opts.maxObjectSize ?? MAX_OBJECT_SIZE, opts.minFreeBytes ?? 0);
+    this.files = new BlobFiles(
+      opts.dataDir,
+      opts.maxObjectSize ?? MAX_OBJECT_SIZE,
+      opts.minFreeBytes ?? 0,
+      opts.diskFaults,
+    );
     this.versions = new Versions(opts.db);
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs, this.versions);
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);

@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { insufficientStorage } from '../storage-full.js';
+import type { DiskFaults } from './disk-faults.js';
 import type { SpaceReserve } from './space-reserve.js';
 
 /** While a body streams in, free space is re-checked after this many bytes (one statfs per 8 MiB). */
@@ -17,10 +18,13 @@ export class FreeSpace {
     private readonly dir: string,
     private readonly floor: number,
     private readonly reserve?: SpaceReserve,
+    private readonly faults?: DiskFaults,
   ) {}
 
   /** Bytes available to this (unprivileged) process on the data dir's filesystem. */
   async available(): Promise<number> {
+    const simulated = this.faults?.freeBytes();
+    if (simulated !== undefined) return simulated;
     const s = await statfs(this.dir);
     return s.bavail * s.bsize;
   }

@@ -1,8 +1,10 @@
 import type { ObjectStore } from '../object-store.js';
 import { BuiltinStore } from './builtin-store.js';
 import type { BuiltinStoreOptions } from './builtin-store.js';
+import { faultyDb } from './disk-faults.js';
 
 export type { BuiltinStoreOptions } from './builtin-store.js';
+export type { DiskFaults } from './disk-faults.js';
 export { validateTags, mergeTags, MAX_TAGS, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS } from './tags.js';
 export { restoreStatus, restoreHeader, isReadable, planRestore, DAY_MS } from './restore.js';
 export { validateBucketName } from './bucket-ops.js';
@@ -14,7 +16,9 @@ export { prefixSuccessor, compareKeys } from './listing.js';
  * `<dataDir>/objects/`. Removes crash leftovers (temp files, unreferenced object files) before resolving.
  */
 export async function createBuiltinStore(opts: BuiltinStoreOptions): Promise<ObjectStore> {
-  const store = new BuiltinStore(opts);
+  // Only a test harness passes diskFaults; every statement the store prepares then goes through it.
+  const db = opts.diskFaults ? faultyDb(opts.db, opts.diskFaults) : opts.db;
+  const store = new BuiltinStore({ ...opts, db });
   await store.init();
   return store;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DiskFaults } from './disk-faults.js';
 
 /** Largest reserve file: deletes and their metadata need kilobytes, not more. */
 export const MAX_RESERVE_BYTES = 8 * 1024 * 1024;
@@ -16,6 +17,7 @@ export class SpaceReserve {
   constructor(
     dataDir: string,
     readonly bytes: number,
+    private readonly faults?: DiskFaults,
   ) {
     this.file = path.join(dataDir, 'reserve');
   }
@@ -29,6 +31,7 @@ export class SpaceReserve {
     if (this.bytes <= 0 || fs.existsSync(this.file)) return;
     const tmp = `${this.file}.tmp`;
     try {
+      this.faults?.beforeWrite('object-bytes');
       const fd = fs.openSync(tmp, 'w');
       try {
         fs.writeSync(fd, Buffer.alloc(this.bytes));

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ObjectAcl, RestoreTier, StorageClass, Tag } from '../types.js';
+import type { RemoteMultipartDriver, RemoteVersioningDriver } from './passthrough-driver.js';
 import type { SpooledBody } from './spool.js';
 
 /** What a HEAD of a remote object tells (tags and ACL are separate calls). */
@@ -48,6 +49,8 @@ export interface RemotePut {
 export interface RemoteCopy {
   readonly sourceBucket: string;
   readonly sourceKey: string;
+  /** Copy this version of the source (the store's id) instead of the current one. */
+  readonly sourceVersionId?: string | undefined;
   readonly bucket: string;
   readonly key: string;
   /** Set when the metadata is replaced (REPLACE directive). */
@@ -74,6 +77,8 @@ export interface RemoteDriver {
   readonly kind: string;
   /** Whether the store honours a conditional "create only" write atomically (OSS x-oss-forbid-overwrite). */
   readonly atomicForbidOverwrite: boolean;
+  /** Multipart uploads, versioning and GetBucketStat as the store serves them (passthrough-driver.ts). */
+  readonly passthrough: RemoteMultipartDriver & RemoteVersioningDriver;
   listBuckets(): Promise<{ name: string; createdAt: number }[]>;
   bucketExists(bucket: string): Promise<boolean>;
   createBucket(bucket: string, storageClass: StorageClass): Promise<void>;

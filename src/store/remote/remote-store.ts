@@ -27,9 +27,9 @@ import type {
 import type { BucketCatalog } from './bucket-catalog.js';
 import { RemoteBuckets } from './remote-buckets.js';
 import { RemoteChanges } from './remote-changes.js';
-import { RemoteExtras } from './remote-extras.js';
 import type { RemoteDriver, RemotePut } from './remote-driver.js';
 import { listRemote } from './remote-listing.js';
+import { RemotePassthrough } from './remote-passthrough.js';
 import { headToMeta } from './remote-meta.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { spoolBody } from './spool.js';
@@ -61,14 +61,16 @@ export const DEFAULT_STORE_CONCURRENCY = 64;
  * the callers instead of being hammered; a read holds its slot only until the response headers arrive, so
  * slow downloaders cannot starve the batch engine.
  */
-export class RemoteStore extends RemoteExtras implements ObjectStore {
+export class RemoteStore extends RemotePassthrough implements ObjectStore {
+  /** A remote listing carries no tags or ACL (remote-meta.ts summaryToMeta). */
+  readonly listingDetail = 'summary';
   private readonly driver: RemoteDriver;
   private readonly limit: LimitFunction;
   private readonly buckets: RemoteBuckets;
   private readonly changes: RemoteChanges;
 
   constructor(private readonly opts: RemoteStoreOptions) {
-    super();
+    super(opts);
     this.driver = opts.driver;
     this.limit = pLimit(opts.concurrency ?? DEFAULT_STORE_CONCURRENCY);
     const call = <T>(fn: () => Promise<T>): Promise<T> => this.call(fn);
@@ -94,8 +96,8 @@ export class RemoteStore extends RemoteExtras implements ObjectStore {
   createBucket(input: { name: string; owner: string; acl: BucketAcl; storageClass: StorageClass }) {
     return this.buckets.create(input);
   }
-  getBucket(name: string): Promise<BucketInfo | undefined> {
-    return this.buckets.get(name);
+  async getBucket(name: string): Promise<BucketInfo | undefined> {
+    return this.withVersioning(await this.buckets.get(name));
   }
   listBuckets(owner: string): Promise<BucketInfo[]> {
     return this.buckets.list(owner);
@@ -180,15 +182,16 @@ export class RemoteStore extends RemoteExtras implements ObjectStore {
 
   readObject(meta: ObjectMeta, range?: { start: number; end: number }): Readable {
     const out = new PassThrough();
-    const version = meta.versionId === 'null' ? undefined : meta.versionId;
     if (range !== undefined && range.end < range.start) {
       out.end();
       return out;
     }
-    this.call(() => this.driver.getObject(meta.bucket, meta.key, range, version)).then(
-      (body) => pipeline(body, out, () => undefined),
-      (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
-    );
+    this.versionToRead(meta)
+      .then((version) => this.call(() => this.driver.getObject(meta.bucket, meta.key, range, version)))
+      .then(
+        (body) => pipeline(body, out, () => undefined),
+        (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+      );
     return out;
   }
 
@@ -202,8 +205,7 @@ export class RemoteStore extends RemoteExtras implements ObjectStore {
   async copyObject(input: CopyObjectInput): Promise<ObjectMeta> {
     checkKey(input.key);
     if (input.tags) validateTags(input.tags);
-    const src = await this.headObject(input.sourceBucket, input.sourceKey);
-    if (src === undefined) throw new OssError('NoSuchKey', undefined, { details: { Key: input.sourceKey } });
+    const src = await this.copySourceMeta(input);
     if (!isReadable(src, this.opts.clock.now())) {
       throw new OssError(
         'InvalidObjectState',
@@ -217,6 +219,7 @@ export class RemoteStore extends RemoteExtras implements ObjectStore {
       this.driver.copyObject({
         sourceBucket: input.sourceBucket,
         sourceKey: input.sourceKey,
+        sourceVersionId: input.sourceVersionId,
         bucket: input.bucket,
         key: input.key,
         replace: replace

@@ -48,8 +48,12 @@ export interface StoreCaps {
   readonly byteOrderListing: boolean;
   /** 1023-byte keys (s3rver maps a key to a file name: ENAMETOOLONG). */
   readonly longKeys: boolean;
-  /** Multipart uploads and bucket configuration (tags, CORS, stat). */
+  /** Multipart uploads: Initiate, UploadPart, ListParts, Complete, Abort, ListMultipartUploads. */
   readonly multipart: boolean;
+  /** Versioning: versions and delete markers kept, named versions read, changed and deleted. */
+  readonly versioning: boolean;
+  /** Bucket tags, CORS rules and inventory configurations (a remote store: the Backend's bucket catalog). */
+  readonly bucketConfig: boolean;
   /** seedObjects writes metadata only (empty ETag whatever the size). */
   readonly metadataOnlySeed: boolean;
 }
@@ -68,6 +72,8 @@ export const ALL_CAPS: StoreCaps = {
   byteOrderListing: true,
   longKeys: true,
   multipart: true,
+  versioning: true,
+  bucketConfig: true,
 };
 
 /** `it` when the adapter has the capability; otherwise the test is not registered for that adapter. */

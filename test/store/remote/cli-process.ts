@@ -25,12 +25,23 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** `ossbatch server --port 0 …` as a process; resolves once it prints its address. */
-export function startServerProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [bin, 'server', '--port', '0', '--log-level', 'warn', ...args], {
-    cwd: repo,
-    env,
-  });
+/**
+ * `ossbatch server --port 0 …` as a process; resolves once it prints its address. `nodeFlags` go to node
+ * itself (the cluster bench's --cpu-prof, which NODE_OPTIONS does not accept).
+ */
+export function startServerProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeFlags: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, bin, 'server', '--port', '0', '--log-level', 'warn', ...args],
+    {
+      cwd: repo,
+      env,
+    },
+  );
   let out = '';
   let err = '';
   child.stderr?.on('data', (c: Buffer) => (err += c.toString()));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../../src/config.js';
-import { createSqliteBucketCatalog } from '../../../src/db/sqlite-bucket-catalog.js';
+import { createSqliteBucketCatalog } from '../../../src/db/sqlite/bucket-catalog.js';
 import { openSqlite } from '../../../src/db/sqlite/index.js';
 import { ManualClock } from '../../../src/protocol/clock.js';
 import { openRemoteStore, remoteEndpoint, type RemoteStore } from '../../../src/store/remote/index.js';

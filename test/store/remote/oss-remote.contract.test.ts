@@ -39,14 +39,12 @@ vi.setConfig({ testTimeout: 180_000 });
 
 runObjectStoreContract('OSS adapter over an ossbatch server', makeOssHarness, {
   ...ALL_CAPS,
-  // ossbatch keeps one version per key and sends no x-oss-version-id (until versioning lands).
+  // An unversioned bucket's objects are all the null version (versioning is passed through: versions).
   versionIds: false,
   // x-oss-restore carries only ongoing/expiry.
   restoreDetail: false,
   // Real objects of zeros.
   metadataOnlySeed: false,
-  // Multipart uploads and bucket configuration answer OperationNotSupported on remote stores for now.
-  multipart: false,
   // ali-oss folds `.` / `..` URL segments; the adapter refuses such names instead of addressing another key.
   dotSegmentKeys: false,
 });

@@ -4,12 +4,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, dropDatabase, PG_SKIP, pgUrl, uniqueDbName } from '../../db/backends.js';
 import { parseDatabaseUrl } from '../../../src/db/database-url.js';
+import { createSqliteBucketCatalog } from '../../../src/db/sqlite/bucket-catalog.js';
+import { openSqlite } from '../../../src/db/sqlite/index.js';
 import { startTestServer, type LooseOss, type TestServer } from '../../helpers/server.js';
 import { STORE_KEY } from './remote-harness.js';
 
 /**
- * `--db postgres://… --store oss+http://…`: jobs and IAM in PostgreSQL, objects in the remote store, the
- * bucket catalog in the data dir's SQLite file; a restart on the same data dir and database keeps them all.
+ * `--db postgres://… --store oss+http://…`: jobs, IAM and the bucket catalog in PostgreSQL, objects in the
+ * remote store; a restart on the same database keeps them all, and a catalog an older version kept in the
+ * data dir's SQLite file moves into PostgreSQL.
  */
 const title = PG_SKIP ? `remote store on PostgreSQL (skipped: ${PG_SKIP})` : 'remote store on PostgreSQL';
 
@@ -31,9 +34,9 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
     await dropDatabase(dbName);
   });
 
-  const startFront = () =>
+  const startFront = (dataDir = frontDir) =>
     startTestServer({
-      dataDir: frontDir,
+      dataDir,
       config: {
         db: parseDatabaseUrl(pgUrl(dbName)),
         store: `oss+http://127.0.0.1:${back.port}`,
@@ -64,6 +67,54 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
       expect(((await c.get('k.txt')) as { content: Buffer }).content.toString()).toBe('on pg');
     } finally {
       await front.close();
+    }
+  });
+
+  it('moves the bucket catalog an older version kept in the data dir into PostgreSQL, ACL and policy kept', async () => {
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-front-old-'));
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-front-other-'));
+    const policy = '{"Version":"1","Statement":[]}';
+    try {
+      // Before the catalog moved into the Backend, a PostgreSQL node kept it in its data dir (migration 011).
+      await back.anyClient().putBucket('legacy-acl');
+      const file = path.join(oldDir, 'ossbatch.db');
+      let db = openSqlite(file);
+      await createSqliteBucketCatalog(db).insert({
+        name: 'legacy-acl',
+        owner: 'legacy-owner',
+        acl: 'public-read',
+        storageClass: 'Standard',
+        region: 'cn-hangzhou',
+        createdAt: 1_600_000_000_000,
+        policy,
+      });
+      db.close();
+      const front = await startFront(oldDir);
+      try {
+        const other = await startFront(otherDir);
+        try {
+          // Another node, another data dir: it reads the moved row from PostgreSQL.
+          expect(await other.server.store.getBucket('legacy-acl')).toMatchObject({
+            owner: 'legacy-owner',
+            acl: 'public-read',
+            policy,
+            createdAt: 1_600_000_000_000,
+          });
+        } finally {
+          await other.close();
+        }
+      } finally {
+        await front.close();
+      }
+      db = openSqlite(file);
+      try {
+        expect(await createSqliteBucketCatalog(db).list()).toEqual([]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      fs.rmSync(oldDir, { recursive: true, force: true });
+      fs.rmSync(otherDir, { recursive: true, force: true });
     }
   });
 });

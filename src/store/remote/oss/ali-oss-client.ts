@@ -54,7 +54,7 @@ export interface AliOssRaw {
   _objectRequestParams(
     method: string,
     name: string,
-    options: { subres: Record<string, string> },
+    options: { subres: Record<string, string>; headers?: Record<string, string> },
   ): { mime?: string; content?: string; successStatuses?: number[] };
   request(params: unknown): Promise<{ status: number }>;
 }

@@ -15,6 +15,7 @@ import type { AliOssClient, AliOssRaw, PutOptions } from './ali-oss-client.js';
 import { aliOssEndpoint } from './oss-endpoint.js';
 import { fromOssError } from './oss-errors.js';
 import { headersFromOss, ossPutHeaders } from './oss-headers.js';
+import { OssPassthrough } from './oss-passthrough.js';
 import { putTagging, refuseDotSegments } from './oss-tagging.js';
 
 /** The key, unless ali-oss would address another object by it (oss-tagging.ts). */
@@ -33,6 +34,7 @@ export class OssDriver implements RemoteDriver {
   readonly kind = 'oss';
   // OSS checks x-oss-forbid-overwrite at commit time on the server.
   readonly atomicForbidOverwrite = true;
+  readonly passthrough = new OssPassthrough((bucket) => this.client(bucket) as unknown as AliOssRaw);
   private readonly clients = new Map<string, AliOssClient>();
   private readonly endpoint: string;
   private readonly agent: http.Agent;
@@ -206,8 +208,9 @@ export class OssDriver implements RemoteDriver {
     headers['x-oss-metadata-directive'] = input.replace === undefined ? 'COPY' : 'REPLACE';
     headers['x-oss-tagging-directive'] = input.tags === undefined ? 'Copy' : 'Replace';
     if (input.replace !== undefined) headers['Content-Type'] = input.replace.contentType;
-    const options: PutOptions = {
+    const options: PutOptions & { versionId?: string } = {
       headers,
+      ...ver(input.sourceVersionId),
       ...(input.replace === undefined
         ? {}
         : { mime: input.replace.contentType, meta: input.replace.userMeta }),

@@ -28,6 +28,7 @@ import type { RemoteEndpoint } from '../store-url.js';
 import { fromS3Error } from './s3-errors.js';
 import { copyParams, putParams } from './s3-params.js';
 import { fromS3Class, fromS3Grants, headersFromHead, toS3Acl } from './s3-mapping.js';
+import { S3Passthrough } from './s3-passthrough.js';
 
 const ver = (v: string | undefined): { VersionId?: string } => (v === undefined ? {} : { VersionId: v });
 
@@ -37,6 +38,7 @@ export class S3Driver implements RemoteDriver {
   // S3 `If-None-Match: *` is atomic on AWS, but many compatible stores ignore it: keep the HEAD guard too.
   readonly atomicForbidOverwrite = false;
   private readonly client: S3Client;
+  readonly passthrough: S3Passthrough;
 
   constructor(private readonly ep: RemoteEndpoint) {
     // The SDK warns on stderr that versions after January 2027 need Node 22. This one is pinned exactly and
@@ -55,6 +57,7 @@ export class S3Driver implements RemoteDriver {
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestHandler: { httpAgent: new http.Agent(agent), httpsAgent: new https.Agent(agent) },
     });
+    this.passthrough = new S3Passthrough(this.client);
   }
 
   private async send<T>(call: string, run: () => Promise<T>): Promise<T> {

@@ -2,8 +2,8 @@ import type { CopyObjectCommandInput, StorageClass as S3StorageClass } from '@aw
 import type { RemoteCopy, RemotePut } from '../remote-driver.js';
 import { headerFields, tagsToQuery, toS3Acl, toS3Class } from './s3-mapping.js';
 
-/** PutObject / Upload parameters other than the body. */
-export function putParams(input: RemotePut) {
+/** PutObject / Upload / CreateMultipartUpload parameters other than the body. */
+export function putParams(input: Omit<RemotePut, 'body' | 'forbidOverwrite'>) {
   return {
     Bucket: input.bucket,
     Key: input.key,
@@ -18,9 +18,15 @@ export function putParams(input: RemotePut) {
   };
 }
 
-/** CopyObject: `x-amz-copy-source` is `bucket/key`, URL-encoded per segment. */
+/** `x-amz-copy-source`: `bucket/key`, URL-encoded per segment, with `?versionId=` for one version. */
+export function copySource(bucket: string, key: string, versionId?: string): string {
+  const source = `${bucket}/${key}`.split('/').map(encodeURIComponent).join('/');
+  return versionId === undefined ? source : `${source}?versionId=${encodeURIComponent(versionId)}`;
+}
+
+/** CopyObject parameters. */
 export function copyParams(input: RemoteCopy): CopyObjectCommandInput {
-  const source = `${input.sourceBucket}/${input.sourceKey}`.split('/').map(encodeURIComponent).join('/');
+  const source = copySource(input.sourceBucket, input.sourceKey, input.sourceVersionId);
   const r = input.replace;
   return {
     Bucket: input.bucket,
