@@ -18,6 +18,8 @@ import { retryJob } from './extensions/job-retry/retry-job.js';
 import { buildApp } from './http/app.js';
 import { BucketCache } from './http/bucket-cache.js';
 import type { HttpDeps, JobsApiPort } from './http/context.js';
+import { monitorEventLoop } from './http/event-loop-delay.js';
+import { stdoutLogDestination } from './http/log-destination.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { createIamService, validateBucketPolicy, type IamAdmin } from './iam/index.js';
 import type { Iam } from './iam/types.js';
@@ -151,7 +153,7 @@ export async function createBuiltinStoreFor(
  */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? pino({ level: config.logLevel, name: 'ossbatch' });
+  const logger = opts.logger ?? pino({ level: config.logLevel, name: 'ossbatch' }, stdoutLogDestination());
   const nodeId = newNodeId();
   // The built-in store's files live in the data dir: one server per data dir, whatever the database.
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -166,6 +168,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (refusal !== undefined) throw new ConfigConflictError(refusal);
     cleanup.unshift(() => forgetStartedNode(backend.nodes, nodeId));
     const registry = new Registry();
+    const loopDelay = monitorEventLoop(registry);
+    cleanup.unshift(() => loopDelay.stop());
     // --store: a remote S3/OSS store (buckets found there belong to the root account), else the built-in one.
     const opened =
       (await createRemoteStoreFor(

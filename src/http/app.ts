@@ -9,6 +9,8 @@ import { handleOssRequest } from './dispatch.js';
 import { createOssHttpServer } from './framing-guard.js';
 import { metricsAccess } from './metrics-access.js';
 import { nextRequestId } from './request-id.js';
+import { OssError } from '../protocol/oss-error.js';
+import { errorResponse, writeResponse } from './response.js';
 
 const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'] as const;
 
@@ -95,6 +97,20 @@ async function serve(
   }
 }
 
+/** Requests that arrive on a kept-alive connection while the server drains: 503, and the connection closes. */
+function answerClosing(req: IncomingMessage, res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  const requestId = nextRequestId();
+  const resp = errorResponse(
+    new OssError('ServiceUnavailable', 'The server is shutting down.'),
+    requestId,
+    req.headers.host ?? '',
+    req.method ?? 'GET',
+  );
+  const base = { 'x-oss-request-id': requestId, Server: 'AliyunOSS', Connection: 'close' };
+  writeResponse(res, resp, base, req.method === 'HEAD');
+}
+
 /**
  * The OSS pipeline answers its own errors; this catches what escapes it (e.g. the metrics registry failing
  * while the database closes) so no rejection goes unhandled and no hijacked reply is left hanging.
@@ -104,7 +120,9 @@ async function serveSafely(
   registry: Registry,
   req: IncomingMessage,
   res: ServerResponse,
+  state: { closing: boolean } = { closing: false },
 ): Promise<void> {
+  if (state.closing) return answerClosing(req, res);
   try {
     await serve(deps, registry, req, res);
   } catch (err) {
@@ -114,12 +132,21 @@ async function serveSafely(
   }
 }
 
+/** The web console's paths: the only requests fastify routes (it owns their forms, cookies and pages). */
+const isConsole = (url: string | undefined): boolean => url?.startsWith('/-/console') === true;
+
 /**
- * The fastify app: one catch-all route for every method. The raw URL is what counts (keys are raw bytes:
- * `..`, `+`, `%20` survive), so the route never uses fastify's parsed url/params; bodies are never parsed
- * by fastify (PutObject streams the request into the store, XML bodies are read by the handlers).
+ * The HTTP server and the fastify app behind it. OSS requests (and /-/health, /-/metrics) go from the
+ * server's request event straight to the OSS pipeline: the raw URL is what counts (keys are raw bytes:
+ * `..`, `+`, `%20` survive) and bodies are never parsed by a framework (PutObject streams the request into
+ * the store, XML bodies are read by the handlers), so fastify's routing, request/reply objects and hooks
+ * bought nothing there and cost ~10–15% of the server's CPU per request (`npm run bench:http`, HeadObject
+ * and GetObjectTagging: 199–218 vs 210–245 µs, four paired runs; docs/performance.md). The console keeps
+ * fastify; its catch-all route still hands anything it does not know to the OSS pipeline.
  */
 export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
+  // Set when close() begins (fastify's preClose): requests still arriving on kept-alive connections get 503.
+  const state = { closing: false };
   const app = Fastify({
     logger: false,
     routerOptions: {
@@ -129,7 +156,11 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
     },
     exposeHeadRoutes: false,
     // Lenient framing for ali-oss's Content-Length + chunked PUTs, guarded against smuggling (framing-guard.ts).
-    serverFactory: (handler) => createOssHttpServer(handler),
+    serverFactory: (handler) =>
+      createOssHttpServer((req, res) => {
+        if (isConsole(req.url)) handler(req, res);
+        else void serveSafely(deps, registry, req, res, state);
+      }),
     return503OnClosing: true,
     clientErrorHandler: ossClientErrorHandler,
     // Router-level failures (malformed %-escapes, …) still go through the OSS pipeline, which answers them.
@@ -149,11 +180,15 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
   };
   app.route({ method: [...ALL_METHODS], url: '/*', handler });
   app.setNotFoundHandler(handler);
+  app.addHook('preClose', (done) => {
+    state.closing = true;
+    done();
+  });
   // The web console (src/console, issue 4): its own routes under /-/console, ahead of the catch-all.
   // Its form bodies get the same idle/total timeouts as the OSS routes (dispatch.ts); a browser form is
   // not an OSS client, so a stalled one is simply disconnected rather than answered with RequestTimeout.
   app.addHook('onRequest', (request, _reply, done) => {
-    if (request.raw.url?.startsWith('/-/console')) {
+    if (isConsole(request.raw.url)) {
       const raw = request.raw;
       watchBody(raw, deps.bodyTimeouts, () => raw.socket.destroy());
     }

@@ -43,6 +43,11 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore, Inventor
   headObject(bucket: string, key: string): Promise<ObjectMeta | undefined>;
   /** Opens the bytes; `range` is inclusive [start, end]. */
   readObject(meta: ObjectMeta, range?: { start: number; end: number }): Readable;
+  /**
+   * Optional: the bytes of a small object in one buffer (`range` inclusive), or undefined when the store
+   * prefers to stream it (readObject). Lets GET answer a small object with one socket write.
+   */
+  readObjectBytes?(meta: ObjectMeta, range?: { start: number; end: number }): Promise<Buffer | undefined>;
   /** Returns false when the key did not exist (DeleteObject still answers 204). */
   deleteObject(bucket: string, key: string): Promise<boolean>;
   copyObject(input: CopyObjectInput): Promise<ObjectMeta>;

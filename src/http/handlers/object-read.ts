@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { OssError } from '../../protocol/oss-error.js';
 import { isReadable } from '../../store/builtin/restore.js';
 import type { ObjectMeta } from '../../store/types.js';
@@ -97,11 +98,21 @@ async function readObject(ctx: OpContext, withBody: boolean): Promise<OssRespons
     headers['Content-Range'] = `bytes ${range.start}-${range.end}/${meta.size}`;
     headers['Content-Length'] = range.end - range.start + 1;
     if (!withBody) return { status: 206, headers };
-    return { status: 206, headers, body: ctx.deps.store.readObject(meta, range) };
+    return { status: 206, headers, body: await objectBody(ctx, meta, range) };
   }
   headers['Content-Length'] = meta.size;
   if (!withBody || meta.size === 0) return { status: 200, headers };
-  return { status: 200, headers, body: ctx.deps.store.readObject(meta) };
+  return { status: 200, headers, body: await objectBody(ctx, meta) };
+}
+
+/** A small object's bytes as one buffer when the store offers them (one socket write), else a stream. */
+async function objectBody(
+  ctx: OpContext,
+  meta: ObjectMeta,
+  range?: { start: number; end: number },
+): Promise<Buffer | Readable> {
+  const bytes = await ctx.deps.store.readObjectBytes?.(meta, range);
+  return bytes ?? ctx.deps.store.readObject(meta, range);
 }
 
 export function getObject(ctx: OpContext): Promise<OssResponse> {

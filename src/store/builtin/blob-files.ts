@@ -9,6 +9,7 @@ import { randomHex } from '../../protocol/ids.js';
 import type { DiskFaults } from './disk-faults.js';
 import { FreeSpace, RECHECK_BYTES } from './free-space.js';
 import { MAX_RESERVE_BYTES, SpaceReserve } from './space-reserve.js';
+import { SMALL_OBJECT_BYTES, SmallFiles } from './small-files.js';
 
 /** Largest single PUT OSS accepts: 5 GiB (EntityTooLarge above). */
 export const MAX_OBJECT_SIZE = 5 * 1024 ** 3;
@@ -30,6 +31,7 @@ export class BlobFiles {
   private readonly tmpDir: string;
 
   private readonly space: FreeSpace;
+  private readonly small = new SmallFiles();
   /** Released by a delete that finds the disk full (space-reserve.ts). */
   readonly reserve: SpaceReserve;
 
@@ -146,7 +148,26 @@ export class BlobFiles {
 
   /** Removes an object file after the metadata no longer references it; a failure is left to start-up cleanup. */
   async remove(file: string | null): Promise<void> {
-    if (file) await unlink(path.join(this.objectsDir, file)).catch(() => undefined);
+    if (!file) return;
+    this.small.drop(file);
+    await unlink(path.join(this.objectsDir, file)).catch(() => undefined);
+  }
+
+  /**
+   * The bytes of an object of at most SMALL_OBJECT_BYTES in one buffer (`range` inclusive), or undefined
+   * for a larger one (stream it with open()). A file-less object (seeded metadata) reads as zeros.
+   */
+  async readSmall(
+    file: string | null,
+    size: number,
+    range?: { start: number; end: number },
+  ): Promise<Buffer | undefined> {
+    if (size > SMALL_OBJECT_BYTES) return undefined;
+    const whole =
+      file === null
+        ? Buffer.alloc(size)
+        : await this.small.read(path.join(this.objectsDir, file), file, size);
+    return range === undefined ? whole : whole.subarray(range.start, range.end + 1);
   }
 
   /** Opens the bytes; `range` is inclusive. A file-less object of size > 0 (seeded) reads as zeros. */

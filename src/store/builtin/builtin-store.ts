@@ -217,12 +217,11 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   }
 
   readObject(meta: ObjectMeta, range?: { start: number; end: number }): Readable {
-    let file = this.fileOf.get(meta);
-    if (file === undefined) {
-      const row = this.st.getFile.get(meta.bucket, meta.key) as { file: string | null } | undefined;
-      file = row?.file ?? null;
-    }
-    return this.files.open(file, meta.size, range);
+    return this.files.open(this.fileBehind(meta), meta.size, range);
+  }
+
+  readObjectBytes(meta: ObjectMeta, range?: { start: number; end: number }): Promise<Buffer | undefined> {
+    return this.files.readSmall(this.fileBehind(meta), meta.size, range);
   }
 
   async deleteObject(bucket: string, key: string): Promise<boolean> {
@@ -337,6 +336,13 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   }
 
   // ---- helpers
+  private fileBehind(meta: ObjectMeta): string | null {
+    const file = this.fileOf.get(meta);
+    if (file !== undefined) return file;
+    const row = this.st.getFile.get(meta.bucket, meta.key) as { file: string | null } | undefined;
+    return row?.file ?? null;
+  }
+
   private toMeta(row: ObjectRow): ObjectMeta {
     const meta = rowToMeta(row);
     this.fileOf.set(meta, row.file);
