@@ -18,6 +18,7 @@ import pino from 'pino';
 import { DEFAULTS, buildConfig, defaultBaseDomains } from '../dist/config.js';
 import { signV4 } from '../dist/protocol/sign-client.js';
 import { startServer } from '../dist/server.js';
+import { loopDelayMs } from '../dist/http/event-loop-delay.js';
 
 interface LoadArgs {
   port: number;
@@ -176,8 +177,8 @@ async function parent(): Promise<void> {
       p99ms: Number(result.p99.toFixed(2)),
       serverCpuUsPerRequest: Math.round(cpuUsPerRequest),
       // Server event-loop stalls: the tail a client sees beyond queueing.
-      loopDelayP99ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
-      loopDelayMaxMs: Number((loopDelay.max / 1e6).toFixed(1)),
+      loopDelayP99ms: Number(loopDelayMs(loopDelay.percentile(99), 5).toFixed(1)),
+      loopDelayMaxMs: Number(loopDelayMs(loopDelay.max, 5).toFixed(1)),
       cpus: os.cpus().length,
       loadavg: Number(os.loadavg()[0]?.toFixed(1)),
     };

@@ -29,6 +29,7 @@ import { startPhaseProfile } from './phase-profile.js';
 import { buildConfig, DEFAULTS, defaultBaseDomains } from '../dist/config.js';
 import type { JobStatus } from '../src/jobs/model.js';
 import { startServer, type RunningServer } from '../dist/server.js';
+import { loopDelayMs } from '../dist/http/event-loop-delay.js';
 import { createJobXml, jobCall, makeJobClient } from './job-client.js';
 import { openBenchDb } from './bench-db.js';
 import { measureBaseline } from './store-baseline.js';
@@ -233,8 +234,8 @@ async function main(): Promise<void> {
       describe_p99_ms: Number(p99(samples).toFixed(1)),
       describe_samples: samples.length,
       describe_idle_p99_ms: Number(p99(idleSamples).toFixed(1)),
-      loop_delay_p99_ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
-      loop_delay_max_ms: Number((loopDelay.max / 1e6).toFixed(1)),
+      loop_delay_p99_ms: Number(loopDelayMs(loopDelay.percentile(99), 10).toFixed(1)),
+      loop_delay_max_ms: Number(loopDelayMs(loopDelay.max, 10).toFixed(1)),
       load_average_1m: Number(os.loadavg()[0]?.toFixed(2)),
       cancel_latency_ms: sent ? Math.round(cancelled - sent) : null,
       cancel_status: cancelRun.job.status,
