@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { BucketCatalog, CatalogBucket, CatalogInventories } from '../../store/remote/bucket-catalog.js';
+import type { BucketCatalog, CatalogInventories } from '../../store/remote/bucket-catalog.js';
 import type { StoredInventory } from '../../store/inventory-port.js';
-import type { BucketAcl, StorageClass } from '../../store/types.js';
+import { toBucket, toInventory, type BucketRow, type InventoryRow } from '../bucket-catalog-rows.js';
 import { inTransaction } from './pool.js';
 
 /** Tables of PostgreSQL migration 004; `bucket-changed` is NOTIFYed by its trigger, not from here. */
@@ -32,40 +32,6 @@ const SQL = {
   invClaim:
     'UPDATE bucket_inventories SET next_run_at = $4 WHERE bucket = $1 AND id = $2 AND next_run_at = $3',
 } as const;
-
-interface BucketRow {
-  name: string;
-  owner: string;
-  acl: string;
-  storage_class: string;
-  region: string;
-  created_at: number;
-  policy: string | null;
-}
-
-interface InventoryRow {
-  bucket: string;
-  id: string;
-  document: string;
-  next_run_at: number;
-}
-
-const toBucket = (r: BucketRow): CatalogBucket => ({
-  name: r.name,
-  owner: r.owner,
-  acl: r.acl as BucketAcl,
-  storageClass: r.storage_class as StorageClass,
-  region: r.region,
-  createdAt: r.created_at,
-  policy: r.policy,
-});
-
-const toInventory = (r: InventoryRow): StoredInventory => ({
-  bucket: r.bucket,
-  id: r.id,
-  document: r.document,
-  nextRunAt: r.next_run_at,
-});
 
 /** 23503 foreign_key_violation: the bucket went away between the statement's read and its write. */
 const isGoneBucket = (e: unknown): boolean => (e as { code?: string }).code === '23503';

@@ -7,7 +7,8 @@ import type {
   InventoryCreated,
 } from '../../store/remote/bucket-catalog.js';
 import type { StoredInventory } from '../../store/inventory-port.js';
-import type { BucketAcl, StorageClass } from '../../store/types.js';
+import type { BucketAcl } from '../../store/types.js';
+import { toBucket, toInventory, type BucketRow, type InventoryRow } from '../bucket-catalog-rows.js';
 import { asyncFacade, type Syncified } from './async-facade.js';
 import type { SqliteDb } from './open.js';
 
@@ -37,40 +38,6 @@ const SQL = {
 } as const;
 
 type Statements = Record<keyof typeof SQL, Database.Statement>;
-
-interface BucketRow {
-  name: string;
-  owner: string;
-  acl: string;
-  storage_class: string;
-  region: string;
-  created_at: number;
-  policy: string | null;
-}
-
-interface InventoryRow {
-  bucket: string;
-  id: string;
-  document: string;
-  next_run_at: number;
-}
-
-const toBucket = (r: BucketRow): CatalogBucket => ({
-  name: r.name,
-  owner: r.owner,
-  acl: r.acl as BucketAcl,
-  storageClass: r.storage_class as StorageClass,
-  region: r.region,
-  createdAt: r.created_at,
-  policy: r.policy,
-});
-
-const toInventory = (r: InventoryRow): StoredInventory => ({
-  bucket: r.bucket,
-  id: r.id,
-  document: r.document,
-  nextRunAt: r.next_run_at,
-});
 
 class SqliteInventories implements Syncified<CatalogInventories> {
   constructor(
