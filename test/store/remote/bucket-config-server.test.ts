@@ -5,47 +5,29 @@
  * (the remote store never sees them); an inventory run lists the remote bucket and writes its files into the
  * destination bucket in the remote store, with tags and ACLs read per object (a remote listing has neither).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClient, rawRequest, type LooseOss } from '../../helpers/server.js';
-import { cleanEnv, ensureBuilt, startServerProcess, type ServerProcess } from './cli-process.js';
-import { STORE_KEY } from './remote-harness.js';
+import { type ServerProcess } from './cli-process.js';
+import { BACK_KEY, startFrontAndBack, type FrontAndBack } from './front-back.js';
 
 const FRONT_KEY = { accessKeyId: 'LTAIcfgfrontroot001', secret: 'cfg-front-secret-00000000000000000001' };
-const BACK_KEY = { accessKeyId: STORE_KEY.id, secret: STORE_KEY.secret };
 
-let tmp: string;
 let back: ServerProcess;
 let front: ServerProcess;
 
+let procs: FrontAndBack | undefined;
+
 beforeAll(async () => {
-  ensureBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-cfg-'));
-  back = await startServerProcess(
-    ['--data-dir', path.join(tmp, 'back')],
-    cleanEnv({
-      OSSBATCH_ROOT_ACCESS_KEY_ID: BACK_KEY.accessKeyId,
-      OSSBATCH_ROOT_ACCESS_KEY_SECRET: BACK_KEY.secret,
-    }),
-  );
-  front = await startServerProcess(
-    ['--data-dir', path.join(tmp, 'front'), '--store', `oss+http://127.0.0.1:${back.port}`],
-    cleanEnv({
-      OSSBATCH_ROOT_ACCESS_KEY_ID: FRONT_KEY.accessKeyId,
-      OSSBATCH_ROOT_ACCESS_KEY_SECRET: FRONT_KEY.secret,
-      OSSBATCH_STORE_ACCESS_KEY_ID: BACK_KEY.accessKeyId,
-      OSSBATCH_STORE_ACCESS_KEY_SECRET: BACK_KEY.secret,
-    }),
-  );
+  procs = await startFrontAndBack({
+    prefix: 'cfg',
+    frontKey: FRONT_KEY,
+  });
+  ({ back, front } = procs);
 }, 90_000);
 
 afterAll(async () => {
-  await front?.stop();
-  await back?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await procs?.stop();
 });
 
 const failure = (p: Promise<unknown>): Promise<{ code?: string; status?: number }> =>

@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXmlBody } from '../../../src/protocol/xml.js';
 import { jobRequest, makeClient, type LooseOss } from '../../helpers/server.js';
 import { TRUST_OSS } from '../../jobs/jobs-env.js';
-import { cleanEnv, ensureBuilt, runCli, startServerProcess, type ServerProcess } from './cli-process.js';
-import { STORE_KEY } from './remote-harness.js';
+import { cleanEnv, runCli, type ServerProcess } from './cli-process.js';
+import { BACK_KEY, startFrontAndBack, type FrontAndBack } from './front-back.js';
 
 /**
  * Multipart uploads, versioning and GetBucketStat passed through a front `ossbatch server --store oss+…`
@@ -15,7 +14,6 @@ import { STORE_KEY } from './remote-harness.js';
  * answers is checked against what the back holds, read with the back's own client.
  */
 const FRONT_KEY = { accessKeyId: 'LTAIfrontroot000002', secret: 'front-secret-000000000000000000002' };
-const BACK_KEY = { accessKeyId: STORE_KEY.id, secret: STORE_KEY.secret };
 const MiB = 1024 * 1024;
 
 let tmp: string;
@@ -23,32 +21,18 @@ let back: ServerProcess;
 let front: ServerProcess;
 let frontDir: string;
 
+let procs: FrontAndBack | undefined;
+
 beforeAll(async () => {
-  ensureBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-passthrough-'));
-  frontDir = path.join(tmp, 'front');
-  back = await startServerProcess(
-    ['--data-dir', path.join(tmp, 'back')],
-    cleanEnv({
-      OSSBATCH_ROOT_ACCESS_KEY_ID: BACK_KEY.accessKeyId,
-      OSSBATCH_ROOT_ACCESS_KEY_SECRET: BACK_KEY.secret,
-    }),
-  );
-  front = await startServerProcess(
-    ['--data-dir', frontDir, '--store', `oss+http://127.0.0.1:${back.port}`],
-    cleanEnv({
-      OSSBATCH_ROOT_ACCESS_KEY_ID: FRONT_KEY.accessKeyId,
-      OSSBATCH_ROOT_ACCESS_KEY_SECRET: FRONT_KEY.secret,
-      OSSBATCH_STORE_ACCESS_KEY_ID: BACK_KEY.accessKeyId,
-      OSSBATCH_STORE_ACCESS_KEY_SECRET: BACK_KEY.secret,
-    }),
-  );
+  procs = await startFrontAndBack({
+    prefix: 'passthrough',
+    frontKey: FRONT_KEY,
+  });
+  ({ back, front, frontDir, tmp } = procs);
 }, 90_000);
 
 afterAll(async () => {
-  await front?.stop();
-  await back?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await procs?.stop();
 });
 
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');

@@ -1,53 +1,40 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClient, type LooseOss } from '../../helpers/server.js';
-import { cleanEnv, ensureBuilt, runCli, startServerProcess, type ServerProcess } from './cli-process.js';
-import { STORE_KEY } from './remote-harness.js';
+import { cleanEnv, runCli, type ServerProcess } from './cli-process.js';
+import { BACK_KEY, startFrontAndBack, type FrontAndBack } from './front-back.js';
 
 /**
  * `ossbatch server --store oss+http://…` in front of another ossbatch process (the remote store), both real
  * processes, driven by ali-oss: objects live in the remote, RAM is the front's.
  */
 const FRONT_KEY = { accessKeyId: 'LTAIfrontroot000001', secret: 'front-secret-000000000000000000001' };
-const BACK_KEY = { accessKeyId: STORE_KEY.id, secret: STORE_KEY.secret };
 
 let tmp: string;
 let back: ServerProcess;
 let front: ServerProcess;
 let frontDir: string;
 
+let procs: FrontAndBack | undefined;
+
 beforeAll(async () => {
-  ensureBuilt();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-gateway-'));
-  frontDir = path.join(tmp, 'front');
-  back = await startServerProcess(
-    ['--data-dir', path.join(tmp, 'back')],
-    cleanEnv({
-      OSSBATCH_ROOT_ACCESS_KEY_ID: BACK_KEY.accessKeyId,
-      OSSBATCH_ROOT_ACCESS_KEY_SECRET: BACK_KEY.secret,
-    }),
-  );
-  // A bucket and an object that exist in the store before ossbatch is put in front of it.
-  const legacy: LooseOss = makeClient(back.port, BACK_KEY, { bucket: 'legacy' });
-  await makeClient(back.port, BACK_KEY).putBucket('legacy');
-  await legacy.put('old.txt', Buffer.from('from before'));
-  front = await startServerProcess(
-    ['--data-dir', frontDir, '--store', `oss+http://127.0.0.1:${back.port}`, '--store-concurrency', '8'],
-    cleanEnv({
-      OSSBATCH_ROOT_ACCESS_KEY_ID: FRONT_KEY.accessKeyId,
-      OSSBATCH_ROOT_ACCESS_KEY_SECRET: FRONT_KEY.secret,
-      OSSBATCH_STORE_ACCESS_KEY_ID: BACK_KEY.accessKeyId,
-      OSSBATCH_STORE_ACCESS_KEY_SECRET: BACK_KEY.secret,
-    }),
-  );
+  procs = await startFrontAndBack({
+    prefix: 'gateway',
+    frontKey: FRONT_KEY,
+    frontArgs: ['--store-concurrency', '8'],
+    // A bucket and an object that exist in the store before ossbatch is put in front of it.
+    beforeFront: async (b) => {
+      const legacy: LooseOss = makeClient(b.port, BACK_KEY, { bucket: 'legacy' });
+      await makeClient(b.port, BACK_KEY).putBucket('legacy');
+      await legacy.put('old.txt', Buffer.from('from before'));
+    },
+  });
+  ({ back, front, frontDir, tmp } = procs);
 }, 90_000);
 
 afterAll(async () => {
-  await front?.stop();
-  await back?.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await procs?.stop();
 });
 
 const text = (r: { content: Buffer }): string => r.content.toString();
