@@ -181,8 +181,10 @@ async function main(): Promise<void> {
     const repo = path.resolve(import.meta.dirname, '..');
     // --profile DIR: CPU profiles of the ossbatch servers (node --cpu-prof), written when they stop.
     const profile = arg('profile', '');
+    // --node-arg X (repeatable): extra flags for the ossbatch servers' node (e.g. --trace-deopt, --perf-basic-prof).
+    const extra = process.argv.flatMap((a, i) => (a === '--node-arg' ? [process.argv[i + 1] ?? ''] : []));
     const nodeArgs = (name: string): string[] =>
-      profile === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile, name)];
+      profile === '' ? extra : [...extra, '--cpu-prof', '--cpu-prof-dir', path.resolve(profile, name)];
     const ours = await startOssbatch('ossbatch', repo, path.join(tmp, 'ours'), ROOT, nodeArgs('ossbatch'));
     targets.push(ours);
     if (compare !== '') {

@@ -171,7 +171,9 @@ async function run(
     throw err;
   }
   const cors = await corsHeadersFor(ctx);
-  return cors === undefined ? resp : { ...resp, headers: { ...resp.headers, ...cors } };
+  if (cors === undefined) return resp;
+  // Object.assign, not nested spreads (V8's slow path for a spread followed by more: docs/performance.md).
+  return { status: resp.status, headers: Object.assign({}, resp.headers, cors), body: resp.body };
 }
 
 function toErrorResponse(
@@ -241,7 +243,7 @@ export async function handleOssRequest(
     resp = await run(deps, req, requestId, outcome);
   } catch (err) {
     resp = toErrorResponse(deps, err, req, res, requestId);
-    if (outcome.headers !== undefined) resp.headers = { ...resp.headers, ...outcome.headers };
+    if (outcome.headers !== undefined) resp.headers = Object.assign({}, resp.headers, outcome.headers);
     outcome.error = err;
     closeIfUnreadBodyIsLarge(req, res, resp);
   }

@@ -60,8 +60,18 @@ export function percentDecodeBytes(raw: string, plusIsSpace: boolean): Buffer {
   return Buffer.from(out);
 }
 
+/** True when `raw` is ASCII without `%` or `+`: it decodes to itself (the common query name and value). */
+function isLiteralAscii(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x80 || c === 0x25 || c === 0x2b) return false;
+  }
+  return true;
+}
+
 /** Decodes a query component: `+` is a space, malformed UTF-8 becomes U+FFFD (query values are not keys). */
 function decodeQueryComponent(raw: string): string {
+  if (isLiteralAscii(raw)) return raw;
   return percentDecodeBytes(raw, true).toString('utf8');
 }
 
@@ -87,6 +97,7 @@ function decodeKey(raw: string): string {
 }
 
 function decodeBucket(raw: string): string {
+  if (PLAIN_ASCII.test(raw)) return raw; // hot path: a plain name decodes to itself
   try {
     return utf8.decode(percentDecodeBytes(raw, false));
   } catch {
@@ -164,20 +175,29 @@ export function parseRequestTarget(input: ParseRequestTargetInput): RequestTarge
     throw invalidArgument('The request URI must start with "/".', { URI: input.rawUrl });
 
   const hostBucket = bucketFromHost(host, input.baseDomains);
-  const base = { rawPath, query, queryPairs, rawQueryParts };
   if (hostBucket !== undefined) {
     const rawKey = rawPath.slice(1);
     return rawKey === ''
-      ? { ...base, bucket: hostBucket, virtualHosted: true }
-      : { ...base, bucket: hostBucket, key: decodeKey(rawKey), virtualHosted: true };
+      ? { rawPath, query, queryPairs, rawQueryParts, bucket: hostBucket, virtualHosted: true }
+      : {
+          rawPath,
+          query,
+          queryPairs,
+          rawQueryParts,
+          bucket: hostBucket,
+          key: decodeKey(rawKey),
+          virtualHosted: true,
+        };
   }
-  if (rawPath === '/') return { ...base, virtualHosted: false };
+  // Literal objects, not `{ ...base, … }`: V8 (Node 20) builds a spread followed by more properties through a
+  // slow runtime path, ~1 µs per added property on every request (docs/performance.md, issue 10).
+  if (rawPath === '/') return { rawPath, query, queryPairs, rawQueryParts, virtualHosted: false };
   const slash = rawPath.indexOf('/', 1);
   const bucket = decodeBucket(slash >= 0 ? rawPath.slice(1, slash) : rawPath.slice(1));
   const rawKey = slash >= 0 ? rawPath.slice(slash + 1) : '';
   return rawKey === ''
-    ? { ...base, bucket, virtualHosted: false }
-    : { ...base, bucket, key: decodeKey(rawKey), virtualHosted: false };
+    ? { rawPath, query, queryPairs, rawQueryParts, bucket, virtualHosted: false }
+    : { rawPath, query, queryPairs, rawQueryParts, bucket, key: decodeKey(rawKey), virtualHosted: false };
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;

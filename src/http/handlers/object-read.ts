@@ -90,7 +90,9 @@ async function readObject(ctx: OpContext, withBody: boolean): Promise<OssRespons
       details: { Key: meta.key },
     });
   }
-  const headers = { ...objectHeaders(meta, now), ...versionHeaderOf(ctx, meta) };
+  // Object.assign onto the fresh object, not a two-object spread (V8's slow path: docs/performance.md, issue 10).
+  const headers: Record<string, string | number> = objectHeaders(meta, now);
+  Object.assign(headers, versionHeaderOf(ctx, meta));
   applyResponseOverrides(headers, ctx.target.query);
   const standard = header(ctx, 'x-oss-range-behavior')?.toLowerCase() === 'standard';
   const range = parseRange(header(ctx, 'range'), meta.size, standard);
@@ -126,14 +128,14 @@ export function headObject(ctx: OpContext): Promise<OssResponse> {
 /** HEAD ?objectMeta: ETag, Size, Last-Modified (and the restore/storage headers) without a body. */
 export async function getObjectMeta(ctx: OpContext): Promise<OssResponse> {
   const meta = await requireObject(ctx);
-  const headers: Record<string, string | number> = {
-    ...versionHeaderOf(ctx, meta),
+  const headers: Record<string, string | number> = versionHeaderOf(ctx, meta);
+  Object.assign(headers, {
     ETag: `"${meta.etag}"`,
     'Last-Modified': new Date(meta.lastModified).toUTCString(),
     'x-oss-object-size': meta.size,
     // HEAD (how SDKs call it) announces the object's size; a GET variant sends an empty body.
     'Content-Length': ctx.method === 'HEAD' ? meta.size : 0,
-  };
+  });
   const all = objectHeaders(meta, ctx.deps.clock.now());
   if (all['x-oss-restore'] !== undefined) headers['x-oss-restore'] = all['x-oss-restore'];
   headers['x-oss-storage-class'] = meta.storageClass;
