@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { headerValue, type RequestHeaders } from './auth-common.js';
 import { OssError } from './oss-error.js';
 
@@ -93,28 +93,42 @@ export function scopeV4(date: string, region: string, product = 'oss'): string {
 }
 
 export function stringToSignV4(isoDateTime: string, scope: string, canonicalRequest: string): string {
-  const hash = createHash('sha256').update(canonicalRequest, 'utf8').digest('hex');
-  return `${V4_ALGORITHM}\n${isoDateTime}\n${scope}\n${hash}`;
+  // One-shot crypto.hash (Node ≥ 20.12): 0.3–0.5 µs against 2.6–2.8 µs for createHash().update().digest(),
+  // whose Hash object (a stream wrapping a native handle) also feeds the garbage collector (issue 10).
+  const digest = hash('sha256', canonicalRequest, 'hex');
+  return `${V4_ALGORITHM}\n${isoDateTime}\n${scope}\n${digest}`;
 }
 
-/** Derived signing keys change once a day per secret and region: cache them (hot path, ≥5k req/s target). */
+/**
+ * Derived signing keys change once a day per secret and region: cache them (the SDKs do too). Keyed by the
+ * secret itself, so a rotated secret derives a new key and a deleted one is never looked up again (the key
+ * lookup fails first). One entry per secret, holding the latest scope: the server accepts only its own
+ * region and product, so a secret's scope changes once a day. Keying by the secret string (the same string
+ * object on every request, from the IAM cache) avoids building and hashing a joined key per request.
+ */
 const SIGNING_KEY_CACHE_MAX = 1024;
-const signingKeyCache = new Map<string, Buffer>();
+interface SigningKeyEntry {
+  readonly date: string;
+  readonly region: string;
+  readonly product: string;
+  readonly key: Buffer;
+}
+const signingKeyCache = new Map<string, SigningKeyEntry>();
 
 export function signingKeyV4(secret: string, date: string, region: string, product = 'oss'): Buffer {
-  const cacheKey = `${date}\u0000${region}\u0000${product}\u0000${secret}`;
-  const hit = signingKeyCache.get(cacheKey);
-  if (hit) return hit;
+  const hit = signingKeyCache.get(secret);
+  if (hit !== undefined && hit.date === date && hit.region === region && hit.product === product)
+    return hit.key;
   const kDate = createHmac('sha256', `aliyun_v4${secret}`).update(date).digest();
   const kRegion = createHmac('sha256', kDate).update(region).digest();
   const kProduct = createHmac('sha256', kRegion).update(product).digest();
   const key = createHmac('sha256', kProduct).update('aliyun_v4_request').digest();
-  if (signingKeyCache.size >= SIGNING_KEY_CACHE_MAX) {
+  if (hit === undefined && signingKeyCache.size >= SIGNING_KEY_CACHE_MAX) {
     // Map iteration is insertion order: drop the oldest entry (simple FIFO bound).
     const oldest = signingKeyCache.keys().next().value;
     if (oldest !== undefined) signingKeyCache.delete(oldest);
   }
-  signingKeyCache.set(cacheKey, key);
+  signingKeyCache.set(secret, { date, region, product, key });
   return key;
 }
 

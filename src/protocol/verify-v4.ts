@@ -92,8 +92,12 @@ function* queryVariants(pairs: [string, string][], target: RequestTarget): Gener
 }
 
 export function verifyV4(input: V4VerifyInput): void {
-  const exclude = new Set(input.excludeQuery ?? []);
-  const pairs = input.target.queryPairs.filter(([k]) => !exclude.has(k));
+  const exclude = input.excludeQuery;
+  const pairs =
+    exclude === undefined
+      ? input.target.queryPairs
+      : input.target.queryPairs.filter(([k]) => !exclude.includes(k));
+  const provided = input.provided.toLowerCase();
   const { credential } = input;
   const scope = scopeV4(credential.date, credential.region, credential.product);
   const key = signingKeyV4(input.secret, credential.date, credential.region, credential.product);
@@ -112,7 +116,7 @@ export function verifyV4(input: V4VerifyInput): void {
       });
       const sts = stringToSignV4(input.isoDateTime, scope, canonical);
       first ??= { sts, canonical };
-      if (constantTimeEqual(computeSignatureV4(key, sts), input.provided.toLowerCase())) return;
+      if (constantTimeEqual(computeSignatureV4(key, sts), provided)) return;
     }
   }
   const err = signatureDoesNotMatch(credential.accessKeyId, input.provided, first?.sts ?? '');

@@ -34,7 +34,7 @@ import { listPage } from './listing.js';
 import { isReadable, TIER_LOWERED_EC } from './restore.js';
 import type { ObjectRow } from './rows.js';
 import { encodeRecord, rowToMeta } from './rows.js';
-import { prepareStatements } from './statements.js';
+import { objectRowFromArray, prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
 import { encodeTags, validateTags } from './tags.js';
 import { Versions } from './versions.js';
@@ -209,8 +209,8 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     return settle(() => {
       // Object first: on the hot path (every object request's auth) the object usually exists, so the
       // bucket check is only paid on a miss, to tell NoSuchBucket from NoSuchKey (one query instead of two).
-      const row = this.st.getObject.get(bucket, key) as ObjectRow | undefined;
-      if (row) return this.toMeta(row);
+      const raw = this.st.getObjectRaw.get(bucket, key) as unknown[] | undefined;
+      if (raw) return this.toMeta(objectRowFromArray(raw));
       this.buckets.require(bucket);
       return undefined;
     });
