@@ -72,7 +72,14 @@ function isLiteralAscii(raw: string): boolean {
 /** Decodes a query component: `+` is a space, malformed UTF-8 becomes U+FFFD (query values are not keys). */
 function decodeQueryComponent(raw: string): string {
   if (isLiteralAscii(raw)) return raw;
-  return percentDecodeBytes(raw, true).toString('utf8');
+  // Well-formed escapes of valid UTF-8 (a presigned URL's credential, every SDK's values): the built-in
+  // decoder gives the same string as the byte-exact path below, which stays for what it refuses (a malformed
+  // escape, invalid UTF-8 → U+FFFD) and costs ~1 µs per component more (issue 10).
+  try {
+    return decodeURIComponent(raw.includes('+') ? raw.replace(/\+/g, ' ') : raw);
+  } catch {
+    return percentDecodeBytes(raw, true).toString('utf8');
+  }
 }
 
 const PLAIN_ASCII = /^[\x20-\x24\x26-\x7e]*$/;

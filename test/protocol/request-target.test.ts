@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isOssError } from '../../src/protocol/oss-error.js';
-import { parseRequestTarget, validateBucketName } from '../../src/protocol/request-target.js';
+import {
+  parseQuery,
+  parseRequestTarget,
+  percentDecodeBytes,
+  validateBucketName,
+} from '../../src/protocol/request-target.js';
 
 const baseDomains = ['localhost', 'oss-cn-hangzhou.aliyuncs.com'] as const;
 const parse = (rawUrl: string, host: string | undefined = 'localhost:8080') =>
@@ -133,5 +138,61 @@ describe('validateBucketName', () => {
   });
   it.each(['ab', 'a'.repeat(64), '-abc', 'abc-', 'ABC', 'a_b', 'a.b', ''])('rejects %s', (n) => {
     expect(codeOf(() => validateBucketName(n))).toBe('InvalidBucketName');
+  });
+});
+
+describe('query decoding fast paths (issue 10)', () => {
+  // The byte-exact decoder is the reference: the fast paths (literal ASCII, decodeURIComponent) must give
+  // the same string for every input, including malformed escapes and invalid UTF-8.
+  const reference = (raw: string): string => percentDecodeBytes(raw, true).toString('utf8');
+  const alphabet = [
+    '%',
+    '2',
+    '0',
+    'B',
+    'c',
+    '3',
+    'A',
+    '9',
+    'E',
+    'D',
+    'F',
+    '8',
+    '+',
+    'a',
+    'é',
+    'Ã',
+    '阿',
+    '/',
+    '=',
+    '~',
+  ];
+
+  it('decode every query component exactly as the byte-exact decoder does', () => {
+    let seed = 12345;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 20_000; n++) {
+      let raw = '';
+      const len = next() % 12;
+      for (let i = 0; i < len; i++) raw += alphabet[next() % alphabet.length];
+      let expected: string | undefined;
+      try {
+        expected = reference(raw);
+      } catch {
+        expected = undefined; // malformed escape: both must refuse
+      }
+      const parsed = (): string | undefined => parseQuery(`k=${raw.replace(/[&#]/g, '')}`).query.get('k');
+      if (expected === undefined) expect(codeOf(parsed), raw).toBe('InvalidArgument');
+      else expect(parsed(), raw).toBe(expected);
+    }
+  });
+
+  it('keeps plain ASCII bucket names and query parts as sent', () => {
+    const t = parse(
+      '/my-bucket/a.txt?x-oss-credential=AK%2F20261129%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&q=a+b',
+    );
+    expect(t.bucket).toBe('my-bucket');
+    expect(t.query.get('x-oss-credential')).toBe('AK/20261129/cn-hangzhou/oss/aliyun_v4_request');
+    expect(t.query.get('q')).toBe('a b');
   });
 });
