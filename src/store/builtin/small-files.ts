@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Objects up to this size are served from one buffer instead of a file stream. Streaming a 5-byte object
@@ -12,48 +13,33 @@ export const SMALL_OBJECT_BYTES = 64 * 1024;
 export const SMALL_FILE_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
- * The bytes of small object files, read whole and kept (LRU, bounded). Correct without invalidation
- * rules: an object file is written once under a random name (blob-files.ts) and never changed, so bytes
- * cached under a name are that file's bytes for as long as any row names it; BlobFiles.remove() drops
- * the entry when the file goes, so memory is not held for deleted objects.
+ * The bytes of small object files, read whole and kept (LRU, bounded by bytes: lru-cache's maxSize with the
+ * buffer length as each entry's size). Correct without invalidation rules: an object file is written once
+ * under a random name (blob-files.ts) and never changed, so bytes cached under a name are that file's bytes
+ * for as long as any row names it; BlobFiles.remove() drops the entry when the file goes, so memory is not
+ * held for deleted objects. (A hand-written Map LRU did the same; lru-cache replaced it at no measurable
+ * cost per GET, docs/performance.md, issue 10.)
  */
 export class SmallFiles {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
+  private readonly entries: LRUCache<string, Buffer>;
 
-  constructor(private readonly budget = SMALL_FILE_CACHE_BYTES) {}
+  constructor(budget = SMALL_FILE_CACHE_BYTES) {
+    // An entry larger than the whole budget is not kept (maxEntrySize defaults to maxSize); a 0-byte
+    // range still counts 1 so that every entry has the positive size lru-cache requires.
+    this.entries = new LRUCache({ maxSize: budget, sizeCalculation: (b) => Math.max(1, b.length) });
+  }
 
   /** The whole file of `size` bytes (≤ SMALL_OBJECT_BYTES), from memory or read once with one open. */
   async read(absolutePath: string, file: string, size: number): Promise<Buffer> {
     const hit = this.entries.get(file);
-    if (hit !== undefined) {
-      // Map order is recency: move the hit to the end.
-      this.entries.delete(file);
-      this.entries.set(file, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const bytes = await readExactly(absolutePath, size);
-    this.add(file, bytes);
+    this.entries.set(file, bytes);
     return bytes;
   }
 
   drop(file: string): void {
-    const hit = this.entries.get(file);
-    if (hit === undefined) return;
     this.entries.delete(file);
-    this.bytes -= hit.length;
-  }
-
-  private add(file: string, bytes: Buffer): void {
-    if (bytes.length > this.budget) return;
-    this.drop(file);
-    this.entries.set(file, bytes);
-    this.bytes += bytes.length;
-    for (const [oldest, b] of this.entries) {
-      if (this.bytes <= this.budget) break;
-      this.entries.delete(oldest);
-      this.bytes -= b.length;
-    }
   }
 }
 
