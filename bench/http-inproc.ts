@@ -178,7 +178,7 @@ try {
     authorizationV4: true,
     bucket: 'inproc',
     ...{ sldEnable: true },
-  } as OSS.Options);
+  });
   const url = new URL(await client.signatureUrlV4('GET', 3600, { headers: {} }, 'tiny.txt'));
   const head = signed('HEAD', {});
   const tagging = signed('GET', { tagging: '' });
