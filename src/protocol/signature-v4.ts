@@ -210,11 +210,30 @@ export function parseV4Authorization(value: string): V4Authorization {
   };
 }
 
-/** `yyyymmddTHHMMSSZ` → ms since epoch; undefined when malformed. */
+/** Decimal digits of `value` from `at`, `len` of them; NaN when any is not 0–9. */
+function digits(value: string, at: number, len: number): number {
+  let n = 0;
+  for (let i = at; i < at + len; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `yyyymmddTHHMMSSZ` → ms since epoch; undefined when malformed. Read digit by digit (every V4 request parses
+ * one): the regex, `map(Number)` and its arrays cost ~1 µs of the check's ~11 (issue 10).
+ */
 export function parseIsoBasic(value: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (value.length !== 16 || value[8] !== 'T' || value[15] !== 'Z') return undefined;
+  const y = digits(value, 0, 4);
+  const mo = digits(value, 4, 2);
+  const d = digits(value, 6, 2);
+  const h = digits(value, 9, 2);
+  const mi = digits(value, 11, 2);
+  const s = digits(value, 13, 2);
+  if (Number.isNaN(y + mo + d + h + mi + s)) return undefined;
   const t = Date.UTC(y, mo - 1, d, h, mi, s);
   const back = new Date(t);
   if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
