@@ -41,6 +41,7 @@ const SQLITE_ONLY = [
   'test/cli/output.test.ts',
   // Database URL and connection errors: the backend under test is named by each case's own --db.
   'test/cli/database-errors.test.ts',
+  'test/cli/database-file-errors.test.ts',
 ];
 
 const skip = await postgresUnreachable();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -156,7 +155,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const logger = opts.logger ?? pino({ level: config.logLevel, name: 'ossbatch' }, stdoutLogDestination());
   const nodeId = newNodeId();
   // The built-in store's files live in the data dir: one server per data dir, whatever the database.
-  fs.mkdirSync(config.dataDir, { recursive: true });
   const lock = acquireDataDirLock(config.dataDir);
   const cleanup: (() => Promise<void> | void)[] = [() => lock.release()];
   try {
