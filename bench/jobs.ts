@@ -186,6 +186,7 @@ async function main(): Promise<void> {
     // Event-loop delay while the job is Active: what every request waits behind (10 ms resolution).
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     let profile: Promise<() => Promise<void>> | undefined;
+    let profileWritten: Promise<void> | undefined;
     // CPU time of every thread of the process while Active: comparable across runs on a busy machine.
     let cpuAtActive: NodeJS.CpuUsage | undefined;
     let cpuAtEnd: NodeJS.CpuUsage | undefined;
@@ -201,10 +202,11 @@ async function main(): Promise<void> {
           cpuAtEnd = process.cpuUsage(cpuAtActive);
           loopDelay.disable();
           client.stopDescribe();
+          profileWritten = profile?.then((stop) => stop());
         }
       },
     });
-    if (profile) await (await profile)();
+    await profileWritten;
     const samples = (await describe) ?? [];
     const prepared = run.at.get('Ready') ?? run.at.get('Active') ?? t0;
     const activeAt = run.at.get('Active') ?? prepared;
