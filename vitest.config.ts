@@ -39,8 +39,10 @@ const SQLITE_ONLY = [
   // No database involved: running them twice adds time and nothing else.
   'test/engine/manifest-rows.test.ts',
   'test/cli/output.test.ts',
+  'test/cli/startup-weight.test.ts',
   // Database URL and connection errors: the backend under test is named by each case's own --db.
   'test/cli/database-errors.test.ts',
+  'test/cli/database-file-errors.test.ts',
 ];
 
 const skip = await postgresUnreachable();

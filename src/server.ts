@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { createBackend, type Backend } from './db/backend.js';
-import {
-  acquireDataDirLock,
-  DATABASE_FILE,
-  openSqlite,
-  type SqliteBackend,
-  type SqliteDb,
-} from './db/sqlite/index.js';
+import { acquireDataDirLock } from './db/sqlite/index.js';
+import { ConfigConflictError, refuseAccountChange } from './account-guard.js';
+import { createBuiltinStoreFor } from './builtin-store-for.js';
 import { retryJob } from './extensions/job-retry/retry-job.js';
 import { buildApp } from './http/app.js';
 import { BucketCache } from './http/bucket-cache.js';
@@ -26,13 +20,17 @@ import type { Iam } from './iam/types.js';
 import { createOssJobsCodec } from './jobs/oss-codec/index.js';
 import { createJobsService } from './jobs/service/index.js';
 import { systemClock, type Clock } from './protocol/clock.js';
-import { createBuiltinStore, type DiskFaults } from './store/builtin/index.js';
+import type { DiskFaults } from './store/builtin/index.js';
 import { createRemoteStoreFor } from './store/create-store.js';
 import { InventoryScheduler } from './inventory/scheduler.js';
 import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
 import { forgetStartedNode, storeSharingRefusal } from './engine/single-node-store.js';
 import { RateHistory, SAMPLE_MS } from './console/rate-history.js';
+
+// Callers (the CLI, test harnesses) import these from the composition root, as before the split.
+export { ConfigConflictError } from './account-guard.js';
+export { createBuiltinStoreFor } from './builtin-store-for.js';
 
 export interface RootIdentity {
   readonly accountId: string;
@@ -83,69 +81,8 @@ export interface StartOptions {
   diskFaults?: DiskFaults;
 }
 
-/** A start-up refusal caused by configuration that contradicts the data directory (the CLI exits 2). */
-export class ConfigConflictError extends Error {
-  override readonly name = 'ConfigConflictError';
-}
-
-/**
- * OSSBATCH_ACCOUNT_ID may name the account of a new data directory, but re-keying one whose account already
- * owns buckets or jobs would orphan them (they stay owned by the old id: listed nowhere, AccessDenied).
- */
-async function refuseAccountChange(
-  backend: Backend,
-  wanted: string | undefined,
-  store: ObjectStore,
-): Promise<void> {
-  const stored = await backend.iamAdmin.storedAccountId();
-  if (wanted === undefined || stored === undefined || stored === wanted) return;
-  const buckets = (await store.listBuckets(stored)).length;
-  const jobs = (await backend.jobs.listJobs({ accountId: stored, limit: 1 })).length;
-  if (buckets + jobs === 0) return;
-  throw new ConfigConflictError(
-    `OSSBATCH_ACCOUNT_ID=${wanted} but the data directory belongs to account ${stored}, which owns ` +
-      `${buckets > 0 ? 'buckets' : 'jobs'}; unset it or use another --data-dir`,
-  );
-}
-
 /** `host:pid:random`: unique per process start, readable in logs and in the node registry. */
 const newNodeId = (): string => `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-
-/**
- * The built-in object store for a backend. It keeps its metadata in the data dir's SQLite file: the
- * embedded backend's own connection, or (with --db postgres://…) a connection of its own to the same
- * file name, closed with the store. Used by startServer and by the harnesses that need a store.
- */
-export async function createBuiltinStoreFor(
-  backend: Backend,
-  opts: {
-    dataDir: string;
-    clock: Clock;
-    region: string;
-    restoreDurationMs: number;
-    /** Free-space floor for new object bytes (free-space.ts); 0 or absent: off. */
-    minFreeBytes?: number;
-    /** Test seam only (store/builtin/disk-faults.ts): a simulated full disk. */
-    diskFaults?: DiskFaults;
-  },
-): Promise<{ store: ObjectStore; close(): Promise<void> }> {
-  const own: SqliteDb | undefined =
-    backend.kind === 'sqlite' ? undefined : openSqlite(path.join(opts.dataDir, DATABASE_FILE));
-  const db = own ?? (backend as SqliteBackend).db;
-  try {
-    const store = await createBuiltinStore({ db, ...opts });
-    return {
-      store,
-      async close() {
-        await store.close();
-        own?.close();
-      },
-    };
-  } catch (e) {
-    own?.close();
-    throw e;
-  }
-}
 
 /**
  * The composition root (ARCHITECTURE.md §3): config -> createBackend -> store -> IAM -> engine -> jobs
@@ -156,7 +93,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const logger = opts.logger ?? pino({ level: config.logLevel, name: 'ossbatch' }, stdoutLogDestination());
   const nodeId = newNodeId();
   // The built-in store's files live in the data dir: one server per data dir, whatever the database.
-  fs.mkdirSync(config.dataDir, { recursive: true });
   const lock = acquireDataDirLock(config.dataDir);
   const cleanup: (() => Promise<void> | void)[] = [() => lock.release()];
   try {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { createBackend, DatabaseNotSetUpError, type Backend } from '../db/backend.js';
 import { DatabaseConfigError } from '../db/database-error.js';
@@ -35,6 +36,10 @@ export function ramDatabase(option: unknown, env: NodeJS.ProcessEnv): DatabaseUr
  * they are, never wrapped in a second "cannot open …".
  */
 export async function openBackend(db: DatabaseUrl, dataDir: string): Promise<Backend> {
+  // As `ossbatch server` says it (cli/server.ts), rather than "holds no ossbatch database".
+  if (db.kind === 'sqlite' && fs.existsSync(dataDir) && !fs.statSync(dataDir).isDirectory()) {
+    throw new CliError(`invalid --data-dir: ${dataDir} is not a directory`);
+  }
   try {
     return await createBackend({ db, dataDir }, { existing: true });
   } catch (err) {

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS, buildConfig, defaultBaseDomains, type Config } from '../config.js';
 import { DatabaseConfigError } from '../db/database-error.js';
-import { ConfigConflictError, startServer, type RunningServer } from '../server.js';
-import { StoreUnavailableError } from '../store/remote/index.js';
+import type { RunningServer } from '../server.js';
 import { CliError } from './ram.js';
 
 interface ServerFlags {
@@ -125,6 +124,12 @@ function handleSignals(server: RunningServer): void {
 
 async function runServer(flags: ServerFlags): Promise<void> {
   const config = serverConfig(flags, process.env);
+  // Loaded here, not at the top: the server pulls in fastify, the AWS SDK and every store (~1 s of CPU),
+  // which every other command (`ossbatch ls`, `ossbatch --version`, a test spawning the CLI) would pay.
+  const [{ ConfigConflictError, startServer }, { StoreUnavailableError }] = await Promise.all([
+    import('../server.js'),
+    import('../store/remote/index.js'),
+  ]);
   let server: RunningServer;
   try {
     server = await startServer(config);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets.js';
+import { CONSOLE_JS } from './assets.js';
+import { CONSOLE_CSS, CONSOLE_ICON } from './console-style.js';
 import { resolveSession, verifyAccessKey } from './auth.js';
 import { guarded, postSession, SIGN_IN_PATH, type ConsoleDeps } from './guard.js';
 import { page } from './html.js';

@@ -48,8 +48,6 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore, Inventor
    * prefers to stream it (readObject). Lets GET answer a small object with one socket write.
    */
   readObjectBytes?(meta: ObjectMeta, range?: { start: number; end: number }): Promise<Buffer | undefined>;
-  /** Returns false when the key did not exist (DeleteObject still answers 204). */
-  deleteObject(bucket: string, key: string): Promise<boolean>;
   copyObject(input: CopyObjectInput): Promise<ObjectMeta>;
   /**
    * Entries carry key, size, etag, lastModified and storageClass. Tags, ACL, user metadata and restore state

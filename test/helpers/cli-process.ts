@@ -71,11 +71,13 @@ export interface CliResult {
 /** Runs one command to its end (async, so a server in this same test process keeps serving). */
 export function runOssbatch(
   args: readonly string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; uid?: number; gid?: number } = {},
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? REPO,
     env: opts.env ?? cleanEnv(),
+    // As another user (a root test run checking file permissions, which root itself ignores).
+    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid ?? opts.uid }),
   });
   let stdout = '';
   let stderr = '';

@@ -67,7 +67,7 @@ describe('builtin store: files and database', () => {
     );
     expect(filesUnder(path.join(dir, 'objects'))).toEqual(second);
     expect(filesUnder(path.join(dir, 'tmp'))).toEqual([]);
-    await store.deleteObject(b, 'k');
+    await store.deleteVersion(b, 'k', undefined);
     expect(filesUnder(path.join(dir, 'objects'))).toEqual([]);
   });
 

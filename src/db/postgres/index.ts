@@ -8,7 +8,8 @@ import { createPgJobRepo } from './job-repo.js';
 import { migratePostgres } from './migrate.js';
 import { createPgNodeRegistry } from './node-registry.js';
 import { createPgNotifications } from './notifications.js';
-import { clientConfig, connectionError, createPool, type PgDatabaseUrl } from './pool.js';
+import { PG_MIGRATIONS } from './migrations/index.js';
+import { clientConfig, connectionError, createPool, describeTarget, type PgDatabaseUrl } from './pool.js';
 import { createPgSessionRepo } from './session-repo.js';
 import { createPgShardStore } from './shard-store.js';
 
@@ -63,7 +64,7 @@ export async function createPostgresBackend(
     },
     async migrate() {
       try {
-        await migratePostgres(pool);
+        await migratePostgres(pool, PG_MIGRATIONS, `PostgreSQL database ${describeTarget(db)}`);
       } catch (e) {
         throw connectionError(db, e);
       }

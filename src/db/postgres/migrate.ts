@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { newerSchemaError, unknownMigrations } from '../database-error.js';
 import { PG_MIGRATIONS, type PgMigration } from './migrations/index.js';
 
 /**
@@ -19,11 +20,14 @@ const SQL = {
 /**
  * Applies the migrations not yet applied, each in its own transaction, holding a session advisory lock on
  * one client for the whole run: nodes starting together queue on the lock and the later ones find every
- * migration recorded, so each is applied exactly once. Returns the ids applied by this call.
+ * migration recorded, so each is applied exactly once. Returns the ids applied by this call. A database that
+ * records a migration this build does not know (a newer ossbatch set it up) is refused before anything is
+ * applied; `where` names it in that message.
  */
 export async function migratePostgres(
   pool: pg.Pool,
   migrations: readonly PgMigration[] = PG_MIGRATIONS,
+  where = 'the PostgreSQL database',
 ): Promise<number[]> {
   const client = await pool.connect();
   const done: number[] = [];
@@ -33,6 +37,8 @@ export async function migratePostgres(
       await client.query(SQL.table);
       const rows = (await client.query<{ id: number }>(SQL.applied)).rows;
       const applied = new Set(rows.map((r) => r.id));
+      const unknown = unknownMigrations(applied, migrations);
+      if (unknown.length > 0) throw newerSchemaError(where, unknown, 'use another --db');
       for (const m of migrations) {
         if (applied.has(m.id)) continue;
         await client.query('BEGIN');

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { dataDirError } from './open-errors.js';
 
 export const LOCK_FILE = 'ossbatch.lock';
 
@@ -54,8 +55,14 @@ function readOwner(file: string): number | undefined {
  * lease found in the database belongs to a dead process, so the engine may release them at once
  * instead of waiting out their TTL. A lock left by a killed process (its pid is gone) is taken over.
  * The `ossbatch ram` commands do not take it: they only write IAM rows, which SQLite serialises.
+ * Creates the data dir when missing; one that cannot be created or written is a DatabaseConfigError.
  */
 export function acquireDataDirLock(dataDir: string): DataDirLock {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    throw dataDirError(e, dataDir);
+  }
   const file = path.resolve(dataDir, LOCK_FILE);
   if (heldHere.has(file)) {
     throw new Error(
@@ -76,7 +83,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
         },
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw dataDirError(e, dataDir);
     }
     const owner = readOwner(file);
     if (owner !== undefined && owner !== process.pid && processAlive(owner)) {

@@ -10,6 +10,7 @@ import { createSqliteJobRepo } from './job-repo.js';
 import { createSqliteNodeRegistry } from './node-registry.js';
 import { createSqliteNotifications } from './notifications.js';
 import { migrate, openSqlite, type SqliteDb } from './open.js';
+import { dataDirError } from './open-errors.js';
 import { createSqliteSessionRepo } from './session-repo.js';
 import { createFileShardStore } from './shard-store.js';
 
@@ -31,7 +32,11 @@ export function hasSqliteDatabase(dataDir: string): boolean {
 
 /** Opens (creating when missing) `<dataDir>/ossbatch.db` and migrates it; every port shares the connection. */
 export function createSqliteBackend(opts: { dataDir: string }): SqliteBackend {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  try {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+  } catch (e) {
+    throw dataDirError(e, opts.dataDir);
+  }
   const db = openSqlite(path.join(opts.dataDir, DATABASE_FILE));
   const notifications = createSqliteNotifications(db);
   let closed = false;

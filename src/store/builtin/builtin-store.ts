@@ -22,7 +22,6 @@ import type {
   StorageClass,
   Tag,
 } from '../types.js';
-import { isStorageExhausted } from '../storage-full.js';
 import { BlobFiles, MAX_OBJECT_SIZE } from './blob-files.js';
 import type { DiskFaults } from './disk-faults.js';
 import { BucketOps } from './bucket-ops.js';
@@ -222,30 +221,6 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
 
   readObjectBytes(meta: ObjectMeta, range?: { start: number; end: number }): Promise<Buffer | undefined> {
     return this.files.readSmall(this.fileBehind(meta), meta.size, range);
-  }
-
-  async deleteObject(bucket: string, key: string): Promise<boolean> {
-    // A versioned bucket never loses data to a plain delete: it gets a delete marker (versioned-ops.ts).
-    if (this.buckets.require(bucket).versioning !== undefined) {
-      await this.versioned.delete(bucket, key, undefined);
-      return true;
-    }
-    const remove = this.opts.db.transaction(() => {
-      const row = this.st.getFile.get(bucket, key) as { file: string | null } | undefined;
-      if (row) this.st.deleteObject.run(bucket, key);
-      return row;
-    });
-    let old: { file: string | null } | undefined;
-    try {
-      old = remove();
-    } catch (e) {
-      // Deletes must work on a full disk (issue 12): free the reserve so SQLite can grow its WAL, retry once.
-      if (!isStorageExhausted(e) || !this.files.reserve.release()) throw e;
-      old = remove();
-    }
-    if (!old) return false;
-    await this.files.remove(old.file);
-    return true;
   }
 
   async copyObject(input: CopyObjectInput): Promise<ObjectMeta> {

@@ -18,7 +18,6 @@ const SQL = {
   getObject: `SELECT ${OBJECT_COLUMNS} FROM store_objects WHERE bucket = ? AND key = ?`,
   getFile: 'SELECT file FROM store_objects WHERE bucket = ? AND key = ?',
   upsertObject: `INSERT OR REPLACE INTO store_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?)`,
-  deleteObject: 'DELETE FROM store_objects WHERE bucket = ? AND key = ?',
   fileReferenced: 'SELECT 1 FROM store_objects WHERE file = ? LIMIT 1',
 
   listRange: `SELECT ${OBJECT_COLUMNS} FROM store_objects WHERE bucket = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,

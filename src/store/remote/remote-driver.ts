@@ -97,7 +97,6 @@ export interface RemoteDriver {
   /** Multipart upload of a large spooled body. */
   putLarge(input: RemotePut, partSize: number): Promise<void>;
   copyObject(input: RemoteCopy): Promise<void>;
-  deleteObject(bucket: string, key: string): Promise<void>;
   listObjects(input: {
     bucket: string;
     prefix: string | undefined;

@@ -1,9 +1,7 @@
-import { PassThrough, pipeline, Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { OssError, noSuchBucket } from '../../protocol/oss-error.js';
 import type { Clock } from '../../protocol/clock.js';
-import { checkKey } from '../builtin/object-input.js';
-import { isReadable } from '../builtin/restore.js';
 import { validateTags } from '../builtin/tags.js';
 import type {
   ChangeResult,
@@ -27,12 +25,12 @@ import type {
 import type { BucketCatalog } from './bucket-catalog.js';
 import { RemoteBuckets } from './remote-buckets.js';
 import { RemoteChanges } from './remote-changes.js';
-import type { RemoteDriver, RemotePut } from './remote-driver.js';
+import type { RemoteDriver } from './remote-driver.js';
 import { listRemote } from './remote-listing.js';
 import { RemotePassthrough } from './remote-passthrough.js';
 import { headToMeta } from './remote-meta.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
-import { spoolBody } from './spool.js';
+import { RemoteUploads } from './remote-uploads.js';
 
 export interface RemoteStoreOptions {
   readonly driver: RemoteDriver;
@@ -68,6 +66,7 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
   private readonly limit: LimitFunction;
   private readonly buckets: RemoteBuckets;
   private readonly changes: RemoteChanges;
+  private readonly uploads: RemoteUploads;
 
   constructor(private readonly opts: RemoteStoreOptions) {
     super(opts);
@@ -76,6 +75,7 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
     const call = <T>(fn: () => Promise<T>): Promise<T> => this.call(fn);
     this.buckets = new RemoteBuckets({ ...opts, call });
     this.changes = new RemoteChanges(opts.driver, call);
+    this.uploads = new RemoteUploads({ ...opts, call, requireBucket: (b) => this.buckets.require(b) });
   }
 
   /** One remote call: waits for a slot, then tries with backoff while the failure is retryable. */
@@ -114,50 +114,8 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
 
   // ---- objects
   async putObject(input: PutObjectInput): Promise<ObjectMeta> {
-    await this.upload(input);
+    await this.uploads.upload(input);
     return this.mustHead(input.bucket, input.key);
-  }
-
-  /** Checks, spools and uploads a body (multipart past the threshold); no HEAD afterwards. */
-  private async upload(input: PutObjectInput): Promise<void> {
-    checkKey(input.key);
-    if (input.tags) validateTags(input.tags);
-    await this.buckets.require(input.bucket);
-    const body = await spoolBody(input.body, this.opts.tmpDir, input);
-    try {
-      const put: RemotePut = {
-        bucket: input.bucket,
-        key: input.key,
-        body,
-        contentType: input.contentType ?? 'application/octet-stream',
-        storageClass: input.storageClass,
-        acl: input.acl,
-        userMeta: input.userMeta,
-        httpHeaders: input.httpHeaders,
-        tags: input.tags,
-        forbidOverwrite: input.forbidOverwrite,
-      };
-      await this.refuseOverwrite(input.bucket, input.key, input.forbidOverwrite);
-      if (body.size > (this.opts.multipartThreshold ?? 32 * 1024 * 1024)) {
-        await this.call(() => this.driver.putLarge(put, this.opts.partSize ?? 8 * 1024 * 1024));
-      } else {
-        await this.call(() => this.driver.putObject(put));
-      }
-    } finally {
-      await body.dispose();
-    }
-  }
-
-  /**
-   * x-oss-forbid-overwrite: OSS checks it atomically on the server; on S3 the adapter also sends
-   * `If-None-Match: *`, but stores that ignore it (older MinIO, s3rver) are covered only by this HEAD
-   * first, which is not atomic (docs/operations.md).
-   */
-  private async refuseOverwrite(bucket: string, key: string, forbid: boolean | undefined): Promise<void> {
-    if (forbid !== true || this.driver.atomicForbidOverwrite) return;
-    if ((await this.call(() => this.driver.headObject(bucket, key))) !== undefined) {
-      throw new OssError('FileAlreadyExists');
-    }
   }
 
   async headObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
@@ -195,46 +153,8 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
     return out;
   }
 
-  async deleteObject(bucket: string, key: string): Promise<boolean> {
-    const existed = (await this.call(() => this.driver.headObject(bucket, key))) !== undefined;
-    if (!existed) await this.buckets.require(bucket);
-    await this.call(() => this.driver.deleteObject(bucket, key));
-    return existed;
-  }
-
   async copyObject(input: CopyObjectInput): Promise<ObjectMeta> {
-    checkKey(input.key);
-    if (input.tags) validateTags(input.tags);
-    const src = await this.copySourceMeta(input);
-    if (!isReadable(src, this.opts.clock.now())) {
-      throw new OssError(
-        'InvalidObjectState',
-        'The source object is an archive object that is not restored.',
-      );
-    }
-    await this.buckets.require(input.bucket);
-    await this.refuseOverwrite(input.bucket, input.key, input.forbidOverwrite);
-    const replace = input.metadataDirective === 'REPLACE';
-    await this.call(() =>
-      this.driver.copyObject({
-        sourceBucket: input.sourceBucket,
-        sourceKey: input.sourceKey,
-        sourceVersionId: input.sourceVersionId,
-        bucket: input.bucket,
-        key: input.key,
-        replace: replace
-          ? {
-              contentType: input.contentType ?? 'application/octet-stream',
-              userMeta: input.userMeta ?? {},
-              httpHeaders: input.httpHeaders ?? {},
-            }
-          : undefined,
-        storageClass: input.storageClass ?? (replace ? undefined : src.storageClass),
-        tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? []) : undefined,
-        acl: input.acl,
-        forbidOverwrite: input.forbidOverwrite,
-      }),
-    );
+    await this.uploads.copy(input, () => this.copySourceMeta(input));
     return this.mustHead(input.bucket, input.key);
   }
 
@@ -275,20 +195,8 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
     return Promise.all(changes.map((c) => this.changes.apply(c)));
   }
 
-  /** Real objects of `size` zero bytes (a remote store has no metadata-only objects). */
-  async seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void> {
-    await this.buckets.require(bucket);
-    await Promise.all(
-      objects.map((o) =>
-        this.upload({
-          bucket,
-          key: o.key,
-          body: Readable.from([Buffer.alloc(o.size ?? 0)]),
-          ...(o.storageClass === undefined ? {} : { storageClass: o.storageClass }),
-          ...(o.tags === undefined ? {} : { tags: o.tags }),
-        }),
-      ),
-    );
+  seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void> {
+    return this.uploads.seed(bucket, objects);
   }
 
   async close(): Promise<void> {

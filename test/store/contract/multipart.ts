@@ -147,7 +147,7 @@ export function multipartContract(makeStore: MakeStore, caps: StoreCaps): void {
         objectCount: 1,
         multipartUploadCount: 0,
       });
-      await s2.deleteObject('bkt', 'x');
+      await s2.deleteVersion('bkt', 'x', undefined);
       await s2.deleteBucket('bkt');
       await mkBucket(s2);
       expect(await s2.getBucketTags('bkt')).toEqual([]);

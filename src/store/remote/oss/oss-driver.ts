@@ -220,10 +220,6 @@ export class OssDriver implements RemoteDriver {
     );
   }
 
-  async deleteObject(bucket: string, key: string): Promise<void> {
-    await this.send('DeleteObject', () => this.client(bucket).delete(checked(key)));
-  }
-
   async listObjects(q: {
     bucket: string;
     prefix: string | undefined;

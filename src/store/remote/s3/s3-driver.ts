@@ -5,7 +5,6 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
-  DeleteObjectCommand,
   DeleteObjectTaggingCommand,
   GetObjectAclCommand,
   GetObjectCommand,
@@ -186,12 +185,6 @@ export class S3Driver implements RemoteDriver {
 
   async copyObject(input: RemoteCopy): Promise<void> {
     await this.send('CopyObject', () => this.client.send(new CopyObjectCommand(copyParams(input))));
-  }
-
-  async deleteObject(bucket: string, key: string): Promise<void> {
-    await this.send('DeleteObject', () =>
-      this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
-    );
   }
 
   async listObjects(q: {
