@@ -1,5 +1,5 @@
 /**
- * The three batch-job calls bench/jobs.ts makes, through ali-oss `client.request()` as real-clients.md §1.3
+ * The three batch-job calls bench/jobs.ts makes (from its client process, bench/job-client-process.ts), through ali-oss `client.request()` as real-clients.md §1.3
  * shows. Kept apart from test/helpers: those import the server's `src/` through tsx, which loaded a second,
  * unused copy of the whole server into the bench process (+65 MB RSS counted as the server's peak).
  */
@@ -58,21 +58,4 @@ export async function jobCall(client: OSS, call: JobCall): Promise<string> {
   const result = await (client as unknown as RequestableClient).request({ ...base, ...params });
   const raw = result.res.data;
   return Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw ?? '');
-}
-
-/** A CreateJob body: one operation over a CSV manifest, an AllTasks report. */
-export function createJobXml(i: {
-  operation: string;
-  manifest: { bucket: string; object: string };
-  report: { bucket: string; prefix: string };
-  roleArn: string;
-}): string {
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?><CreateJobRequest><ConfirmationRequired>false</ConfirmationRequired>` +
-    `<Operation>${i.operation}</Operation>` +
-    `<Report><Bucket>${i.report.bucket}</Bucket><Enabled>true</Enabled><Prefix>${i.report.prefix}</Prefix><ReportScope>AllTasks</ReportScope></Report>` +
-    `<Manifest><Location><Bucket>${i.manifest.bucket}</Bucket><Object>${i.manifest.object}</Object></Location>` +
-    `<Spec><Format>OSS_BatchOperations_CSV_20250611</Format></Spec></Manifest>` +
-    `<Description>bench</Description><Priority>10</Priority><RoleArn>${i.roleArn}</RoleArn></CreateJobRequest>`
-  );
 }

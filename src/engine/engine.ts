@@ -1,23 +1,19 @@
 import type { JobRecord } from '../jobs/model.js';
-import { IN_FLIGHT, PLANNABLE, SETTLING } from '../jobs/status-table.js';
+import { PLANNABLE, SETTLING } from '../jobs/status-table.js';
 import type { TimerHandle } from '../protocol/clock.js';
-import { BatchGate } from './batch-gate.js';
-import type { ChunkRow } from './chunk-repo.js';
-import { remoteTaskBatch, runChunk, TASK_BATCH, type WorkerEnv } from './chunk-worker.js';
+import { executeChunk, failJob, type ChunkRunnerEnv } from './chunk-runner.js';
+import { engineEnvs } from './engine-envs.js';
 import { EngineEvents } from './events.js';
 import type { JobLeasePurpose } from './job-lease-repo.js';
 import { withJobLease } from './job-lease-runner.js';
 import { JobMover } from './job-mover.js';
-import { ManifestError, type ManifestDeps } from './manifest/index.js';
 import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from './metrics.js';
 import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
 import { removeOrphanShards } from './report-writer.js';
 import { FAILURE_MIN_TASKS, tooManyFailures } from './failure-reason.js';
 import { StorageBackoff, type EnginePhase } from './storage-backoff.js';
-import { isStorageExhausted } from '../store/storage-full.js';
 import { settleJob, type SettlerEnv } from './settler.js';
-import { TaskExecutor } from './task-executor.js';
 import type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
 
 export type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
@@ -39,10 +35,9 @@ class BatchEngine implements Engine {
   private readonly ports: EnginePorts;
   private readonly mover: JobMover;
   private readonly metrics: EngineMetrics;
-  private readonly manifest: ManifestDeps;
   private readonly schedulerEnv: SchedulerEnv;
   private readonly settlerEnv: SettlerEnv;
-  private readonly workerEnv: WorkerEnv;
+  private readonly runnerEnv: ChunkRunnerEnv;
   private readonly planEnv: Omit<PlanEnv, 'aborted'>;
   private readonly workersByJob = new Map<string, number>();
   /**
@@ -63,7 +58,7 @@ class BatchEngine implements Engine {
   private passCount = 0;
 
   constructor(private readonly deps: EngineDeps) {
-    const { ports, store, iam, clock, config, logger } = deps;
+    const { ports, clock, logger } = deps;
     this.ports = ports;
     this.startedAt = clock.now();
     this.storage = new StorageBackoff(clock, logger);
@@ -73,46 +68,19 @@ class BatchEngine implements Engine {
     this.events.on('chunk-released', (e) => {
       if (e.reason === 'lost') this.mover.log(e.jobId).warn({ chunk: e.chunkIndex }, 'chunk lease lost');
     });
-    this.manifest = { store, iam, clock, region: config.region };
-    const localWorkers = (jobId: string): number => this.workersByJob.get(jobId) ?? 0;
-    this.schedulerEnv = {
-      repo: ports.jobs,
-      chunks: ports.chunks,
+    const envs = engineEnvs(deps, {
       mover: this.mover,
-      clock,
+      metrics: this.metrics,
+      events: this.events,
       maxActiveJobs: deps.maxActiveJobs ?? DEFAULT_MAX_ACTIVE_JOBS,
-      localWorkers,
-    };
-    this.settlerEnv = {
-      repo: ports.jobs,
-      chunks: ports.chunks,
-      mover: this.mover,
-      iam,
-      report: { store, iam, clock, region: config.region, shards: ports.shards, logger },
-    };
-    this.planEnv = {
-      manifest: this.manifest,
-      chunks: ports.chunks,
-      jobs: ports.jobs,
-      mover: this.mover,
-      metrics: this.metrics,
-      events: this.events,
-      chunkSize: config.chunkSize,
-    };
-    this.workerEnv = {
-      chunks: ports.chunks,
-      manifest: this.manifest,
-      clock,
-      leaseMs: config.leaseMs,
-      shards: ports.shards,
-      metrics: this.metrics,
-      events: this.events,
-      gate: new BatchGate(),
-      taskBatch: deps.storeKind === 'builtin' ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
-      shouldStop: (jobId) => !this.running || this.mover.status.get(jobId) !== 'Active',
-      refreshStatus: async (jobId) => void (await this.mover.refresh(jobId)),
+      localWorkers: (jobId) => this.workersByJob.get(jobId) ?? 0,
+      running: () => this.running,
       onCounters: (jobId, s, f) => this.applyThreshold(jobId, s, f),
-    };
+    });
+    this.schedulerEnv = envs.scheduler;
+    this.settlerEnv = envs.settler;
+    this.planEnv = envs.plan;
+    this.runnerEnv = envs.runner;
   }
 
   async start(): Promise<void> {
@@ -297,7 +265,7 @@ class BatchEngine implements Engine {
       });
       this.adjustWorkers(chunk.jobId, 1);
       this.launch(
-        () => this.work(chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)),
+        () => executeChunk(this.runnerEnv, chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)),
         true,
         'executing',
         chunk.jobId,
@@ -313,60 +281,10 @@ class BatchEngine implements Engine {
     this.metrics.leased.set(this.workers);
   }
 
-  private async work(chunk: ChunkRow): Promise<void> {
-    const job = await this.mover.refresh(chunk.jobId);
-    const role = job ? await this.deps.iam.findRoleByArn(job.spec.roleArn) : undefined;
-    if (!job || job.status !== 'Active' || !role) {
-      if (job && !role)
-        await this.fail(job.jobId, {
-          code: 'RoleNotFound',
-          reason: `The job role ${job.spec.roleArn} no longer exists.`,
-        });
-      await this.release(chunk);
-      return;
-    }
-    const { store, iam, clock, config } = this.deps;
-    const principal = iam.roleAsPrincipal(role);
-    const executor = new TaskExecutor(store, iam, principal, job.spec.operation, config.region, clock);
-    try {
-      await runChunk(this.workerEnv, job, chunk, executor);
-    } catch (e) {
-      // The chunk gave its lease back (runChunk); on a full disk the job waits and the chunk runs again.
-      if (isStorageExhausted(e)) throw e;
-      const failure =
-        e instanceof ManifestError
-          ? { code: e.failureCode, reason: e.message }
-          : // The cause (SQL or filesystem text, paths) stays in the log; the client sees a documented reason.
-            {
-              code: 'InternalError',
-              reason: 'Internal service error while running the job; see the server log.',
-            };
-      this.mover.log(job.jobId).error({ err: e, chunk: chunk.chunkIndex }, 'chunk failed');
-      await this.fail(job.jobId, failure);
-    }
-  }
-
-  /** Gives an untouched lease back (the job is not Active, or cannot run); the committed shard stays as it was. */
-  private async release(c: ChunkRow): Promise<void> {
-    const r = await this.ports.chunks.commit({
-      ...c,
-      succeededDelta: 0,
-      failedDelta: 0,
-      next: 'release',
-      leaseExpiresAt: 0,
-    });
-    const ref = { jobId: c.jobId, chunkIndex: c.chunkIndex, attempt: c.attempt };
-    this.events.emit('chunk-released', { ...ref, reason: r.ok ? 'released' : 'lost' });
-  }
-
-  private async fail(jobId: string, failure: { code: string; reason: string }): Promise<void> {
-    await this.mover.move(jobId, IN_FLIGHT, 'Failing', { failure });
-  }
-
   private applyThreshold(jobId: string, succeeded: number, failed: number): void {
     const ran = succeeded + failed;
     if (ran < FAILURE_MIN_TASKS || failed * 2 <= ran) return;
     // The settler re-words this from the final counters when the job ends Failed (failure-reason.ts).
-    this.launch(() => this.fail(jobId, tooManyFailures(succeeded, failed, FAILURE_MIN_TASKS)));
+    this.launch(() => failJob(this.mover, jobId, tooManyFailures(succeeded, failed, FAILURE_MIN_TASKS)));
   }
 }

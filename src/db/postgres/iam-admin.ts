@@ -1,5 +1,3 @@
-import type pg from 'pg';
-import type { Clock } from '../../protocol/clock.js';
 import {
   type AccessKeyStatus,
   type IamAdmin,
@@ -30,59 +28,15 @@ import {
   toRole,
   toUser,
 } from '../sqlite/iam-rows.js';
-import { iamQuery, iamWrite, type IamQuery } from './iam-query.js';
 import type { AttachedRow, KeyRow, PolicyRow, RoleRow, UserRow } from './iam-sql.js';
 
-type Q = IamQuery;
-
-const notFound = (what: string, msg: string): IamAdminError =>
-  new IamAdminError('EntityNotExist', `EntityNotExist.${what}: ${msg}`);
-const exists = (what: string, msg: string): IamAdminError =>
-  new IamAdminError('EntityAlreadyExists', `EntityAlreadyExists.${what}: ${msg}`);
-
-/** PostgreSQL unique_violation: a concurrent writer created the same name between check and insert. */
-const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code === '23505';
+import { exists, isUniqueViolation, notFound, PgIamAdminBase } from './iam-admin-base.js';
 
 /**
  * RAM management on PostgreSQL, the same rules and messages as the SQLite adapter (db/sqlite/iam-admin.ts).
  * Each write is one locked transaction (iamWrite), so the rules hold across nodes.
  */
-export class PgIamAdmin implements IamAdmin {
-  constructor(
-    private readonly pool: pg.Pool,
-    readonly accountId: string,
-    private readonly clock: Clock,
-  ) {}
-
-  private get read(): Q {
-    return iamQuery(this.pool);
-  }
-
-  private write<T>(fn: (q: Q) => Promise<T>): Promise<T> {
-    return iamWrite(this.pool, fn);
-  }
-
-  private async userRow(userName: string, q: Q = this.read): Promise<UserRow> {
-    const row = (await q<UserRow>('userByName', [userName])).rows[0];
-    if (!row) throw notFound('User', `the user ${userName} does not exist`);
-    return row;
-  }
-
-  private async roleRow(roleName: string, q: Q = this.read): Promise<RoleRow> {
-    const row = (await q<RoleRow>('roleByName', [roleName])).rows[0];
-    if (!row) throw notFound('Role', `the role ${roleName} does not exist`);
-    return row;
-  }
-
-  /** By name; without a type, the custom policy wins over a system policy of the same name. */
-  private async policyRow(policyName: string, policyType?: PolicyType, q: Q = this.read): Promise<PolicyRow> {
-    for (const type of policyType ? [policyType] : (['Custom', 'System'] as const)) {
-      const row = (await q<PolicyRow>('policy', [type, policyName])).rows[0];
-      if (row) return row;
-    }
-    throw notFound('Policy', `the policy ${policyName} does not exist`);
-  }
-
+export class PgIamAdmin extends PgIamAdminBase implements IamAdmin {
   async createUser(input: { userName: string; displayName?: string; comments?: string }): Promise<RamUser> {
     checkName(input.userName, USER_OR_ROLE_NAME, 'UserName');
     const already = exists('User', `the user ${input.userName} already exists`);
@@ -214,29 +168,6 @@ export class PgIamAdmin implements IamAdmin {
         );
       }
       await q('deletePolicy', [policyName]);
-    });
-  }
-
-  private attachment(
-    kind: 'User' | 'Role',
-    name: string,
-    policyName: string,
-    policyType: PolicyType | undefined,
-    attach: boolean,
-  ): Promise<RamAttachment> {
-    return this.write(async (q) => {
-      const principalId =
-        kind === 'User' ? (await this.userRow(name, q)).user_id : (await this.roleRow(name, q)).role_id;
-      const policy = await this.policyRow(policyName, policyType, q);
-      const ids = [kind, principalId, policy.policy_type, policy.policy_name];
-      if (attach) await q('attach', [...ids, this.clock.now()]);
-      else if (!(await q('detach', ids)).rowCount)
-        throw notFound(
-          'Attachment',
-          `${policy.policy_name} is not attached to ${kind.toLowerCase()} ${name}`,
-        );
-      const who = kind === 'User' ? { UserName: name } : { RoleName: name };
-      return { PolicyName: policy.policy_name, PolicyType: policy.policy_type, ...who };
     });
   }
 

@@ -1,6 +1,4 @@
-import type { Clock } from '../../protocol/clock.js';
 import type { Syncified } from './async-facade.js';
-import type { SqliteDb } from './open.js';
 import {
   type AccessKeyStatus,
   type IamAdmin,
@@ -17,15 +15,7 @@ import {
 } from '../../iam/admin-types.js';
 import { newAccessKeyId, newAccessKeySecret, newRoleId, newUserId } from '../../iam/iam-ids.js';
 import { toAccessKey, toAttached, toPolicy, toPolicyWithDocument, toRole, toUser } from './iam-rows.js';
-import {
-  type AttachedRow,
-  type IamStatements,
-  type KeyRow,
-  type PolicyRow,
-  prepareIamStatements,
-  type RoleRow,
-  type UserRow,
-} from './iam-sql.js';
+import { type AttachedRow, type KeyRow, type PolicyRow, type RoleRow, type UserRow } from './iam-sql.js';
 import {
   checkName,
   MAX_KEYS_PER_USER,
@@ -33,65 +23,10 @@ import {
   USER_OR_ROLE_NAME,
   validateDocument,
 } from '../../iam/iam-admin-rules.js';
-
-export interface SqliteIamOptions {
-  readonly accountId: string;
-  readonly clock: Clock;
-  /** Called after every committed write (the backend publishes iam-changed). */
-  readonly onWrite?: (() => void) | undefined;
-}
+import { SqliteIamAdminBase } from './iam-admin-base.js';
 
 /** RAM management on the SQLite file, synchronous; the backend wraps it as the async IamAdmin port. */
-export class SqliteIamAdmin implements Syncified<IamAdmin> {
-  protected readonly sql: IamStatements;
-  readonly accountId: string;
-  protected readonly clock: Clock;
-
-  constructor(
-    protected readonly db: SqliteDb,
-    opts: SqliteIamOptions,
-  ) {
-    this.sql = prepareIamStatements(db);
-    this.accountId = opts.accountId;
-    this.clock = opts.clock;
-    this.onWrite = opts.onWrite ?? ((): void => undefined);
-  }
-
-  private readonly onWrite: () => void;
-
-  private write<T>(fn: () => T): T {
-    const result = this.db.transaction(fn).immediate();
-    this.onWrite();
-    return result;
-  }
-
-  private userRow(userName: string): UserRow {
-    const row = this.sql.userByName.get(userName) as UserRow | undefined;
-    if (!row)
-      throw new IamAdminError('EntityNotExist', `EntityNotExist.User: the user ${userName} does not exist`);
-    return row;
-  }
-
-  private roleRow(roleName: string): RoleRow {
-    const row = this.sql.roleByName.get(roleName) as RoleRow | undefined;
-    if (!row)
-      throw new IamAdminError('EntityNotExist', `EntityNotExist.Role: the role ${roleName} does not exist`);
-    return row;
-  }
-
-  /** By name; without a type, the custom policy wins over a system policy of the same name. */
-  private policyRow(policyName: string, policyType?: PolicyType): PolicyRow {
-    const types: PolicyType[] = policyType ? [policyType] : ['Custom', 'System'];
-    for (const type of types) {
-      const row = this.sql.policy.get(type, policyName) as PolicyRow | undefined;
-      if (row) return row;
-    }
-    throw new IamAdminError(
-      'EntityNotExist',
-      `EntityNotExist.Policy: the policy ${policyName} does not exist`,
-    );
-  }
-
+export class SqliteIamAdmin extends SqliteIamAdminBase implements Syncified<IamAdmin> {
   createUser(input: { userName: string; displayName?: string; comments?: string }): RamUser {
     checkName(input.userName, USER_OR_ROLE_NAME, 'UserName');
     return this.write(() => {
@@ -223,29 +158,6 @@ export class SqliteIamAdmin implements Syncified<IamAdmin> {
         );
       }
       this.sql.deletePolicy.run(policyName);
-    });
-  }
-
-  private attachment(
-    kind: 'User' | 'Role',
-    name: string,
-    policyName: string,
-    policyType: PolicyType | undefined,
-    attach: boolean,
-  ): RamAttachment {
-    return this.write(() => {
-      const principalId = kind === 'User' ? this.userRow(name).user_id : this.roleRow(name).role_id;
-      const policy = this.policyRow(policyName, policyType);
-      if (attach)
-        this.sql.attach.run(kind, principalId, policy.policy_type, policy.policy_name, this.clock.now());
-      else if (this.sql.detach.run(kind, principalId, policy.policy_type, policy.policy_name).changes === 0) {
-        throw new IamAdminError(
-          'EntityNotExist',
-          `EntityNotExist.Attachment: ${policy.policy_name} is not attached to ${kind.toLowerCase()} ${name}`,
-        );
-      }
-      const who = kind === 'User' ? { UserName: name } : { RoleName: name };
-      return { PolicyName: policy.policy_name, PolicyType: policy.policy_type, ...who };
     });
   }
 

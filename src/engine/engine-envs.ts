@@ -1,0 +1,77 @@
+import { BatchGate } from './batch-gate.js';
+import type { ChunkRunnerEnv } from './chunk-runner.js';
+import { remoteTaskBatch, TASK_BATCH } from './chunk-worker.js';
+import type { EngineDeps } from './engine-deps.js';
+import type { EngineEvents } from './events.js';
+import type { JobMover } from './job-mover.js';
+import type { EngineMetrics } from './metrics.js';
+import type { PlanEnv } from './plan-leased-job.js';
+import type { SchedulerEnv } from './scheduler.js';
+import type { SettlerEnv } from './settler.js';
+
+/** What the engine's loop decides and the parts read: its per-job worker counts, running flag, threshold. */
+export interface EngineHooks {
+  readonly mover: JobMover;
+  readonly metrics: EngineMetrics;
+  readonly events: EngineEvents;
+  readonly maxActiveJobs: number;
+  localWorkers(jobId: string): number;
+  running(): boolean;
+  onCounters(jobId: string, succeeded: number, failed: number): void;
+}
+
+export interface EngineEnvs {
+  readonly scheduler: SchedulerEnv;
+  readonly settler: SettlerEnv;
+  readonly plan: Omit<PlanEnv, 'aborted'>;
+  readonly runner: ChunkRunnerEnv;
+}
+
+/** The wiring of the engine's parts (scheduler, settler, planner, chunk runner) onto its dependencies. */
+export function engineEnvs(deps: EngineDeps, h: EngineHooks): EngineEnvs {
+  const { ports, store, iam, clock, config, logger } = deps;
+  const { mover, metrics, events } = h;
+  const manifest = { store, iam, clock, region: config.region };
+  const { jobs, chunks, shards } = ports;
+  return {
+    scheduler: {
+      repo: jobs,
+      chunks,
+      mover,
+      clock,
+      maxActiveJobs: h.maxActiveJobs,
+      localWorkers: (jobId) => h.localWorkers(jobId),
+    },
+    settler: {
+      repo: jobs,
+      chunks,
+      mover,
+      iam,
+      report: { store, iam, clock, region: config.region, shards, logger },
+    },
+    plan: { manifest, chunks, jobs, mover, metrics, events, chunkSize: config.chunkSize },
+    runner: {
+      chunks,
+      mover,
+      events,
+      store,
+      iam,
+      clock,
+      region: config.region,
+      worker: {
+        chunks,
+        manifest,
+        clock,
+        leaseMs: config.leaseMs,
+        shards,
+        metrics,
+        events,
+        gate: new BatchGate(),
+        taskBatch: deps.storeKind === 'builtin' ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
+        shouldStop: (jobId) => !h.running() || mover.status.get(jobId) !== 'Active',
+        refreshStatus: async (jobId) => void (await mover.refresh(jobId)),
+        onCounters: (jobId, s, f) => h.onCounters(jobId, s, f),
+      },
+    },
+  };
+}
