@@ -14,11 +14,14 @@ import type { TaskExecutor, TaskResult } from './task-executor.js';
 /** Counters and cursor are flushed (shard fsync + one DB transaction) at most this often: ~1 s. */
 export const HEARTBEAT_MS = 1000;
 /**
- * Tasks per batch, one applyBatch each (ARCHITECTURE.md §4: ~1000-row transactions; ~3 ms idle). Measured
- * under load (bench/jobs.ts, load average ~10 on 2 cores): 250 cut the loop-gap p99 from ~50-80 to ~33 ms
- * but ran the job 10-50% slower, so the batch gate (one batch per loop turn) is what keeps requests flowing.
+ * Tasks per batch, one applyBatch each. A batch runs synchronously (~6.5 µs per task on a quiet 2-core box,
+ * store write included), so its length is the longest wait a request sees behind the engine. Quiet machine,
+ * `npx tsx bench/jobs.ts --json` (1M objects), alternating, 2026-11-29: 1000 → 124-125k tasks/s, DescribeJob
+ * p99 17.5-20.4 ms, loop delay p99 13.9-14.1 ms; 500 → 122-128k, 13.8-15.9 ms, 9.6-11.5 ms; 250 → 118-120k
+ * (-4%), 11.1-14.2 ms, 7.7-8.9 ms. 500 halves the slice at no measured cost in throughput. (Under load, an
+ * older measurement found 250 10-50% slower.)
  */
-export const TASK_BATCH = 1000;
+export const TASK_BATCH = 500;
 /**
  * A remote store makes one call per task, `storeConcurrency` in flight, so a batch of 1000 takes
  * 1000 / 64 × the store's latency and more under load (≥ 1.6 s measured with three nodes on two cores):
