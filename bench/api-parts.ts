@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/api-parts.ts [--dist DIR] [--calls N]
  *
- * `--dist` measures another checkout's build (e.g. /work/wt/base/dist) with the same loops; run both in one
+ * `--dist` measures another checkout's build (e.g. ../before/dist) with the same loops; run both in one
  * sitting, alternately, to compare. Run `npm run build` first.
  */
 import fs from 'node:fs';

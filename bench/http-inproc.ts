@@ -9,7 +9,7 @@
  *
  *   npx tsx bench/http-inproc.ts [--requests 60000] [--rounds 3] [--cases head,tagging,presigned] [--dist DIR]
  *
- * `--dist` points at another checkout's dist/ (e.g. /work/wt/base/dist) to measure a build before a change
+ * `--dist` points at another checkout's dist/ (e.g. ../before/dist) to measure a build before a change
  * with the same harness; run both alternately in one sitting.
  */
 import fs from 'node:fs';
