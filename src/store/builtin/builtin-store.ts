@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { SqliteDb } from '../../db/sqlite/open.js';
 import type { Clock } from '../../protocol/clock.js';
-import { randomHex } from '../../protocol/ids.js';
-import { OssError, noSuchKey } from '../../protocol/oss-error.js';
+import { OssError } from '../../protocol/oss-error.js';
 import type {
   ChangeResult,
   CopyObjectInput,
@@ -26,16 +25,15 @@ import { BlobFiles, MAX_OBJECT_SIZE } from './blob-files.js';
 import type { DiskFaults } from './disk-faults.js';
 import { BucketOps } from './bucket-ops.js';
 import { BulkOps } from './bulk-ops.js';
-import { checkKey, decodeMd5, settle } from './object-input.js';
+import { settle } from './object-input.js';
 import type { NewObject } from './object-input.js';
 import { ChangeApplier } from './change-applier.js';
 import { listPage } from './listing.js';
-import { isReadable, TIER_LOWERED_EC } from './restore.js';
+import { TIER_LOWERED_EC } from './restore.js';
 import type { ObjectRow } from './rows.js';
-import { encodeRecord, rowToMeta } from './rows.js';
+import { rowToMeta } from './rows.js';
 import { objectRowFromArray, prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
-import { encodeTags, validateTags } from './tags.js';
 import { Versions } from './versions.js';
 import { VersionedOps } from './versioned-ops.js';
 import type { VersioningStatus } from '../types.js';
@@ -44,6 +42,7 @@ import { BucketConfigOps } from './bucket-config-ops.js';
 import { BuiltinExtras } from './builtin-extras.js';
 import { MultipartOps, type MultipartDeps } from './multipart-ops.js';
 import { prepareMultipartStatements } from './multipart-sql.js';
+import { ObjectWrites } from './object-writes.js';
 
 export interface BuiltinStoreOptions {
   db: SqliteDb;
@@ -70,6 +69,7 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   private readonly bulk: BulkOps;
   private readonly versions: Versions;
   private readonly versioned: VersionedOps;
+  private readonly writes: ObjectWrites;
   protected override readonly mpDeps: MultipartDeps;
   protected override readonly mpOps: MultipartOps;
   protected override readonly configOps: BucketConfigOps;
@@ -104,6 +104,16 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     this.versioned = new VersionedOps(opts.db, this.versions, this.buckets, this.files, opts.clock, (row) =>
       this.toMeta(row),
     );
+    this.writes = new ObjectWrites({
+      db: opts.db,
+      st: this.st,
+      files: this.files,
+      buckets: this.buckets,
+      versions: this.versions,
+      versioned: this.versioned,
+      clock: opts.clock,
+      toMeta: (row) => this.toMeta(row),
+    });
   }
 
   async init(): Promise<void> {
@@ -170,38 +180,8 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   }
 
   // ---- objects
-  async putObject(input: PutObjectInput): Promise<ObjectMeta> {
-    this.buckets.require(input.bucket);
-    checkKey(input.key);
-    if (input.tags) validateTags(input.tags);
-    const expectedMd5 = input.contentMd5 === undefined ? undefined : decodeMd5(input.contentMd5);
-    const body = await this.files.writeTemp(input.body, input.contentLength);
-    if (input.contentLength !== undefined && body.size !== input.contentLength) {
-      await this.files.discard(body.tmp);
-      throw new OssError(
-        'IncompleteBody',
-        `The body is ${body.size} bytes but Content-Length is ${input.contentLength}.`,
-      );
-    }
-    if (expectedMd5 !== undefined && !expectedMd5.equals(body.md5)) {
-      await this.files.discard(body.tmp);
-      throw new OssError('InvalidDigest', 'The Content-MD5 you specified did not match what was received.');
-    }
-    const file = body.tmp === null ? null : await this.files.place(body.tmp);
-    return this.commitObject({
-      bucket: input.bucket,
-      key: input.key,
-      size: body.size,
-      etag: body.md5.toString('hex').toUpperCase(),
-      contentType: input.contentType ?? 'application/octet-stream',
-      storageClass: input.storageClass ?? this.buckets.require(input.bucket).storageClass,
-      acl: input.acl ?? 'default',
-      userMeta: input.userMeta ?? {},
-      httpHeaders: input.httpHeaders ?? {},
-      tags: input.tags ?? [],
-      file,
-      forbidOverwrite: input.forbidOverwrite,
-    });
+  putObject(input: PutObjectInput): Promise<ObjectMeta> {
+    return this.writes.put(input);
   }
 
   headObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
@@ -223,41 +203,8 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     return this.files.readSmall(this.fileBehind(meta), meta.size, range);
   }
 
-  async copyObject(input: CopyObjectInput): Promise<ObjectMeta> {
-    this.buckets.require(input.sourceBucket);
-    const dest = this.buckets.require(input.bucket);
-    checkKey(input.key);
-    const row =
-      input.sourceVersionId === undefined
-        ? (this.st.getObject.get(input.sourceBucket, input.sourceKey) as ObjectRow | undefined)
-        : this.versioned.sourceRow(input.sourceBucket, input.sourceKey, input.sourceVersionId);
-    if (!row) throw noSuchKey(input.sourceKey);
-    const src = rowToMeta(row);
-    if (!isReadable(src, this.opts.clock.now())) {
-      throw new OssError(
-        'InvalidObjectState',
-        'The source object is an archive object that is not restored.',
-      );
-    }
-    const replace = input.metadataDirective === 'REPLACE';
-    const tags = input.taggingDirective === 'REPLACE' ? (input.tags ?? []) : src.tags;
-    validateTags(tags);
-    const tmp = row.file === null ? null : await this.files.copyToTemp(row.file, row.size);
-    const file = tmp === null ? null : await this.files.place(tmp);
-    return this.commitObject({
-      bucket: input.bucket,
-      key: input.key,
-      size: src.size,
-      etag: src.etag,
-      contentType: replace ? (input.contentType ?? 'application/octet-stream') : src.contentType,
-      storageClass: input.storageClass ?? (replace ? dest.storageClass : src.storageClass),
-      acl: input.acl ?? 'default',
-      userMeta: replace ? (input.userMeta ?? {}) : { ...src.userMeta },
-      httpHeaders: replace ? (input.httpHeaders ?? {}) : { ...src.httpHeaders },
-      tags,
-      file,
-      forbidOverwrite: input.forbidOverwrite,
-    });
+  copyObject(input: CopyObjectInput): Promise<ObjectMeta> {
+    return this.writes.copy(input);
   }
 
   listObjects(input: ListObjectsInput): Promise<ListObjectsPage> {
@@ -335,53 +282,8 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     });
   }
 
-  /**
-   * Writes the row, then removes the files nothing references any more after the commit: the replaced
-   * version's in an unversioned bucket; in a versioned one the old current version is kept beside the
-   * new one (versions.ts), so only a replaced null version's file goes (Suspended).
-   */
-  protected override async commitObject(o: NewObject): Promise<ObjectMeta> {
-    const now = this.opts.clock.now();
-    let garbage: (string | null)[];
-    try {
-      garbage = this.opts.db
-        .transaction(() => {
-          const prev = this.st.getFile.get(o.bucket, o.key) as { file: string | null } | undefined;
-          const bucket = this.buckets.require(o.bucket);
-          // Checked inside the write transaction: a check before the body streamed would let two
-          // concurrent forbid-overwrite PUTs of a new key both succeed.
-          // OSS ignores x-oss-forbid-overwrite once a bucket has versioning: a write never destroys data there.
-          if (prev && o.forbidOverwrite && bucket.versioning === undefined)
-            throw new OssError('FileAlreadyExists', undefined, { details: { Key: o.key } });
-          const plan =
-            bucket.versioning === undefined
-              ? { versionId: randomHex(16), garbage: prev ? [prev.file] : [] }
-              : this.versions.beforeWrite(o.bucket, o.key, bucket.versioning);
-          this.st.upsertObject.run(
-            o.bucket,
-            o.key,
-            plan.versionId,
-            o.size,
-            o.etag,
-            o.contentType,
-            now,
-            o.storageClass,
-            o.acl,
-            encodeRecord(o.userMeta),
-            encodeRecord(o.httpHeaders),
-            encodeTags(o.tags),
-            o.file,
-          );
-          o.inCommit?.();
-          return plan.garbage;
-        })
-        .immediate();
-    } catch (e) {
-      await this.files.remove(o.file);
-      throw e;
-    }
-    for (const file of garbage) if (file !== o.file) await this.files.remove(file);
-    const row = this.st.getObject.get(o.bucket, o.key) as ObjectRow;
-    return this.toMeta(row);
+  /** Writes the row and removes the files nothing references any more (object-writes.ts). */
+  protected override commitObject(o: NewObject): Promise<ObjectMeta> {
+    return this.writes.commit(o);
   }
 }
