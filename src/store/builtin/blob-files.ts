@@ -73,6 +73,32 @@ export class BlobFiles {
    * would eat into the free-space reserve: checked before the first byte is read (against `declaredSize`
    * when known) and again every RECHECK_BYTES while it streams.
    */
+  /**
+   * writeTemp, then the checks OSS makes on every received body (PutObject, UploadPart): the byte count
+   * against Content-Length (IncompleteBody) and the MD5 against Content-MD5 (InvalidDigest). A body that
+   * fails either is discarded before the error is thrown.
+   */
+  async writeChecked(
+    body: AsyncIterable<unknown>,
+    declaredSize: number | undefined,
+    expectedMd5: Buffer | undefined,
+    limit: number = this.maxSize,
+  ): Promise<WrittenBody> {
+    const written = await this.writeTemp(body, declaredSize, limit);
+    if (declaredSize !== undefined && written.size !== declaredSize) {
+      await this.discard(written.tmp);
+      throw new OssError(
+        'IncompleteBody',
+        `The body is ${written.size} bytes but Content-Length is ${declaredSize}.`,
+      );
+    }
+    if (expectedMd5 !== undefined && !expectedMd5.equals(written.md5)) {
+      await this.discard(written.tmp);
+      throw new OssError('InvalidDigest', 'The Content-MD5 you specified did not match what was received.');
+    }
+    return written;
+  }
+
   async writeTemp(
     body: AsyncIterable<unknown>,
     declaredSize?: number,

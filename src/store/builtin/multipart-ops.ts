@@ -102,18 +102,7 @@ export class MultipartOps {
     this.d.buckets.require(input.bucket);
     requireUpload(this.d.st, input.bucket, input.key, input.uploadId);
     const expectedMd5 = input.contentMd5 === undefined ? undefined : decodeMd5(input.contentMd5);
-    const body = await this.d.files.writeTemp(input.body, input.contentLength, MAX_PART_SIZE);
-    if (input.contentLength !== undefined && body.size !== input.contentLength) {
-      await this.d.files.discard(body.tmp);
-      throw new OssError(
-        'IncompleteBody',
-        `The body is ${body.size} bytes but Content-Length is ${input.contentLength}.`,
-      );
-    }
-    if (expectedMd5 !== undefined && !expectedMd5.equals(body.md5)) {
-      await this.d.files.discard(body.tmp);
-      throw new OssError('InvalidDigest', 'The Content-MD5 you specified did not match what was received.');
-    }
+    const body = await this.d.files.writeChecked(input.body, input.contentLength, expectedMd5, MAX_PART_SIZE);
     return this.commitPart(input, body);
   }
 

@@ -41,18 +41,7 @@ export class ObjectWrites {
     checkKey(input.key);
     if (input.tags) validateTags(input.tags);
     const expectedMd5 = input.contentMd5 === undefined ? undefined : decodeMd5(input.contentMd5);
-    const body = await this.d.files.writeTemp(input.body, input.contentLength);
-    if (input.contentLength !== undefined && body.size !== input.contentLength) {
-      await this.d.files.discard(body.tmp);
-      throw new OssError(
-        'IncompleteBody',
-        `The body is ${body.size} bytes but Content-Length is ${input.contentLength}.`,
-      );
-    }
-    if (expectedMd5 !== undefined && !expectedMd5.equals(body.md5)) {
-      await this.d.files.discard(body.tmp);
-      throw new OssError('InvalidDigest', 'The Content-MD5 you specified did not match what was received.');
-    }
+    const body = await this.d.files.writeChecked(input.body, input.contentLength, expectedMd5);
     const file = body.tmp === null ? null : await this.d.files.place(body.tmp);
     return this.commit({
       bucket: input.bucket,
