@@ -340,4 +340,26 @@ describe('V4 signing-key cache', () => {
       );
     }
   });
+
+  it('re-derives when one secret signs for another day, region or product (one cached scope per secret)', () => {
+    const uncached = (secret: string, day: string, region: string, product: string) => {
+      let k = createHmac('sha256', `aliyun_v4${secret}`).update(day).digest();
+      for (const part of [region, product, 'aliyun_v4_request'])
+        k = createHmac('sha256', k).update(part).digest();
+      return k.toString('hex');
+    };
+    // Around midnight a client's clock skew sends both days; every change of scope must miss the cache.
+    const scopes = [
+      ['20261129', 'cn-hangzhou', 'oss'],
+      ['20261130', 'cn-hangzhou', 'oss'],
+      ['20261130', 'cn-shanghai', 'oss'],
+      ['20261130', 'cn-shanghai', 'other'],
+      ['20261129', 'cn-hangzhou', 'oss'],
+    ] as const;
+    for (let round = 0; round < 2; round++)
+      for (const [day, region, product] of scopes)
+        expect(signingKeyV4('one-secret', day, region, product).toString('hex')).toBe(
+          uncached('one-secret', day, region, product),
+        );
+  });
 });
