@@ -1,6 +1,6 @@
 /**
- * Grants workers one batch per event-loop iteration. A batch (authorize ~1000 tasks + one applyBatch
- * transaction, ~3 ms on an idle 2-core box, 20-50 ms under load) runs synchronously; with two workers
+ * Grants workers one batch per event-loop iteration. A batch (authorize TASK_BATCH tasks + one applyBatch
+ * transaction: ~3 ms for 500 on a quiet 2-core box, many times that under load) runs synchronously; with two workers
  * yielding by plain setImmediate both batches ran back to back in the same check phase, so a request
  * arriving meanwhile waited for both, plus any commit. Through the gate, the poll phase (HTTP: DescribeJob
  * p99 ≤ 50 ms while a job runs) comes around between every two batches. Cost: one loop turn per batch.

@@ -23,8 +23,8 @@ export const HEARTBEAT_MS = 1000;
  */
 export const TASK_BATCH = 500;
 /**
- * A remote store makes one call per task, `storeConcurrency` in flight, so a batch of 1000 takes
- * 1000 / 64 × the store's latency and more under load (≥ 1.6 s measured with three nodes on two cores):
+ * A remote store makes one call per task, `storeConcurrency` in flight, so a batch of TASK_BATCH takes
+ * TASK_BATCH / 64 × the store's latency and more under load (≥ 1.6 s measured with three nodes on two cores):
  * cancel is only seen between batches, and issue 8 wants it within 1 s. Four rounds of the store's
  * concurrency keep its pipe full while a batch stays short (256 tasks at the default 64).
  */
