@@ -69,7 +69,7 @@ function drive(port: number, request: Buffer, total: number): Promise<void> {
       const socket = net.connect(port, '127.0.0.1');
       socket.setNoDelay(true);
       let inFlight = 0;
-      let tail = Buffer.alloc(0);
+      let tail: Buffer = Buffer.alloc(0);
       const top = (): void => {
         while (inFlight < PIPELINE && sent < total) {
           socket.write(request);

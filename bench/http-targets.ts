@@ -104,9 +104,9 @@ export async function startOssbatch(
   return { name, port, pid, logLines: () => lines, cpuMs: () => procCpuMs(pid), stop: stopper(child) };
 }
 
-export async function startBare(responsesFile: string): Promise<Target> {
+export async function startBare(responsesFile: string, nodeArgs: readonly string[] = []): Promise<Target> {
   const script = path.join(import.meta.dirname, 'http-bare-server.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, responsesFile], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, responsesFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = Number(await awaitLine(child, /listening (\d+)/, 'bare server'));
