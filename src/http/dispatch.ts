@@ -10,6 +10,7 @@ import { hasBody, watchBody, type BodyDeadline } from './body-deadline.js';
 import { checkJobWriteSignature } from './job-write-signature.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { errorResponse, writeResponse, type OssResponse } from './response.js';
+import { writeAtTurnEnd } from './turn-end-writes.js';
 import { actionOf, resolveRoute, type Route } from './routes.js';
 import { loadTargetObject } from './version-target.js';
 import { corsHeadersFor } from './handlers/cors.js';
@@ -229,6 +230,13 @@ function answerTimeout(req: IncomingMessage, res: ServerResponse, requestId: str
   res.once('finish', () => req.destroy());
 }
 
+/** A response that could not be written (Node refused its status or headers): 500, or the socket closes. */
+function failedWrite(deps: HttpDeps, res: ServerResponse, requestId: string, err: unknown): void {
+  deps.logger.error({ err, requestId }, 'response could not be written');
+  if (!res.headersSent) res.writeHead(500, { Server: 'AliyunOSS', 'Content-Length': 0 }).end();
+  else res.destroy();
+}
+
 /** One OSS request, end to end: target → route → authenticate → load + authorise → handler → response. */
 export async function handleOssRequest(
   deps: HttpDeps,
@@ -254,6 +262,13 @@ export async function handleOssRequest(
   }
   // 499 (client closed request, as nginx logs it) keeps client aborts out of the 5xx counts.
   outcome.status = res.destroyed && resp.status >= 500 ? 499 : resp.status;
-  writeResponse(res, resp, { 'x-oss-request-id': requestId, Server: 'AliyunOSS' }, req.method === 'HEAD');
+  const base = { 'x-oss-request-id': requestId, Server: 'AliyunOSS' };
+  writeAtTurnEnd(
+    () => {
+      // A body timeout that fired meanwhile has answered (RequestTimeout) and owns the connection.
+      if (!deadline.fired) writeResponse(res, resp, base, req.method === 'HEAD');
+    },
+    (err) => failedWrite(deps, res, requestId, err),
+  );
   return outcome;
 }

@@ -1,0 +1,105 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAtTurnEnd } from '../../src/http/turn-end-writes.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const turnEnd = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('responses written at the end of the turn', () => {
+  it('holds every write of the turn until the requests of the turn are handled, then writes them in order', async () => {
+    const written: string[] = [];
+    writeAtTurnEnd(
+      () => written.push('a'),
+      () => undefined,
+    );
+    await Promise.resolve(); // microtasks of the turn: a request's awaits resolve here
+    writeAtTurnEnd(
+      () => written.push('b'),
+      () => undefined,
+    );
+    expect(written).toEqual([]);
+    await turnEnd();
+    expect(written).toEqual(['a', 'b']);
+    writeAtTurnEnd(
+      () => written.push('c'),
+      () => undefined,
+    );
+    await turnEnd();
+    expect(written).toEqual(['a', 'b', 'c']);
+  });
+
+  it('hands a write that throws to its own failure handler, and still writes the others', async () => {
+    const written: string[] = [];
+    const failures: unknown[] = [];
+    writeAtTurnEnd(
+      () => written.push('before'),
+      () => undefined,
+    );
+    writeAtTurnEnd(
+      () => {
+        throw new Error('refused header');
+      },
+      (err) => failures.push(err),
+    );
+    writeAtTurnEnd(
+      () => written.push('after'),
+      () => undefined,
+    );
+    await turnEnd();
+    expect(written).toEqual(['before', 'after']);
+    expect(failures).toHaveLength(1);
+  });
+});
+
+describe('many requests in one turn, on the wire', () => {
+  let ts: TestServer;
+  beforeAll(async () => {
+    ts = await startTestServer();
+    await ts.anyClient().putBucket('turn-end');
+    await ts.anyClient().putBucketACL('turn-end', 'public-read-write');
+    const c = ts.anyClient({ bucket: 'turn-end' });
+    for (const k of ['k1', 'k2', 'k3']) await c.put(k, Buffer.from(`body-of-${k}`));
+  });
+  afterAll(async () => ts.close());
+
+  // Requests pipelined on one connection and sent on others in the same instant are read in one turn:
+  // each gets its own answer, in request order per connection, none lost or swapped.
+  it('answers each request its own response, in order per connection', async () => {
+    const connections = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(ts.port, '127.0.0.1', () => resolve(s));
+          }),
+      ),
+    );
+    const received = connections.map((s) => {
+      let text = '';
+      s.on('data', (c: Buffer) => (text += c.toString()));
+      return () => text;
+    });
+    const request = (key: string, method = 'GET'): string =>
+      `${method} /turn-end/${key} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+    connections[0]?.write(request('k1') + request('k2', 'HEAD') + request('k3') + request('missing'));
+    connections[1]?.write(request('k3') + request('k1'));
+    connections[2]?.write(request('k2'));
+    const done = (): boolean =>
+      (received[0]?.().includes('NoSuchKey') ?? false) &&
+      (received[1]?.().includes('body-of-k1') ?? false) &&
+      (received[2]?.().includes('body-of-k2') ?? false);
+    while (!done()) await new Promise((r) => setTimeout(r, 10));
+    const statuses = (text: string): string[] =>
+      text
+        .split(/(?=HTTP\/1\.1 )/)
+        .map((r) => `${r.slice(9, 12)} ${/body-of-k\d|NoSuchKey/.exec(r)?.[0] ?? ''}`);
+    expect(statuses(received[0]?.() ?? '')).toEqual([
+      '200 body-of-k1',
+      '200 ',
+      '200 body-of-k3',
+      '404 NoSuchKey',
+    ]);
+    expect(statuses(received[1]?.() ?? '')).toEqual(['200 body-of-k3', '200 body-of-k1']);
+    expect(statuses(received[2]?.() ?? '')).toEqual(['200 body-of-k2']);
+    for (const s of connections) s.destroy();
+  });
+});
