@@ -8,7 +8,7 @@
  * epoll_wait wake-up finds). Needs root or perf_event_paranoid ≤ 1, and `perf` on the PATH.
  *
  *   npx tsx bench/http-syscalls.ts [--cases head_object_v4,…] [--compare DIR] [--seconds 5] [--record DIR]
- *     [--node-arg FLAG]…
+ *     [--node-arg FLAG]… [--cpu-only [--rounds 3]]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,8 +27,7 @@ function parseSummary(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^\s+([a-z_0-9]+)\s+(\d+)\s+\d+\s+[\d.]+/.exec(line);
-    if (m?.[1] !== undefined && m[2] !== undefined)
-      counts.set(m[1], (counts.get(m[1]) ?? 0) + Number(m[2]));
+    if (m?.[1] !== undefined && m[2] !== undefined) counts.set(m[1], (counts.get(m[1]) ?? 0) + Number(m[2]));
   }
   return counts;
 }
@@ -96,34 +95,51 @@ async function main(): Promise<void> {
     );
     targets.unshift(await startBare(path.join(tmp, 'responses.json'), nodeArgs));
     const lines = [`bench/http-syscalls: ${connections} connections, ${seconds} s, load ${os.loadavg()[0]}`];
-    for (const c of cases) {
-      for (const t of targets) {
-        const spec = {
-          url: `http://127.0.0.1:${t.port}${c.path}`,
-          method: c.method,
-          headers: c.headers(),
-          connections,
-        };
-        await load({ ...spec, seconds: 1 }); // warm-up
-        // CPU per request untraced first: tracing adds its own cost to every syscall.
-        const cpuBefore = t.cpuMs() ?? 0;
-        const untraced = await load({ ...spec, seconds });
-        const cpuUs = (((t.cpuMs() ?? 0) - cpuBefore) * 1000) / untraced.requests;
-        const recordTo =
-          recordDir === '' ? undefined : path.resolve(recordDir, `${c.name}.${t.name}`);
-        if (recordTo !== undefined) fs.mkdirSync(path.dirname(recordTo), { recursive: true });
-        const r = await traced(t, async () => (await load({ ...spec, seconds })).requests, recordTo);
-        const per = [...r.calls]
-          .map(([name, n]) => [name, n / r.requests] as const)
-          .filter(([, n]) => n >= 0.005)
-          .sort((a, b) => b[1] - a[1]);
-        const total = per.reduce((s, [, n]) => s + n, 0);
-        lines.push(
-          `${c.name.padEnd(22)} ${t.name.padEnd(9)} ${String(untraced.requests).padStart(7)} req  cpu ${cpuUs.toFixed(0)} µs/req (traced ${r.cpuUs.toFixed(0)})  ` +
-            `syscalls/req ${total.toFixed(2)}: ${per.map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')}`,
-        );
+    // --cpu-only: CPU per request alone, `--rounds` times, the servers alternating within each round (the
+    // way to compare builds on a machine shared with other work: look at the spread, not one figure).
+    const cpuOnly = process.argv.includes('--cpu-only');
+    const rounds = Number(arg('rounds', cpuOnly ? '3' : '1'));
+    const cpuRuns = new Map<string, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const c of cases) {
+        for (const t of targets) {
+          const spec = {
+            url: `http://127.0.0.1:${t.port}${c.path}`,
+            method: c.method,
+            headers: c.headers(),
+            connections,
+          };
+          await load({ ...spec, seconds: 1 }); // warm-up
+          // CPU per request untraced first: tracing adds its own cost to every syscall.
+          const cpuBefore = t.cpuMs() ?? 0;
+          const untraced = await load({ ...spec, seconds });
+          const cpuUs = (((t.cpuMs() ?? 0) - cpuBefore) * 1000) / untraced.requests;
+          const runs = cpuRuns.get(`${c.name} ${t.name}`) ?? [];
+          cpuRuns.set(`${c.name} ${t.name}`, [...runs, Math.round(cpuUs)]);
+          if (cpuOnly) continue;
+          const recordTo = recordDir === '' ? undefined : path.resolve(recordDir, `${c.name}.${t.name}`);
+          if (recordTo !== undefined) fs.mkdirSync(path.dirname(recordTo), { recursive: true });
+          const r = await traced(t, async () => (await load({ ...spec, seconds })).requests, recordTo);
+          const per = [...r.calls]
+            .map(([name, n]) => [name, n / r.requests] as const)
+            .filter(([, n]) => n >= 0.005)
+            .sort((a, b) => b[1] - a[1]);
+          const total = per.reduce((sum, [, n]) => sum + n, 0);
+          lines.push(
+            `${c.name.padEnd(22)} ${t.name.padEnd(9)} ${String(untraced.requests).padStart(7)} req  cpu ${cpuUs.toFixed(0)} µs/req (traced ${r.cpuUs.toFixed(0)})  ` +
+              `syscalls/req ${total.toFixed(2)}: ${per.map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')}`,
+          );
+        }
       }
     }
+    if (cpuOnly) {
+      for (const [key, runs] of cpuRuns) {
+        const sorted = [...runs].sort((a, b) => a - b);
+        const median = sorted[Math.floor(sorted.length / 2)];
+        lines.push(`${key.padEnd(32)} cpu µs/req median ${median}  runs ${runs.join(' ')}`);
+      }
+    }
+    lines.push(`load ${os.loadavg()[0]} at the end`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     for (const t of targets) await t.stop();

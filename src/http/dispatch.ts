@@ -263,7 +263,7 @@ export async function handleOssRequest(
   // 499 (client closed request, as nginx logs it) keeps client aborts out of the 5xx counts.
   outcome.status = res.destroyed && resp.status >= 500 ? 499 : resp.status;
   const base = { 'x-oss-request-id': requestId, Server: 'AliyunOSS' };
-  writeAtTurnEnd(
+  await writeAtTurnEnd(
     () => {
       // A body timeout that fired meanwhile has answered (RequestTimeout) and owns the connection.
       if (!deadline.fired) writeResponse(res, resp, base, req.method === 'HEAD');

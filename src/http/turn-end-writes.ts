@@ -16,6 +16,7 @@
 interface Pending {
   readonly write: () => void;
   readonly failed: (err: unknown) => void;
+  readonly written: () => void;
 }
 
 let pending: Pending[] = [];
@@ -30,14 +31,18 @@ function writeAll(): void {
       // One failed write must not cost the other responses of the turn, nor escape into the event loop.
       p.failed(err);
     }
+    p.written();
   }
 }
 
 /**
  * Runs `write` at the end of this event-loop turn, after every request read in the turn has been handled;
- * if it throws, `failed` gets the error (it must not throw).
+ * if it throws, `failed` gets the error (it must not throw). Resolves once `write` (or `failed`) has run, so
+ * the request log and the latency histogram still count the time until the response was handed to Node.
  */
-export function writeAtTurnEnd(write: () => void, failed: (err: unknown) => void): void {
-  if (pending.length === 0) setImmediate(writeAll);
-  pending.push({ write, failed });
+export function writeAtTurnEnd(write: () => void, failed: (err: unknown) => void): Promise<void> {
+  return new Promise((written) => {
+    if (pending.length === 0) setImmediate(writeAll);
+    pending.push({ write, failed, written });
+  });
 }

@@ -3,49 +3,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAtTurnEnd } from '../../src/http/turn-end-writes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const turnEnd = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const nothing = (): void => undefined;
 
 describe('responses written at the end of the turn', () => {
   it('holds every write of the turn until the requests of the turn are handled, then writes them in order', async () => {
     const written: string[] = [];
-    writeAtTurnEnd(
-      () => written.push('a'),
-      () => undefined,
-    );
+    const a = writeAtTurnEnd(() => written.push('a'), nothing);
     await Promise.resolve(); // microtasks of the turn: a request's awaits resolve here
-    writeAtTurnEnd(
-      () => written.push('b'),
-      () => undefined,
-    );
+    void writeAtTurnEnd(() => written.push('b'), nothing);
     expect(written).toEqual([]);
-    await turnEnd();
+    await a; // resolves once its write ran: the request log counts the time until then
     expect(written).toEqual(['a', 'b']);
-    writeAtTurnEnd(
-      () => written.push('c'),
-      () => undefined,
-    );
-    await turnEnd();
+    await writeAtTurnEnd(() => written.push('c'), nothing);
     expect(written).toEqual(['a', 'b', 'c']);
   });
 
   it('hands a write that throws to its own failure handler, and still writes the others', async () => {
     const written: string[] = [];
     const failures: unknown[] = [];
-    writeAtTurnEnd(
-      () => written.push('before'),
-      () => undefined,
-    );
-    writeAtTurnEnd(
+    void writeAtTurnEnd(() => written.push('before'), nothing);
+    const failing = writeAtTurnEnd(
       () => {
         throw new Error('refused header');
       },
       (err) => failures.push(err),
     );
-    writeAtTurnEnd(
-      () => written.push('after'),
-      () => undefined,
-    );
-    await turnEnd();
+    const after = writeAtTurnEnd(() => written.push('after'), nothing);
+    await failing; // resolves, never rejects: the request still gets its log line
+    await after;
     expect(written).toEqual(['before', 'after']);
     expect(failures).toHaveLength(1);
   });
