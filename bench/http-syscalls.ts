@@ -8,7 +8,7 @@
  * epoll_wait wake-up finds). Needs root or perf_event_paranoid ≤ 1, and `perf` on the PATH.
  *
  *   npx tsx bench/http-syscalls.ts [--cases head_object_v4,…] [--compare DIR] [--seconds 5] [--record DIR]
- *     [--node-arg FLAG]… [--cpu-only [--rounds 3]]
+ *     [--node-arg FLAG]… [--cpu-only [--rounds 3]] [--before-first]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -81,7 +81,9 @@ async function main(): Promise<void> {
         ROOT,
         nodeArgs,
       );
-      targets.push(before);
+      // --before-first: the compared build measured first in every round (to rule out an order effect).
+      if (process.argv.includes('--before-first')) targets.unshift(before);
+      else targets.push(before);
       await seedAndPresign(before.port);
     }
     const cases = [
