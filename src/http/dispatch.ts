@@ -233,8 +233,12 @@ function answerTimeout(req: IncomingMessage, res: ServerResponse, requestId: str
 /** A response that could not be written (Node refused its status or headers): 500, or the socket closes. */
 function failedWrite(deps: HttpDeps, res: ServerResponse, requestId: string, err: unknown): void {
   deps.logger.error({ err, requestId }, 'response could not be written');
-  if (!res.headersSent) res.writeHead(500, { Server: 'AliyunOSS', 'Content-Length': 0 }).end();
-  else res.destroy();
+  try {
+    if (!res.headersSent) res.writeHead(500, { Server: 'AliyunOSS', 'Content-Length': 0 }).end();
+    else res.destroy();
+  } catch {
+    res.destroy(); // Node holds a half-written head: the connection cannot carry another answer
+  }
 }
 
 /** One OSS request, end to end: target → route → authenticate → load + authorise → handler → response. */
