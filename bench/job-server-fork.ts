@@ -32,7 +32,7 @@ export interface ServerProcess {
   /** Follows one job to a terminal status; `measure` adds CPU, loop delay and `profileFile` a CPU profile. */
   watch(
     jobId: string,
-    opts: { measure?: boolean; profileFile?: string } & WatchHooks,
+    opts: { measure?: boolean; profileFile?: string; heapProfileFile?: string } & WatchHooks,
   ): Promise<JobEnd & { at: Map<JobStatus, number> }>;
   memory(): Promise<Memory>;
   close(): Promise<void>;
@@ -52,10 +52,11 @@ type Message =
 export async function forkServer(
   rawConfig: Record<string, unknown>,
   distDir?: string,
+  nodeFlags: string[] = [],
 ): Promise<ServerProcess> {
   const args = [JSON.stringify(rawConfig), ...(distDir ? [distDir] : [])];
   const child: ChildProcess = fork(new URL('./job-server-process.mjs', import.meta.url), args, {
-    execArgv: [],
+    execArgv: nodeFlags,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const listeners = new Set<(m: Message) => void>();
@@ -94,8 +95,14 @@ export async function forkServer(
           }
         };
         listeners.add(l);
-        const { measure = false, profileFile } = opts;
-        child.send({ kind: 'watch', jobId, measure, ...(profileFile ? { profileFile } : {}) });
+        const { measure = false, profileFile, heapProfileFile } = opts;
+        child.send({
+          kind: 'watch',
+          jobId,
+          measure,
+          ...(profileFile ? { profileFile } : {}),
+          ...(heapProfileFile ? { heapProfileFile } : {}),
+        });
       }),
     memory: () =>
       new Promise((resolve) => {

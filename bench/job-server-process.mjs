@@ -50,12 +50,32 @@ async function startProfile(file) {
 }
 
 /**
+ * A sampling heap profile of the execute phase counting every allocation, also what the next scavenge frees
+ * (where the bytes per task come from, not what survives): a `.heapprofile` that bench/heap-summary.ts reads.
+ */
+async function startHeapProfile(file) {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/**
  * Follows one job: each status change at the instant the engine makes it (its `job-status` event), the
  * process's RSS peak sampled every 5 ms, and a poll of the counters every 20 ms (a transition another path
  * makes, e.g. Cancelled by the API, has no engine event). With `measure`: CPU time of the whole process,
  * the event-loop delay and (with a file) a CPU profile, from Active to the next status.
  */
-async function watch({ jobId, measure, profileFile }) {
+async function watch({ jobId, measure, profileFile, heapProfileFile }) {
   const seen = new Set();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   let cpuAtActive;
@@ -70,6 +90,7 @@ async function watch({ jobId, measure, profileFile }) {
       cpuAtActive = process.cpuUsage();
       loopDelay.enable();
       if (profileFile) profile = startProfile(profileFile);
+      else if (heapProfileFile) profile = startHeapProfile(heapProfileFile);
     } else if (measure && cpuAtActive !== undefined && cpu === undefined) {
       cpu = process.cpuUsage(cpuAtActive);
       loopDelay.disable();

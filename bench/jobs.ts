@@ -1,8 +1,10 @@
 /**
  * Jobs benchmark: a PutObjectTagging job over N objects (default 1,000,000) from a CSV manifest on the
- * built-in store, run by a real server (startServer) and driven over HTTP with ali-oss from a client process
- * of its own (bench/job-client-process.ts), so this process, whose CPU, loop delay and RSS are measured, is
- * the server alone.
+ * built-in store, run by a real server and driven over HTTP with ali-oss from a client process of its own
+ * (bench/job-client-process.ts). The server is a third process (bench/job-server-process.mjs): plain `node`
+ * on the compiled dist/, as `npm start` runs it, started after this process has seeded the objects and the
+ * manifest into its data dir. Its CPU, loop delay and RSS are what the figures report: the server alone,
+ * without tsx (~26 MB RSS) or the seeding's arrays and garbage.
  *
  *   npm run bench                 human-readable figures
  *   npm run bench -- --json       one JSON line
@@ -11,6 +13,10 @@
  *   npm run bench -- --db postgres://postgres@127.0.0.1:5432   (jobs/IAM on PostgreSQL, bench/bench-db.ts:
  *                                 a URL without a database name: a fresh one is created and dropped)
  *   npm run bench -- --cpu-prof-execute exec.cpuprofile   (a V8 CPU profile of the execute phase only)
+ *   npm run bench -- --heap-prof-execute exec.heapprofile   (every allocation of the execute phase, sampled;
+ *                                 `npx tsx bench/heap-summary.ts exec.heapprofile 30 <tasks>`: bytes per task)
+ *   npm run bench -- --dist ../other/dist   (the server, seeding and baseline of another build, this harness)
+ *   npm run bench -- --node-flags "--perf-basic-prof"   (flags for the server's node process)
  *
  * Objects are seeded metadata-only with ObjectStore.seedObjects (no HTTP PUTs). Figures:
  * - prepare_tasks_per_s   N / (CreateJob → job leaves Preparing): manifest streamed, chunks stored;
@@ -46,8 +52,13 @@ const dbArg = args.indexOf('--db');
 const DB = dbArg >= 0 ? args[dbArg + 1] : undefined;
 const profArg = args.indexOf('--cpu-prof-execute');
 const PROFILE_FILE = profArg >= 0 ? path.resolve(args[profArg + 1] as string) : undefined;
+const heapArg = args.indexOf('--heap-prof-execute');
+const HEAP_FILE = heapArg >= 0 ? path.resolve(args[heapArg + 1] as string) : undefined;
 const distArg = args.indexOf('--dist');
 const DIST = distDirOf(distArg >= 0 ? args[distArg + 1] : undefined);
+// Extra flags for the server's node (e.g. `--node-flags "--perf-basic-prof --trace-gc"`), space-separated.
+const flagsArg = args.indexOf('--node-flags');
+const NODE_FLAGS = flagsArg >= 0 ? (args[flagsArg + 1] ?? '').split(' ').filter(Boolean) : [];
 const say = (s: string): void => void (json || console.log(s));
 
 function tagOp(value: string): string {
@@ -88,7 +99,7 @@ async function main(): Promise<void> {
       n: N,
     });
     // The server as `npm start` runs it: plain node on dist/, a process of its own (bench/job-server-process.mjs).
-    const server = await forkServer(rawConfig, DIST);
+    const server = await forkServer(rawConfig, DIST, NODE_FLAGS);
     closeServer = () => server.close();
     // The client (ali-oss, the DescribeJob poller) runs in its own process too.
     const client = forkJobClient(server.port, server.root);
@@ -122,6 +133,7 @@ async function main(): Promise<void> {
     const run = await server.watch(id, {
       measure: true,
       ...(PROFILE_FILE ? { profileFile: PROFILE_FILE } : {}),
+      ...(HEAP_FILE ? { heapProfileFile: HEAP_FILE } : {}),
       onStatus: (status) => {
         if (status === 'Active') {
           describing = true;
