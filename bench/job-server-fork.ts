@@ -32,9 +32,15 @@ export interface ServerProcess {
   /** Follows one job to a terminal status; `measure` adds CPU, loop delay and `profileFile` a CPU profile. */
   watch(
     jobId: string,
-    opts: { measure?: boolean; profileFile?: string; heapProfileFile?: string } & WatchHooks,
+    opts: {
+      measure?: boolean;
+      profileFile?: string;
+      heapProfileFile?: string;
+      promotedOnly?: boolean;
+    } & WatchHooks,
   ): Promise<JobEnd & { at: Map<JobStatus, number> }>;
-  memory(): Promise<Memory>;
+  /** The server's memoryUsage() and cpuUsage() now. */
+  memory(): Promise<{ usage: Memory; cpu: NodeJS.CpuUsage }>;
   close(): Promise<void>;
 }
 
@@ -47,7 +53,7 @@ type Message =
   | { kind: 'tick'; jobId: string; status: JobStatus; done: number }
   | ({ kind: 'end'; jobId: string } & JobEnd)
   | { kind: 'error'; jobId: string; error: string }
-  | { kind: 'memory'; id: number; usage: Memory };
+  | { kind: 'memory'; id: number; usage: Memory; cpu: NodeJS.CpuUsage };
 
 export async function forkServer(
   rawConfig: Record<string, unknown>,
@@ -95,13 +101,13 @@ export async function forkServer(
           }
         };
         listeners.add(l);
-        const { measure = false, profileFile, heapProfileFile } = opts;
+        const { measure = false, profileFile, heapProfileFile, promotedOnly = false } = opts;
         child.send({
           kind: 'watch',
           jobId,
           measure,
           ...(profileFile ? { profileFile } : {}),
-          ...(heapProfileFile ? { heapProfileFile } : {}),
+          ...(heapProfileFile ? { heapProfileFile, promotedOnly } : {}),
         });
       }),
     memory: () =>
@@ -110,7 +116,7 @@ export async function forkServer(
         const l = (m: Message): void => {
           if (m.kind === 'memory' && m.id === id) {
             listeners.delete(l);
-            resolve(m.usage);
+            resolve({ usage: m.usage, cpu: m.cpu });
           }
         };
         listeners.add(l);

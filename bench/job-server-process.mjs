@@ -12,7 +12,7 @@
  * `{ kind: 'memory', id }`, `{ kind: 'close' }`. Child → parent: `{ kind: 'ready', port, root }`,
  * `{ kind: 'status', jobId, status, at }` (the engine's `job-status` event, `at` in epoch ms with
  * sub-millisecond precision: performance.timeOrigin + performance.now()), `{ kind: 'tick', jobId, status,
- * done }` (every 20 ms), `{ kind: 'end', jobId, job, peak, cpu?, loopDelay? }`, `{ kind: 'memory', id, usage }`.
+ * done }` (every 20 ms), `{ kind: 'end', jobId, job, peak, cpu?, loopDelay? }`, `{ kind: 'memory', id, usage, cpu }`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,14 +53,15 @@ async function startProfile(file) {
  * A sampling heap profile of the execute phase counting every allocation, also what the next scavenge frees
  * (where the bytes per task come from, not what survives): a `.heapprofile` that bench/heap-summary.ts reads.
  */
-async function startHeapProfile(file) {
+async function startHeapProfile(file, promotedOnly) {
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.enable');
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    // Without what scavenges free: only what was promoted (or still lives), i.e. what grows the old space.
+    includeObjectsCollectedByMinorGC: !promotedOnly,
   });
   return async () => {
     const { profile } = await session.post('HeapProfiler.stopSampling');
@@ -75,7 +76,7 @@ async function startHeapProfile(file) {
  * makes, e.g. Cancelled by the API, has no engine event). With `measure`: CPU time of the whole process,
  * the event-loop delay and (with a file) a CPU profile, from Active to the next status.
  */
-async function watch({ jobId, measure, profileFile, heapProfileFile }) {
+async function watch({ jobId, measure, profileFile, heapProfileFile, promotedOnly }) {
   const seen = new Set();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   let cpuAtActive;
@@ -90,7 +91,7 @@ async function watch({ jobId, measure, profileFile, heapProfileFile }) {
       cpuAtActive = process.cpuUsage();
       loopDelay.enable();
       if (profileFile) profile = startProfile(profileFile);
-      else if (heapProfileFile) profile = startHeapProfile(heapProfileFile);
+      else if (heapProfileFile) profile = startHeapProfile(heapProfileFile, promotedOnly === true);
     } else if (measure && cpuAtActive !== undefined && cpu === undefined) {
       cpu = process.cpuUsage(cpuAtActive);
       loopDelay.disable();
@@ -133,7 +134,8 @@ async function watch({ jobId, measure, profileFile, heapProfileFile }) {
 
 process.on('message', (m) => {
   if (m.kind === 'watch') watch(m).catch((e) => send({ kind: 'error', jobId: m.jobId, error: String(e) }));
-  else if (m.kind === 'memory') send({ kind: 'memory', id: m.id, usage: process.memoryUsage() });
+  else if (m.kind === 'memory')
+    send({ kind: 'memory', id: m.id, usage: process.memoryUsage(), cpu: process.cpuUsage() });
   else if (m.kind === 'close')
     server.close().then(
       () => process.exit(0),

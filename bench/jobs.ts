@@ -14,7 +14,8 @@
  *                                 a URL without a database name: a fresh one is created and dropped)
  *   npm run bench -- --cpu-prof-execute exec.cpuprofile   (a V8 CPU profile of the execute phase only)
  *   npm run bench -- --heap-prof-execute exec.heapprofile   (every allocation of the execute phase, sampled;
- *                                 `npx tsx bench/heap-summary.ts exec.heapprofile 30 <tasks>`: bytes per task)
+ *                                 `npx tsx bench/heap-summary.ts exec.heapprofile 30 <tasks>`: bytes per task;
+ *                                 with --promoted-only: only what survived the young generation)
  *   npm run bench -- --dist ../other/dist   (the server, seeding and baseline of another build, this harness)
  *   npm run bench -- --node-flags "--perf-basic-prof"   (flags for the server's node process)
  *
@@ -25,6 +26,8 @@
  * - ratio_to_baseline     execute / baseline;
  * - peak_rss_mb           the server process's RSS peak from job creation to Complete (the client's not included);
  * - describe_p99_ms       signed DescribeJob over HTTP from the client process, every 10 ms while Active;
+ * - describe_idle_p99_ms  the same with no job running, after 100 warm-up calls (the control);
+ * - describe_server_cpu_us the server's CPU per DescribeJob over those idle calls;
  * - cancel_latency_ms     a second job cancelled mid-run: UpdateJobStatus sent → status Cancelled.
  * Targets (issue 10, 2 cores): execute ≥150k/s and ≥0.75× baseline, RSS ≤200 MB, DescribeJob p99 ≤10 ms,
  * prepare and cancel no worse than before.
@@ -121,9 +124,16 @@ async function main(): Promise<void> {
     // Control: DescribeJob latency with no job running (shows what the machine itself adds).
     const idleId = await create('idle');
     await client.call({ api: 'UpdateJobStatus', jobId: idleId, status: 'Cancelled' });
+    // Warm-up first (the client's and the server's JIT: the first ~100 calls of a process are slower), then
+    // 200 samples, with the server's CPU time over them: what one DescribeJob costs the server's loop.
+    await client.describe(idleId, 100);
+    const idleCpuFrom = (await server.memory()).cpu;
     const idleSamples = await client.describe(idleId, 200);
+    const idleCpu = (await server.memory()).cpu;
+    const describeCpuUs =
+      (idleCpu.user + idleCpu.system - idleCpuFrom.user - idleCpuFrom.system) / idleSamples.length;
 
-    const before = await server.memory();
+    const before = (await server.memory()).usage;
     const t0 = epochNow();
     const id = await create('one');
     let describe: Promise<number[]> | undefined;
@@ -133,7 +143,7 @@ async function main(): Promise<void> {
     const run = await server.watch(id, {
       measure: true,
       ...(PROFILE_FILE ? { profileFile: PROFILE_FILE } : {}),
-      ...(HEAP_FILE ? { heapProfileFile: HEAP_FILE } : {}),
+      ...(HEAP_FILE ? { heapProfileFile: HEAP_FILE, promotedOnly: args.includes('--promoted-only') } : {}),
       onStatus: (status) => {
         if (status === 'Active') {
           describing = true;
@@ -193,6 +203,8 @@ async function main(): Promise<void> {
       describe_p99_ms: Number(p99(samples).toFixed(1)),
       describe_samples: samples.length,
       describe_idle_p99_ms: Number(p99(idleSamples).toFixed(1)),
+      // Server CPU per DescribeJob with no job running (HTTP, signature, the job's row, the XML).
+      describe_server_cpu_us: Math.round(describeCpuUs),
       loop_delay_p99_ms: run.loopDelay?.p99 ?? null,
       loop_delay_max_ms: run.loopDelay?.max ?? null,
       load_average_1m: Number(os.loadavg()[0]?.toFixed(2)),
