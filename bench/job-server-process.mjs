@@ -23,6 +23,9 @@ import { pathToFileURL } from 'node:url';
 const raw = JSON.parse(process.argv[2] ?? '{}');
 const distDir = path.resolve(process.argv[3] ?? path.join(import.meta.dirname, '..', 'dist'));
 const load = (file) => import(pathToFileURL(path.join(distDir, file)).href);
+// The V8 settings bin/ossbatch.js applies, from the same tree as the dist/ run (a build without them: none).
+const v8Flags = path.join(distDir, '..', 'bin', 'v8-flags.js');
+if (fs.existsSync(v8Flags)) (await import(pathToFileURL(v8Flags).href)).applyV8Flags();
 const [{ buildConfig }, { startServer }, { loopDelayMs }] = await Promise.all([
   load('config.js'),
   load('server.js'),
