@@ -26,6 +26,15 @@ class LineBytes {
     this.buf = bigger;
   }
 
+  /** Bytes already encoded (the constant parts of a line). */
+  raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    const buf = this.buf;
+    let off = this.off;
+    for (let i = 0; i < bytes.length; i++) buf[off++] = bytes[i] as number;
+    this.off = off;
+  }
+
   byte(b: number): void {
     this.room(1);
     this.buf[this.off++] = b;
@@ -84,6 +93,8 @@ class LineBytes {
 }
 
 const lines = new LineBytes();
+const SUCCEEDED = Buffer.from(',succeeded,,200,');
+const FAILED = Buffer.from(',failed,');
 
 /**
  * The report lines of a batch in the job's report scope (the format of report-rows.ts `reportLine`, byte
@@ -98,7 +109,7 @@ export function reportBytes(
 ): Buffer {
   // A batch's tasks nearly always share one bucket and have no version id: their fields are quoted once.
   let bucket: string | undefined;
-  let bucketField = '';
+  let bucketField: Uint8Array = Buffer.alloc(0);
   // A batch that threw half-way (a lone surrogate in a key) left its bytes behind.
   lines.reset();
   for (let i = 0; i < tasks.length; i++) {
@@ -107,18 +118,17 @@ export function reportBytes(
     const t = tasks[i] as Task;
     if (t.bucket !== bucket) {
       bucket = t.bucket;
-      bucketField = csvField(bucket);
+      bucketField = Buffer.from(`${csvField(bucket)},`);
     }
-    lines.text(bucketField);
-    lines.byte(COMMA);
+    lines.raw(bucketField);
     lines.encoded(t.key);
     lines.byte(COMMA);
     if (t.versionId !== undefined && t.versionId !== '') lines.text(csvField(t.versionId));
     if (r.ok) {
-      lines.text(',succeeded,,200,');
+      lines.raw(SUCCEEDED);
       if (r.message !== undefined && r.message !== '') lines.text(csvField(r.message));
     } else {
-      lines.text(',failed,');
+      lines.raw(FAILED);
       lines.text(csvField(r.code));
       lines.byte(COMMA);
       lines.text(String(r.status));
