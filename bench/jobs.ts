@@ -125,13 +125,22 @@ async function main(): Promise<void> {
     const idleId = await create('idle');
     await client.call({ api: 'UpdateJobStatus', jobId: idleId, status: 'Cancelled' });
     // Warm-up first (the client's and the server's JIT: the first ~100 calls of a process are slower), then
-    // 200 samples, with the server's CPU time over them: what one DescribeJob costs the server's loop.
+    // 200 samples, with the server's CPU time over them, less what the idle server spends meanwhile anyway
+    // (engine poll, console sampler; measured over 1 s without requests): one DescribeJob's cost.
     await client.describe(idleId, 100);
-    const idleCpuFrom = (await server.memory()).cpu;
+    const cpuNow = async (): Promise<{ us: number; at: number }> => {
+      const { cpu } = await server.memory();
+      return { us: cpu.user + cpu.system, at: performance.now() };
+    };
+    const quietFrom = await cpuNow();
+    await new Promise((r) => setTimeout(r, 1000));
+    const quietTo = await cpuNow();
+    const backgroundUsPerMs = (quietTo.us - quietFrom.us) / (quietTo.at - quietFrom.at);
+    const idleFrom = await cpuNow();
     const idleSamples = await client.describe(idleId, 200);
-    const idleCpu = (await server.memory()).cpu;
+    const idleTo = await cpuNow();
     const describeCpuUs =
-      (idleCpu.user + idleCpu.system - idleCpuFrom.user - idleCpuFrom.system) / idleSamples.length;
+      (idleTo.us - idleFrom.us - backgroundUsPerMs * (idleTo.at - idleFrom.at)) / idleSamples.length;
 
     const before = (await server.memory()).usage;
     const t0 = epochNow();
