@@ -2,13 +2,15 @@
  * The jobs bench's server, as `npm start` runs it: plain `node` (no tsx loader, ~26 MB of RSS) on the
  * compiled dist/ code, in a process of its own, so that its RSS, CPU and event loop are the server's alone
  * (the bench process seeds the objects and builds the manifest before this starts: that garbage and those
- * arrays are not counted here). Forked by bench/job-server-fork.ts with `execArgv: []`; plain JavaScript so
- * that nothing but node itself loads it.
+ * arrays are not counted here). Forked by bench/job-server-fork.ts with no node flags but `--node-flags`
+ * (never tsx's loader); plain JavaScript so that nothing but node itself loads it. It applies the V8 flags
+ * of bin/v8-flags.js of the tree it runs, as bin/ossbatch.js does.
  *
  *   argv[2]  the raw config (JSON) given to dist/config.js buildConfig
  *   argv[3]  the dist directory to run (default: this tree's dist/; `--dist` in bench/jobs.ts)
  *
- * IPC, parent → child: `{ kind: 'watch', jobId, measure, profileFile? }` (follow one job),
+ * IPC, parent → child: `{ kind: 'watch', jobId, measure, profileFile?, heapProfileFile?, promotedOnly? }`
+ * (follow one job),
  * `{ kind: 'memory', id }`, `{ kind: 'close' }`. Child → parent: `{ kind: 'ready', port, root }`,
  * `{ kind: 'status', jobId, status, at }` (the engine's `job-status` event, `at` in epoch ms with
  * sub-millisecond precision: performance.timeOrigin + performance.now()), `{ kind: 'tick', jobId, status,
