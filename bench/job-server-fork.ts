@@ -53,7 +53,9 @@ type Message =
   | { kind: 'tick'; jobId: string; status: JobStatus; done: number }
   | ({ kind: 'end'; jobId: string } & JobEnd)
   | { kind: 'error'; jobId: string; error: string }
-  | { kind: 'memory'; id: number; usage: Memory; cpu: NodeJS.CpuUsage };
+  | { kind: 'memory'; id: number; usage: Memory; cpu: NodeJS.CpuUsage }
+  /** Not sent by the child: the parent's own notice that it exited (every pending call fails). */
+  | { kind: 'exited'; code: number | null };
 
 export async function forkServer(
   rawConfig: Record<string, unknown>,
@@ -69,7 +71,12 @@ export async function forkServer(
   child.on('message', (m: Message) => {
     for (const l of listeners) l(m);
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      for (const l of [...listeners]) l({ kind: 'exited', code });
+      resolve(code);
+    }),
+  );
   const ready = await new Promise<Extract<Message, { kind: 'ready' }>>((resolve, reject) => {
     const l = (m: Message): void => {
       if (m.kind === 'ready') resolve(m);
@@ -86,6 +93,7 @@ export async function forkServer(
       new Promise((resolve, reject) => {
         const at = new Map<JobStatus, number>();
         const l = (m: Message): void => {
+          if (m.kind === 'exited') return reject(new Error(`server process exited (${m.code})`));
           if (!('jobId' in m) || m.jobId !== jobId) return;
           if (m.kind === 'status') {
             at.set(m.status, m.at);
@@ -111,9 +119,10 @@ export async function forkServer(
         });
       }),
     memory: () =>
-      new Promise((resolve) => {
+      new Promise((resolve, reject) => {
         const id = nextId++;
         const l = (m: Message): void => {
+          if (m.kind === 'exited') return reject(new Error(`server process exited (${m.code})`));
           if (m.kind === 'memory' && m.id === id) {
             listeners.delete(l);
             resolve({ usage: m.usage, cpu: m.cpu });
