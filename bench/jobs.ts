@@ -1,8 +1,10 @@
 /**
  * Jobs benchmark: a PutObjectTagging job over N objects (default 1,000,000) from a CSV manifest on the
- * built-in store, run by a real server (startServer) and driven over HTTP with ali-oss from a client process
- * of its own (bench/job-client-process.ts), so this process, whose CPU, loop delay and RSS are measured, is
- * the server alone.
+ * built-in store, run by a real server and driven over HTTP with ali-oss from a client process of its own
+ * (bench/job-client-process.ts). The server is a third process (bench/job-server-process.mjs): plain `node`
+ * on the compiled dist/, as `npm start` runs it, started after this process has seeded the objects and the
+ * manifest into its data dir. Its CPU, loop delay and RSS are what the figures report: the server alone,
+ * without tsx (~26 MB RSS) or the seeding's arrays and garbage.
  *
  *   npm run bench                 human-readable figures
  *   npm run bench -- --json       one JSON line
@@ -11,6 +13,11 @@
  *   npm run bench -- --db postgres://postgres@127.0.0.1:5432   (jobs/IAM on PostgreSQL, bench/bench-db.ts:
  *                                 a URL without a database name: a fresh one is created and dropped)
  *   npm run bench -- --cpu-prof-execute exec.cpuprofile   (a V8 CPU profile of the execute phase only)
+ *   npm run bench -- --heap-prof-execute exec.heapprofile   (every allocation of the execute phase, sampled;
+ *                                 `npx tsx bench/heap-summary.ts exec.heapprofile 30 <tasks>`: bytes per task;
+ *                                 with --promoted-only: only what survived the young generation)
+ *   npm run bench -- --dist ../other/dist   (the server, seeding and baseline of another build, this harness)
+ *   npm run bench -- --node-flags "--perf-basic-prof"   (flags for the server's node process)
  *
  * Objects are seeded metadata-only with ObjectStore.seedObjects (no HTTP PUTs). Figures:
  * - prepare_tasks_per_s   N / (CreateJob → job leaves Preparing): manifest streamed, chunks stored;
@@ -19,6 +26,8 @@
  * - ratio_to_baseline     execute / baseline;
  * - peak_rss_mb           the server process's RSS peak from job creation to Complete (the client's not included);
  * - describe_p99_ms       signed DescribeJob over HTTP from the client process, every 10 ms while Active;
+ * - describe_idle_p99_ms  the same with no job running, after 100 warm-up calls (the control);
+ * - describe_server_cpu_us the server's CPU per DescribeJob over those idle calls;
  * - cancel_latency_ms     a second job cancelled mid-run: UpdateJobStatus sent → status Cancelled.
  * Targets (issue 10, 2 cores): execute ≥150k/s and ≥0.75× baseline, RSS ≤200 MB, DescribeJob p99 ≤10 ms,
  * prepare and cancel no worse than before.
@@ -26,17 +35,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startPhaseProfile } from './phase-profile.js';
 import { buildConfig, DEFAULTS, defaultBaseDomains } from '../dist/config.js';
-import type { JobStatus } from '../src/jobs/model.js';
-import { startServer, type RunningServer } from '../dist/server.js';
-import { loopDelayMs } from '../dist/http/event-loop-delay.js';
 import { forkJobClient } from './job-client-fork.js';
 import { createJobXml } from './job-xml.js';
 import { openBenchDb } from './bench-db.js';
 import { measureBaseline } from './store-baseline.js';
+import { epochNow, forkServer } from './job-server-fork.js';
+import { distDirOf, seedJobData } from './job-seed.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -49,87 +54,18 @@ const numArg = (name: string, fallback: number): number => {
 const dbArg = args.indexOf('--db');
 const DB = dbArg >= 0 ? args[dbArg + 1] : undefined;
 const profArg = args.indexOf('--cpu-prof-execute');
-const PROFILE_FILE = profArg >= 0 ? args[profArg + 1] : undefined;
-const TRUST = JSON.stringify({
-  Version: '1',
-  Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
-});
-const keyOf = (i: number): string => `data/${String(i).padStart(10, '0')}.bin`;
+const PROFILE_FILE = profArg >= 0 ? path.resolve(args[profArg + 1] as string) : undefined;
+const heapArg = args.indexOf('--heap-prof-execute');
+const HEAP_FILE = heapArg >= 0 ? path.resolve(args[heapArg + 1] as string) : undefined;
+const distArg = args.indexOf('--dist');
+const DIST = distDirOf(distArg >= 0 ? args[distArg + 1] : undefined);
+// Extra flags for the server's node (e.g. `--node-flags "--perf-basic-prof --trace-gc"`), space-separated.
+const flagsArg = args.indexOf('--node-flags');
+const NODE_FLAGS = flagsArg >= 0 ? (args[flagsArg + 1] ?? '').split(' ').filter(Boolean) : [];
 const say = (s: string): void => void (json || console.log(s));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function setup(server: RunningServer): Promise<string> {
-  const { store, iamAdmin: iam, root } = server;
-  for (const b of ['bench', 'reports'])
-    await store.createBucket({ name: b, owner: root.accountId, acl: 'private', storageClass: 'Standard' });
-  for (let from = 0; from < N; from += 50_000) {
-    await store.seedObjects(
-      'bench',
-      Array.from({ length: Math.min(50_000, N - from) }, (_, j) => ({ key: keyOf(from + j) })),
-    );
-  }
-  function* manifest(): Generator<Buffer> {
-    for (let from = 0; from < N; from += 10_000) {
-      let s = '';
-      for (let i = from; i < Math.min(N, from + 10_000); i++) s += `bench,${keyOf(i)}\n`;
-      yield Buffer.from(s);
-    }
-  }
-  await store.putObject({ bucket: 'bench', key: 'manifest.csv', body: Readable.from(manifest()) });
-  await iam.createRole({ roleName: 'bench', assumeRolePolicyDocument: TRUST });
-  await iam.createPolicy({
-    policyName: 'bench-all',
-    policyDocument: JSON.stringify({
-      Version: '1',
-      Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
-    }),
-  });
-  await iam.attachPolicyToRole('bench-all', 'bench');
-  return `acs:ram::${root.accountId}:role/bench`;
-}
 
 function tagOp(value: string): string {
   return `<PutObjectTagging><TagSet><Tag><Key>project</Key><Value>ossbatch</Value></Tag><Tag><Key>run</Key><Value>${value}</Value></Tag></TagSet></PutObjectTagging>`;
-}
-
-/**
- * Follows one job: the instant of each status change the engine makes (its `job-status` event, exact and
- * free), peak RSS sampled every 5 ms, and a cheap in-process poll (every 20 ms) of the counters for
- * `onTick` and of the terminal status (a transition another path makes has no engine event).
- */
-async function timeline(
-  server: RunningServer,
-  jobId: string,
-  hooks: {
-    onStatus?: (status: JobStatus) => void;
-    onTick?: (status: JobStatus, done: number) => Promise<void>;
-  } = {},
-) {
-  const at = new Map<JobStatus, number>();
-  const mark = (status: JobStatus): void => {
-    if (at.has(status)) return;
-    at.set(status, performance.now());
-    hooks.onStatus?.(status);
-  };
-  const off = server.engine.events.on('job-status', (e) => e.jobId === jobId && mark(e.to));
-  let peak = process.memoryUsage();
-  // rss() alone is cheap; the full breakdown (it walks V8's heap spaces) only at a new peak.
-  const rss = setInterval(() => {
-    if (process.memoryUsage.rss() > peak.rss) peak = process.memoryUsage();
-  }, 5);
-  try {
-    for (;;) {
-      const job = await server.backend.jobs.getJobById(jobId);
-      if (!job) throw new Error('job vanished');
-      mark(job.status);
-      if (hooks.onTick) await hooks.onTick(job.status, job.succeededTasks + job.failedTasks);
-      if (['Complete', 'Cancelled', 'Failed'].includes(job.status)) return { at, peak, job };
-      await sleep(20);
-    }
-  } finally {
-    off();
-    clearInterval(rss);
-  }
 }
 
 const p99 = (xs: number[]): number => {
@@ -140,8 +76,8 @@ const p99 = (xs: number[]): number => {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-'));
   const benchDb = await openBenchDb(DB);
-  say(`database: ${benchDb.label}`);
-  const config = buildConfig({
+  say(`database: ${benchDb.label}; server: node ${DIST}`);
+  const rawConfig = {
     ...DEFAULTS,
     db: benchDb.db,
     host: '127.0.0.1',
@@ -151,13 +87,24 @@ async function main(): Promise<void> {
     logLevel: 'silent',
     workers: numArg('--workers', DEFAULTS.workers),
     chunkSize: numArg('--chunk-size', DEFAULTS.chunkSize),
-  });
-  const server = await startServer(config);
+  };
+  const config = buildConfig(rawConfig);
+  let closeServer = (): Promise<void> => Promise.resolve();
   let closeClient = (): Promise<void> => Promise.resolve();
   try {
     say(`seeding ${N} objects with ObjectStore.seedObjects (metadata only) + a ${N}-row CSV manifest …`);
-    const roleArn = await setup(server);
-    // The client (ali-oss, the DescribeJob poller) runs in its own process: this one is the server alone.
+    // In this process, before the server starts: its arrays and garbage are not the server's.
+    const roleArn = await seedJobData({
+      distDir: DIST,
+      dataDir: dir,
+      db: config.db,
+      region: config.region,
+      n: N,
+    });
+    // The server as `npm start` runs it: plain node on dist/, a process of its own (bench/job-server-process.mjs).
+    const server = await forkServer(rawConfig, DIST, NODE_FLAGS);
+    closeServer = () => server.close();
+    // The client (ali-oss, the DescribeJob poller) runs in its own process too.
     const client = forkJobClient(server.port, server.root);
     closeClient = () => client.close();
     const report = { bucket: 'reports', prefix: 'bench/' };
@@ -177,62 +124,72 @@ async function main(): Promise<void> {
     // Control: DescribeJob latency with no job running (shows what the machine itself adds).
     const idleId = await create('idle');
     await client.call({ api: 'UpdateJobStatus', jobId: idleId, status: 'Cancelled' });
+    // Warm-up first (the client's and the server's JIT: the first ~100 calls of a process are slower), then
+    // 200 samples, with the server's CPU time over them, less what the idle server spends meanwhile anyway
+    // (engine poll, console sampler; measured over 1 s without requests): one DescribeJob's cost.
+    await client.describe(idleId, 100);
+    const cpuNow = async (): Promise<{ us: number; at: number }> => {
+      const { cpu } = await server.memory();
+      return { us: cpu.user + cpu.system, at: performance.now() };
+    };
+    const quietFrom = await cpuNow();
+    await new Promise((r) => setTimeout(r, 1000));
+    const quietTo = await cpuNow();
+    const backgroundUsPerMs = (quietTo.us - quietFrom.us) / (quietTo.at - quietFrom.at);
+    const idleFrom = await cpuNow();
     const idleSamples = await client.describe(idleId, 200);
+    const idleTo = await cpuNow();
+    const describeCpuUs =
+      (idleTo.us - idleFrom.us - backgroundUsPerMs * (idleTo.at - idleFrom.at)) / idleSamples.length;
 
-    const before = process.memoryUsage();
-    const t0 = performance.now();
+    const before = (await server.memory()).usage;
+    const t0 = epochNow();
     const id = await create('one');
     let describe: Promise<number[]> | undefined;
-    // Event-loop delay while the job is Active: what every request waits behind (10 ms resolution).
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    let profile: Promise<() => Promise<void>> | undefined;
-    let profileWritten: Promise<void> | undefined;
-    // CPU time of every thread of the process while Active: comparable across runs on a busy machine.
-    let cpuAtActive: NodeJS.CpuUsage | undefined;
-    let cpuAtEnd: NodeJS.CpuUsage | undefined;
-    // Started and stopped at the status change itself (the engine's event), not at the next poll.
-    const run = await timeline(server, id, {
+    // The server measures CPU time (all its threads), event-loop delay and (--cpu-prof-execute) a CPU
+    // profile from Active to Completing, started and stopped at the engine's status event itself.
+    let describing = false;
+    const run = await server.watch(id, {
+      measure: true,
+      ...(PROFILE_FILE ? { profileFile: PROFILE_FILE } : {}),
+      ...(HEAP_FILE ? { heapProfileFile: HEAP_FILE, promotedOnly: args.includes('--promoted-only') } : {}),
       onStatus: (status) => {
         if (status === 'Active') {
-          cpuAtActive = process.cpuUsage();
-          loopDelay.enable();
-          if (PROFILE_FILE) profile = startPhaseProfile(PROFILE_FILE);
+          describing = true;
           describe = client.describe(id);
-        } else if (cpuAtActive !== undefined && cpuAtEnd === undefined) {
-          cpuAtEnd = process.cpuUsage(cpuAtActive);
-          loopDelay.disable();
+        } else if (describing) {
+          describing = false;
           client.stopDescribe();
-          profileWritten = profile?.then((stop) => stop());
         }
       },
     });
-    await profileWritten;
     const samples = (await describe) ?? [];
     const prepared = run.at.get('Ready') ?? run.at.get('Active') ?? t0;
     const activeAt = run.at.get('Active') ?? prepared;
-    const completing = run.at.get('Completing') ?? performance.now();
-    const complete = run.at.get('Complete') ?? performance.now();
+    const completing = run.at.get('Completing') ?? epochNow();
+    const complete = run.at.get('Complete') ?? epochNow();
     if (run.job.status !== 'Complete' || run.job.succeededTasks !== N)
       throw new Error(`job ended ${run.job.status} with ${run.job.succeededTasks}/${N}`);
 
     say('cancel run …');
     const id2 = await create('two');
     let sent = 0;
-    const cancelRun = await timeline(server, id2, {
+    const cancelRun = await server.watch(id2, {
       onTick: async (status, done) => {
         if (sent === 0 && status === 'Active' && done >= Math.min(200_000, N / 4)) {
-          sent = performance.now();
+          sent = epochNow();
           await client.call({ api: 'UpdateJobStatus', jobId: id2, status: 'Cancelled', reason: 'bench' });
         }
       },
     });
-    const cancelled = cancelRun.at.get('Cancelled') ?? performance.now();
+    const cancelled = cancelRun.at.get('Cancelled') ?? epochNow();
 
     say(`baseline: ${N} tag updates straight through applyBatch …`);
-    const baseline = await measureBaseline(N);
+    const baseline = await measureBaseline(N, DIST);
     const execute = N / ((completing - activeAt) / 1000);
     const peak = run.peak.rss >= cancelRun.peak.rss ? run.peak : cancelRun.peak;
     const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+    const cpu = run.cpu;
     const result = {
       bench: 'jobs',
       objects: N,
@@ -241,7 +198,7 @@ async function main(): Promise<void> {
       workers: config.workers,
       prepare_tasks_per_s: Math.round(N / ((prepared - t0) / 1000)),
       execute_tasks_per_s: Math.round(execute),
-      execute_cpu_us_per_task: cpuAtEnd ? Number(((cpuAtEnd.user + cpuAtEnd.system) / N).toFixed(2)) : null,
+      execute_cpu_us_per_task: cpu ? Number(((cpu.user + cpu.system) / N).toFixed(2)) : null,
       report_ms: Math.round(complete - completing),
       baseline_updates_per_s: baseline.updatesPerS,
       ratio_to_baseline: Number((execute / baseline.updatesPerS).toFixed(3)),
@@ -255,8 +212,10 @@ async function main(): Promise<void> {
       describe_p99_ms: Number(p99(samples).toFixed(1)),
       describe_samples: samples.length,
       describe_idle_p99_ms: Number(p99(idleSamples).toFixed(1)),
-      loop_delay_p99_ms: Number(loopDelayMs(loopDelay.percentile(99), 10).toFixed(1)),
-      loop_delay_max_ms: Number(loopDelayMs(loopDelay.max, 10).toFixed(1)),
+      // Server CPU per DescribeJob with no job running (HTTP, signature, the job's row, the XML).
+      describe_server_cpu_us: Math.round(describeCpuUs),
+      loop_delay_p99_ms: run.loopDelay?.p99 ?? null,
+      loop_delay_max_ms: run.loopDelay?.max ?? null,
       load_average_1m: Number(os.loadavg()[0]?.toFixed(2)),
       cancel_latency_ms: sent ? Math.round(cancelled - sent) : null,
       cancel_status: cancelRun.job.status,
@@ -265,7 +224,7 @@ async function main(): Promise<void> {
     else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(24)} ${String(v)}`);
   } finally {
     await closeClient();
-    await server.close();
+    await closeServer();
     await benchDb.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -3,22 +3,27 @@
  * ObjectStore.applyBatch in key-sorted batches of 1000 (ARCHITECTURE.md §4 expects ~380k rows/s on a
  * 2-core machine). The jobs benchmark compares the engine's end-to-end rate against this figure.
  *
- * Run by hand: `npx tsx bench/store-baseline.ts 50000` prints one JSON line.
+ * Run by hand: `npx tsx bench/store-baseline.ts 50000 [DIST_DIR]` prints one JSON line. DIST_DIR (default
+ * this tree's dist/) lets the jobs bench's `--dist` measure another build's store with the same runner.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createBackend } from '../dist/db/backend.js';
-import { systemClock } from '../dist/protocol/clock.js';
-import { createBuiltinStoreFor } from '../dist/server.js';
 import type { ObjectChange } from '../src/store/object-store.js';
 import type { Tag } from '../src/store/types.js';
 
 const BATCH = 1000;
 const SEED_BATCH = 10_000;
 
-export async function measureBaseline(n: number): Promise<{ updatesPerS: number }> {
+export async function measureBaseline(n: number, distDir?: string): Promise<{ updatesPerS: number }> {
+  const dist = path.resolve(distDir ?? path.join(import.meta.dirname, '..', 'dist'));
+  const load = (file: string): Promise<any> => import(pathToFileURL(path.join(dist, file)).href);
+  const [{ createBackend }, { systemClock }, { createBuiltinStoreFor }] = await Promise.all([
+    load('db/backend.js'),
+    load('protocol/clock.js'),
+    load('server.js'),
+  ]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-'));
   // The same factory and store wiring the server uses (src/server.ts), on an embedded backend.
   const backend = await createBackend({ db: { kind: 'sqlite' }, dataDir: dir });
@@ -68,6 +73,6 @@ export async function measureBaseline(n: number): Promise<{ updatesPerS: number 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const n = Number(process.argv[2] ?? 50_000);
-  const result = await measureBaseline(n);
+  const result = await measureBaseline(n, process.argv[3]);
   console.log(JSON.stringify({ bench: 'store-baseline', n, batch: BATCH, ...result }));
 }

@@ -128,7 +128,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
   // which every other command (`ossbatch ls`, `ossbatch --version`, a test spawning the CLI) would pay.
   const [{ ConfigConflictError, startServer }, { StoreUnavailableError }] = await Promise.all([
     import('../server.js'),
-    import('../store/remote/index.js'),
+    import('../store/remote/store-unavailable.js'),
   ]);
   let server: RunningServer;
   try {

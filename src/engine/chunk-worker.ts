@@ -6,7 +6,7 @@ import type { ChunkRepo, ChunkRow } from './chunk-repo.js';
 import type { ManifestDeps } from './manifest/types.js';
 import { readChunkTasks } from './manifest/index.js';
 import type { EngineMetrics } from './metrics.js';
-import { reportLines } from './report-rows.js';
+import { reportBytes } from './report-bytes.js';
 import type { EngineEvents } from './events.js';
 import type { ShardStore } from './shard-store.js';
 import type { TaskExecutor, TaskResult } from './task-executor.js';
@@ -121,7 +121,7 @@ export async function runChunk(
       await env.gate.turn();
       if (env.shouldStop(job.jobId)) return (await flush('release')) ? 'stopped' : 'lost';
       const results = await executor.run(tasks);
-      if (shard) shard.append(reportLines(report.scope, tasks, results));
+      if (shard) shard.append(reportBytes(report.scope, tasks, results));
       const ok = countOk(results);
       succeeded += ok;
       failed += results.length - ok;

@@ -1,4 +1,3 @@
-import type { ReportScope } from '../jobs/model.js';
 import type { Task } from './manifest/types.js';
 import type { TaskResult } from './task-executor.js';
 
@@ -15,7 +14,7 @@ export function csvField(value: string): string {
 }
 
 /**
- * One report line per task: `bucket,urlencoded key,versionId,succeeded|failed,ErrorCode,HTTPStatus,Message`.
+ * One report line per task (the engine writes the same bytes without building strings: report-bytes.ts): `bucket,urlencoded key,versionId,succeeded|failed,ErrorCode,HTTPStatus,Message`.
  * The encoded key never holds a comma, but a manifest may name a bucket or version id with one (a quoted
  * CSV field), so lineStatus skips quoted fields.
  */
@@ -23,21 +22,6 @@ export function reportLine(task: Task, result: TaskResult): string {
   const head = `${csvField(task.bucket)},${encodeURIComponent(task.key)},${csvField(task.versionId ?? '')}`;
   if (result.ok) return `${head},succeeded,,200,${csvField(result.message ?? '')}\n`;
   return `${head},failed,${csvField(result.code)},${result.status},${csvField(result.message)}\n`;
-}
-
-/** The lines for a batch in the job's report scope. */
-export function reportLines(
-  scope: ReportScope,
-  tasks: readonly Task[],
-  results: readonly TaskResult[],
-): string {
-  let out = '';
-  for (let i = 0; i < tasks.length; i++) {
-    const r = results[i] as TaskResult;
-    if (scope === 'FailedTasksOnly' && r.ok) continue;
-    out += reportLine(tasks[i] as Task, r);
-  }
-  return out;
 }
 
 /** The TaskStatus of a report line (see reportLine): its 4th field, stepping over quoted fields. */

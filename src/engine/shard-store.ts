@@ -20,8 +20,11 @@ export interface ShardSeed {
 export interface ShardWriter {
   /** Bytes in the shard (seed + appended). Only the prefix later committed through ChunkRepo counts. */
   readonly size: number;
-  /** Appends UTF-8 rows (buffered; may reach storage only at flush). */
-  append(text: string): void;
+  /**
+   * Appends rows: text, or bytes already UTF-8 (the engine's, report-bytes.ts), which the writer may keep
+   * (buffered; may reach storage only at flush): the caller does not reuse them.
+   */
+  append(rows: string | Buffer): void;
   /**
    * Makes every appended byte durable and readable by readCommitted on any node. Called before the chunk
    * commit that records `size` as shardBytes: storage first, then the row that makes it count.

@@ -42,8 +42,11 @@ export class TaskExecutor {
   async run(tasks: readonly Task[]): Promise<TaskResult[]> {
     const results: TaskResult[] = new Array<TaskResult>(tasks.length);
     const buckets = await this.lookupBuckets(tasks);
-    const changes: ObjectChange[] = [];
-    const positions: number[] = [];
+    // Sized once: growing them push by push re-copied them (~180 B per task of the 1.7 KB the execute
+    // phase allocated per task, `npm run bench -- --heap-prof-execute`).
+    const changes: ObjectChange[] = new Array<ObjectChange>(tasks.length);
+    const positions: number[] = new Array<number>(tasks.length);
+    let allowedCount = 0;
     // One request context per batch (every task of a batch is decided at the same instant).
     const context = { secureTransport: true, currentTime: this.clock.now() };
     // The role's policies are loaded once per batch (one await), then every task is decided synchronously.
@@ -66,10 +69,12 @@ export class TaskExecutor {
           message: `The job role is not allowed to ${this.actions.join(' and ')} on this object.`,
         };
       } else {
-        changes.push({ bucket: t.bucket, key: t.key, versionId: t.versionId, op: this.op });
-        positions.push(i);
+        changes[allowedCount] = { bucket: t.bucket, key: t.key, versionId: t.versionId, op: this.op };
+        positions[allowedCount] = i;
+        allowedCount += 1;
       }
     }
+    changes.length = allowedCount;
     for (let from = 0; from < changes.length; from += MAX_BATCH) {
       const part = changes.slice(from, from + MAX_BATCH);
       const out = await this.applyWithRetry(part);
@@ -79,18 +84,25 @@ export class TaskExecutor {
     return results;
   }
 
-  private async lookupBuckets(tasks: readonly Task[]): Promise<Map<string, BucketInfo | undefined>> {
-    const map = new Map<string, BucketInfo | undefined>();
-    for (const t of tasks) {
-      if (!map.has(t.bucket)) map.set(t.bucket, await this.store.getBucket(t.bucket));
+  private async lookupBuckets(tasks: readonly Task[]): Promise<Map<string, BatchBucket | undefined>> {
+    const map = new Map<string, BatchBucket | undefined>();
+    // Indexed, not for-of: across the await below, the array iterator's result objects were allocated for
+    // real, one per task (~40 B per task, --heap-prof-execute).
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i] as Task;
+      if (map.has(t.bucket)) continue;
+      const info = await this.store.getBucket(t.bucket);
+      map.set(t.bucket, info && { info, arnPrefix: `acs:oss:${this.region}:${info.owner}:${info.name}/` });
     }
     return map;
   }
 
-  private allowed(authorize: Authorizer, bucket: BucketInfo, key: string, context: RequestContext): boolean {
-    const resource = `acs:oss:${this.region}:${bucket.owner}:${bucket.name}/${key}`;
+  private allowed(authorize: Authorizer, bucket: BatchBucket, key: string, context: RequestContext): boolean {
+    // The ARN's bucket part is built once per batch: a seven-part template per task was ~440 B of
+    // allocation per task (one string per `+`), a quarter of the execute phase's (--heap-prof-execute).
+    const resource = bucket.arnPrefix + key;
     for (const action of this.actions) {
-      if (authorize({ action, resource, bucket, context }) !== 'allow') return false;
+      if (authorize({ action, resource, bucket: bucket.info, context }) !== 'allow') return false;
     }
     return true;
   }
@@ -107,6 +119,12 @@ export class TaskExecutor {
     }
     return results;
   }
+}
+
+/** A bucket of the batch and the ARN prefix of its objects (`acs:oss:<region>:<owner>:<bucket>/`). */
+interface BatchBucket {
+  readonly info: BucketInfo;
+  readonly arnPrefix: string;
 }
 
 /** Shared by every plain success: one allocation fewer per task on the execute path (GC was ~7% of it). */

@@ -91,6 +91,17 @@ describe('row parsing', () => {
     expect(parseRow('b,k', inv)).toBe('expected 4 column(s), found 2');
   });
 
+  it('counts the fields of an unquoted row whatever the layout expects (fewer, exact, more)', () => {
+    const plain = csvLayout(undefined);
+    expect(parseRow('b', plain)).toBe('expected 2 column(s), found 1');
+    expect(parseRow('b,k', plain)).toEqual({ bucket: 'b', key: 'k' });
+    expect(parseRow('b,k,v,x', plain)).toBe('expected 2 column(s), found 4');
+    expect(parseRow('b,k,', plain)).toBe('expected 2 column(s), found 3');
+    const three = csvLayout('Bucket,Key,VersionId');
+    expect(parseRow('b,k', three)).toBe('expected 3 column(s), found 2');
+    expect(parseRow('b,k,', three)).toEqual({ bucket: 'b', key: 'k' });
+  });
+
   it('refuses bad Fields', () => {
     expect(() => csvLayout('Bucket,Key,Key')).toThrow(/twice/);
     expect(() => csvLayout('Bucket,Name')).toThrow(/Unknown manifest field/);

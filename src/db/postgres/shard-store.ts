@@ -105,9 +105,9 @@ class PgShardWriter implements ShardWriter {
     return this.flushedBytes + this.pendingBytes;
   }
 
-  append(text: string): void {
-    if (text.length === 0) return;
-    const buf = Buffer.from(text, 'utf8');
+  append(rows: string | Buffer): void {
+    if (rows.length === 0) return;
+    const buf = typeof rows === 'string' ? Buffer.from(rows, 'utf8') : rows;
     this.pending.push(buf);
     this.pendingBytes += buf.length;
   }

@@ -63,9 +63,9 @@ class FileShardWriter implements ShardWriter {
     return this.bytes;
   }
 
-  append(text: string): void {
-    if (text.length === 0) return;
-    const buf = Buffer.from(text, 'utf8');
+  append(rows: string | Buffer): void {
+    if (rows.length === 0) return;
+    const buf = typeof rows === 'string' ? Buffer.from(rows, 'utf8') : rows;
     let off = 0;
     while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off, this.bytes + off);
     this.bytes += buf.length;

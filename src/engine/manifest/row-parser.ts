@@ -18,7 +18,7 @@ export type RowResult = Task | null | string;
  * - An empty VersionId column means "current version".
  */
 export function parseRow(line: string, layout: RowLayout): RowResult {
-  const fields = line.indexOf('"') === -1 ? splitPlain(line) : splitQuoted(line);
+  const fields = line.indexOf('"') === -1 ? splitPlain(line, layout.columns) : splitQuoted(line);
   if (typeof fields === 'string') return fields;
   if (fields.length !== layout.columns) {
     return `expected ${layout.columns} column(s), found ${fields.length}`;
@@ -34,17 +34,24 @@ export function parseRow(line: string, layout: RowLayout): RowResult {
   return versionId === '' ? { bucket, key } : { bucket, key, versionId };
 }
 
-/** Fields of a line without quotes; indexOf/slice measured faster than String.prototype.split here. */
-function splitPlain(line: string): string[] {
-  const out: string[] = [];
+/**
+ * Fields of a line without quotes; indexOf/slice measured faster than String.prototype.split here. The array
+ * is allocated at the layout's column count: pushing into `[]` reserved 17 slots, ~140 B of the ~870 B
+ * per task the execute phase allocated (`npm run bench -- --heap-prof-execute`).
+ */
+function splitPlain(line: string, expected: number): string[] {
+  const out = new Array<string>(expected);
+  let n = 0;
   let i = 0;
   let c = line.indexOf(',');
   while (c !== -1) {
-    out.push(line.slice(i, c));
+    out[n++] = line.slice(i, c);
     i = c + 1;
     c = line.indexOf(',', i);
   }
-  out.push(line.slice(i));
+  out[n++] = line.slice(i);
+  // A row with fewer fields than the layout (reported by the caller as "found n").
+  if (n < expected) out.length = n;
   return out;
 }
 

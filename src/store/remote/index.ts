@@ -12,6 +12,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { S3Driver } from './s3/s3-driver.js';
 import { createStoreMetrics, type StoreMetrics } from './store-metrics.js';
 import { parseStoreUrl, type RemoteEndpoint } from './store-url.js';
+import { StoreUnavailableError } from './store-unavailable.js';
 
 export type { BucketCatalog, CatalogBucket } from './bucket-catalog.js';
 export { RemoteStore, DEFAULT_STORE_CONCURRENCY } from './remote-store.js';
@@ -19,10 +20,7 @@ export { RemoteError } from './remote-error.js';
 export { parseStoreUrl } from './store-url.js';
 export type { RemoteEndpoint } from './store-url.js';
 
-/** The remote store could not be reached or listed at start-up (the CLI prints it and exits 2). */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-}
+export { StoreUnavailableError } from './store-unavailable.js';
 
 export interface RemoteStoreDeps {
   readonly catalog: BucketCatalog;

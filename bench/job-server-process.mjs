@@ -1,0 +1,150 @@
+/**
+ * The jobs bench's server, as `npm start` runs it: plain `node` (no tsx loader, ~26 MB of RSS) on the
+ * compiled dist/ code, in a process of its own, so that its RSS, CPU and event loop are the server's alone
+ * (the bench process seeds the objects and builds the manifest before this starts: that garbage and those
+ * arrays are not counted here). Forked by bench/job-server-fork.ts with no node flags but `--node-flags`
+ * (never tsx's loader); plain JavaScript so that nothing but node itself loads it. It applies the V8 flags
+ * of bin/v8-flags.js of the tree it runs, as bin/ossbatch.js does.
+ *
+ *   argv[2]  the raw config (JSON) given to dist/config.js buildConfig
+ *   argv[3]  the dist directory to run (default: this tree's dist/; `--dist` in bench/jobs.ts)
+ *
+ * IPC, parent → child: `{ kind: 'watch', jobId, measure, profileFile?, heapProfileFile?, promotedOnly? }`
+ * (follow one job),
+ * `{ kind: 'memory', id }`, `{ kind: 'close' }`. Child → parent: `{ kind: 'ready', port, root }`,
+ * `{ kind: 'status', jobId, status, at }` (the engine's `job-status` event, `at` in epoch ms with
+ * sub-millisecond precision: performance.timeOrigin + performance.now()), `{ kind: 'tick', jobId, status,
+ * done }` (every 20 ms), `{ kind: 'end', jobId, job, peak, cpu?, loopDelay? }`, `{ kind: 'memory', id, usage, cpu }`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const raw = JSON.parse(process.argv[2] ?? '{}');
+const distDir = path.resolve(process.argv[3] ?? path.join(import.meta.dirname, '..', 'dist'));
+const load = (file) => import(pathToFileURL(path.join(distDir, file)).href);
+// The V8 settings bin/ossbatch.js applies, from the same tree as the dist/ run (a build without them: none).
+const v8Flags = path.join(distDir, '..', 'bin', 'v8-flags.js');
+if (fs.existsSync(v8Flags)) (await import(pathToFileURL(v8Flags).href)).applyV8Flags();
+const [{ buildConfig }, { startServer }, { loopDelayMs }] = await Promise.all([
+  load('config.js'),
+  load('server.js'),
+  load('http/event-loop-delay.js'),
+]);
+
+const server = await startServer(buildConfig(raw));
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const send = (m) => process.send?.(m);
+const TERMINAL = new Set(['Complete', 'Cancelled', 'Failed']);
+
+/** A V8 CPU profile of the execute phase (bench/phase-profile.ts, inlined: this file loads no TypeScript). */
+async function startProfile(file) {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/**
+ * A sampling heap profile of the execute phase counting every allocation, also what the next scavenge frees
+ * (where the bytes per task come from, not what survives): a `.heapprofile` that bench/heap-summary.ts reads.
+ */
+async function startHeapProfile(file, promotedOnly) {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    // Without what scavenges free: only what was promoted (or still lives), i.e. what grows the old space.
+    includeObjectsCollectedByMinorGC: !promotedOnly,
+  });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/**
+ * Follows one job: each status change at the instant the engine makes it (its `job-status` event), the
+ * process's RSS peak sampled every 5 ms, and a poll of the counters every 20 ms (a transition another path
+ * makes, e.g. Cancelled by the API, has no engine event). With `measure`: CPU time of the whole process,
+ * the event-loop delay and (with a file) a CPU profile, from Active to the next status.
+ */
+async function watch({ jobId, measure, profileFile, heapProfileFile, promotedOnly }) {
+  const seen = new Set();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  let cpuAtActive;
+  let cpu;
+  let profile;
+  let profileWritten;
+  const mark = (status) => {
+    if (seen.has(status)) return;
+    seen.add(status);
+    const at = now();
+    if (measure && status === 'Active') {
+      cpuAtActive = process.cpuUsage();
+      loopDelay.enable();
+      if (profileFile) profile = startProfile(profileFile);
+      else if (heapProfileFile) profile = startHeapProfile(heapProfileFile, promotedOnly === true);
+    } else if (measure && cpuAtActive !== undefined && cpu === undefined) {
+      cpu = process.cpuUsage(cpuAtActive);
+      loopDelay.disable();
+      profileWritten = profile?.then((stop) => stop());
+    }
+    send({ kind: 'status', jobId, status, at });
+  };
+  const off = server.engine.events.on('job-status', (e) => e.jobId === jobId && mark(e.to));
+  let peak = process.memoryUsage();
+  // rss() alone is cheap; the full breakdown (it walks V8's heap spaces) only at a new peak.
+  const rss = setInterval(() => {
+    if (process.memoryUsage.rss() > peak.rss) peak = process.memoryUsage();
+  }, 5);
+  try {
+    for (;;) {
+      const job = await server.backend.jobs.getJobById(jobId);
+      if (!job) throw new Error('job vanished');
+      mark(job.status);
+      send({ kind: 'tick', jobId, status: job.status, done: job.succeededTasks + job.failedTasks });
+      if (TERMINAL.has(job.status)) {
+        await profileWritten;
+        const ms = (d) => Number(loopDelayMs(d, 10).toFixed(1));
+        send({
+          kind: 'end',
+          jobId,
+          job: { status: job.status, succeededTasks: job.succeededTasks, failedTasks: job.failedTasks },
+          peak,
+          ...(cpu ? { cpu } : {}),
+          ...(measure ? { loopDelay: { p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } } : {}),
+        });
+        return;
+      }
+      await sleep(20);
+    }
+  } finally {
+    off();
+    clearInterval(rss);
+  }
+}
+
+process.on('message', (m) => {
+  if (m.kind === 'watch') watch(m).catch((e) => send({ kind: 'error', jobId: m.jobId, error: String(e) }));
+  else if (m.kind === 'memory')
+    send({ kind: 'memory', id: m.id, usage: process.memoryUsage(), cpu: process.cpuUsage() });
+  else if (m.kind === 'close')
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+});
+send({ kind: 'ready', port: server.port, root: server.root });
