@@ -41,6 +41,8 @@ export interface EngineDeps {
    * instead of waiting config.leaseMs. Never set when several processes share the database.
    */
   readonly releaseLeasesOnStart?: boolean;
+  /** Runs before each batch, in the batch's loop turn (BatchGate): the server flushes waiting HTTP responses. */
+  readonly beforeBatch?: () => void;
 }
 
 export interface Engine {

@@ -66,7 +66,7 @@ export function engineEnvs(deps: EngineDeps, h: EngineHooks): EngineEnvs {
         shards,
         metrics,
         events,
-        gate: new BatchGate(),
+        gate: new BatchGate(deps.beforeBatch),
         taskBatch: deps.storeKind === 'builtin' ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
         shouldStop: (jobId) => !h.running() || mover.status.get(jobId) !== 'Active',
         refreshStatus: async (jobId) => void (await mover.refresh(jobId)),

@@ -21,6 +21,14 @@ interface Pending {
 
 let pending: Pending[] = [];
 
+/**
+ * Writes the responses waiting for the end of the turn now (none waiting: nothing). The engine's batch gate
+ * calls it before a batch that runs in the same check phase, so a response never waits behind a batch.
+ */
+export function writeTurnEndNow(): void {
+  if (pending.length > 0) writeAll();
+}
+
 function writeAll(): void {
   const turn = pending;
   pending = [];
