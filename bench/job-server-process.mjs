@@ -40,7 +40,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const send = (m) => process.send?.(m);
 const TERMINAL = new Set(['Complete', 'Cancelled', 'Failed']);
 
-/** A V8 CPU profile of the execute phase (bench/phase-profile.ts, inlined: this file loads no TypeScript). */
+/**
+ * A V8 CPU profile of the execute phase only (node:inspector on the server's thread; `--cpu-prof` would
+ * cover start-up and the idle control too), for Chrome DevTools or bench/profile-summary.ts. 200 µs
+ * sampling: fine enough for a per-task cost of a few µs over a phase of seconds.
+ */
 async function startProfile(file) {
   const session = new Session();
   session.connect();
