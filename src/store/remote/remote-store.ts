@@ -191,8 +191,26 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
    * Each change is its own remote call(s), all started at once and queued on the process-wide limiter, so at
    * most `concurrency` are in flight however many batches the engine runs; results come back in input order.
    */
-  applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
-    return Promise.all(changes.map((c) => this.changes.apply(c)));
+  /**
+   * Different objects concurrently (the driver's storeConcurrency bounds the calls in flight); the changes
+   * to one object one after another, in the batch's order, as the built-in store's one transaction applies
+   * them. A remote addTags is a read then a write: two at once on one object both read the old set and the
+   * later write dropped the other's tags (contract test "applies the changes to one object in the order").
+   */
+  async applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
+    const results = new Array<ChangeResult>(changes.length);
+    // Bucket names hold no '/', so bucket + '/' + key names one object (all its versions: conservative).
+    const lastOfObject = new Map<string, Promise<void>>();
+    const runs = changes.map((c, i) => {
+      const object = `${c.bucket}/${c.key}`;
+      const run = (lastOfObject.get(object) ?? Promise.resolve()).then(async () => {
+        results[i] = await this.changes.apply(c);
+      });
+      lastOfObject.set(object, run);
+      return run;
+    });
+    await Promise.all(runs);
+    return results;
   }
 
   seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void> {

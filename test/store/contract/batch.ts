@@ -108,6 +108,33 @@ export function batchContract(makeStore: MakeStore, caps: StoreCaps): void {
       expect(bad[1]).toMatchObject({ ok: false, code: 'InvalidArgument' });
     });
 
+    it('applies the changes to one object in the order of the batch', async () => {
+      // A remote store makes one call (or a read then a write, for addTags) per change: two changes to the
+      // same object at once lost one of them (both addTags read the old set, the later write won).
+      const s = ctx.h.store;
+      const b = await mkBucket(s);
+      await putText(s, b, 'k', 'x');
+      await putText(s, b, 'other', 'x', { tags: [{ key: 'gone', value: '1' }] });
+      const add = (key: string, tag: string): ObjectChange => ({
+        bucket: b,
+        key,
+        op: { kind: 'addTags', tags: [{ key: tag, value: tag }] },
+      });
+      const r = await s.applyBatch([
+        { bucket: b, key: 'k', op: { kind: 'putTags', tags: [{ key: 'first', value: '0' }] } },
+        add('k', 'a'),
+        add('other', 'x'),
+        add('k', 'b'),
+        { bucket: b, key: 'other', op: { kind: 'putTags', tags: [{ key: 'z', value: 'z' }] } },
+        add('k', 'c'),
+        add('other', 'y'),
+      ]);
+      expect(r.every((x) => x.ok)).toBe(true);
+      const sorted = (t: Tag[] | undefined): string[] => (t ?? []).map((x) => x.key).sort();
+      expect(sorted((await s.headObject(b, 'k'))?.tags)).toEqual(['a', 'b', 'c', 'first']);
+      expect(sorted((await s.headObject(b, 'other'))?.tags)).toEqual(['y', 'z']);
+    });
+
     it('applies 1000 unsorted changes over seeded objects in one call', async () => {
       const s = ctx.h.store;
       const b = await mkBucket(s);
