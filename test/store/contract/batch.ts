@@ -130,7 +130,7 @@ export function batchContract(makeStore: MakeStore, caps: StoreCaps): void {
         add('other', 'y'),
       ]);
       expect(r.every((x) => x.ok)).toBe(true);
-      const sorted = (t: Tag[] | undefined): string[] => (t ?? []).map((x) => x.key).sort();
+      const sorted = (t: readonly Tag[] | undefined): string[] => (t ?? []).map((x) => x.key).sort();
       expect(sorted((await s.headObject(b, 'k'))?.tags)).toEqual(['a', 'b', 'c', 'first']);
       expect(sorted((await s.headObject(b, 'other'))?.tags)).toEqual(['y', 'z']);
     });
