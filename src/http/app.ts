@@ -10,7 +10,7 @@ import { createOssHttpServer } from './framing-guard.js';
 import { metricsAccess } from './metrics-access.js';
 import { nextRequestId } from './request-id.js';
 import { OssError } from '../protocol/oss-error.js';
-import { errorResponse, writeResponse } from './response.js';
+import { answerInternalFailure, errorResponse, writeResponse } from './response.js';
 
 const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'] as const;
 
@@ -127,8 +127,7 @@ async function serveSafely(
     await serve(deps, registry, req, res);
   } catch (err) {
     deps.logger.error({ err }, 'request failed outside the OSS pipeline');
-    if (!res.headersSent) res.writeHead(500, { Server: 'AliyunOSS', 'Content-Length': 0 }).end();
-    else res.destroy();
+    answerInternalFailure(res);
   }
 }
 

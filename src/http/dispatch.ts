@@ -9,7 +9,7 @@ import { readSmallBody, tooLargeToDrain } from './body.js';
 import { hasBody, watchBody, type BodyDeadline } from './body-deadline.js';
 import { checkJobWriteSignature } from './job-write-signature.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
-import { errorResponse, writeResponse, type OssResponse } from './response.js';
+import { answerInternalFailure, errorResponse, writeResponse, type OssResponse } from './response.js';
 import { writeAtTurnEnd } from './turn-end-writes.js';
 import { actionOf, resolveRoute, type Route } from './routes.js';
 import { loadTargetObject } from './version-target.js';
@@ -230,17 +230,6 @@ function answerTimeout(req: IncomingMessage, res: ServerResponse, requestId: str
   res.once('finish', () => req.destroy());
 }
 
-/** A response that could not be written (Node refused its status or headers): 500, or the socket closes. */
-function failedWrite(deps: HttpDeps, res: ServerResponse, requestId: string, err: unknown): void {
-  deps.logger.error({ err, requestId }, 'response could not be written');
-  try {
-    if (!res.headersSent) res.writeHead(500, { Server: 'AliyunOSS', 'Content-Length': 0 }).end();
-    else res.destroy();
-  } catch {
-    res.destroy(); // Node holds a half-written head: the connection cannot carry another answer
-  }
-}
-
 /** One OSS request, end to end: target → route → authenticate → load + authorise → handler → response. */
 export async function handleOssRequest(
   deps: HttpDeps,
@@ -272,7 +261,12 @@ export async function handleOssRequest(
       // A body timeout that fired meanwhile has answered (RequestTimeout) and owns the connection.
       if (!deadline.fired) writeResponse(res, resp, base, req.method === 'HEAD');
     },
-    (err) => failedWrite(deps, res, requestId, err),
+    (err) => {
+      // Node refused the status or headers: the request is logged and counted as the 500 it got.
+      deps.logger.error({ err, requestId }, 'response could not be written');
+      outcome.status = 500;
+      answerInternalFailure(res);
+    },
   );
   return outcome;
 }

@@ -123,3 +123,17 @@ export function writeResponse(
     // Failures mid-stream (client gone, file error) can only end the socket; the pipeline destroyed both.
   });
 }
+
+/**
+ * The last resort for a request whose answer could not be produced or written: a bare 500 when nothing was
+ * sent yet, else the connection closes (a half-sent response cannot be followed by another). Never throws:
+ * Node may refuse writeHead too (a half-written head), and a throw here would escape the request.
+ */
+export function answerInternalFailure(res: ServerResponse): void {
+  try {
+    if (!res.headersSent) res.writeHead(500, { Server: 'AliyunOSS', 'Content-Length': 0 }).end();
+    else res.destroy();
+  } catch {
+    res.destroy();
+  }
+}
