@@ -14,7 +14,8 @@ export function csvField(value: string): string {
 }
 
 /**
- * One report line per task (the engine writes the same bytes without building strings: report-bytes.ts): `bucket,urlencoded key,versionId,succeeded|failed,ErrorCode,HTTPStatus,Message`.
+ * One report line per task: `bucket,urlencoded key,versionId,succeeded|failed,ErrorCode,HTTPStatus,Message`
+ * (the engine writes the same bytes without building strings: report-bytes.ts, held to this by its test).
  * The encoded key never holds a comma, but a manifest may name a bucket or version id with one (a quoted
  * CSV field), so lineStatus skips quoted fields.
  */

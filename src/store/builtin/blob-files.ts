@@ -68,12 +68,6 @@ export class BlobFiles {
   }
 
   /**
-   * Streams the body into a temp file while hashing it; throws EntityTooLarge past `limit` (5 GiB unless
-   * given: a multipart object assembled from parts may be larger) and 507 InsufficientStorage when the bytes
-   * would eat into the free-space reserve: checked before the first byte is read (against `declaredSize`
-   * when known) and again every RECHECK_BYTES while it streams.
-   */
-  /**
    * writeTemp, then the checks OSS makes on every received body (PutObject, UploadPart): the byte count
    * against Content-Length (IncompleteBody) and the MD5 against Content-MD5 (InvalidDigest). A body that
    * fails either is discarded before the error is thrown.
@@ -99,6 +93,12 @@ export class BlobFiles {
     return written;
   }
 
+  /**
+   * Streams the body into a temp file while hashing it; throws EntityTooLarge past `limit` (5 GiB unless
+   * given: a multipart object assembled from parts may be larger) and 507 InsufficientStorage when the bytes
+   * would eat into the free-space reserve: checked before the first byte is read (against `declaredSize`
+   * when known) and again every RECHECK_BYTES while it streams.
+   */
   async writeTemp(
     body: AsyncIterable<unknown>,
     declaredSize?: number,
