@@ -24,6 +24,8 @@ export default tseslint.config(
         setTimeout: 'readonly',
         setInterval: 'readonly',
         clearInterval: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
       },
     },
   },
