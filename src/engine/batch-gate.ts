@@ -1,3 +1,11 @@
+import { channel } from 'node:diagnostics_channel';
+
+/**
+ * Published when the gate grants a batch (no message). Lets a test through a real server see where the
+ * batches fall among the requests; free while nobody subscribes.
+ */
+export const batchGranted = channel('ossbatch:engine:batch-granted');
+
 /**
  * Grants workers one batch per event-loop iteration. A batch (authorize TASK_BATCH tasks + one applyBatch
  * transaction: ~3 ms for 500 on a quiet 2-core box, many times that under load) runs synchronously; with two workers
@@ -7,15 +15,17 @@
  */
 export class BatchGate {
   private readonly waiters: (() => void)[] = [];
+  /** A turn is queued or granted-but-waiting: at most one grant per loop iteration. */
   private scheduled = false;
 
   /**
-   * `beforeBatch` runs at the start of every granted turn, before the batch: the server passes the HTTP
-   * layer's flush of the responses waiting for the end of the turn (src/http/turn-end-writes.ts). Both wait
-   * in the check phase, and the gate's turn was queued a turn earlier, so without it every response of a
-   * turn went out only after the batch (~2-7 ms of 500 tasks) that the gate then let run.
+   * `beforeBatch` runs in the check phase of every granted turn and calls `grant` when the batch may run.
+   * The server passes the HTTP layer's `afterTurnRequests` (src/http/request-turn.ts): the requests read in
+   * the poll phase just before are handled and answered in the same check phase, and the gate's turn was
+   * queued a turn earlier, so it runs first there; without the hook each of those requests waited behind
+   * the batch (~2–7 ms of 500 tasks).
    */
-  constructor(private readonly beforeBatch: () => void = () => {}) {}
+  constructor(private readonly beforeBatch: (grant: () => void) => void = (grant) => grant()) {}
 
   /** Resolves in a later loop iteration, one waiter per iteration, first come first served. */
   turn(): Promise<void> {
@@ -32,9 +42,15 @@ export class BatchGate {
   }
 
   private readonly pump = (): void => {
+    this.beforeBatch(this.grant);
+  };
+
+  private readonly grant = (): void => {
     this.scheduled = false;
-    this.beforeBatch();
-    this.waiters.shift()?.();
+    const next = this.waiters.shift();
+    if (next === undefined) return;
+    if (batchGranted.hasSubscribers) batchGranted.publish(undefined);
+    next();
     if (this.waiters.length > 0) this.schedule();
   };
 }

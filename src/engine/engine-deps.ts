@@ -41,8 +41,11 @@ export interface EngineDeps {
    * instead of waiting config.leaseMs. Never set when several processes share the database.
    */
   readonly releaseLeasesOnStart?: boolean;
-  /** Runs before each batch, in the batch's loop turn (BatchGate): the server flushes waiting HTTP responses. */
-  readonly beforeBatch?: () => void;
+  /**
+   * Runs in each batch's loop turn and calls `grant` when the batch may run (BatchGate): the server first
+   * handles and answers the requests read just before (src/http/request-turn.ts).
+   */
+  readonly beforeBatch?: (grant: () => void) => void;
 }
 
 export interface Engine {

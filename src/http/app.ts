@@ -11,6 +11,7 @@ import { metricsAccess } from './metrics-access.js';
 import { nextRequestId } from './request-id.js';
 import { OssError } from '../protocol/oss-error.js';
 import { answerInternalFailure, errorResponse, writeResponse } from './response.js';
+import { handleThisTurn } from './request-turn.js';
 
 const ALL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH'] as const;
 
@@ -70,14 +71,18 @@ async function handleInternal(
   res.end('{"error":"not found"}');
 }
 
-/** Runs one request outside fastify's reply machinery, logs one line and records the metrics. */
+/**
+ * Runs one request outside fastify's reply machinery, logs one line and records the metrics. `started` is
+ * when Node parsed the request (the log's `ms` and the histogram count from there, as before the handling
+ * moved to the check phase).
+ */
 async function serve(
   deps: HttpDeps,
   registry: Registry,
   req: IncomingMessage,
   res: ServerResponse,
+  started: bigint,
 ): Promise<void> {
-  const started = process.hrtime.bigint();
   if (isInternal(req.url ?? '')) {
     await handleInternal(deps, registry, req, res);
     return;
@@ -121,10 +126,11 @@ async function serveSafely(
   req: IncomingMessage,
   res: ServerResponse,
   state: { closing: boolean } = { closing: false },
+  started = process.hrtime.bigint(),
 ): Promise<void> {
   if (state.closing) return answerClosing(req, res);
   try {
-    await serve(deps, registry, req, res);
+    await serve(deps, registry, req, res, started);
   } catch (err) {
     deps.logger.error({ err }, 'request failed outside the OSS pipeline');
     answerInternalFailure(res);
@@ -157,8 +163,13 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
     // Lenient framing for ali-oss's Content-Length + chunked PUTs, guarded against smuggling (framing-guard.ts).
     serverFactory: (handler) =>
       createOssHttpServer((req, res) => {
-        if (isConsole(req.url)) handler(req, res);
-        else void serveSafely(deps, registry, req, res, state);
+        if (isConsole(req.url)) {
+          handler(req, res);
+          return;
+        }
+        // Handled with the other requests of this turn, in its check phase (request-turn.ts).
+        const started = process.hrtime.bigint();
+        handleThisTurn(() => void serveSafely(deps, registry, req, res, state, started));
       }),
     return503OnClosing: true,
     clientErrorHandler: ossClientErrorHandler,

@@ -10,7 +10,7 @@ import { hasBody, watchBody, type BodyDeadline } from './body-deadline.js';
 import { checkJobWriteSignature } from './job-write-signature.js';
 import { callerAccount, resourceArn, type HttpDeps, type OpContext } from './context.js';
 import { answerInternalFailure, errorResponse, writeResponse, type OssResponse } from './response.js';
-import { writeAtTurnEnd } from './turn-end-writes.js';
+import { writeAtTurnEnd } from './request-turn.js';
 import { actionOf, resolveRoute, type Route } from './routes.js';
 import { loadTargetObject } from './version-target.js';
 import { corsHeadersFor } from './handlers/cors.js';

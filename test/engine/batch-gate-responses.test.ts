@@ -1,34 +1,89 @@
 import { describe, expect, it } from 'vitest';
 import { BatchGate } from '../../src/engine/batch-gate.js';
-import { writeAtTurnEnd, writeTurnEndNow } from '../../src/http/turn-end-writes.js';
+import { afterTurnRequests, handleThisTurn, writeAtTurnEnd } from '../../src/http/request-turn.js';
 
 const nothing = (): void => undefined;
-/** Starts from a fresh check phase: an earlier test's writeAll may still be queued in the current one. */
+/** Starts from a fresh check phase: an earlier test's callbacks may still be queued in the current one. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const tick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
+/** A request as the server handles it: some awaits that resolve within the turn, then its response. */
+function request(name: string, order: string[]): Promise<void> {
+  return new Promise((done) =>
+    handleThisTurn(() => {
+      order.push(`${name} handled`);
+      void (async () => {
+        await Promise.resolve(); // an await over synchronous SQLite
+        await tick(); // a stream's nextTick (a small body's 'end')
+        order.push(`${name} took effect`);
+        await writeAtTurnEnd(() => order.push(`${name} answered`), nothing);
+        done();
+      })();
+    }),
+  );
+}
 
 /**
- * The engine's batch gate and the HTTP layer's turn-end writes both wait for the check phase, and the gate's
- * turn is queued first (a turn earlier, or here simply first). The server wires the gate to flush the
- * waiting responses before the batch: a response read in a turn must not wait for that turn's batch.
+ * The engine's batch gate and the HTTP layer both wait for the check phase, and the gate's turn is queued
+ * first (a turn earlier, or here simply first). The server wires the gate to run the requests already read
+ * and write their responses before the batch: a request read in a turn must not wait for that turn's batch.
  */
-describe('batch gate and turn-end responses', () => {
-  it('writes the responses waiting in the turn before the batch it grants', async () => {
+describe('batch gate and the turn’s requests', () => {
+  it('handles and answers the requests waiting in the turn before the batch it grants', async () => {
     await nextTurn();
     const order: string[] = [];
-    const gate = new BatchGate(writeTurnEndNow);
+    const gate = new BatchGate(afterTurnRequests);
+    const batch = gate.turn().then(() => order.push('batch'));
+    await Promise.all([batch, request('a', order), request('b', order)]);
+    expect(order).toEqual([
+      'a handled',
+      'a took effect',
+      'b handled',
+      'b took effect',
+      'a answered',
+      'b answered',
+      'batch',
+    ]);
+  });
+
+  it('without the hook, the batch would run first (what the wiring prevents)', async () => {
+    await nextTurn();
+    const order: string[] = [];
+    const gate = new BatchGate();
+    const batch = gate.turn().then(() => order.push('batch'));
+    await Promise.all([batch, request('a', order)]);
+    expect(order).toEqual(['batch', 'a handled', 'a took effect', 'a answered']);
+  });
+
+  it('writes the waiting responses and grants at once when no request waits', async () => {
+    await nextTurn();
+    const order: string[] = [];
+    const gate = new BatchGate(afterTurnRequests);
     const batch = gate.turn().then(() => order.push('batch'));
     const response = writeAtTurnEnd(() => order.push('response'), nothing);
     await Promise.all([batch, response]);
     expect(order).toEqual(['response', 'batch']);
   });
 
-  it('without the flush, the batch would run first (what the wiring prevents)', async () => {
+  it('grants one batch per loop turn while requests keep arriving', async () => {
     await nextTurn();
     const order: string[] = [];
-    const gate = new BatchGate();
-    const batch = gate.turn().then(() => order.push('batch'));
-    const response = writeAtTurnEnd(() => order.push('response'), nothing);
-    await Promise.all([batch, response]);
-    expect(order).toEqual(['batch', 'response']);
+    const gate = new BatchGate(afterTurnRequests);
+    const batches = [1, 2, 3].map((n) => gate.turn().then(() => order.push(`batch ${n}`)));
+    // Requests read in every turn: each turn's are answered before that turn's batch, and no batch is
+    // held back by the next turn's requests.
+    const requests: Promise<void>[] = [];
+    for (const n of [1, 2, 3]) {
+      requests.push(request(`r${n}`, order));
+      await nextTurn();
+    }
+    await Promise.all([...batches, ...requests]);
+    const answered = (n: number): number => order.indexOf(`r${n} answered`);
+    const batch = (n: number): number => order.indexOf(`batch ${n}`);
+    expect(answered(1)).toBeLessThan(batch(1));
+    expect(batch(1)).toBeLessThan(answered(2));
+    expect(answered(2)).toBeLessThan(batch(2));
+    expect(batch(2)).toBeLessThan(answered(3));
+    expect(answered(3)).toBeLessThan(batch(3));
   });
 });

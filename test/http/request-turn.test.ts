@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAtTurnEnd } from '../../src/http/turn-end-writes.js';
+import { writeAtTurnEnd } from '../../src/http/request-turn.js';
+import { requestPath, signV1 } from '../../src/protocol/sign-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const nothing = (): void => undefined;
@@ -86,5 +87,57 @@ describe('many requests in one turn, on the wire', () => {
     expect(statuses(received[1]?.() ?? '')).toEqual(['200 body-of-k3', '200 body-of-k1']);
     expect(statuses(received[2]?.() ?? '')).toEqual(['200 body-of-k2']);
     for (const s of connections) s.destroy();
+  });
+});
+
+describe('pipelined requests that change what the next one reads', () => {
+  let ts: TestServer;
+  beforeAll(async () => {
+    ts = await startTestServer();
+    await ts.anyClient().putBucket('pipelined');
+    await ts.anyClient({ bucket: 'pipelined' }).put('obj', Buffer.from('x'));
+  });
+  afterAll(async () => ts.close());
+
+  /** A signed request as raw HTTP/1.1 text, to be pipelined with others in one socket write. */
+  const raw = (method: string, body = ''): string => {
+    const headers = signV1({
+      method,
+      bucket: 'pipelined',
+      key: 'obj',
+      subresources: { tagging: '' },
+      headers: body === '' ? {} : { 'Content-Type': 'application/xml' },
+      accessKeyId: ts.root.accessKeyId,
+      secret: ts.root.secret,
+      region: 'cn-hangzhou',
+      date: new Date(),
+    });
+    const path = requestPath({ bucket: 'pipelined', key: 'obj', subresources: { tagging: '' } });
+    const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+    if (body !== '') lines.push(`Content-Length: ${Buffer.byteLength(body)}\r\n`);
+    return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${lines.join('')}\r\n${body}`;
+  };
+  const tagging = (v: number): string =>
+    `<Tagging><TagSet><Tag><Key>v</Key><Value>${v}</Value></Tag></TagSet></Tagging>`;
+
+  // The requests of one socket read are handled in the check phase (request-turn.ts), each run to the end of
+  // its awaits that resolve within the turn before the next starts: a PUT ?tagging (whose body came in the
+  // same read) has taken effect when the GET ?tagging pipelined behind it reads the tags.
+  it('a GET pipelined behind a PUT with a body reads what the PUT wrote', async () => {
+    const socket = await new Promise<net.Socket>((resolve) => {
+      const s = net.connect(ts.port, '127.0.0.1', () => resolve(s));
+    });
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString()));
+    const rounds = [1, 2, 3, 4, 5];
+    socket.write(rounds.map((v) => raw('PUT', tagging(v)) + raw('GET')).join(''));
+    const responses = (): string[] => text.split(/(?=HTTP\/1\.1 )/).filter((r) => r !== '');
+    while (responses().length < rounds.length * 2 || !text.endsWith('</Tagging>'))
+      await new Promise((r) => setTimeout(r, 10));
+    const read = responses()
+      .filter((r) => r.includes('<Tagging>'))
+      .map((r) => /<Value>(\d+)<\/Value>/.exec(r)?.[1]);
+    expect(read).toEqual(rounds.map(String));
+    socket.destroy();
   });
 });

@@ -1,0 +1,109 @@
+/**
+ * A busy turn's requests handled together in the event loop's check phase, then their responses written
+ * together, then the engine's batch (if one waits for its turn).
+ *
+ * Why: while the server is busy, one turn of the event loop reads a request from every ready connection.
+ * Handled as each was parsed and written as each finished, every request's ~100 µs of work (V4, SQLite,
+ * dispatch) ran between Node's parse of one request and the next, and every response was a socket write
+ * between two requests' work: it woke a client that had gone back to sleep since the previous write (on
+ * loopback the receiving side's TCP work runs inside the sender's write), and Node's HTTP code ran cold each
+ * time (~37 µs of Node HTTP per request against ~10 for the bare Node server). Grouped (every parse in the
+ * poll phase, every handler, then every write), each part runs hot: docs/performance.md, issue 10 third and
+ * fourth passes (`bench/http-syscalls.ts`).
+ *
+ * Order, by what waits on what:
+ * - A handler waits only for its request's parse. Each runs in its own check-phase callback, so its awaits
+ *   that resolve within the turn (the built-in store's SQLite is synchronous under its Promise) settle, with
+ *   the microtasks and nextTicks between callbacks, before the next handler starts: a request read earlier
+ *   in the turn takes effect first, as when each ran at its parse (a PUT ?tagging before a later GET).
+ * - The turn's writes wait for all of its handlers: the write callback is always queued behind the turn's
+ *   last handler. A handler whose awaits leave the turn (a body still arriving, a remote store) writes at
+ *   the end of the turn its await resolves in.
+ * - The engine's batch (BatchGate, ~2–7 ms for 500 tasks) waits for the requests already read and their
+ *   writes: `afterTurnRequests` runs the gate's grant after that write callback. A response never waits
+ *   behind a batch, and the batch waits at most for the requests read before its turn.
+ *
+ * A request waits for nothing more when the server is not saturated (one request per turn). When it is,
+ * the connections wait for the server anyway.
+ */
+interface PendingWrite {
+  readonly write: () => void;
+  readonly failed: (err: unknown) => void;
+  readonly written: () => void;
+}
+
+let pending: PendingWrite[] = [];
+/** The queued write callback of the turn, kept behind the turn's last handler. */
+let writeCallback: NodeJS.Immediate | undefined;
+/** Handlers queued in the check phase that have not started yet. */
+let handlersWaiting = 0;
+/** The batch gate's grants that wait for the turn's handlers and writes. */
+let afterWrites: (() => void)[] = [];
+
+function runHandler(handle: () => void): void {
+  handlersWaiting--;
+  handle();
+}
+
+/**
+ * Runs `handle` in this turn's check phase, after the requests read before it, and before the turn's
+ * writes. `handle` must not throw (the server passes an async function that answers its own failures).
+ */
+export function handleThisTurn(handle: () => void): void {
+  handlersWaiting++;
+  setImmediate(runHandler, handle);
+  // The turn's writes go out after its last handler: move the write callback behind this one.
+  if (writeCallback !== undefined) clearImmediate(writeCallback);
+  writeCallback = setImmediate(writeAll);
+}
+
+function writeAll(): void {
+  writeCallback = undefined;
+  writePending();
+  // Every handler queued so far has run: each one moved this callback behind itself.
+  const grants = afterWrites;
+  afterWrites = [];
+  for (const grant of grants) grant();
+}
+
+function writePending(): void {
+  if (pending.length === 0) return;
+  const turn = pending;
+  pending = [];
+  for (const p of turn) {
+    try {
+      p.write();
+    } catch (err) {
+      // One failed write must not cost the other responses of the turn, nor escape into the event loop.
+      p.failed(err);
+    }
+    p.written();
+  }
+}
+
+/**
+ * Runs `write` at the end of this event-loop turn, after every request read in the turn has been handled;
+ * if it throws, `failed` gets the error (it must not throw). Resolves once `write` (or `failed`) has run, so
+ * the request log and the latency histogram still count the time until the response was handed to Node.
+ */
+export function writeAtTurnEnd(write: () => void, failed: (err: unknown) => void): Promise<void> {
+  return new Promise((written) => {
+    writeCallback ??= setImmediate(writeAll);
+    pending.push({ write, failed, written });
+  });
+}
+
+/**
+ * The engine's batch gate calls this in the check phase of the turn it grants, with the grant. Handlers
+ * still queued in this phase (requests read in the poll phase just before) run first, then the turn's
+ * writes, then `grant`. Nothing queued: the waiting writes go out now, then `grant`.
+ */
+export function afterTurnRequests(grant: () => void): void {
+  if (handlersWaiting > 0) {
+    afterWrites.push(grant);
+    return;
+  }
+  if (writeCallback !== undefined) clearImmediate(writeCallback);
+  writeAll();
+  grant();
+}
