@@ -21,8 +21,8 @@ export interface ShardWriter {
   /** Bytes in the shard (seed + appended). Only the prefix later committed through ChunkRepo counts. */
   readonly size: number;
   /**
-   * Appends rows: text, or bytes already UTF-8 (the engine's, report-bytes.ts), which the writer may keep
-   * (buffered; may reach storage only at flush): the caller does not reuse them.
+   * Appends rows: text, or bytes already UTF-8 (the engine's, report-bytes.ts). The bytes are lent: the
+   * caller reuses the buffer once append returns, so a writer that keeps them until flush copies them.
    */
   append(rows: string | Buffer): void;
   /**

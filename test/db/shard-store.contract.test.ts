@@ -88,6 +88,25 @@ for (const factory of BACKENDS) {
       expect(await read(a, second, 100)).toBe('r0\nr1\n');
     });
 
+    it('keeps the bytes an append lent it, not the caller’s buffer, which is reused at once', async () => {
+      // The engine appends a view of one buffer it rewrites for the next batch (report-bytes.ts).
+      const ref = { jobId: 'j1', chunkIndex: 5, attempt: 1 };
+      const w = await a.shards.openWriter(ref, { attempt: 0, bytes: 0 });
+      const lent = Buffer.alloc(100 * 1024); // past any writer's first buffer size, so it must grow
+      const expected: string[] = [];
+      for (const fill of ['a', 'b', 'c']) {
+        lent.fill(fill);
+        w.append(lent);
+        expected.push(fill.repeat(lent.length));
+        if (fill === 'b') await w.flush();
+      }
+      lent.fill('z');
+      await w.flush();
+      lent.fill('y');
+      await w.close();
+      expect(await read(b, ref, w.size)).toBe(expected.join(''));
+    });
+
     it('lists the jobs holding shards and deletes a job’s shards (all chunks, all attempts)', async () => {
       const w = await a.shards.openWriter(
         { jobId: 'j3', chunkIndex: 1, attempt: 1 },

@@ -87,8 +87,15 @@ export function createPgShardStore(pool: pg.Pool): ShardStore {
   };
 }
 
+/**
+ * Appended bytes wait in one buffer per writer, reused across flushes: a flush sends a view of it, and the
+ * next append comes only after the flush settled (the chunk worker awaits it). Before, every batch's bytes
+ * (~50 KB per 500 tasks) were kept as their own Buffer until the flush concatenated them into another.
+ * (The bench's ~35-50 MB of `external` at its RSS peak on PostgreSQL is not these: the peak is in Completing,
+ * where readCommitted receives the shards as hex text, twice their bytes, in 64 KB socket reads.)
+ */
 class PgShardWriter implements ShardWriter {
-  private pending: Buffer[] = [];
+  private pending = Buffer.allocUnsafe(64 * 1024);
   private pendingBytes = 0;
   private flushedBytes: number;
 
@@ -107,14 +114,21 @@ class PgShardWriter implements ShardWriter {
 
   append(rows: string | Buffer): void {
     if (rows.length === 0) return;
-    const buf = typeof rows === 'string' ? Buffer.from(rows, 'utf8') : rows;
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
+    const bytes = typeof rows === 'string' ? Buffer.byteLength(rows, 'utf8') : rows.length;
+    const end = this.pendingBytes + bytes;
+    if (end > this.pending.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.pending.length * 2, end));
+      this.pending.copy(bigger, 0, 0, this.pendingBytes);
+      this.pending = bigger;
+    }
+    if (typeof rows === 'string') this.pending.write(rows, this.pendingBytes, 'utf8');
+    else rows.copy(this.pending, this.pendingBytes);
+    this.pendingBytes = end;
   }
 
   async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const bytes = Buffer.concat(this.pending, this.pendingBytes);
+    const bytes = this.pending.subarray(0, this.pendingBytes);
     await this.pool.query({
       name: 'shards.append',
       text: SQL.append,
@@ -122,12 +136,11 @@ class PgShardWriter implements ShardWriter {
     });
     this.nextSeq += 1;
     this.flushedBytes += bytes.length;
-    this.pending = [];
     this.pendingBytes = 0;
   }
 
   close(): Promise<void> {
-    this.pending = [];
+    this.pending = Buffer.alloc(0);
     this.pendingBytes = 0;
     return Promise.resolve();
   }
