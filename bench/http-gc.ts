@@ -7,12 +7,11 @@
  *   npx tsx bench/http-gc.ts [--case presigned_get|head_object_v4|get_object_tagging_v4] [--connections 64]
  *     [--seconds 8] [--dist DIR] [--node-arg FLAG]…
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, load, seedAndPresign, v4Case, type Case } from './http-cases.js';
-import { scrapeLoopDelayP99 } from './http-targets.js';
+import { scrapeLoopDelayP99, spawnOssbatch } from './http-targets.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,33 +29,7 @@ async function main(): Promise<void> {
   // Extra V8/Node flags for the server (`--node-arg --max-semi-space-size=8`, repeatable).
   const nodeArgs = process.argv.flatMap((a, i) => (a === '--node-arg' ? [process.argv[i + 1] ?? ''] : []));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-gc-'));
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      '--trace-gc',
-      path.join(checkout, 'bin/ossbatch.js'),
-      'server',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'info',
-    ],
-    {
-      cwd: checkout,
-      env: {
-        ...process.env,
-        OSSBATCH_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
-        OSSBATCH_ROOT_ACCESS_KEY_SECRET: ROOT.secret,
-        OSSBATCH_DB: '',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawnOssbatch(checkout, dataDir, ROOT, [...nodeArgs, '--trace-gc']);
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   while (!/listening on http:\/\/[^:]+:(\d+)/.test(out)) await new Promise((r) => setTimeout(r, 50));

@@ -2,10 +2,11 @@
  * The servers `npm run bench:http` drives, each its own process: ossbatch (`bin/ossbatch.js server` of a
  * checkout, built-in store, request log at `info`) and the bare Node baseline (bench/http-bare-server.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface Target {
   readonly name: string;
@@ -58,14 +59,14 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-export async function startOssbatch(
-  name: string,
+/** An ossbatch server from `checkout`'s bin/ossbatch.js on a free port, as `npm start` runs it, log at info. */
+export function spawnOssbatch(
   checkout: string,
   dataDir: string,
   root: { accessKeyId: string; secret: string },
   nodeArgs: readonly string[] = [],
-): Promise<Target> {
-  const child = spawn(
+): ChildProcessByStdio<null, Readable, null> {
+  return spawn(
     process.execPath,
     [
       ...nodeArgs,
@@ -91,6 +92,16 @@ export async function startOssbatch(
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+}
+
+export async function startOssbatch(
+  name: string,
+  checkout: string,
+  dataDir: string,
+  root: { accessKeyId: string; secret: string },
+  nodeArgs: readonly string[] = [],
+): Promise<Target> {
+  const child = spawnOssbatch(checkout, dataDir, root, nodeArgs);
   const port = Number(await awaitLine(child, /ossbatch listening on http:\/\/[^:]+:(\d+)/, name));
   // The request log is read as a log shipper would (a pipe drained as it fills), and counted: proof
   // that the measured server really wrote one line per request.
