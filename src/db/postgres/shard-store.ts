@@ -92,7 +92,7 @@ export function createPgShardStore(pool: pg.Pool): ShardStore {
  * next append comes only after the flush settled (the chunk worker awaits it). Before, every batch's bytes
  * (~50 KB per 500 tasks) were kept as their own Buffer until the flush concatenated them into another.
  * (The bench's ~35-50 MB of `external` at its RSS peak on PostgreSQL is not these: the peak is in Completing,
- * where readCommitted receives the shards as hex text, twice their bytes, in 64 KB socket reads.)
+ * while readCommitted reads the shards back for the report.)
  */
 class PgShardWriter implements ShardWriter {
   private pending = Buffer.allocUnsafe(64 * 1024);
