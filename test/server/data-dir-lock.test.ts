@@ -78,6 +78,12 @@ describe('data directory lock and killed servers', () => {
     fs.writeFileSync(path.join(dataDir, LOCK_FILE), `${pid}\n`);
     try {
       expect(() => acquireDataDirLock(dataDir)).toThrow(`pid ${pid}`);
+      // Killed while the shell has not yet exec'd sleep, the child was reaped by the shell (dash reaps its
+      // jobs) and this test failed on a missing /proc entry under CI load: wait until the parent is sleep.
+      const comm = (): string => fs.readFileSync(`/proc/${parent.pid}/comm`, 'utf8').trim();
+      const execDeadline = Date.now() + 5000;
+      while (comm() !== 'sleep' && Date.now() < execDeadline) await new Promise((r) => setTimeout(r, 10));
+      expect(comm()).toBe('sleep');
       process.kill(pid, 'SIGKILL');
       const deadline = Date.now() + 5000;
       while (state() !== 'Z' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
