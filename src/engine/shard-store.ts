@@ -21,10 +21,10 @@ export interface ShardWriter {
   /** Bytes in the shard (seed + appended). Only the prefix later committed through ChunkRepo counts. */
   readonly size: number;
   /**
-   * Appends rows: text, or bytes already UTF-8 (the engine's, report-bytes.ts). The bytes are lent: the
-   * caller reuses the buffer once append returns, so a writer that keeps them until flush copies them.
+   * Appends rows as UTF-8 bytes (the engine's, report-bytes.ts). The bytes are lent: the caller reuses the
+   * buffer once append returns, so a writer that keeps them until flush copies them.
    */
-  append(rows: string | Buffer): void;
+  append(rows: Buffer): void;
   /**
    * Makes every appended byte durable and readable by readCommitted on any node. Called before the chunk
    * commit that records `size` as shardBytes: storage first, then the row that makes it count.

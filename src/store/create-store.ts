@@ -5,7 +5,7 @@ import type { Backend } from '../db/backend.js';
 import { moveDataDirCatalog } from '../db/legacy-bucket-catalog.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from './object-store.js';
-import { parseStoreUrl } from './remote/store-url.js';
+import { remoteEndpoint } from './remote/store-url.js';
 
 export interface RemoteStoreOpened {
   readonly store: ObjectStore;
@@ -28,11 +28,9 @@ export async function createRemoteStoreFor(
 ): Promise<RemoteStoreOpened | undefined> {
   // The remote drivers (ali-oss, the AWS SDK) load only for a remote store: importing them cost a
   // built-in-store server ~15 MB of RSS and ~7 MB of heap (`import('dist/server.js')`: 90 -> 75 MB RSS).
-  const loc = parseStoreUrl(config.store);
-  if (typeof loc !== 'string' && loc.kind === 'builtin') return undefined;
-  const { openRemoteStore, remoteEndpoint } = await import('./remote/index.js');
   const ep = remoteEndpoint(config);
   if (ep === undefined) return undefined;
+  const { openRemoteStore } = await import('./remote/index.js');
   const store = await openRemoteStore(config, ep, {
     catalog: backend.bucketCatalog,
     clock,

@@ -28,11 +28,11 @@ for (const factory of BACKENDS) {
       const ref = { jobId: 'j1', chunkIndex: 0, attempt: 1 };
       const w = await a.shards.openWriter(ref, { attempt: 0, bytes: 0 });
       expect(w.size).toBe(0);
-      w.append('a,1\n');
-      w.append('b,é\n');
+      w.append(Buffer.from('a,1\n'));
+      w.append(Buffer.from('b,é\n'));
       expect(w.size).toBe(9);
       await w.flush();
-      w.append('c,3\n');
+      w.append(Buffer.from('c,3\n'));
       await w.flush();
       await w.close();
       expect(await read(b, ref, 13)).toBe('a,1\nb,é\nc,3\n');
@@ -44,31 +44,31 @@ for (const factory of BACKENDS) {
     it('a new attempt seeds from the committed prefix only, so every task is reported exactly once', async () => {
       const first = { jobId: 'j2', chunkIndex: 3, attempt: 1 };
       const w1 = await a.shards.openWriter(first, { attempt: 0, bytes: 0 });
-      w1.append('t0\nt1\n');
+      w1.append(Buffer.from('t0\nt1\n'));
       await w1.flush(); // committed: 6 bytes (t0, t1)
-      w1.append('t2\n');
+      w1.append(Buffer.from('t2\n'));
       await w1.flush(); // flushed but never committed: the node dies here
       // Another node takes the chunk over (attempt 2) from the committed prefix of attempt 1.
       const second = { ...first, attempt: 2 };
       const w2 = await b.shards.openWriter(second, { attempt: 1, bytes: 6 });
       expect(w2.size).toBe(6);
-      w2.append('t2\nt3\n');
+      w2.append(Buffer.from('t2\nt3\n'));
       await w2.flush();
       await w2.close();
       // The stale attempt keeps writing into its own shard, which no committed chunk row points at.
-      w1.append('t3\n');
+      w1.append(Buffer.from('t3\n'));
       await w1.flush();
       expect(await read(a, second, 12)).toBe('t0\nt1\nt2\nt3\n');
       // Re-opening an attempt's own shard truncates it to the seed (here inside the first flushed piece).
       const w3 = await a.shards.openWriter(second, { attempt: 2, bytes: 4 });
       expect(w3.size).toBe(4);
-      w3.append('X\n');
+      w3.append(Buffer.from('X\n'));
       await w3.flush();
       expect(await read(b, second, 6)).toBe('t0\ntX\n');
       // Seeding attempt 3 from attempt 2 replaces anything attempt 3 had.
       const third = { ...first, attempt: 3 };
       const junk = await a.shards.openWriter(third, { attempt: 0, bytes: 0 });
-      junk.append('junk\n');
+      junk.append(Buffer.from('junk\n'));
       await junk.flush();
       const w4 = await b.shards.openWriter(third, { attempt: 2, bytes: 6 });
       expect(w4.size).toBe(6);
@@ -78,12 +78,12 @@ for (const factory of BACKENDS) {
     it('seeding from a prefix that ends inside a flushed piece keeps exactly that prefix', async () => {
       const first = { jobId: 'j4', chunkIndex: 0, attempt: 1 };
       const w1 = await a.shards.openWriter(first, { attempt: 0, bytes: 0 });
-      w1.append('r0\nr1\n');
+      w1.append(Buffer.from('r0\nr1\n'));
       await w1.flush(); // one piece of 6 bytes; only 3 were committed
       const second = { ...first, attempt: 2 };
       const w2 = await b.shards.openWriter(second, { attempt: 1, bytes: 3 });
       expect(w2.size).toBe(3);
-      w2.append('r1\n');
+      w2.append(Buffer.from('r1\n'));
       await w2.flush();
       expect(await read(a, second, 100)).toBe('r0\nr1\n');
     });
@@ -112,7 +112,7 @@ for (const factory of BACKENDS) {
         { jobId: 'j3', chunkIndex: 1, attempt: 1 },
         { attempt: 0, bytes: 0 },
       );
-      w.append('x\n');
+      w.append(Buffer.from('x\n'));
       await w.flush();
       expect((await b.shards.listJobs()).sort()).toEqual(['j1', 'j2', 'j3', 'j4']);
       await b.shards.deleteJob('j2');

@@ -42,8 +42,8 @@ describe('report integrity', () => {
       attempt: chunk.shardAttempt,
       bytes: chunk.shardBytes,
     });
-    shard.append(committed);
-    shard.append('src,b,,succeeded,,200,\nsrc,c,,succeeded,,200,\n');
+    shard.append(Buffer.from(committed));
+    shard.append(Buffer.from('src,b,,succeeded,,200,\nsrc,c,,succeeded,,200,\n'));
     await shard.flush();
     await shard.close();
     const result = await h.backend.chunks.commit({

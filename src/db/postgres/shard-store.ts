@@ -112,17 +112,14 @@ class PgShardWriter implements ShardWriter {
     return this.flushedBytes + this.pendingBytes;
   }
 
-  append(rows: string | Buffer): void {
-    if (rows.length === 0) return;
-    const bytes = typeof rows === 'string' ? Buffer.byteLength(rows, 'utf8') : rows.length;
-    const end = this.pendingBytes + bytes;
+  append(rows: Buffer): void {
+    const end = this.pendingBytes + rows.length;
     if (end > this.pending.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.pending.length * 2, end));
       this.pending.copy(bigger, 0, 0, this.pendingBytes);
       this.pending = bigger;
     }
-    if (typeof rows === 'string') this.pending.write(rows, this.pendingBytes, 'utf8');
-    else rows.copy(this.pending, this.pendingBytes);
+    rows.copy(this.pending, this.pendingBytes);
     this.pendingBytes = end;
   }
 

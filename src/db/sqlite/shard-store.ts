@@ -63,12 +63,10 @@ class FileShardWriter implements ShardWriter {
     return this.bytes;
   }
 
-  append(rows: string | Buffer): void {
-    if (rows.length === 0) return;
-    const buf = typeof rows === 'string' ? Buffer.from(rows, 'utf8') : rows;
+  append(rows: Buffer): void {
     let off = 0;
-    while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off, this.bytes + off);
-    this.bytes += buf.length;
+    while (off < rows.length) off += fs.writeSync(this.fd, rows, off, rows.length - off, this.bytes + off);
+    this.bytes += rows.length;
   }
 
   flush(): Promise<void> {

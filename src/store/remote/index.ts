@@ -11,13 +11,13 @@ import { RemoteStore } from './remote-store.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { S3Driver } from './s3/s3-driver.js';
 import { createStoreMetrics, type StoreMetrics } from './store-metrics.js';
-import { parseStoreUrl, type RemoteEndpoint } from './store-url.js';
+import type { RemoteEndpoint } from './store-url.js';
 import { StoreUnavailableError } from './store-unavailable.js';
 
 export type { BucketCatalog, CatalogBucket } from './bucket-catalog.js';
 export { RemoteStore, DEFAULT_STORE_CONCURRENCY } from './remote-store.js';
 export { RemoteError } from './remote-error.js';
-export { parseStoreUrl } from './store-url.js';
+export { parseStoreUrl, remoteEndpoint } from './store-url.js';
 export type { RemoteEndpoint } from './store-url.js';
 
 export { StoreUnavailableError } from './store-unavailable.js';
@@ -33,26 +33,6 @@ export interface RemoteStoreDeps {
   readonly metrics?: Registry;
   readonly multipartThreshold?: number;
   readonly partSize?: number;
-}
-
-/** The endpoint a Config names; undefined for the built-in store. */
-export function remoteEndpoint(config: Config): RemoteEndpoint | undefined {
-  const loc = parseStoreUrl(config.store);
-  if (typeof loc === 'string') throw new StoreUnavailableError(`invalid store: ${loc}`);
-  if (loc.kind === 'builtin') return undefined;
-  const url = new URL(loc.url);
-  return {
-    kind: loc.kind,
-    url: loc.url,
-    host: url.hostname,
-    secure: url.protocol === 'https:',
-    accessKeyId: config.storeAccessKeyId ?? '',
-    accessKeySecret: config.storeAccessKeySecret ?? '',
-    region: config.storeRegion,
-    // Twice the limiter's bound: a read gives its slot back when the headers arrive but keeps its socket
-    // while the body streams, and calls must never queue for a socket behind the limiter.
-    maxSockets: config.storeConcurrency * 2,
-  };
 }
 
 export function createDriver(ep: RemoteEndpoint): RemoteDriver {

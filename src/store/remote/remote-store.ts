@@ -188,13 +188,10 @@ export class RemoteStore extends RemotePassthrough implements ObjectStore {
   }
 
   /**
-   * Each change is its own remote call(s), all started at once and queued on the process-wide limiter, so at
-   * most `concurrency` are in flight however many batches the engine runs; results come back in input order.
-   */
-  /**
-   * Different objects concurrently (the driver's storeConcurrency bounds the calls in flight); the changes
-   * to one object one after another, in the batch's order, as the built-in store's one transaction applies
-   * them. A remote addTags is a read then a write: two at once on one object both read the old set and the
+   * Each change is its own remote call(s), queued on the process-wide limiter, so at most `concurrency` are
+   * in flight however many batches the engine runs; results come back in input order. Different objects run
+   * concurrently; the changes to one object one after another, in the batch's order, as the built-in store's
+   * one transaction applies them. A remote addTags is a read then a write: two at once on one object both read the old set and the
    * later write dropped the other's tags (contract test "applies the changes to one object in the order").
    */
   async applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {

@@ -1,3 +1,6 @@
+import type { Config } from '../../config.js';
+import { StoreUnavailableError } from './store-unavailable.js';
+
 /** Where a remote store is and how to sign in to it (from `--store` and the OSSBATCH_STORE_* variables). */
 export interface RemoteEndpoint {
   readonly kind: 's3' | 'oss';
@@ -8,7 +11,7 @@ export interface RemoteEndpoint {
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
   readonly region: string | undefined;
-  /** Keep-alive sockets per process (see index.ts). */
+  /** Keep-alive sockets per process (see remoteEndpoint). */
   readonly maxSockets: number;
 }
 
@@ -40,4 +43,24 @@ export function parseStoreUrl(text: string): StoreLocation | string {
   }
   if (u.protocol === 'http:' && u.port === '') return `"${text}" needs a port (s3+http://host:port)`;
   return { kind, url: `${u.protocol}//${u.host}` };
+}
+
+/** The endpoint a Config names; undefined for the built-in store. */
+export function remoteEndpoint(config: Config): RemoteEndpoint | undefined {
+  const loc = parseStoreUrl(config.store);
+  if (typeof loc === 'string') throw new StoreUnavailableError(`invalid store: ${loc}`);
+  if (loc.kind === 'builtin') return undefined;
+  const url = new URL(loc.url);
+  return {
+    kind: loc.kind,
+    url: loc.url,
+    host: url.hostname,
+    secure: url.protocol === 'https:',
+    accessKeyId: config.storeAccessKeyId ?? '',
+    accessKeySecret: config.storeAccessKeySecret ?? '',
+    region: config.storeRegion,
+    // Twice the limiter's bound: a read gives its slot back when the headers arrive but keeps its socket
+    // while the body streams, and calls must never queue for a socket behind the limiter.
+    maxSockets: config.storeConcurrency * 2,
+  };
 }
