@@ -3,6 +3,8 @@
  * the first SIGUSR2 starts the inspector's sampling heap profiler counting every allocation, also what the
  * next scavenge frees (`--heap-prof` keeps only what is live at exit and hides the garbage); the second
  * stops it and writes the profile to $OSSBATCH_HEAP_PROFILE, then prints `heap profile written` on stderr.
+ * OSSBATCH_HEAP_PROMOTED_ONLY=1 leaves out what scavenges free: only what survived them (what fills the old
+ * generation and brings on the mark-compacts).
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -19,7 +21,7 @@ if (file) {
         session.post('HeapProfiler.startSampling', {
           samplingInterval: interval,
           includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMinorGC: process.env.OSSBATCH_HEAP_PROMOTED_ONLY !== '1',
         }),
       );
       return;

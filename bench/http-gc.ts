@@ -5,7 +5,10 @@
  * pause and total, by kind (Scavenge, Mark-Compact).
  *
  *   npx tsx bench/http-gc.ts [--case presigned_get|head_object_v4|get_object_tagging_v4] [--connections 64]
- *     [--seconds 8] [--dist DIR] [--node-arg FLAG]…
+ *     [--seconds 8] [--dist DIR] [--node-arg FLAG]… [--show PATTERN]
+ *
+ * `--show PATTERN` prints the server's output lines (warm-up included) that match, e.g. with
+ * `--node-arg --trace-pretenuring --show pretenur` the allocation sites V8 decided to allocate in old space.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,9 +58,14 @@ async function main(): Promise<void> {
   const result = await load(spec(seconds));
   const loopP99 = await scrapeLoopDelayP99(port);
   const gcLines = out.slice(from).split('\n');
+  const show = arg('show', '');
+  if (show !== '') for (const l of out.split('\n')) if (l.includes(show)) console.log(`  > ${l.trim()}`);
   child.kill('SIGTERM');
-  const sample = gcLines.find((l) => l.includes('Scavenge'));
-  if (sample !== undefined) console.log(`  e.g. ${sample.trim()}`);
+  // One line of each kind: V8 names the reason at the end (allocation failure, external memory pressure, …).
+  for (const kind of ['Scavenge', 'Mark-Compact']) {
+    const sample = gcLines.find((l) => l.includes(kind));
+    if (sample !== undefined) console.log(`  e.g. ${sample.trim()}`);
+  }
   const pauses = new Map<string, number[]>();
   for (const line of gcLines) {
     // `[pid:0x…]  12345 ms: Scavenge 10.2 (12.3) -> 9.8 (12.3) MB, 0.85 / 0.00 ms  (…)`

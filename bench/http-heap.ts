@@ -5,7 +5,7 @@
  * function that allocated them (self) and by every function on the stack (inclusive), bench/heap-summary.ts.
  *
  *   npx tsx bench/http-heap.ts [--case presigned_get|head_object_v4|get_object_tagging_v4] [--seconds 5]
- *     [--dist DIR] [--top 40] [--out FILE.heapprofile] [--node-arg FLAG]…
+ *     [--dist DIR] [--top 40] [--out FILE.heapprofile] [--node-arg FLAG]… [--promoted-only]
  *
  * V8's sampler names the frame that allocated, and an inlined function's allocations go to the function it
  * was inlined into: `--node-arg --no-turbo-inlining` splits them (and costs some speed).
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-heap-'));
   const out = path.resolve(arg('out', path.join(dataDir, `${which}.heapprofile`)));
   process.env.OSSBATCH_HEAP_PROFILE = out;
+  // --promoted-only: what survived the scavenges (bench/heap-sampling-preload.mjs).
+  if (process.argv.includes('--promoted-only')) process.env.OSSBATCH_HEAP_PROMOTED_ONLY = '1';
   const preload = path.join(import.meta.dirname, 'heap-sampling-preload.mjs');
   const nodeArgs = process.argv.flatMap((a, i) => (a === '--node-arg' ? [process.argv[i + 1] ?? ''] : []));
   const child = spawnOssbatch(checkout, dataDir, ROOT, [...nodeArgs, '--import', preload]);
