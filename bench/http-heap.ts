@@ -67,9 +67,13 @@ async function main(): Promise<void> {
   );
   const summary = path.join(import.meta.dirname, 'heap-summary.ts');
   console.log(
-    execFileSync(process.execPath, ['--import', 'tsx', summary, out, arg('top', '40'), String(result.requests)], {
-      encoding: 'utf8',
-    }),
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', summary, out, arg('top', '40'), String(result.requests)],
+      {
+        encoding: 'utf8',
+      },
+    ),
   );
   if (arg('out', '') === '') fs.rmSync(dataDir, { recursive: true, force: true });
 }

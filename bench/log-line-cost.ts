@@ -21,8 +21,16 @@ const lines = Number(arg('lines', '200000'));
 const rounds = Number(arg('rounds', '5'));
 const destination =
   shape === 'sonic'
-    ? pino.destination({ dest: '/dev/null', sync: false, minLength: 4096, periodicFlush: 250, maxLength: MAX_BUFFERED_LOG_BYTES })
-    : new LogLineBatcher(pino.destination({ dest: '/dev/null', sync: false, minLength: 0, maxLength: MAX_BUFFERED_LOG_BYTES }));
+    ? pino.destination({
+        dest: '/dev/null',
+        sync: false,
+        minLength: 4096,
+        periodicFlush: 250,
+        maxLength: MAX_BUFFERED_LOG_BYTES,
+      })
+    : new LogLineBatcher(
+        pino.destination({ dest: '/dev/null', sync: false, minLength: 0, maxLength: MAX_BUFFERED_LOG_BYTES }),
+      );
 const logger = pino({ level: 'info', name: 'ossbatch' }, destination).child({ component: 'http' });
 const operations = ['GetObject', 'HeadObject', 'GetObjectTagging'];
 

@@ -40,10 +40,50 @@ export function canonicalQueryV4(
   pairs: readonly (readonly [string, string])[],
   options: { keepEquals?: ReadonlySet<string>; order?: QueryOrder } = {},
 ): string {
+  if (options.keepEquals === undefined && options.order !== 'locale' && pairs.length <= SMALL_QUERY_PAIRS)
+    return canonicalQuerySpecForm(pairs);
   const enc = pairs.map(([k, v]) => ({ raw: k, k: uriEncode(k, false), v: uriEncode(v, false) }));
   if (options.order === 'locale') enc.sort((a, b) => a.raw.localeCompare(b.raw));
   else enc.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
   return enc.map(({ raw, k, v }) => (v === '' && !options.keepEquals?.has(raw) ? k : `${k}=${v}`)).join('&');
+}
+
+/** Up to this many pairs the spec form is built by insertion sort (quadratic, so not for any length). */
+const SMALL_QUERY_PAIRS = 16;
+
+/**
+ * canonicalQueryV4's spec form (byte order of the encoded key, then value; bare `k` for ''), the one every
+ * request builds, without an object per pair, a comparator closure and two more arrays: insertion sort of
+ * the encoded keys and values into two arrays. Presigned GET (7 pairs): see docs/performance.md, issue 10
+ * fifth pass. Same result as the general path (`test/protocol/canonical-query.test.ts`).
+ */
+function canonicalQuerySpecForm(pairs: readonly (readonly [string, string])[]): string {
+  const n = pairs.length;
+  const keys: string[] = [];
+  const values: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const pair = pairs[i] as readonly [string, string];
+    const k = uriEncode(pair[0], false);
+    const v = uriEncode(pair[1], false);
+    let j = i;
+    for (; j > 0; j--) {
+      const pk = keys[j - 1] as string;
+      const pv = values[j - 1] as string;
+      if (pk < k || (pk === k && pv <= v)) break;
+      keys[j] = pk;
+      values[j] = pv;
+    }
+    keys[j] = k;
+    values[j] = v;
+  }
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as string;
+    const v = values[i] as string;
+    if (i > 0) out += '&';
+    out += v === '' ? k : `${k}=${v}`;
+  }
+  return out;
 }
 
 /** content-type, content-md5, every x-oss-* header and the additional headers; `name:value\n` sorted. */

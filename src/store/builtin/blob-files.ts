@@ -189,10 +189,11 @@ export class BlobFiles {
     range?: { start: number; end: number },
   ): Promise<Buffer | undefined> {
     if (size > SMALL_OBJECT_BYTES) return undefined;
+    // A cached file's path is not built: path.join costs ~0.4 µs per GET (normalising the whole path).
     const whole =
       file === null
         ? Buffer.alloc(size)
-        : await this.small.read(path.join(this.objectsDir, file), file, size);
+        : (this.small.cached(file) ?? (await this.small.read(path.join(this.objectsDir, file), file, size)));
     return range === undefined ? whole : whole.subarray(range.start, range.end + 1);
   }
 

@@ -29,6 +29,11 @@ export class SmallFiles {
     this.entries = new LRUCache({ maxSize: budget, sizeCalculation: (b) => Math.max(1, b.length) });
   }
 
+  /** The file's bytes if they are in memory (no path to build: the hot GET's case). */
+  cached(file: string): Buffer | undefined {
+    return this.entries.get(file);
+  }
+
   /** The whole file of `size` bytes (≤ SMALL_OBJECT_BYTES), from memory or read once with one open. */
   async read(absolutePath: string, file: string, size: number): Promise<Buffer> {
     const hit = this.entries.get(file);
