@@ -30,11 +30,15 @@ const OVERRIDES: Record<string, string> = {
   'response-content-encoding': 'Content-Encoding',
 };
 
+/** Built once: `Object.entries(OVERRIDES)` per GET made 7 arrays (~480 B of the request's garbage). */
+const OVERRIDE_ENTRIES = Object.entries(OVERRIDES);
+
 export function applyResponseOverrides(
   headers: Record<string, string | number>,
   query: ReadonlyMap<string, string>,
 ): void {
-  for (const [param, name] of Object.entries(OVERRIDES)) {
+  if (query.size === 0) return;
+  for (const [param, name] of OVERRIDE_ENTRIES) {
     const v = query.get(param);
     if (v === undefined) continue;
     // Stored headers may be in any case; drop them so the override is the only one sent.
