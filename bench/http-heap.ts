@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 500)); // written in one call; let it finish
   child.kill('SIGTERM');
   console.log(
-    `${which}: ${result.requests} requests (${result.rps.toFixed(0)} req/s), load ${os.loadavg()[0]?.toFixed(2)}, profile ${out}`,
+    `${which}: ${result.requests} requests (${result.rps.toFixed(0)} req/s), load ${os.loadavg()[0]?.toFixed(2)}${arg('out', '') === '' ? '' : `, profile ${out}`}`,
   );
   const summary = path.join(import.meta.dirname, 'heap-summary.ts');
   console.log(
