@@ -41,6 +41,10 @@ export class LogLineBatcher {
     return true;
   }
 
+  /**
+   * pino's `logger.flush(cb)`. The held lines go to the sink; sonic-boom at minLength 0 calls back without
+   * waiting for its write to finish (nothing in the server waits on this; exit uses flushSync).
+   */
   flush(cb?: (err?: Error) => void): void {
     this.forward();
     this.sink.flush(cb);
