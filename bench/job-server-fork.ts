@@ -14,6 +14,10 @@ export interface JobEnd {
   peak: Memory;
   /** With `measure`: the server's CPU time (all threads) from Active to the next status. */
   cpu?: NodeJS.CpuUsage;
+  /** With `measure`, on Linux: the event loop's thread's CPU time alone over the same span, ns. */
+  mainCpuNs?: number;
+  /** With `measure`: CPU µs spent inside the store's applyBatch over the same span (the store write S). */
+  storeCpuUs?: number;
   /** With `measure`: event-loop delay while Active, ms (10 ms resolution, the interval subtracted). */
   loopDelay?: { p99: number; max: number };
 }
@@ -102,7 +106,15 @@ export async function forkServer(
             opts.onTick?.(m.status, m.done).catch(reject);
           } else if (m.kind === 'end') {
             listeners.delete(l);
-            resolve({ job: m.job, peak: m.peak, cpu: m.cpu, loopDelay: m.loopDelay, at });
+            resolve({
+              job: m.job,
+              peak: m.peak,
+              cpu: m.cpu,
+              mainCpuNs: m.mainCpuNs,
+              storeCpuUs: m.storeCpuUs,
+              loopDelay: m.loopDelay,
+              at,
+            });
           } else if (m.kind === 'error') {
             listeners.delete(l);
             reject(new Error(m.error));

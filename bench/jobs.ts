@@ -24,6 +24,15 @@
  * - execute_tasks_per_s   N / (first Active → Completing): authorize + applyBatch + report shards;
  * - baseline_updates_per_s the same N tag updates straight through applyBatch (bench/store-baseline.ts);
  * - ratio_to_baseline     execute / baseline;
+ * - execute_main_cpu_us_per_task  the server's event-loop thread's CPU per task while Active (Linux): the
+ *                         store write S plus everything else E that runs on that thread;
+ * - execute_store_cpu_us_per_task  CPU inside the store's applyBatch per task while Active (S), and
+ *   execute_other_main_cpu_us_per_task  the loop thread's CPU per task less that (E: manifest, IAM, report,
+ *                         chunk bookkeeping, scheduling, serving DescribeJob; Linux);
+ * - baseline_cpu_us_per_update    the baseline thread's CPU per update (Linux);
+ * - ratio_main_cpu        baseline_cpu_us_per_update / execute_main_cpu_us_per_task: what the ratio would be
+ *                         if neither thread ever waited for a core (steadier than the ratio when the
+ *                         machine is shared; the engine's loop has no idle time during execute);
  * - peak_rss_mb           the server process's RSS peak from job creation to Complete (the client's not included);
  * - describe_p99_ms       signed DescribeJob over HTTP from the client process, every 10 ms while Active;
  * - describe_idle_p99_ms  the same with no job running, after 100 warm-up calls (the control);
@@ -190,6 +199,8 @@ async function main(): Promise<void> {
     const peak = run.peak.rss >= cancelRun.peak.rss ? run.peak : cancelRun.peak;
     const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
     const cpu = run.cpu;
+    const mainUs = run.mainCpuNs === undefined ? undefined : run.mainCpuNs / 1000 / N;
+    const storeUs = run.storeCpuUs === undefined ? undefined : run.storeCpuUs / N;
     const result = {
       bench: 'jobs',
       objects: N,
@@ -199,9 +210,19 @@ async function main(): Promise<void> {
       prepare_tasks_per_s: Math.round(N / ((prepared - t0) / 1000)),
       execute_tasks_per_s: Math.round(execute),
       execute_cpu_us_per_task: cpu ? Number(((cpu.user + cpu.system) / N).toFixed(2)) : null,
+      execute_main_cpu_us_per_task: mainUs === undefined ? null : Number(mainUs.toFixed(2)),
+      execute_store_cpu_us_per_task: storeUs === undefined ? null : Number(storeUs.toFixed(2)),
+      execute_other_main_cpu_us_per_task:
+        mainUs === undefined || storeUs === undefined ? null : Number((mainUs - storeUs).toFixed(2)),
       report_ms: Math.round(complete - completing),
       baseline_updates_per_s: baseline.updatesPerS,
       ratio_to_baseline: Number((execute / baseline.updatesPerS).toFixed(3)),
+      baseline_cpu_us_per_update:
+        baseline.cpuUsPerUpdate === undefined ? null : Number(baseline.cpuUsPerUpdate.toFixed(2)),
+      ratio_main_cpu:
+        mainUs === undefined || baseline.cpuUsPerUpdate === undefined
+          ? null
+          : Number((baseline.cpuUsPerUpdate / mainUs).toFixed(3)),
       peak_rss_mb: mb(peak.rss),
       // Where the peak lives: V8's heap (all spaces), buffers outside it; the rest is native (SQLite, code).
       peak_heap_total_mb: mb(peak.heapTotal),

@@ -16,7 +16,21 @@ import type { Tag } from '../src/store/types.js';
 const BATCH = 1000;
 const SEED_BATCH = 10_000;
 
-export async function measureBaseline(n: number, distDir?: string): Promise<{ updatesPerS: number }> {
+/** This thread's CPU time so far, ns (Linux /proc schedstat), or undefined where there is none. */
+function threadCpuNs(): number | undefined {
+  // getrusage brings this thread's runtime up to date first (schedstat shows it as of the last tick).
+  process.cpuUsage();
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function measureBaseline(
+  n: number,
+  distDir?: string,
+): Promise<{ updatesPerS: number; cpuUsPerUpdate?: number }> {
   const dist = path.resolve(distDir ?? path.join(import.meta.dirname, '..', 'dist'));
   const load = (file: string): Promise<any> => import(pathToFileURL(path.join(dist, file)).href);
   const [{ createBackend }, { systemClock }, { createBuiltinStoreFor }] = await Promise.all([
@@ -52,6 +66,7 @@ export async function measureBaseline(n: number, distDir?: string): Promise<{ up
       { key: 'tier', value: 'bench' },
     ];
     const start = performance.now();
+    const cpuStart = threadCpuNs();
     let failed = 0;
     for (let from = 0; from < n; from += BATCH) {
       const to = Math.min(n, from + BATCH);
@@ -62,9 +77,16 @@ export async function measureBaseline(n: number, distDir?: string): Promise<{ up
       for (const r of results) if (!r.ok) failed += 1;
     }
     const seconds = (performance.now() - start) / 1000;
+    const cpuEnd = threadCpuNs();
     if (failed > 0) throw new Error(`${failed} of ${n} tag updates failed`);
     await builtin.close();
-    return { updatesPerS: Math.round(n / seconds) };
+    return {
+      updatesPerS: Math.round(n / seconds),
+      // The calling thread's CPU per update: the baseline's side of the CPU-based ratio (bench/jobs.ts).
+      ...(cpuStart !== undefined && cpuEnd !== undefined
+        ? { cpuUsPerUpdate: (cpuEnd - cpuStart) / 1000 / n }
+        : {}),
+    };
   } finally {
     await backend.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -77,22 +77,51 @@ export async function runChunk(
   let cursor = chunk.cursor;
   let succeeded = chunk.succeeded;
   let failed = chunk.failed;
-  let committed = { succeeded, failed };
+  // What the chunk row holds: the state a commit after a failed shard flush gives back (below).
+  let committed = {
+    cursor,
+    succeeded,
+    failed,
+    shardBytes: chunk.shardBytes,
+    shardAttempt: chunk.shardAttempt,
+  };
+  let shardFailed = false;
   let lastFlush = performance.now();
 
   const flush = async (next: 'keep' | 'release' | 'done'): Promise<boolean> => {
-    await shard?.flush();
+    if (!shardFailed) {
+      try {
+        await shard?.flush();
+      } catch (e) {
+        // The shard may now lack rows of tasks counted since the last commit, and retrying cannot tell: on
+        // Linux a failed writeback leaves the pages clean, so a second fdatasync can succeed without the
+        // data. Nothing since that commit may count.
+        shardFailed = true;
+        throw e;
+      }
+    }
+    // After a failed flush only a release comes (the catch below): the chunk goes back exactly as last
+    // committed, and the next attempt redoes what this one did since, on a shard truncated to that prefix.
+    const at = shardFailed
+      ? committed
+      : {
+          cursor,
+          succeeded,
+          failed,
+          shardBytes: shard?.size ?? 0,
+          shardAttempt: shard ? chunk.attempt : 0,
+        };
     const r = await env.chunks.commit({
       jobId: job.jobId,
       chunkIndex: chunk.chunkIndex,
       attempt: chunk.attempt,
-      cursor,
-      succeeded,
-      failed,
-      shardBytes: shard?.size ?? 0,
-      shardAttempt: shard ? chunk.attempt : 0,
-      succeededDelta: succeeded - committed.succeeded,
-      failedDelta: failed - committed.failed,
+      cursor: at.cursor,
+      succeeded: at.succeeded,
+      failed: at.failed,
+      shardBytes: at.shardBytes,
+      shardAttempt: at.shardAttempt,
+      succeededDelta: at.succeeded - committed.succeeded,
+      failedDelta: at.failed - committed.failed,
       next,
       leaseExpiresAt: env.clock.now() + env.leaseMs,
     });
@@ -102,9 +131,9 @@ export async function runChunk(
       env.events.emit('chunk-released', { ...ref, reason: 'lost' });
       return false;
     }
-    env.events.emit('chunk-committed', { ...ref, cursor, next });
+    env.events.emit('chunk-committed', { ...ref, cursor: at.cursor, next });
     if (next === 'release') env.events.emit('chunk-released', { ...ref, reason: 'released' });
-    committed = { succeeded, failed };
+    committed = at;
     env.onCounters(job.jobId, r.jobSucceeded, r.jobFailed, r.jobTotal);
     return true;
   };

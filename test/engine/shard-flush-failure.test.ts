@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ShardWriter } from '../../src/engine/shard-store.js';
+import { createHarness, readReport, TAG_OP, type Harness } from './harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('a report shard that cannot be flushed', () => {
+  it('gives the chunk back as last committed; the next attempt reports every task exactly once', async () => {
+    h = await createHarness({ chunkSize: 100 });
+    const role = await h.role('r');
+    await h.bucket('src');
+    await h.bucket('rep');
+    await h.seed('src', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
+    await h.putText('src', 'm.csv', 'src,a\nsrc,b\nsrc,c\n');
+    // The first attempt's shard takes every row but never makes them durable: a disk that filled up, seen
+    // at flush (fdatasync), after the rows' tasks were counted. It keeps failing, as a disk that stays
+    // full does (and a retried fdatasync after a failed one proves nothing).
+    const shards = h.backend.shards;
+    const openWriter = shards.openWriter.bind(shards);
+    let failedFlushes = 0;
+    shards.openWriter = async (ref, seed) => {
+      const real = await openWriter(ref, seed);
+      if (ref.attempt !== 1) return real;
+      const failing: ShardWriter = {
+        get size() {
+          return real.size;
+        },
+        append: (rows) => real.append(rows),
+        flush: () => {
+          failedFlushes += 1;
+          return Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+        },
+        close: () => real.close(),
+      };
+      return failing;
+    };
+    const released: number[] = [];
+    h.engine.events.on('chunk-released', (e) => {
+      if (e.reason === 'released') released.push(e.attempt);
+    });
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: 'm.csv' },
+      report: { bucket: 'rep' },
+      roleArn: role,
+    });
+    // Without the release at the last commit the chunk stays leased by this process (never re-claimed by
+    // it, report-integrity.test.ts) and the job never completes.
+    const job = await h.waitFor(id, ['Complete', 'Failed', 'Cancelled'], 10_000);
+    expect([job.status, job.succeededTasks, job.failedTasks]).toEqual(['Complete', 3, 0]);
+    expect(failedFlushes).toBe(1);
+    expect(released).toEqual([1]);
+    const { rows } = await readReport(h, 'rep', '', id);
+    expect(rows.map((r) => r[1]).sort()).toEqual(['a', 'b', 'c']);
+  });
+});
