@@ -38,6 +38,8 @@ export interface ServerProcess {
     jobId: string,
     opts: {
       measure?: boolean;
+      /** Meter the store's applyBatch (S) apart from the rest of the loop thread's CPU. */
+      splitCpu?: boolean;
       profileFile?: string;
       heapProfileFile?: string;
       promotedOnly?: boolean;
@@ -121,11 +123,18 @@ export async function forkServer(
           }
         };
         listeners.add(l);
-        const { measure = false, profileFile, heapProfileFile, promotedOnly = false } = opts;
+        const {
+          measure = false,
+          splitCpu = false,
+          profileFile,
+          heapProfileFile,
+          promotedOnly = false,
+        } = opts;
         child.send({
           kind: 'watch',
           jobId,
           measure,
+          splitCpu,
           ...(profileFile ? { profileFile } : {}),
           ...(heapProfileFile ? { heapProfileFile, promotedOnly } : {}),
         });

@@ -9,7 +9,7 @@
  *   argv[2]  the raw config (JSON) given to dist/config.js buildConfig
  *   argv[3]  the dist directory to run (default: this tree's dist/; `--dist` in bench/jobs.ts)
  *
- * IPC, parent → child: `{ kind: 'watch', jobId, measure, profileFile?, heapProfileFile?, promotedOnly? }`
+ * IPC, parent → child: `{ kind: 'watch', jobId, measure, splitCpu?, profileFile?, heapProfileFile?, promotedOnly? }`
  * (follow one job),
  * `{ kind: 'memory', id }`, `{ kind: 'close' }`. Child → parent: `{ kind: 'ready', port, root }`,
  * `{ kind: 'status', jobId, status, at }` (the engine's `job-status` event, `at` in epoch ms with
@@ -73,8 +73,9 @@ function mainThreadCpuNs() {
  * The loop thread's CPU time inside the store's applyBatch while a measured job is Active: the store write
  * S of docs/performance.md, the same call the baseline times (the built-in store writes synchronously
  * within the call). The loop thread's time less this is E, what a task costs besides the write. Two
- * reads per batch of 500 tasks (~0.01 µs per task). Thread time, not getrusage: V8's compiler and GC
- * threads running meanwhile would otherwise count as S.
+ * reads per batch of 500 tasks: ~0.1 µs per task in a profile (--cpu-prof-execute), so only with
+ * --split-cpu. Thread time, not getrusage: V8's compiler and GC threads running meanwhile would otherwise
+ * count as S.
  */
 const storeMeter = { on: false, ns: 0 };
 const storeApplyBatch = server.store.applyBatch.bind(server.store);
@@ -133,7 +134,7 @@ async function startHeapProfile(file, promotedOnly) {
  * makes, e.g. Cancelled by the API, has no engine event). With `measure`: CPU time of the whole process,
  * the event-loop delay and (with a file) a CPU profile, from Active to the next status.
  */
-async function watch({ jobId, measure, profileFile, heapProfileFile, promotedOnly }) {
+async function watch({ jobId, measure, splitCpu, profileFile, heapProfileFile, promotedOnly }) {
   const seen = new Set();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   let cpuAtActive;
@@ -151,7 +152,7 @@ async function watch({ jobId, measure, profileFile, heapProfileFile, promotedOnl
       cpuAtActive = process.cpuUsage();
       mainAtActive = mainThreadCpuNs();
       storeMeter.ns = 0;
-      storeMeter.on = true;
+      storeMeter.on = splitCpu === true;
       loopDelay.enable();
       if (profileFile) profile = startProfile(profileFile);
       else if (heapProfileFile) profile = startHeapProfile(heapProfileFile, promotedOnly === true);
@@ -159,8 +160,8 @@ async function watch({ jobId, measure, profileFile, heapProfileFile, promotedOnl
       cpu = process.cpuUsage(cpuAtActive);
       const mainNow = mainThreadCpuNs();
       if (mainAtActive !== undefined && mainNow !== undefined) mainCpuNs = mainNow - mainAtActive;
+      if (storeMeter.on) storeCpuUs = storeMeter.ns / 1000;
       storeMeter.on = false;
-      storeCpuUs = storeMeter.ns / 1000;
       loopDelay.disable();
       profileWritten = profile?.then((stop) => stop());
     }

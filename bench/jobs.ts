@@ -12,6 +12,7 @@
  *   npm run bench -- --workers 3 --chunk-size 10000   (engine settings; defaults from src/config.ts)
  *   npm run bench -- --db postgres://postgres@127.0.0.1:5432   (jobs/IAM on PostgreSQL, bench/bench-db.ts:
  *                                 a URL without a database name: a fresh one is created and dropped)
+ *   npm run bench -- --split-cpu  (adds the store write S and the rest E of the loop thread's CPU per task)
  *   npm run bench -- --cpu-prof-execute exec.cpuprofile   (a V8 CPU profile of the execute phase only)
  *   npm run bench -- --heap-prof-execute exec.heapprofile   (every allocation of the execute phase, sampled;
  *                                 `npx tsx bench/heap-summary.ts exec.heapprofile 30 <tasks>`: bytes per task;
@@ -26,9 +27,11 @@
  * - ratio_to_baseline     execute / baseline;
  * - execute_main_cpu_us_per_task  the server's event-loop thread's CPU per task while Active (Linux): the
  *                         store write S plus everything else E that runs on that thread;
- * - execute_store_cpu_us_per_task  CPU inside the store's applyBatch per task while Active (S), and
- *   execute_other_main_cpu_us_per_task  the loop thread's CPU per task less that (E: manifest, IAM, report,
- *                         chunk bookkeeping, scheduling, serving DescribeJob; Linux);
+ * - execute_store_cpu_us_per_task  with --split-cpu: CPU inside the store's applyBatch per task while Active
+ *   (S), and execute_other_main_cpu_us_per_task  the loop thread's CPU per task less that (E: manifest, IAM,
+ *                         report, chunk bookkeeping, scheduling, serving DescribeJob; Linux). Opt-in: its two
+ *                         clock reads per batch (getrusage + pread) cost the measured server ~0.1 µs per task
+ *                         (bench --cpu-prof-execute, 300k tasks: mainThreadCpuNs 0.11 µs/task), ~2% of it;
  * - baseline_cpu_us_per_update    the baseline thread's CPU per update (Linux);
  * - ratio_main_cpu        baseline_cpu_us_per_update / execute_main_cpu_us_per_task: what the ratio would be
  *                         if neither thread ever waited for a core (steadier than the ratio when the
@@ -160,6 +163,7 @@ async function main(): Promise<void> {
     let describing = false;
     const run = await server.watch(id, {
       measure: true,
+      splitCpu: args.includes('--split-cpu'),
       ...(PROFILE_FILE ? { profileFile: PROFILE_FILE } : {}),
       ...(HEAP_FILE ? { heapProfileFile: HEAP_FILE, promotedOnly: args.includes('--promoted-only') } : {}),
       onStatus: (status) => {
