@@ -77,7 +77,15 @@ export interface RoleRecord {
 }
 
 /** A decision function bound to one principal whose RAM policies are already loaded (synchronous). */
-export type Authorizer = (request: Omit<AuthzRequest, 'principal'>) => Decision;
+export interface Authorizer {
+  (request: Omit<AuthzRequest, 'principal'>): Decision;
+  /**
+   * True when, for `action` on `bucket`'s objects, the decision is the same for every resource
+   * `resourcePrefix + key` (same context, no object ACL): one decision per bucket then stands for all its
+   * keys. False when it may depend on the key (a Resource naming some keys of the bucket) or is unknown.
+   */
+  sameForEveryKey(action: string, bucket: BucketInfo, resourcePrefix: string): boolean;
+}
 
 /**
  * The IAM service the HTTP layer, the jobs service and the engine use (iam/iam-service.ts), over the

@@ -8,7 +8,7 @@ import {
   type PolicyStatement,
 } from './document.js';
 import { compilePrincipal, type PrincipalMatcher } from './principal-match.js';
-import { compileMatcher, type Matcher } from './wildcard.js';
+import { compileMatcher, type Matcher, negateScope, type PrefixScope, prefixScope } from './wildcard.js';
 
 /** One statement, ready to evaluate: no parsing or allocation at request time. */
 export interface CompiledStatement {
@@ -17,6 +17,8 @@ export interface CompiledStatement {
   readonly matchesAction: Matcher;
   /** Case-sensitive (bucket and key names are, spec §10.3); NotResource already folded in. */
   readonly matchesResource: Matcher;
+  /** matchesResource's answer for every resource starting with a prefix, when it is the same for all. */
+  readonly resourceScope: (prefix: string) => PrefixScope;
   /** Bucket and trust policies only. */
   readonly matchesPrincipal?: PrincipalMatcher;
   readonly condition?: ConditionFn;
@@ -42,10 +44,17 @@ function compileStatement(s: PolicyStatement, index: number): CompiledStatement 
     : s.notResource
       ? negate(compileMatcher(s.notResource, false))
       : () => true; // trust policies carry no Resource
+  const { resource, notResource } = s;
+  const resourceScope = resource
+    ? (prefix: string): PrefixScope => prefixScope(resource, prefix)
+    : notResource
+      ? (prefix: string): PrefixScope => negateScope(prefixScope(notResource, prefix))
+      : (): PrefixScope => 'all';
   return {
     effect: s.effect,
     matchesAction,
     matchesResource,
+    resourceScope,
     ...(s.principal && { matchesPrincipal: compilePrincipal(s.principal) }),
     ...(s.condition && { condition: compileCondition(s.condition, `Statement[${index}].Condition`) }),
     source: s,

@@ -93,3 +93,23 @@ export function evaluate(input: EvaluationInput): 'allow' | 'deny' | 'none' {
   if (d.deny) return 'deny';
   return d.identityAllow || d.bucketAllow ? 'allow' : 'none';
 }
+
+/**
+ * Whether evaluateDetailed gives one answer for every resource starting with `resourcePrefix`, all else
+ * equal: true when no statement whose action matches could match some such resources and not others
+ * (conditions and principals do not look at the resource). The batch engine then decides a bucket's tasks
+ * once per batch instead of once per key. Errs on "no" (wildcard.ts claims all or none only when certain).
+ */
+export function sameForEveryResource(
+  policies: readonly (CompiledPolicy | undefined)[],
+  action: string,
+  resourcePrefix: string,
+): boolean {
+  const lowerAction = lowerActionOf(action);
+  for (const policy of policies) {
+    if (policy === undefined) continue;
+    for (const s of policy.statements)
+      if (s.matchesAction(lowerAction) && s.resourceScope(resourcePrefix) === 'some') return false;
+  }
+  return true;
+}

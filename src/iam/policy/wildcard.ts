@@ -68,3 +68,65 @@ export function compileMatcher(patterns: readonly string[], ignoreCase: boolean)
     return false;
   };
 }
+
+/**
+ * What a list of patterns does to every string that starts with a given prefix: matches them all, none of
+ * them, or some. `'all'` and `'none'` are only claimed when certain (sufficient tests below); anything else
+ * is `'some'`, which a caller must treat as "depends on the rest of the string". The batch engine asks it
+ * about `acs:oss:<region>:<owner>:<bucket>/` to decide a bucket's tasks once instead of once per key.
+ */
+export type PrefixScope = 'all' | 'none' | 'some';
+
+/** Adds `p` and, past each `*` (which may match nothing), the positions after it. */
+function close(pattern: string, states: Uint8Array, p: number): void {
+  for (; p <= pattern.length && states[p] === 0; p++) {
+    states[p] = 1;
+    if (pattern.charCodeAt(p) !== STAR) return;
+  }
+}
+
+/**
+ * Runs the pattern as an automaton over the prefix alone: the positions it can be at once the prefix is
+ * read. None left: no string starting with the prefix matches. A position whose rest is only `*`: every
+ * one does. Otherwise the rest of the string decides. O(pattern × prefix), asked once per batch and bucket.
+ */
+function patternScope(pattern: string, prefix: string): PrefixScope {
+  let states = new Uint8Array(pattern.length + 1);
+  close(pattern, states, 0);
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    const next = new Uint8Array(pattern.length + 1);
+    let any = false;
+    for (let p = 0; p < pattern.length; p++) {
+      if (states[p] === 0) continue;
+      const pc = pattern.charCodeAt(p);
+      if (pc === STAR) close(pattern, next, p);
+      else if (pc === QUESTION || pc === c) close(pattern, next, p + 1);
+      else continue;
+      any = true;
+    }
+    if (!any) return 'none';
+    states = next;
+  }
+  for (let p = 0; p < pattern.length; p++) {
+    if (states[p] === 0) continue;
+    let q = p;
+    while (q < pattern.length && pattern.charCodeAt(q) === STAR) q++;
+    if (q === pattern.length) return 'all';
+  }
+  return 'some';
+}
+
+/** compileMatcher's patterns (any may match), classified for strings starting with `prefix`. */
+export function prefixScope(patterns: readonly string[], prefix: string): PrefixScope {
+  let scope: PrefixScope = 'none';
+  for (const p of patterns) {
+    const s = patternScope(p, prefix);
+    if (s === 'all') return 'all';
+    if (s === 'some') scope = 'some';
+  }
+  return scope;
+}
+
+/** The scope of a negated list (NotAction / NotResource): all and none trade places. */
+export const negateScope = (s: PrefixScope): PrefixScope => (s === 'all' ? 'none' : s === 'none' ? 'all' : s);
