@@ -13,8 +13,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, load, seedAndPresign, v4Case, type Case } from './http-cases.js';
-import { scrapeLoopDelayP99, spawnOssbatch } from './http-targets.js';
+import { load } from './http-cases.js';
+import { startOneCase } from './http-one-case.js';
+import { scrapeLoopDelayP99 } from './http-targets.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,31 +33,20 @@ async function main(): Promise<void> {
   // Extra V8/Node flags for the server (`--node-arg --max-semi-space-size=8`, repeatable).
   const nodeArgs = process.argv.flatMap((a, i) => (a === '--node-arg' ? [process.argv[i + 1] ?? ''] : []));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-gc-'));
-  const child = spawnOssbatch(checkout, dataDir, ROOT, [...nodeArgs, '--trace-gc']);
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  while (!/listening on http:\/\/[^:]+:(\d+)/.test(out)) await new Promise((r) => setTimeout(r, 50));
-  const port = Number(/listening on http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
-  const presigned = await seedAndPresign(port);
-  const cases: Record<string, Case> = {
-    presigned_get: presigned,
-    head_object_v4: v4Case('head_object_v4', 'HEAD', {}),
-    get_object_tagging_v4: v4Case('get_object_tagging_v4', 'GET', { tagging: '' }),
-  };
-  const c = cases[which];
-  if (c === undefined) throw new Error(`unknown case ${which}`);
-  const spec = (s: number) => ({
-    url: `http://127.0.0.1:${port}${c.path}`,
-    method: c.method,
-    headers: c.headers(),
+  const server = await startOneCase({
+    checkout,
+    dataDir,
+    nodeArgs: [...nodeArgs, '--trace-gc'],
+    which,
     connections,
-    seconds: s,
   });
+  const { child, port, spec } = server;
   await load(spec(2)); // warm-up
   await scrapeLoopDelayP99(port);
-  const from = out.length;
+  const from = server.output().length;
   const result = await load(spec(seconds));
   const loopP99 = await scrapeLoopDelayP99(port);
+  const out = server.output();
   const gcLines = out.slice(from).split('\n');
   const show = arg('show', '');
   if (show !== '') for (const l of out.split('\n')) if (l.includes(show)) console.log(`  > ${l.trim()}`);

@@ -14,8 +14,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, load, seedAndPresign, v4Case, type Case } from './http-cases.js';
-import { spawnOssbatch } from './http-targets.js';
+import { load } from './http-cases.js';
+import { startOneCase } from './http-one-case.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,25 +34,12 @@ async function main(): Promise<void> {
   if (process.argv.includes('--promoted-only')) process.env.OSSBATCH_HEAP_PROMOTED_ONLY = '1';
   const preload = path.join(import.meta.dirname, 'heap-sampling-preload.mjs');
   const nodeArgs = process.argv.flatMap((a, i) => (a === '--node-arg' ? [process.argv[i + 1] ?? ''] : []));
-  const child = spawnOssbatch(checkout, dataDir, ROOT, [...nodeArgs, '--import', preload]);
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  while (!/listening on http:\/\/[^:]+:(\d+)/.test(stdout)) await new Promise((r) => setTimeout(r, 50));
-  const port = Number(/listening on http:\/\/[^:]+:(\d+)/.exec(stdout)?.[1]);
-  const presigned = await seedAndPresign(port);
-  const cases: Record<string, Case> = {
-    presigned_get: presigned,
-    head_object_v4: v4Case('head_object_v4', 'HEAD', {}),
-    get_object_tagging_v4: v4Case('get_object_tagging_v4', 'GET', { tagging: '' }),
-  };
-  const c = cases[which];
-  if (c === undefined) throw new Error(`unknown case ${which}`);
-  const spec = (s: number) => ({
-    url: `http://127.0.0.1:${port}${c.path}`,
-    method: c.method,
-    headers: c.headers(),
+  const { child, spec } = await startOneCase({
+    checkout,
+    dataDir,
+    nodeArgs: [...nodeArgs, '--import', preload],
+    which,
     connections,
-    seconds: s,
   });
   await load(spec(2)); // warm-up: code compiled, caches filled
   child.kill('SIGUSR2');
