@@ -308,3 +308,16 @@ export function parseCsvLine(line: string): string[] {
   }
   return out;
 }
+
+/**
+ * The small job most report tests start from: role `r` (everything allowed), buckets `src` (objects a, b,
+ * c and the manifest `m.csv`, by default one row per object) and `rep`. Returns the role's ARN.
+ */
+export async function seedAbcJob(h: Harness, manifest = 'src,a\nsrc,b\nsrc,c\n'): Promise<string> {
+  const role = await h.role('r');
+  await h.bucket('src');
+  await h.bucket('rep');
+  await h.seed('src', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
+  await h.putText('src', 'm.csv', manifest);
+  return role;
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, readReport, TAG_OP, type Harness } from './harness.js';
+import { createHarness, readReport, seedAbcJob, TAG_OP, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -17,11 +17,7 @@ async function activate(harness: Harness, jobId: string): Promise<void> {
 describe('report integrity', () => {
   it('reports only committed shard rows when a job settles before a crashed chunk runs again', async () => {
     h = await createHarness({ chunkSize: 100 });
-    const role = await h.role('r');
-    await h.bucket('src');
-    await h.bucket('rep');
-    await h.seed('src', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
-    await h.putText('src', 'm.csv', 'src,a\nsrc,b\nsrc,c\n');
+    const role = await seedAbcJob(h);
     const id = await h.createJob({
       operation: TAG_OP,
       manifest: { bucket: 'src', object: 'm.csv' },
@@ -94,12 +90,8 @@ describe('report integrity', () => {
 describe('report keys at the byte limit', () => {
   it('a Report/Prefix of 930 bytes (the most CreateJob accepts) gives report keys of exactly 1023 bytes', async () => {
     h = await createHarness({ chunkSize: 100 });
-    const role = await h.role('r');
-    await h.bucket('src');
-    await h.bucket('rep');
-    await h.seed('src', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
     // One row names a missing object: a failed task, so both results files (succeeded and failed) are written.
-    await h.putText('src', 'm.csv', 'src,a\nsrc,b\nsrc,c\nsrc,missing\n');
+    const role = await seedAbcJob(h, 'src,a\nsrc,b\nsrc,c\nsrc,missing\n');
     const prefix = 'é'.repeat(465); // 465 characters, 930 bytes in UTF-8
     const id = await h.createJob({
       operation: TAG_OP,

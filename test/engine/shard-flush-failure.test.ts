@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ShardWriter } from '../../src/engine/shard-store.js';
-import { createHarness, readReport, TAG_OP, type Harness } from './harness.js';
+import { createHarness, readReport, seedAbcJob, TAG_OP, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -11,11 +11,7 @@ afterEach(async () => {
 describe('a report shard that cannot be flushed', () => {
   it('gives the chunk back as last committed; the next attempt reports every task exactly once', async () => {
     h = await createHarness({ chunkSize: 100 });
-    const role = await h.role('r');
-    await h.bucket('src');
-    await h.bucket('rep');
-    await h.seed('src', [{ key: 'a' }, { key: 'b' }, { key: 'c' }]);
-    await h.putText('src', 'm.csv', 'src,a\nsrc,b\nsrc,c\n');
+    const role = await seedAbcJob(h);
     // The first attempt's shard takes every row but never makes them durable: a disk that filled up, seen
     // at flush (fdatasync), after the rows' tasks were counted. It keeps failing, as a disk that stays
     // full does (and a retried fdatasync after a failed one proves nothing).
