@@ -8,6 +8,7 @@ import { runChunk, type WorkerEnv } from './chunk-worker.js';
 import type { EngineEvents } from './events.js';
 import type { JobMover } from './job-mover.js';
 import { ManifestError } from './manifest/index.js';
+import { releaseAsCommitted } from './pending-releases.js';
 import { TaskExecutor } from './task-executor.js';
 
 /** What running one claimed chunk needs: the job's role, the store, the chunk repo, the worker loop's env. */
@@ -63,13 +64,14 @@ export async function executeChunk(env: ChunkRunnerEnv, chunk: ChunkRow): Promis
 
 /** Gives an untouched lease back (the job is not Active, or cannot run); the committed shard stays as it was. */
 async function releaseChunk(env: ChunkRunnerEnv, c: ChunkRow): Promise<void> {
-  const r = await env.chunks.commit({
-    ...c,
-    succeededDelta: 0,
-    failedDelta: 0,
-    next: 'release',
-    leaseExpiresAt: 0,
-  });
+  const release = releaseAsCommitted(c, c);
+  let r;
+  try {
+    r = await env.chunks.commit(release);
+  } catch (e) {
+    env.worker.giveBackLater(release);
+    throw e;
+  }
   const ref = { jobId: c.jobId, chunkIndex: c.chunkIndex, attempt: c.attempt };
   env.events.emit('chunk-released', { ...ref, reason: r.ok ? 'released' : 'lost' });
 }

@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { JobRecord } from '../jobs/model.js';
 import type { Clock } from '../protocol/clock.js';
 import type { BatchGate } from './batch-gate.js';
-import type { ChunkRepo, ChunkRow } from './chunk-repo.js';
+import type { ChunkProgress, ChunkRepo, ChunkRow } from './chunk-repo.js';
 import type { ManifestDeps } from './manifest/types.js';
 import { readChunkTasks } from './manifest/index.js';
 import type { EngineMetrics } from './metrics.js';
 import { reportBytes } from './report-bytes.js';
 import type { EngineEvents } from './events.js';
+import { releaseAsCommitted } from './pending-releases.js';
 import type { ShardStore } from './shard-store.js';
 import type { TaskExecutor, TaskResult } from './task-executor.js';
 
@@ -49,6 +50,8 @@ export interface WorkerEnv {
   refreshStatus(jobId: string): Promise<void>;
   /** The job's counters after a commit: the engine applies the failure threshold. */
   onCounters(jobId: string, succeeded: number, failed: number, total: number): void;
+  /** A release whose commit failed: the engine retries it (pending-releases.ts). */
+  giveBackLater(release: ChunkProgress): void;
 }
 
 export type ChunkOutcome = 'done' | 'stopped' | 'lost';
@@ -167,8 +170,16 @@ export async function runChunk(
     return (await flush('done')) ? 'done' : 'lost';
   } catch (e) {
     // Keep what was counted and give the lease back now, so the job can settle without waiting for the
-    // lease to expire; the failed batch was neither counted nor reported, so a retry redoes it.
-    await flush('release').catch(() => false);
+    // lease to expire; the failed batch was neither counted nor reported, so a retry redoes it. When that
+    // release fails too, the engine gives the chunk back as last committed once the database takes writes.
+    await flush('release').catch(() =>
+      env.giveBackLater(
+        releaseAsCommitted(
+          { jobId: job.jobId, chunkIndex: chunk.chunkIndex, attempt: chunk.attempt },
+          committed,
+        ),
+      ),
+    );
     throw e;
   } finally {
     await shard?.close();

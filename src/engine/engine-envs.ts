@@ -5,6 +5,7 @@ import type { EngineDeps } from './engine-deps.js';
 import type { EngineEvents } from './events.js';
 import type { JobMover } from './job-mover.js';
 import type { EngineMetrics } from './metrics.js';
+import type { PendingReleases } from './pending-releases.js';
 import type { PlanEnv } from './plan-leased-job.js';
 import type { SchedulerEnv } from './scheduler.js';
 import type { SettlerEnv } from './settler.js';
@@ -18,6 +19,7 @@ export interface EngineHooks {
   localWorkers(jobId: string): number;
   running(): boolean;
   onCounters(jobId: string, succeeded: number, failed: number): void;
+  readonly pendingReleases: PendingReleases;
 }
 
 export interface EngineEnvs {
@@ -71,6 +73,7 @@ export function engineEnvs(deps: EngineDeps, h: EngineHooks): EngineEnvs {
         shouldStop: (jobId) => !h.running() || mover.status.get(jobId) !== 'Active',
         refreshStatus: async (jobId) => void (await mover.refresh(jobId)),
         onCounters: (jobId, s, f) => h.onCounters(jobId, s, f),
+        giveBackLater: (release) => h.pendingReleases.add(release),
       },
     },
   };

@@ -7,6 +7,7 @@ import { EngineEvents } from './events.js';
 import type { JobLeasePurpose } from './job-lease-repo.js';
 import { withJobLease } from './job-lease-runner.js';
 import { JobMover } from './job-mover.js';
+import { PendingReleases } from './pending-releases.js';
 import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from './metrics.js';
 import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
@@ -56,6 +57,7 @@ class BatchEngine implements Engine {
   private readonly startedAt: number;
   private readonly storage: StorageBackoff;
   private passCount = 0;
+  private readonly pendingReleases = new PendingReleases();
 
   constructor(private readonly deps: EngineDeps) {
     const { ports, clock, logger } = deps;
@@ -76,6 +78,7 @@ class BatchEngine implements Engine {
       localWorkers: (jobId) => this.workersByJob.get(jobId) ?? 0,
       running: () => this.running,
       onCounters: (jobId, s, f) => this.applyThreshold(jobId, s, f),
+      pendingReleases: this.pendingReleases,
     });
     this.schedulerEnv = envs.scheduler;
     this.settlerEnv = envs.settler;
@@ -154,12 +157,22 @@ class BatchEngine implements Engine {
       for (const job of await this.ports.jobs.findByStatus(PLANNABLE)) this.startPlanning(job);
       await schedule(this.schedulerEnv);
       for (const job of await this.ports.jobs.findByStatus(SETTLING)) await this.startSettling(job);
+      await this.retryReleases();
       await this.fillWorkers();
       this.storage.passed();
       this.events.emit('pass-done', { pass: ++this.passCount });
     } catch (e) {
       if (!this.storage.hit(e, 'scheduling')) this.deps.logger.error({ err: e }, 'engine tick failed');
     }
+  }
+
+  /** Leases a failed release left with this process (pending-releases.ts): one more try each tick. */
+  private async retryReleases(): Promise<void> {
+    if (this.pendingReleases.size === 0) return;
+    await this.pendingReleases.retry(this.ports.chunks, this.events).catch((e: unknown) => {
+      if (!this.storage.hit(e, 'executing'))
+        this.deps.logger.warn({ err: e }, 'giving a chunk lease back failed; retried next tick');
+    });
   }
 
   /** At most one heartbeat per ALIVE_EVERY_MS: the node registry row and the embedded Active-time mark. */

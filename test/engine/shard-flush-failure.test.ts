@@ -53,4 +53,45 @@ describe('a report shard that cannot be flushed', () => {
     const { rows } = await readReport(h, 'rep', '', id);
     expect(rows.map((r) => r[1]).sort()).toEqual(['a', 'b', 'c']);
   });
+  it('gives the chunk back on a later tick when the release commit itself fails (the database refused it)', async () => {
+    h = await createHarness({ chunkSize: 100 });
+    const role = await seedAbcJob(h);
+    const shards = h.backend.shards;
+    const openWriter = shards.openWriter.bind(shards);
+    shards.openWriter = async (ref, seed) => {
+      const real = await openWriter(ref, seed);
+      if (ref.attempt !== 1) return real;
+      return {
+        get size() {
+          return real.size;
+        },
+        append: (rows) => real.append(rows),
+        flush: () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })),
+        close: () => real.close(),
+      } satisfies ShardWriter;
+    };
+    // The first release commit fails as a full database would; later ones go through.
+    const chunks = h.backend.chunks;
+    const commit = chunks.commit.bind(chunks);
+    let refusedReleases = 0;
+    chunks.commit = (progress) => {
+      if (progress.next === 'release' && refusedReleases === 0) {
+        refusedReleases += 1;
+        return Promise.reject(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+      }
+      return commit(progress);
+    };
+    const id = await h.createJob({
+      operation: TAG_OP,
+      manifest: { bucket: 'src', object: 'm.csv' },
+      report: { bucket: 'rep' },
+      roleArn: role,
+    });
+    // Without the retried release the chunk stays leased by this process, which never re-claims it.
+    const job = await h.waitFor(id, ['Complete', 'Failed', 'Cancelled'], 10_000);
+    expect([job.status, job.succeededTasks, job.failedTasks]).toEqual(['Complete', 3, 0]);
+    expect(refusedReleases).toBe(1);
+    const { rows } = await readReport(h, 'rep', '', id);
+    expect(rows.map((r) => r[1]).sort()).toEqual(['a', 'b', 'c']);
+  });
 });
