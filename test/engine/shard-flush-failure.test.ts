@@ -8,68 +8,68 @@ afterEach(async () => {
   h = undefined;
 });
 
+/**
+ * The first attempt's shard takes every row but never makes them durable: a disk that filled up, seen at
+ * flush (fdatasync), after the rows' tasks were counted. It keeps failing, as a disk that stays full does
+ * (and a retried fdatasync after a failed one proves nothing). Returns how many flushes failed.
+ */
+function failFirstAttemptFlushes(harness: Harness): { failed: number } {
+  const count = { failed: 0 };
+  const shards = harness.backend.shards;
+  const openWriter = shards.openWriter.bind(shards);
+  shards.openWriter = async (ref, seed) => {
+    const real = await openWriter(ref, seed);
+    if (ref.attempt !== 1) return real;
+    const failing: ShardWriter = {
+      get size() {
+        return real.size;
+      },
+      append: (rows) => real.append(rows),
+      flush: () => {
+        count.failed += 1;
+        return Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+      },
+      close: () => real.close(),
+    };
+    return failing;
+  };
+  return count;
+}
+
+/** Runs the three-object job to its end: Complete, every task once in the counters and the report. */
+async function expectEachTaskOnce(harness: Harness, role: string): Promise<void> {
+  const id = await harness.createJob({
+    operation: TAG_OP,
+    manifest: { bucket: 'src', object: 'm.csv' },
+    report: { bucket: 'rep' },
+    roleArn: role,
+  });
+  const job = await harness.waitFor(id, ['Complete', 'Failed', 'Cancelled'], 10_000);
+  expect([job.status, job.succeededTasks, job.failedTasks]).toEqual(['Complete', 3, 0]);
+  const { rows } = await readReport(harness, 'rep', '', id);
+  expect(rows.map((r) => r[1]).sort()).toEqual(['a', 'b', 'c']);
+}
+
 describe('a report shard that cannot be flushed', () => {
   it('gives the chunk back as last committed; the next attempt reports every task exactly once', async () => {
     h = await createHarness({ chunkSize: 100 });
     const role = await seedAbcJob(h);
-    // The first attempt's shard takes every row but never makes them durable: a disk that filled up, seen
-    // at flush (fdatasync), after the rows' tasks were counted. It keeps failing, as a disk that stays
-    // full does (and a retried fdatasync after a failed one proves nothing).
-    const shards = h.backend.shards;
-    const openWriter = shards.openWriter.bind(shards);
-    let failedFlushes = 0;
-    shards.openWriter = async (ref, seed) => {
-      const real = await openWriter(ref, seed);
-      if (ref.attempt !== 1) return real;
-      const failing: ShardWriter = {
-        get size() {
-          return real.size;
-        },
-        append: (rows) => real.append(rows),
-        flush: () => {
-          failedFlushes += 1;
-          return Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
-        },
-        close: () => real.close(),
-      };
-      return failing;
-    };
+    const flushes = failFirstAttemptFlushes(h);
     const released: number[] = [];
     h.engine.events.on('chunk-released', (e) => {
       if (e.reason === 'released') released.push(e.attempt);
     });
-    const id = await h.createJob({
-      operation: TAG_OP,
-      manifest: { bucket: 'src', object: 'm.csv' },
-      report: { bucket: 'rep' },
-      roleArn: role,
-    });
     // Without the release at the last commit the chunk stays leased by this process (never re-claimed by
     // it, report-integrity.test.ts) and the job never completes.
-    const job = await h.waitFor(id, ['Complete', 'Failed', 'Cancelled'], 10_000);
-    expect([job.status, job.succeededTasks, job.failedTasks]).toEqual(['Complete', 3, 0]);
-    expect(failedFlushes).toBe(1);
+    await expectEachTaskOnce(h, role);
+    expect(flushes.failed).toBe(1);
     expect(released).toEqual([1]);
-    const { rows } = await readReport(h, 'rep', '', id);
-    expect(rows.map((r) => r[1]).sort()).toEqual(['a', 'b', 'c']);
   });
+
   it('gives the chunk back on a later tick when the release commit itself fails (the database refused it)', async () => {
     h = await createHarness({ chunkSize: 100 });
     const role = await seedAbcJob(h);
-    const shards = h.backend.shards;
-    const openWriter = shards.openWriter.bind(shards);
-    shards.openWriter = async (ref, seed) => {
-      const real = await openWriter(ref, seed);
-      if (ref.attempt !== 1) return real;
-      return {
-        get size() {
-          return real.size;
-        },
-        append: (rows) => real.append(rows),
-        flush: () => Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })),
-        close: () => real.close(),
-      } satisfies ShardWriter;
-    };
+    failFirstAttemptFlushes(h);
     // The first release commit fails as a full database would; later ones go through.
     const chunks = h.backend.chunks;
     const commit = chunks.commit.bind(chunks);
@@ -81,17 +81,8 @@ describe('a report shard that cannot be flushed', () => {
       }
       return commit(progress);
     };
-    const id = await h.createJob({
-      operation: TAG_OP,
-      manifest: { bucket: 'src', object: 'm.csv' },
-      report: { bucket: 'rep' },
-      roleArn: role,
-    });
     // Without the retried release the chunk stays leased by this process, which never re-claims it.
-    const job = await h.waitFor(id, ['Complete', 'Failed', 'Cancelled'], 10_000);
-    expect([job.status, job.succeededTasks, job.failedTasks]).toEqual(['Complete', 3, 0]);
+    await expectEachTaskOnce(h, role);
     expect(refusedReleases).toBe(1);
-    const { rows } = await readReport(h, 'rep', '', id);
-    expect(rows.map((r) => r[1]).sort()).toEqual(['a', 'b', 'c']);
   });
 });
