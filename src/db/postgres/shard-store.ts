@@ -2,8 +2,16 @@ import type pg from 'pg';
 import type { ShardRef, ShardStore, ShardWriter } from '../../engine/shard-store.js';
 import { inTransaction } from './pool.js';
 
-/** Pieces read per round trip by readCommitted (a piece is one flush: up to a chunk's worth of rows). */
-const READ_PAGE = 16;
+/**
+ * readCommitted reads pieces in slices of READ_SLICE bytes, READ_PAGE slices per round trip. pg returns bytea
+ * as hex text, so a whole piece (one flush: up to a chunk's worth of rows, hundreds of KB) arrived as a string
+ * twice its size, which V8 puts in large-object space and only a Mark-Compact frees; a 60 KiB slice's
+ * 120 KiB string stays under V8's 128 KiB regular-object limit and dies in a scavenge. `npm run bench --
+ * --db postgres://…`, alternating: peak RSS 173, 174 MB against 197, 202 whole pieces (heap 59-60 against
+ * 76-83 MB, external 4-11 against 41-42), the report phase 636, 573 ms against 1058, 859.
+ */
+const READ_SLICE = 60 * 1024;
+const READ_PAGE = 64;
 
 /**
  * Report shards as rows, so every node reads every shard (ARCHITECTURE.md §8). A shard (job, chunk,
@@ -27,9 +35,11 @@ const SQL = {
     FROM shard_pieces WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3`,
   append: `INSERT INTO shard_pieces (job_id, chunk_index, attempt, seq, start_byte, bytes)
     VALUES ($1, $2, $3, $4, $5, $6)`,
-  read: `SELECT seq, start_byte, bytes FROM shard_pieces
-    WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3 AND start_byte < $4 AND seq > $5
-    ORDER BY seq LIMIT ${READ_PAGE}`,
+  read: `SELECT seq, off, substring(bytes FROM off + 1 FOR ${READ_SLICE}) AS bytes, start_byte FROM (
+      SELECT seq, start_byte, bytes, generate_series(0, length(bytes) - 1, ${READ_SLICE}) AS off FROM shard_pieces
+      WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3 AND start_byte < $4 AND seq >= $5) s
+    WHERE (seq, off) > ($5, $6)
+    ORDER BY seq, off LIMIT ${READ_PAGE}`,
   deleteJob: 'DELETE FROM shard_pieces WHERE job_id = $1',
   jobs: 'SELECT DISTINCT job_id FROM shard_pieces',
 } as const;
@@ -62,17 +72,19 @@ export function createPgShardStore(pool: pg.Pool): ShardStore {
     async *readCommitted(ref, bytes) {
       let remaining = bytes;
       let lastSeq = -1;
+      let lastOff = -1;
       while (remaining > 0) {
-        const { rows } = await pool.query<{ seq: number; start_byte: number; bytes: Buffer }>({
+        const { rows } = await pool.query<{ seq: number; off: number; bytes: Buffer }>({
           name: 'shards.read',
           text: SQL.read,
-          values: [...key(ref), bytes, lastSeq],
+          values: [...key(ref), bytes, lastSeq, lastOff],
         });
         if (rows.length === 0) return;
         for (const r of rows) {
           const piece = r.bytes.length > remaining ? r.bytes.subarray(0, remaining) : r.bytes;
           remaining -= piece.length;
           lastSeq = r.seq;
+          lastOff = r.off;
           if (piece.length > 0) yield piece;
           if (remaining <= 0) return;
         }
@@ -91,8 +103,6 @@ export function createPgShardStore(pool: pg.Pool): ShardStore {
  * Appended bytes wait in one buffer per writer, reused across flushes: a flush sends a view of it, and the
  * next append comes only after the flush settled (the chunk worker awaits it). Before, every batch's bytes
  * (~50 KB per 500 tasks) were kept as their own Buffer until the flush concatenated them into another.
- * (The bench's ~35-50 MB of `external` at its RSS peak on PostgreSQL is not these: the peak is in Completing,
- * while readCommitted reads the shards back for the report.)
  */
 class PgShardWriter implements ShardWriter {
   private pending = Buffer.allocUnsafe(64 * 1024);
