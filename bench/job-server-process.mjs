@@ -73,7 +73,7 @@ function mainThreadCpuNs() {
  * The loop thread's CPU time inside the store's applyBatch while a measured job is Active: the store write
  * S of docs/performance.md, the same call the baseline times (the built-in store writes synchronously
  * within the call). The loop thread's time less this is E, what a task costs besides the write. Two
- * reads per batch of 500 tasks: ~0.1 µs per task in a profile (--cpu-prof-execute), so only with
+ * reads per batch of 500 tasks: 0.06 µs per task in a profile (--cpu-prof-execute), so only with
  * --split-cpu. Thread time, not getrusage: V8's compiler and GC threads running meanwhile would otherwise
  * count as S.
  */

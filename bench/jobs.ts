@@ -30,8 +30,8 @@
  * - execute_store_cpu_us_per_task  with --split-cpu: CPU inside the store's applyBatch per task while Active
  *   (S), and execute_other_main_cpu_us_per_task  the loop thread's CPU per task less that (E: manifest, IAM,
  *                         report, chunk bookkeeping, scheduling, serving DescribeJob; Linux). Opt-in: its two
- *                         clock reads per batch (getrusage + pread) cost the measured server ~0.1 µs per task
- *                         (bench --cpu-prof-execute, 300k tasks: mainThreadCpuNs 0.11 µs/task), ~2% of it;
+ *                         clock reads per batch (getrusage + pread) cost the measured server 0.06 µs per task
+ *                         (--cpu-prof-execute, 300k tasks, bench/profile-summary.ts inclusive), ~1% of it;
  * - baseline_cpu_us_per_update    the baseline thread's CPU per update (Linux);
  * - ratio_main_cpu        baseline_cpu_us_per_update / execute_main_cpu_us_per_task: what the ratio would be
  *                         if neither thread ever waited for a core (steadier than the ratio when the

@@ -35,8 +35,8 @@ const SQL = {
     FROM shard_pieces WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3`,
   append: `INSERT INTO shard_pieces (job_id, chunk_index, attempt, seq, start_byte, bytes)
     VALUES ($1, $2, $3, $4, $5, $6)`,
-  read: `SELECT seq, off, substring(bytes FROM off + 1 FOR ${READ_SLICE}) AS bytes, start_byte FROM (
-      SELECT seq, start_byte, bytes, generate_series(0, length(bytes) - 1, ${READ_SLICE}) AS off FROM shard_pieces
+  read: `SELECT seq, off, substring(bytes FROM off + 1 FOR ${READ_SLICE}) AS bytes FROM (
+      SELECT seq, bytes, generate_series(0, length(bytes) - 1, ${READ_SLICE}) AS off FROM shard_pieces
       WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3 AND start_byte < $4 AND seq >= $5) s
     WHERE (seq, off) > ($5, $6)
     ORDER BY seq, off LIMIT ${READ_PAGE}`,
