@@ -10,7 +10,10 @@ export type Memory = NodeJS.MemoryUsage;
 
 export interface JobEnd {
   job: { status: JobStatus; succeededTasks: number; failedTasks: number };
-  /** The server's memoryUsage() at its RSS peak while the job was followed. */
+  /**
+   * The server's RSS peak while the job was followed (Linux: the kernel's high-water mark), with
+   * memoryUsage()'s breakdown at the highest sample.
+   */
   peak: Memory;
   /** With `measure`: the server's CPU time (all threads) from Active to the next status. */
   cpu?: NodeJS.CpuUsage;
@@ -25,7 +28,7 @@ export interface JobEnd {
 export interface WatchHooks {
   /** At each status change (epoch ms, sub-millisecond: performance.timeOrigin + performance.now()). */
   onStatus?: (status: JobStatus, at: number) => void;
-  /** Every counter poll (20 ms) of the server. */
+  /** Every counter poll (20 ms; without this hook the server polls every 250 ms). */
   onTick?: (status: JobStatus, done: number) => Promise<void>;
 }
 
@@ -134,6 +137,8 @@ export async function forkServer(
           kind: 'watch',
           jobId,
           measure,
+          // Ticks every 20 ms only for a caller that acts on them: the poll runs in the measured server.
+          pollMs: opts.onTick ? 20 : 250,
           splitCpu,
           ...(profileFile ? { profileFile } : {}),
           ...(heapProfileFile ? { heapProfileFile, promotedOnly } : {}),
