@@ -47,6 +47,10 @@ export async function measureBaseline(
       clock: systemClock,
       region: 'cn-hangzhou',
       restoreDurationMs: 0,
+      // The raw rate: SQLite checkpointing inline on the calling thread, as it does by itself. The server
+      // copies the engine's WAL frames on a thread (src/db/sqlite/wal-checkpointer.ts); the ratio measures
+      // what the engine makes of the store against this.
+      walCheckpointThread: false,
     });
     const store = builtin.store;
     const bucket = 'bench';

@@ -21,6 +21,8 @@ export async function createBuiltinStoreFor(
     minFreeBytes?: number;
     /** Test seam only (store/builtin/disk-faults.ts): a simulated full disk. */
     diskFaults?: DiskFaults;
+    /** false: WAL checkpoints inline only (BuiltinStoreOptions.walCheckpointThread). */
+    walCheckpointThread?: boolean;
   },
 ): Promise<{ store: ObjectStore; close(): Promise<void> }> {
   const own: SqliteDb | undefined =

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { SqliteDb } from '../../db/sqlite/open.js';
+import { WalCheckpointer } from '../../db/sqlite/wal-checkpointer.js';
 import type { Clock } from '../../protocol/clock.js';
 import { OssError } from '../../protocol/oss-error.js';
 import type {
@@ -56,6 +57,12 @@ export interface BuiltinStoreOptions {
   minFreeBytes?: number;
   /** Test seam only (disk-faults.ts): a simulated full disk, for machines that cannot mount a small tmpfs. */
   diskFaults?: DiskFaults;
+  /**
+   * false: the WAL is checkpointed inline only, inside the committing statement, as SQLite does by itself.
+   * The raw store baseline (bench/store-baseline.ts) runs so; the server checkpoints the engine's bulk
+   * writes on a thread (db/sqlite/wal-checkpointer.ts). Off as well under diskFaults (a test seam).
+   */
+  walCheckpointThread?: boolean;
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
@@ -75,6 +82,7 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   protected override readonly configOps: BucketConfigOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(private readonly opts: BuiltinStoreOptions) {
     super(opts.db);
@@ -87,7 +95,9 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     );
     this.versions = new Versions(opts.db);
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs, this.versions);
-    this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier);
+    this.checkpointer =
+      opts.walCheckpointThread === false || opts.diskFaults ? undefined : new WalCheckpointer(opts.db);
+    this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier, this.checkpointer);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
     const st = prepareMultipartStatements(opts.db);
     this.mpDeps = {
@@ -252,9 +262,9 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     return settle(() => this.bulk.seed(bucket, this.buckets.require(bucket).storageClass, objects));
   }
 
-  /** Nothing to release: the database handle belongs to the caller, files are closed per request. */
-  close(): Promise<void> {
-    return Promise.resolve();
+  /** Stops the checkpoint thread; the database handle belongs to the caller, files are closed per request. */
+  async close(): Promise<void> {
+    await this.checkpointer?.close();
   }
 
   // ---- helpers

@@ -1,4 +1,5 @@
 import type { SqliteDb } from '../../db/sqlite/open.js';
+import type { WalCheckpointer } from '../../db/sqlite/wal-checkpointer.js';
 import type { Clock } from '../../protocol/clock.js';
 import { randomHex } from '../../protocol/ids.js';
 import type { ChangeResult, ObjectChange, SeedObject } from '../object-store.js';
@@ -19,6 +20,8 @@ export class BulkOps {
     private readonly st: Statements,
     private readonly clock: Clock,
     private readonly applier: ChangeApplier,
+    /** Told after each committed batch: it may checkpoint the WAL off the event loop. */
+    private readonly checkpointer?: Pick<WalCheckpointer, 'afterBulkWrite'>,
   ) {}
 
   /**
@@ -45,6 +48,7 @@ export class BulkOps {
       if (!isSqliteBusy(e)) throw e;
       return changes.map(() => busyResult());
     }
+    this.checkpointer?.afterBulkWrite();
     return results;
   }
 

@@ -1,0 +1,238 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { WAL_AUTOCHECKPOINT_PAGES, type SqliteDb } from './open.js';
+
+/**
+ * WAL frames not yet copied into the database after which a bulk write starts a checkpoint on the thread:
+ * ~8 of the engine's 500-task batches of key-sorted tag updates (~26 frames each).
+ */
+export const CHECKPOINT_AFTER_FRAMES = 200;
+
+/**
+ * The connection's own (inline) checkpoint threshold while the thread checkpoints. The thread cannot
+ * restart the WAL under a writer that never pauses (only a writer does, once every frame is copied), so
+ * the inline checkpoint still runs, to restart it; the frames it finds left to copy are few, and at 1000
+ * it runs ~4x less often than at 250. Restored to WAL_AUTOCHECKPOINT_PAGES once bulk writes stop (IDLE_MS).
+ */
+export const AUTOCHECKPOINT_WHILE_THREADED = 1000;
+
+/**
+ * Bulk-write quiet time after which the thread ends and the inline threshold goes back to
+ * WAL_AUTOCHECKPOINT_PAGES. Short, so that the thread's ~9 MB (its V8 isolate) are gone before a job's
+ * report phase, where the PostgreSQL backend's RSS peaks: kept for the whole run, the thread put that peak
+ * at 181-201 MB against 173-174 (`npm run bench -- --db postgres://…`). The engine's batches come ms apart,
+ * so a running job does not lose it; the next bulk write that needs one starts another (~30 ms, off the loop).
+ */
+const IDLE_MS = 200;
+
+/**
+ * The thread's body: CommonJS run with `eval`, so that the compiled server and the TypeScript sources under
+ * vitest/tsx start it alike (a `.ts` worker file would need a loader, which Node 20 refuses to pass to a
+ * worker by execArgv). It opens a second connection to the same file and runs one PASSIVE checkpoint per
+ * message: SQLite's own protocol (the WAL synced before frames are copied, the database synced after), so
+ * durability is the inline checkpoint's, and neither readers nor the writer wait for it.
+ */
+const THREAD_BODY = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.betterSqlite3);
+try {
+  // Nice 10 for this thread alone (Linux: a thread is a task; /proc/thread-self names its id): its copying
+  // must not take a core from the event loop or from a client on the same machine.
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(tid, 10);
+} catch {}
+const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 });
+// Reading the mode opens the WAL; until then the connection reports no WAL to checkpoint (log -1).
+if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error('not a WAL database');
+db.pragma('synchronous = NORMAL');
+db.pragma('cache_size = -64');
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed });
+  } catch (e) {
+    parentPort.postMessage({ ok: false, error: String(e) });
+  }
+});
+`;
+
+/** Offsets in the WAL-index header at the start of `<db>-shm` (sqlite.org/walformat.html §2.1). */
+const SHM_MX_FRAME = 16;
+const SHM_N_BACKFILL = 96;
+
+export interface WalCheckpointerOptions {
+  /** Bulk-write quiet time before the inline threshold is restored (tests shorten it). */
+  idleMs?: number;
+  /** Test seam: the module the thread loads as better-sqlite3 (a missing one: a thread that fails). */
+  threadModule?: string;
+}
+
+/**
+ * Copies the engine's WAL frames into the database on a worker thread instead of inside a batch's commit
+ * on the event loop. An inline checkpoint of 250 frames stalled the loop 5-10 ms, mostly waiting for its
+ * two fsyncs, every ~10 batches: 300 of a 1M-task job's 2,400 batches took over 5 ms; with the thread, ~80.
+ * `npm run bench`, 11 pairs alternating with the build before, 2026-11-30: execute +12% (mean 163k against
+ * 146k tasks/s), ratio to the raw baseline 0.64-0.95 (mean 0.76) against 0.62-0.77 (0.68); the cost, a
+ * DescribeJob p99 ~2 ms higher (both over 10 ms on that machine) and 9+ MB of RSS while a job runs
+ * (docs/performance.md, sixth pass).
+ *
+ * Started by the first bulk write that leaves CHECKPOINT_AFTER_FRAMES frames uncopied, read from the
+ * WAL-index header (one pread per batch): a server that runs no job starts no thread. A thread that
+ * cannot start or dies leaves the connection checkpointing inline, as before.
+ */
+export class WalCheckpointer {
+  private worker: Worker | undefined;
+  private shm: number | undefined;
+  private dead = false;
+  private started = false;
+  private running: Promise<void> | undefined;
+  private endRunning: (() => void) | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly header = Buffer.alloc(SHM_N_BACKFILL + 4);
+  private readonly idleMs: number;
+  private readonly threadModule: string | undefined;
+  /** Checkpoints the thread completed (tests, diagnostics). */
+  completed = 0;
+
+  constructor(
+    private readonly db: SqliteDb,
+    opts: WalCheckpointerOptions = {},
+  ) {
+    this.idleMs = opts.idleMs ?? IDLE_MS;
+    this.threadModule = opts.threadModule;
+  }
+
+  /** Whether a thread is running now (between bulk writes that need one and IDLE_MS after the last). */
+  get threadAlive(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Whether a thread was started (it is only once a bulk write leaves enough frames uncopied). */
+  get threadStarted(): boolean {
+    return this.started;
+  }
+
+  /** Frames in the WAL since it last restarted, or undefined where the header cannot be read. */
+  walFrames(): number | undefined {
+    return this.walState()?.frames;
+  }
+
+  /** Frames in the WAL not yet copied into the database, or undefined where the header cannot be read. */
+  pendingFrames(): number | undefined {
+    const wal = this.walState();
+    return wal && wal.frames - wal.copied;
+  }
+
+  /** The WAL-index header's frame counts, or undefined where it cannot be read. */
+  private walState(): { frames: number; copied: number } | undefined {
+    if (this.shm === undefined) {
+      if (this.db.memory || this.dead) return undefined;
+      try {
+        this.shm = fs.openSync(`${this.db.name}-shm`, 'r');
+      } catch {
+        return undefined;
+      }
+    }
+    if (fs.readSync(this.shm, this.header, 0, this.header.length, 0) < this.header.length) return undefined;
+    const read = os.endianness() === 'LE' ? 'readUInt32LE' : 'readUInt32BE';
+    return { frames: this.header[read](SHM_MX_FRAME), copied: this.header[read](SHM_N_BACKFILL) };
+  }
+
+  /** After a bulk write: a checkpoint on the thread when enough frames wait and none is running. */
+  afterBulkWrite(): void {
+    if (this.running || this.dead) return;
+    const pending = this.pendingFrames();
+    if (pending === undefined || pending < CHECKPOINT_AFTER_FRAMES) return;
+    const worker = this.worker ?? this.start();
+    if (!worker) return;
+    this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_WHILE_THREADED}`);
+    clearTimeout(this.idleTimer);
+    this.running = new Promise<void>((resolve) => {
+      this.endRunning = resolve;
+      worker.once('message', (r: { ok: boolean }) => {
+        // Not ok: SQLITE_BUSY while the connection's own checkpoint ran; the next bulk write asks again.
+        if (r.ok) this.completed += 1;
+        resolve();
+      });
+      worker.ref();
+      worker.postMessage('checkpoint');
+    }).finally(() => {
+      this.endRunning = undefined;
+      this.running = undefined;
+      this.worker?.unref();
+      this.idleTimer = setTimeout(() => this.retire(), this.idleMs).unref();
+    });
+  }
+
+  /** Resolves when no checkpoint is running on the thread. */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  /** Stops the thread (after its checkpoint in progress) and closes its connection. */
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.dead = true;
+    await this.running;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (this.shm !== undefined) fs.closeSync(this.shm);
+    this.shm = undefined;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref();
+    worker.postMessage('close');
+    await exited;
+  }
+
+  private start(): Worker | undefined {
+    this.started = true;
+    try {
+      const worker = new Worker(THREAD_BODY, {
+        eval: true,
+        workerData: {
+          file: this.db.name,
+          betterSqlite3: this.threadModule ?? createRequire(import.meta.url).resolve('better-sqlite3'),
+        },
+      });
+      // A thread ended by retire() is no longer this.worker: only an unexpected end is a failure.
+      worker.on('error', () => this.worker === worker && this.fail());
+      worker.on('exit', () => this.worker === worker && this.fail());
+      worker.unref();
+      this.worker = worker;
+      return worker;
+    } catch {
+      this.fail();
+      return undefined;
+    }
+  }
+
+  /** The thread is gone: the connection checkpoints inline again, as without it. */
+  private fail(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.worker = undefined;
+    this.endRunning?.();
+    this.restoreInline();
+  }
+
+  /** Bulk writes stopped: the thread ends (its connection closed) and the inline threshold returns. */
+  private retire(): void {
+    this.restoreInline();
+    const worker = this.worker;
+    if (!worker || this.running) return;
+    this.worker = undefined;
+    worker.postMessage('close');
+  }
+
+  private restoreInline(): void {
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  }
+}
