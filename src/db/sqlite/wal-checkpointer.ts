@@ -23,7 +23,8 @@ export const AUTOCHECKPOINT_WHILE_THREADED = 1000;
  * WAL_AUTOCHECKPOINT_PAGES. Short, so that the thread's ~9 MB (its V8 isolate) are gone before a job's
  * report phase, where the PostgreSQL backend's RSS peaks: kept for the whole run, the thread put that peak
  * at 181-201 MB against 173-174 (`npm run bench -- --db postgres://…`). The engine's batches come ms apart,
- * so a running job does not lose it; the next bulk write that needs one starts another (~30 ms, off the loop).
+ * so a running job does not lose it; the next bulk write that needs one starts another (its first
+ * checkpoint done 60-92 ms after the request against ~7 ms for a running thread, five ad-hoc starts).
  */
 const IDLE_MS = 200;
 
@@ -55,8 +56,8 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed });
+    db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true });
   } catch (e) {
     parentPort.postMessage({ ok: false, error: String(e) });
   }
@@ -77,7 +78,8 @@ export interface WalCheckpointerOptions {
 /**
  * Copies the engine's WAL frames into the database on a worker thread instead of inside a batch's commit
  * on the event loop. An inline checkpoint of 250 frames stalled the loop 5-10 ms, mostly waiting for its
- * two fsyncs, every ~10 batches: 300 of a 1M-task job's 2,400 batches took over 5 ms; with the thread, ~80.
+ * two fsyncs, every ~10 batches: 300 of a 1M-task job's 2,400 batches took over 5 ms; with a prototype of
+ * the thread, 75-83 (ad-hoc per-batch timings in the bench's server).
  * `npm run bench`, 11 pairs alternating with the build before, 2026-11-30: execute +12% (mean 163k against
  * 146k tasks/s), ratio to the raw baseline 0.64-0.95 (mean 0.76) against 0.62-0.77 (0.68); the cost, a
  * DescribeJob p99 ~2 ms higher (both over 10 ms on that machine) and 9+ MB of RSS while a job runs
@@ -91,7 +93,6 @@ export class WalCheckpointer {
   private worker: Worker | undefined;
   private shm: number | undefined;
   private dead = false;
-  private started = false;
   private running: Promise<void> | undefined;
   private endRunning: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -114,24 +115,8 @@ export class WalCheckpointer {
     return this.worker !== undefined;
   }
 
-  /** Whether a thread was started (it is only once a bulk write leaves enough frames uncopied). */
-  get threadStarted(): boolean {
-    return this.started;
-  }
-
-  /** Frames in the WAL since it last restarted, or undefined where the header cannot be read. */
-  walFrames(): number | undefined {
-    return this.walState()?.frames;
-  }
-
-  /** Frames in the WAL not yet copied into the database, or undefined where the header cannot be read. */
+  /** Frames in the WAL not yet copied into the database (WAL-index header), or undefined where unreadable. */
   pendingFrames(): number | undefined {
-    const wal = this.walState();
-    return wal && wal.frames - wal.copied;
-  }
-
-  /** The WAL-index header's frame counts, or undefined where it cannot be read. */
-  private walState(): { frames: number; copied: number } | undefined {
     if (this.shm === undefined) {
       if (this.db.memory || this.dead) return undefined;
       try {
@@ -142,7 +127,7 @@ export class WalCheckpointer {
     }
     if (fs.readSync(this.shm, this.header, 0, this.header.length, 0) < this.header.length) return undefined;
     const read = os.endianness() === 'LE' ? 'readUInt32LE' : 'readUInt32BE';
-    return { frames: this.header[read](SHM_MX_FRAME), copied: this.header[read](SHM_N_BACKFILL) };
+    return this.header[read](SHM_MX_FRAME) - this.header[read](SHM_N_BACKFILL);
   }
 
   /** After a bulk write: a checkpoint on the thread when enough frames wait and none is running. */
@@ -193,7 +178,6 @@ export class WalCheckpointer {
   }
 
   private start(): Worker | undefined {
-    this.started = true;
     try {
       const worker = new Worker(THREAD_BODY, {
         eval: true,
