@@ -52,7 +52,10 @@ class BatchEngine implements Engine {
   private unsubscribe: (() => void) | undefined;
   private running = false;
   private ticking = false;
+  /** A full pass is wanted (wake): it runs next, in place of any refill. */
   private tickAgain = false;
+  /** Only a worker slot came free (refill): claiming the next chunk is all that is wanted. */
+  private refillAgain = false;
   private lastBeat = Number.NEGATIVE_INFINITY;
   private readonly startedAt: number;
   private readonly storage: StorageBackoff;
@@ -108,15 +111,28 @@ class BatchEngine implements Engine {
 
   wake(jobId?: string): void {
     if (jobId !== undefined) {
-      this.launch(async () => void (await this.mover.refresh(jobId)), false);
+      this.launch(async () => void (await this.mover.refresh(jobId)), 'nothing');
       // A client's committed change to a job: the database took a write, so space may be back.
       this.storage.retryNow();
     }
-    if (!this.running) return;
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
+    this.tickAgain = true;
+    this.kick();
+  }
+
+  /**
+   * A chunk of a job still Active ended: claim the next chunk without a full pass. A full pass is ~10
+   * queries (the job lists by status, twice for finished jobs, the settling list, …), and it used to follow
+   * every chunk: 200 passes for a 1M-task job at the default chunk size, 912 `jobs.byStatus` round trips in
+   * a 300k-task PostgreSQL bench run where the 250 ms timer accounts for ~100. When nothing is left to
+   * claim, a full pass follows (the job may be done, or a slot free for another).
+   */
+  private refill(): void {
+    this.refillAgain = true;
+    this.kick();
+  }
+
+  private kick(): void {
+    if (!this.running || this.ticking) return;
     this.ticking = true;
     setImmediate(() => void this.tickLoop());
   }
@@ -135,16 +151,30 @@ class BatchEngine implements Engine {
     return this.storage.notice(jobId);
   }
 
-  /** Ticks never overlap: a wake during a tick runs one more right after it. */
+  /** Passes never overlap: a wake or refill during one runs right after it (a wake wins over a refill). */
   private async tickLoop(): Promise<void> {
     try {
       do {
+        const full = this.tickAgain;
         this.tickAgain = false;
-        await this.tick();
-      } while (this.tickAgain && this.running);
+        this.refillAgain = false;
+        if (full) await this.tick();
+        else await this.refillPass();
+      } while ((this.tickAgain || this.refillAgain) && this.running);
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** Claims chunks for free worker slots; asks for a full pass when a slot stays free. */
+  private async refillPass(): Promise<void> {
+    if (!this.running || this.storage.blocked()) return;
+    try {
+      await this.fillWorkers();
+    } catch (e) {
+      if (!this.storage.hit(e, 'scheduling')) this.deps.logger.error({ err: e }, 'engine refill failed');
+    }
+    if (this.workers < this.deps.config.workers) this.tickAgain = true;
   }
 
   /** One pass over everything the engine drives; long work is launched, never awaited here. */
@@ -187,7 +217,7 @@ class BatchEngine implements Engine {
 
   private launch(
     work: () => Promise<void>,
-    wakeAfter = true,
+    after: 'wake' | 'nothing' | (() => void) = 'wake',
     phase: EnginePhase = 'scheduling',
     jobId?: string,
   ): void {
@@ -201,7 +231,8 @@ class BatchEngine implements Engine {
       })
       .finally(() => {
         this.inflight.delete(p);
-        if (wakeAfter) this.wake();
+        if (after === 'wake') this.wake();
+        else if (after !== 'nothing') after();
       });
     this.inflight.add(p);
   }
@@ -277,12 +308,20 @@ class BatchEngine implements Engine {
         attempt: chunk.attempt,
       });
       this.adjustWorkers(chunk.jobId, 1);
-      this.launch(
-        () => executeChunk(this.runnerEnv, chunk).finally(() => this.adjustWorkers(chunk.jobId, -1)),
-        true,
-        'executing',
-        chunk.jobId,
-      );
+      let ranOut = false;
+      const run = async (): Promise<void> => {
+        try {
+          await executeChunk(this.runnerEnv, chunk);
+          ranOut = true;
+        } finally {
+          this.adjustWorkers(chunk.jobId, -1);
+        }
+      };
+      // A chunk that ran out of an Active job only frees a slot; anything else (stopped, failed, a full
+      // disk) may move a job, so a full pass follows.
+      const next = (): void =>
+        ranOut && this.mover.status.get(chunk.jobId) === 'Active' ? this.refill() : this.wake();
+      this.launch(run, next, 'executing', chunk.jobId);
     }
   }
 

@@ -385,6 +385,33 @@ describe('cancel', () => {
   });
 });
 
+describe('chunk hand-over', () => {
+  it('claims the next chunk when one ends without a full pass, and still completes the job', async () => {
+    // A full pass is ~10 database calls; it followed every chunk's end before (one pass per chunk).
+    const role = await setup({ chunkSize: 10, workers: 2 });
+    const m = await manifestOf(2000, 'many');
+    let passes = 0;
+    let claims = 0;
+    const offPass = h.engine.events.on('pass-done', () => void passes++);
+    const offClaim = h.engine.events.on('chunk-claimed', () => void claims++);
+    try {
+      const id = await h.createJob({
+        operation: TAG_OP,
+        manifest: { bucket: 'src', object: m },
+        roleArn: role,
+      });
+      const done = await h.waitFor(id, ['Complete'], 60_000);
+      expect([done.totalTasks, done.succeededTasks, done.failedTasks]).toEqual([2000, 2000, 0]);
+      expect(claims).toBe(200);
+      // The 250 ms timer and the job's status changes still run passes (5-7 here; 123-188 before).
+      expect(passes).toBeLessThan(claims / 4);
+    } finally {
+      offPass();
+      offClaim();
+    }
+  });
+});
+
 describe('metrics', () => {
   it('counts tasks, leases, manifest rows and jobs per status', async () => {
     const role = await setup();
