@@ -48,6 +48,12 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore, Inventor
    * prefers to stream it (readObject). Lets GET answer a small object with one socket write.
    */
   readObjectBytes?(meta: ObjectMeta, range?: { start: number; end: number }): Promise<Buffer | undefined>;
+  /**
+   * Optional: the bytes of readObject as chunks that share one buffer, each valid only until the next is
+   * asked for, for a reader that consumes each chunk at once (the manifest readers). A store without it
+   * is read through readObject.
+   */
+  scanObject?(meta: ObjectMeta, range?: { start: number; end: number }): AsyncIterable<Buffer>;
   copyObject(input: CopyObjectInput): Promise<ObjectMeta>;
   /**
    * Entries carry key, size, etag, lastModified and storageClass. Tags, ACL, user metadata and restore state

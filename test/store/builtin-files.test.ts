@@ -142,4 +142,35 @@ describe('builtin store: files and database', () => {
       .all() as { k: string }[];
     expect(rows.map((r) => r.k)).toEqual(['z', '\uFF5E', '😀']);
   });
+  it('scans bytes through one reused buffer: the same bytes as readObject, ranged, seeded and empty', async () => {
+    const b = await mkBucket(store);
+    // 200 KB of varied bytes: four reads of 64 KiB, the last one short.
+    const body = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 9)) & 0xff));
+    await store.putObject({ bucket: b, key: 'big', body: Readable.from([body]) });
+    await store.seedObjects(b, [{ key: 'seeded', size: 150_000 }]);
+    const scan = async (key: string, range?: { start: number; end: number }) => {
+      const meta = await store.headObject(b, key);
+      if (!meta || !store.scanObject) throw new Error('no scanObject');
+      const copies: Buffer[] = [];
+      const backing = new Set<ArrayBufferLike>();
+      for await (const chunk of store.scanObject(meta, range)) {
+        backing.add(chunk.buffer);
+        copies.push(Buffer.from(chunk));
+      }
+      return { bytes: Buffer.concat(copies), chunks: copies.length, buffers: backing.size, meta };
+    };
+    const whole = await scan('big');
+    expect(whole.bytes.equals(body)).toBe(true);
+    expect(whole.chunks).toBe(4);
+    expect(whole.buffers).toBe(1);
+    const ranged = await scan('big', { start: 65_000, end: 140_000 });
+    expect(ranged.bytes.equals(body.subarray(65_000, 140_001))).toBe(true);
+    expect(
+      ranged.bytes.equals(await readAll(store.readObject(whole.meta, { start: 65_000, end: 140_000 }))),
+    ).toBe(true);
+    const seeded = await scan('seeded');
+    expect(seeded.bytes.equals(Buffer.alloc(150_000))).toBe(true);
+    expect(seeded.buffers).toBe(1);
+    expect((await scan('big', { start: 10, end: 9 })).chunks).toBe(0);
+  });
 });

@@ -52,6 +52,16 @@ export const normaliseEtag = (etag: string): string =>
     .replace(/^"+|"+$/g, '')
     .toUpperCase();
 
+/**
+ * A manifest's bytes for a reader that consumes each chunk at once: through the store's reused buffer
+ * where it has one (ObjectStore.scanObject), else its stream.
+ */
+export const manifestBytes = (
+  deps: ManifestDeps,
+  meta: ObjectMeta,
+  range?: { start: number; end: number },
+): AsyncIterable<Buffer> => deps.store.scanObject?.(meta, range) ?? deps.store.readObject(meta, range);
+
 export interface OpenedObject {
   readonly bucket: BucketInfo;
   readonly meta: ObjectMeta;

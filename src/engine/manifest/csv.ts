@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import type { ManifestSpec } from '../../jobs/model.js';
 import type { ObjectMeta } from '../../store/types.js';
-import { reopenUnchanged } from './access.js';
+import { manifestBytes, reopenUnchanged } from './access.js';
 import { BatchCollector, ChunkCutter, parseSource } from './chunk-cutter.js';
 import { CsvRowValidator, malformedRow, type CsvSource } from './csv-planner.js';
 import { forEachByteLine, textLineBatches } from './line-splitter.js';
@@ -25,7 +26,7 @@ export async function planCsv(
   let start = 0;
   let line = 1;
   let lastEnd = 0;
-  await forEachByteLine(deps.store.readObject(meta), (buf, s, e, absStart, absNext) => {
+  await forEachByteLine(manifestBytes(deps, meta), (buf, s, e, absStart, absNext) => {
     if (!validator.check(buf, s, e)) return;
     if (inChunk === 0) {
       start = absStart;
@@ -62,10 +63,10 @@ export async function* readCsvChunk(
   const meta = await reopenUnchanged(deps, spec.bucket, spec.object, src.etag, spec.versionId);
   const layout = csvLayout(spec.fields);
   const collector = new BatchCollector<Task>(skip, chunk.taskCount, batchSize);
-  const stream = deps.store.readObject(meta, { start: src.start, end: src.end - 1 });
+  const bytes = manifestBytes(deps, meta, { start: src.start, end: src.end - 1 });
   let lineNo = src.line - 1;
   try {
-    for await (const lines of textLineBatches(stream)) {
+    for await (const lines of textLineBatches(bytes)) {
       for (const text of lines) {
         lineNo += 1;
         // A UTF-8 BOM opens line 1 in spreadsheet exports; the planner skips it too.
@@ -79,7 +80,8 @@ export async function* readCsvChunk(
       if (collector.done) break;
     }
   } finally {
-    stream.destroy();
+    // A stream left mid-way is closed; a scan's generator closed its file when the loop left it.
+    if (bytes instanceof Readable) bytes.destroy();
   }
   const rest = collector.takeRest();
   if (rest) yield rest;

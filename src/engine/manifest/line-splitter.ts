@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ManifestError } from './types.js';
 
@@ -23,12 +22,16 @@ const tooLong = (): ManifestError =>
 /**
  * Splits a byte stream into lines without decoding it: Buffer.indexOf(0x0a) over each stream chunk, a
  * line cut by a chunk border is the only copy made. This is what lets planning reach ~10^6 rows/s.
+ * A chunk may be overwritten once the next is asked for (ObjectStore.scanObject): nothing of it is kept.
  */
-export async function forEachByteLine(stream: Readable, onLine: ByteLineHandler): Promise<number> {
+export async function forEachByteLine(
+  chunks: AsyncIterable<Buffer>,
+  onLine: ByteLineHandler,
+): Promise<number> {
   let base = 0;
   let carry: Buffer | null = null;
   let carryStart = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     let pos = 0;
     if (carry) {
       const nl = chunk.indexOf(0x0a);
@@ -51,7 +54,7 @@ export async function forEachByteLine(stream: Readable, onLine: ByteLineHandler)
     }
     if (pos < chunk.length) {
       if (chunk.length - pos > MAX_LINE_BYTES) throw tooLong();
-      carry = chunk.subarray(pos);
+      carry = Buffer.from(chunk.subarray(pos));
       carryStart = base + pos;
     }
     base += chunk.length;
@@ -63,12 +66,13 @@ export async function forEachByteLine(stream: Readable, onLine: ByteLineHandler)
 /**
  * Decodes a byte stream to text lines (`\r` stripped), one array per stream chunk, for the readers:
  * V8 string indexOf/slice over a decoded chunk is cheaper per row than per-field Buffer.toString calls,
- * and one await per chunk (not per line) keeps the async overhead off the per-row cost.
+ * and one await per chunk (not per line) keeps the async overhead off the per-row cost. Each chunk is
+ * decoded before the next is asked for, so a reused buffer (ObjectStore.scanObject) is fine.
  */
-export async function* textLineBatches(stream: Readable): AsyncGenerator<string[]> {
+export async function* textLineBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     const text = carry + decoder.write(chunk);
     const lines: string[] = [];
     let pos = 0;

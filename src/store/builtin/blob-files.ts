@@ -205,7 +205,44 @@ export class BlobFiles {
     if (file === null) return zeros(end - start + 1);
     return createReadStream(path.join(this.objectsDir, file), { start, end });
   }
+
+  /**
+   * The bytes of `open`, read into one buffer that every chunk reuses: a chunk is valid until the next is
+   * asked for. A stream hands out a new 64 KiB buffer per read, and a reader that makes no JS garbage (the
+   * CSV planner) leaves them all to the next scavenge: scanning a 26 MB manifest grew the malloc heap by
+   * 18 MB (26 MB `external`) that way, by nothing this way (ad hoc, 1M-row manifest, Node 20).
+   */
+  async *scan(
+    file: string | null,
+    size: number,
+    range?: { start: number; end: number },
+  ): AsyncGenerator<Buffer> {
+    const start = range?.start ?? 0;
+    const end = range?.end ?? size - 1;
+    if (end < start) return;
+    const buf = Buffer.allocUnsafeSlow(Math.min(SCAN_CHUNK_BYTES, end - start + 1));
+    if (file === null) {
+      buf.fill(0);
+      for (let left = end - start + 1; left > 0; left -= buf.length)
+        yield buf.subarray(0, Math.min(left, buf.length));
+      return;
+    }
+    const fh = await open(path.join(this.objectsDir, file), 'r');
+    try {
+      for (let pos = start; pos <= end;) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos + 1), pos);
+        if (bytesRead === 0) return;
+        pos += bytesRead;
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
 }
+
+/** What scan reads at a time: the size of a stream's reads (createReadStream's highWaterMark). */
+const SCAN_CHUNK_BYTES = 64 * 1024;
 
 function zeros(length: number): Readable {
   const block = Buffer.alloc(Math.min(length, 64 * 1024));

@@ -209,6 +209,10 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     return this.files.open(this.fileBehind(meta), meta.size, range);
   }
 
+  scanObject(meta: ObjectMeta, range?: { start: number; end: number }): AsyncIterable<Buffer> {
+    return this.files.scan(this.fileBehind(meta), meta.size, range);
+  }
+
   readObjectBytes(meta: ObjectMeta, range?: { start: number; end: number }): Promise<Buffer | undefined> {
     return this.files.readSmall(this.fileBehind(meta), meta.size, range);
   }
