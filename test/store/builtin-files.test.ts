@@ -162,7 +162,8 @@ describe('builtin store: files and database', () => {
     const whole = await scan('big');
     expect(whole.bytes.equals(body)).toBe(true);
     expect(whole.chunks).toBe(4);
-    expect(whole.buffers).toBe(1);
+    // Two buffers in turn: one lent to the caller, the next read landing in the other.
+    expect(whole.buffers).toBe(2);
     const ranged = await scan('big', { start: 65_000, end: 140_000 });
     expect(ranged.bytes.equals(body.subarray(65_000, 140_001))).toBe(true);
     expect(
@@ -172,5 +173,19 @@ describe('builtin store: files and database', () => {
     expect(seeded.bytes.equals(Buffer.alloc(150_000))).toBe(true);
     expect(seeded.buffers).toBe(1);
     expect((await scan('big', { start: 10, end: 9 })).chunks).toBe(0);
+  });
+
+  it('closes the file when a scan is left after its first chunk, with the next read in flight', async () => {
+    const b = await mkBucket(store);
+    await store.putObject({ bucket: b, key: 'big', body: Readable.from([Buffer.alloc(300_000, 1)]) });
+    const meta = await store.headObject(b, 'big');
+    if (!meta || !store.scanObject) throw new Error('no scanObject');
+    const openFiles = (): number => fs.readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    for await (const chunk of store.scanObject(meta)) {
+      expect(chunk.length).toBe(64 * 1024);
+      break;
+    }
+    expect(openFiles()).toBe(before);
   });
 });
