@@ -4,7 +4,7 @@ import type { Clock } from '../protocol/clock.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStorageExhausted } from '../store/storage-full.js';
 import type { ChunkRepo, ChunkRow } from './chunk-repo.js';
-import { runChunk, type WorkerEnv } from './chunk-worker.js';
+import { runChunk, type ChunkOutcome, type WorkerEnv } from './chunk-worker.js';
 import type { EngineEvents } from './events.js';
 import type { JobMover } from './job-mover.js';
 import { ManifestError } from './manifest/index.js';
@@ -30,7 +30,10 @@ export type JobFailure = { code: string; reason: string };
  * untouched; a missing role fails the job; a chunk that fails (manifest, internal error) fails the job with
  * a documented reason. A full disk is rethrown: the engine waits it out and the chunk runs again.
  */
-export async function executeChunk(env: ChunkRunnerEnv, chunk: ChunkRow): Promise<void> {
+export async function executeChunk(
+  env: ChunkRunnerEnv,
+  chunk: ChunkRow,
+): Promise<ChunkOutcome | 'not-run' | 'failed'> {
   const job = await env.mover.refresh(chunk.jobId);
   const role = job ? await env.iam.findRoleByArn(job.spec.roleArn) : undefined;
   if (!job || job.status !== 'Active' || !role) {
@@ -40,12 +43,12 @@ export async function executeChunk(env: ChunkRunnerEnv, chunk: ChunkRow): Promis
         reason: `The job role ${job.spec.roleArn} no longer exists.`,
       });
     await releaseChunk(env, chunk);
-    return;
+    return 'not-run';
   }
   const principal = env.iam.roleAsPrincipal(role);
   const executor = new TaskExecutor(env.store, env.iam, principal, job.spec.operation, env.region, env.clock);
   try {
-    await runChunk(env.worker, job, chunk, executor);
+    return await runChunk(env.worker, job, chunk, executor);
   } catch (e) {
     // The chunk gave its lease back (runChunk); on a full disk the job waits and the chunk runs again.
     if (isStorageExhausted(e)) throw e;
@@ -59,6 +62,7 @@ export async function executeChunk(env: ChunkRunnerEnv, chunk: ChunkRow): Promis
           };
     env.mover.log(job.jobId).error({ err: e, chunk: chunk.chunkIndex }, 'chunk failed');
     await failJob(env.mover, job.jobId, failure);
+    return 'failed';
   }
 }
 

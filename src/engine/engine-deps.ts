@@ -46,6 +46,11 @@ export interface EngineDeps {
    * handles and answers the requests read just before (src/http/request-turn.ts).
    */
   readonly beforeBatch?: (grant: () => void) => void;
+  /**
+   * How often a full pass runs by the clock, besides the passes events ask for. Default TICK_MS (250).
+   * Tests lengthen it to see that an event alone drives a job forward.
+   */
+  readonly tickMs?: number;
 }
 
 export interface Engine {

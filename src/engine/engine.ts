@@ -22,7 +22,7 @@ export type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
 /** Two Active jobs at a time by default: on 2 cores more only interleave (config.workers chunks run at once). */
 export const DEFAULT_MAX_ACTIVE_JOBS = 2;
 /** Periodic re-evaluation: leases that expired, the 14-day sweep, missed wakes. */
-const TICK_MS = 250;
+export const TICK_MS = 250;
 /** How often the engine heartbeats (bounds the Active time a crash can over-count to ~1 s). */
 export const ALIVE_EVERY_MS = 1000;
 export { FAILURE_MIN_TASKS } from './failure-reason.js';
@@ -56,6 +56,8 @@ class BatchEngine implements Engine {
   private tickAgain = false;
   /** Only a worker slot came free (refill): claiming the next chunk is all that is wanted. */
   private refillAgain = false;
+  /** Jobs a chunk of which ran out since the last pass (refill). */
+  private readonly chunkRanOut = new Set<string>();
   private lastBeat = Number.NEGATIVE_INFINITY;
   private readonly startedAt: number;
   private readonly storage: StorageBackoff;
@@ -105,13 +107,16 @@ class BatchEngine implements Engine {
     this.unsubscribe = ports.notifications.subscribe((n) => {
       if (n.kind === 'job-changed') this.wake(n.jobId);
     });
-    this.timer = clock.setInterval(() => this.wake(), TICK_MS);
+    this.timer = clock.setInterval(() => this.wake(), this.deps.tickMs ?? TICK_MS);
     this.wake();
   }
 
   wake(jobId?: string): void {
     if (jobId !== undefined) {
-      this.launch(async () => void (await this.mover.refresh(jobId)), 'nothing');
+      this.launch(
+        async () => void (await this.mover.refresh(jobId)),
+        () => undefined,
+      );
       // A client's committed change to a job: the database took a write, so space may be back.
       this.storage.retryNow();
     }
@@ -123,10 +128,11 @@ class BatchEngine implements Engine {
    * A chunk of a job still Active ended: claim the next chunk without a full pass. A full pass is ~10
    * queries (the job lists by status, twice for finished jobs, the settling list, …), and it used to follow
    * every chunk: 200 passes for a 1M-task job at the default chunk size, 912 `jobs.byStatus` round trips in
-   * a 300k-task PostgreSQL bench run where the 250 ms timer accounts for ~100. When nothing is left to
-   * claim, a full pass follows (the job may be done, or a slot free for another).
+   * a 300k-task PostgreSQL bench run where the 250 ms timer accounts for ~100. A full pass follows when
+   * the job got no chunk back (refillPass).
    */
-  private refill(): void {
+  private refill(jobId: string): void {
+    this.chunkRanOut.add(jobId);
     this.refillAgain = true;
     this.kick();
   }
@@ -158,23 +164,31 @@ class BatchEngine implements Engine {
         const full = this.tickAgain;
         this.tickAgain = false;
         this.refillAgain = false;
-        if (full) await this.tick();
-        else await this.refillPass();
+        if (full) {
+          this.chunkRanOut.clear();
+          await this.tick();
+        } else await this.refillPass();
       } while ((this.tickAgain || this.refillAgain) && this.running);
     } finally {
       this.ticking = false;
     }
   }
 
-  /** Claims chunks for free worker slots; asks for a full pass when a slot stays free. */
+  /**
+   * Claims chunks for free worker slots; asks for a full pass when a job whose chunk ran out has no worker
+   * left here: it may be done, or another job's chunks took the slot (claims go by priority, so a job with
+   * chunks left and the slot to itself gets one back).
+   */
   private async refillPass(): Promise<void> {
     if (!this.running || this.storage.blocked()) return;
+    const ranOut = [...this.chunkRanOut];
+    this.chunkRanOut.clear();
     try {
       await this.fillWorkers();
     } catch (e) {
       if (!this.storage.hit(e, 'scheduling')) this.deps.logger.error({ err: e }, 'engine refill failed');
     }
-    if (this.workers < this.deps.config.workers) this.tickAgain = true;
+    if (ranOut.some((jobId) => !this.workersByJob.has(jobId))) this.tickAgain = true;
   }
 
   /** One pass over everything the engine drives; long work is launched, never awaited here. */
@@ -217,7 +231,7 @@ class BatchEngine implements Engine {
 
   private launch(
     work: () => Promise<void>,
-    after: 'wake' | 'nothing' | (() => void) = 'wake',
+    after: () => void = () => this.wake(),
     phase: EnginePhase = 'scheduling',
     jobId?: string,
   ): void {
@@ -231,8 +245,7 @@ class BatchEngine implements Engine {
       })
       .finally(() => {
         this.inflight.delete(p);
-        if (after === 'wake') this.wake();
-        else if (after !== 'nothing') after();
+        after();
       });
     this.inflight.add(p);
   }
@@ -308,19 +321,20 @@ class BatchEngine implements Engine {
         attempt: chunk.attempt,
       });
       this.adjustWorkers(chunk.jobId, 1);
-      let ranOut = false;
+      let outcome: Awaited<ReturnType<typeof executeChunk>> | undefined;
       const run = async (): Promise<void> => {
         try {
-          await executeChunk(this.runnerEnv, chunk);
-          ranOut = true;
+          outcome = await executeChunk(this.runnerEnv, chunk);
         } finally {
           this.adjustWorkers(chunk.jobId, -1);
         }
       };
-      // A chunk that ran out of an Active job only frees a slot; anything else (stopped, failed, a full
-      // disk) may move a job, so a full pass follows.
+      // A chunk done while its job is still Active only frees a slot; anything else (stopped, lost,
+      // failed, a full disk) may move a job, so a full pass follows.
       const next = (): void =>
-        ranOut && this.mover.status.get(chunk.jobId) === 'Active' ? this.refill() : this.wake();
+        outcome === 'done' && this.mover.status.get(chunk.jobId) === 'Active'
+          ? this.refill(chunk.jobId)
+          : this.wake();
       this.launch(run, next, 'executing', chunk.jobId);
     }
   }

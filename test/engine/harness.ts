@@ -79,6 +79,8 @@ export interface HarnessOptions {
   minFreeBytes?: number;
   /** A simulated full disk for the built-in store (test/helpers/simulated-disk.ts). */
   diskFaults?: DiskFaults;
+  /** The engine's clock-driven pass interval (EngineDeps.tickMs; default 250 ms). */
+  tickMs?: number;
 }
 
 const root: Principal = { kind: 'root', accountId: ACCOUNT, accessKeyId: 'LTAIroot' };
@@ -124,6 +126,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     nodeId: `harness-${path.basename(dir)}`,
     storeKind: 'builtin',
     maxActiveJobs: opts.maxActiveJobs,
+    ...(opts.tickMs !== undefined ? { tickMs: opts.tickMs } : {}),
   });
   const api = createJobsApi({
     repo,

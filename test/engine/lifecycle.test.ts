@@ -386,9 +386,12 @@ describe('cancel', () => {
 });
 
 describe('chunk hand-over', () => {
+  // A full pass is ~10 database calls, and one followed every chunk's end before. The clock's passes are
+  // an hour apart here, so only the passes events ask for can move a job.
+  const NO_TIMER = 3_600_000;
+
   it('claims the next chunk when one ends without a full pass, and still completes the job', async () => {
-    // A full pass is ~10 database calls; it followed every chunk's end before (one pass per chunk).
-    const role = await setup({ chunkSize: 10, workers: 2 });
+    const role = await setup({ chunkSize: 10, workers: 2, tickMs: NO_TIMER });
     const m = await manifestOf(2000, 'many');
     let passes = 0;
     let claims = 0;
@@ -400,14 +403,54 @@ describe('chunk hand-over', () => {
         manifest: { bucket: 'src', object: m },
         roleArn: role,
       });
-      const done = await h.waitFor(id, ['Complete'], 60_000);
+      const done = await h.waitFor(id, ['Complete'], 30_000);
       expect([done.totalTasks, done.succeededTasks, done.failedTasks]).toEqual([2000, 2000, 0]);
       expect(claims).toBe(200);
-      // The 250 ms timer and the job's status changes still run passes (5-7 here; 123-188 before).
+      // The job's own status changes and the last chunks' ends run passes (5-7 here; 123-188 before).
       expect(passes).toBeLessThan(claims / 4);
     } finally {
       offPass();
       offClaim();
+    }
+  });
+
+  it("completes a job whose last chunk ended while another job's chunks took the slot", async () => {
+    const role = await setup({ chunkSize: 10, workers: 2, tickMs: NO_TIMER });
+    const first = await manifestOf(200, 'first');
+    const second = await manifestOf(3000, 'second');
+    const claimsOf = new Map<string, number>();
+    let secondClaimsAtFirstDone: number | undefined;
+    let firstId = '';
+    let secondId = '';
+    const offClaim = h.engine.events.on(
+      'chunk-claimed',
+      (c) => void claimsOf.set(c.jobId, (claimsOf.get(c.jobId) ?? 0) + 1),
+    );
+    const offStatus = h.engine.events.on('job-status', (e) => {
+      if (e.jobId === firstId && e.to === 'Completing') secondClaimsAtFirstDone = claimsOf.get(secondId) ?? 0;
+    });
+    try {
+      // Both Active at once; the first job's priority puts its chunks ahead of the second's.
+      secondId = await h.createJob({
+        operation: TAG_OP,
+        manifest: { bucket: 'src', object: second },
+        roleArn: role,
+      });
+      firstId = await h.createJob({
+        operation: TAG_OP,
+        manifest: { bucket: 'src', object: first },
+        roleArn: role,
+        priority: 20,
+      });
+      const done = await h.waitFor(firstId, ['Complete'], 30_000);
+      expect(done.succeededTasks).toBe(200);
+      // Before the fix the first job waited for a free slot, i.e. until the second ran out of chunks (300).
+      expect(secondClaimsAtFirstDone).toBeDefined();
+      expect(secondClaimsAtFirstDone ?? 300).toBeLessThan(150);
+      expect((await h.waitFor(secondId, ['Complete'], 30_000)).succeededTasks).toBe(3000);
+    } finally {
+      offClaim();
+      offStatus();
     }
   });
 });

@@ -12,7 +12,7 @@ import type { ChunkDescriptor, ManifestDeps, Task } from './types.js';
 /**
  * Plans a CSV manifest (spec §12.1) in one streaming pass: every `chunkSize` task rows the byte offset
  * is recorded; a chunk's source is the byte range [start, end) holding its rows (blank lines included),
- * so execution reads only that range. Memory: one stream buffer plus at most one carried line.
+ * so execution reads only that range. Memory: the store's read buffers plus at most one carried line.
  */
 export async function planCsv(
   deps: ManifestDeps,
