@@ -49,9 +49,10 @@ export interface ObjectStore extends MultipartStore, BucketConfigStore, Inventor
    */
   readObjectBytes?(meta: ObjectMeta, range?: { start: number; end: number }): Promise<Buffer | undefined>;
   /**
-   * Optional: the bytes of readObject as chunks that share one buffer, each valid only until the next is
-   * asked for, for a reader that consumes each chunk at once (the manifest readers). A store without it
-   * is read through readObject.
+   * Optional: the bytes of readObject as chunks lent from buffers the store reuses, each valid only until
+   * the next is asked for, for a reader that consumes each chunk at once (the manifest readers). Each chunk
+   * is a Buffer object of its own (a new view), never one handed out before: the CSV row validator keys
+   * its per-chunk state on the object. A store without it is read through readObject.
    */
   scanObject?(meta: ObjectMeta, range?: { start: number; end: number }): AsyncIterable<Buffer>;
   copyObject(input: CopyObjectInput): Promise<ObjectMeta>;

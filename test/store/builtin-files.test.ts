@@ -142,7 +142,7 @@ describe('builtin store: files and database', () => {
       .all() as { k: string }[];
     expect(rows.map((r) => r.k)).toEqual(['z', '\uFF5E', '😀']);
   });
-  it('scans bytes through one reused buffer: the same bytes as readObject, ranged, seeded and empty', async () => {
+  it('scans bytes through two reused buffers: the same bytes as readObject, ranged, seeded and empty', async () => {
     const b = await mkBucket(store);
     // 200 KB of varied bytes: four reads of 64 KiB, the last one short.
     const body = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 9)) & 0xff));

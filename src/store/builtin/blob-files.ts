@@ -240,8 +240,9 @@ export class BlobFiles {
       read.catch(() => undefined);
       return read;
     };
-    let next = readAt(current, start);
+    let next: Promise<number> = Promise.resolve(0);
     try {
+      next = readAt(current, start);
       for (let pos = start; ;) {
         const bytesRead = await next;
         if (bytesRead === 0) return;
