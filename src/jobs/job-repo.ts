@@ -56,6 +56,8 @@ export interface JobRepo {
   setTotalTasks(jobId: string, total: number): Promise<void>;
   /** Engine: jobs in any of these statuses, highest priority first, then oldest (createdAt, jobId). */
   findByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
+  /** Engine: the Suspended jobs that entered Suspended at or before `cutoff` (ms), oldest first. */
+  findSuspendedAtOrBefore(cutoff: number): Promise<JobRecord[]>;
   getJobById(jobId: string): Promise<JobRecord | undefined>;
   /** Metrics: number of jobs per status (statuses with no job may be absent). */
   countByStatus(): Promise<Partial<Record<JobStatus, number>>>;

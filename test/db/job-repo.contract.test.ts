@@ -204,6 +204,26 @@ for (const factory of BACKENDS) {
       ).toBe(4000);
     });
 
+    it('finds the Suspended jobs that entered Suspended at or before a time, oldest first', async () => {
+      await fresh();
+      const suspend = async (jobId: string, at: number): Promise<void> => {
+        await create(jobId, 1000);
+        await b.jobs.transition({ jobId, from: ['New'], to: 'Preparing', now: 1000 });
+        await b.jobs.transition({ jobId, from: ['Preparing'], to: 'Suspended', now: at });
+      };
+      await suspend('late', 3000);
+      await suspend('early', 1500);
+      await suspend('mid', 2000);
+      await suspend('confirmed', 1200);
+      await b.jobs.transition({ jobId: 'confirmed', from: ['Suspended'], to: 'Ready', now: 2500 });
+      await create('new', 500);
+      const ids = async (cutoff: number): Promise<string[]> =>
+        (await b.jobs.findSuspendedAtOrBefore(cutoff)).map((j) => j.jobId);
+      expect(await ids(1499)).toEqual([]);
+      expect(await ids(2000)).toEqual(['early', 'mid']);
+      expect(await ids(10_000)).toEqual(['early', 'mid', 'late']);
+    });
+
     it('two nodes racing one transition: exactly one wins', async () => {
       await fresh();
       const other = await db.another();

@@ -8,6 +8,7 @@ import { VERSIONS_SCHEMA } from './007-versions.js';
 import { CLUSTER_SCHEMA } from './010-cluster.js';
 import { REMOTE_BUCKETS_SCHEMA } from './011-remote-buckets.js';
 import { REMOTE_BUCKET_CONFIG_SCHEMA } from './012-remote-bucket-config.js';
+import { JOBS_SUSPENDED_SCHEMA } from './013-jobs-suspended.js';
 
 export interface Migration {
   readonly id: number;
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   // 11, 12: the remote-store bucket catalog and the bucket configuration ossbatch serves over it (issue 8).
   { id: 11, name: 'remote-bucket-catalog', sql: REMOTE_BUCKETS_SCHEMA },
   { id: 12, name: 'remote-bucket-config', sql: REMOTE_BUCKET_CONFIG_SCHEMA },
+  { id: 13, name: 'jobs-suspended', sql: JOBS_SUSPENDED_SCHEMA },
 ];

@@ -103,6 +103,9 @@ const SQL = {
   byStatus: `SELECT ${COLUMNS} FROM jobs WHERE status = ANY($1::text[])
     ORDER BY priority DESC, created_at ASC, job_id ASC`,
   countByStatus: 'SELECT status, count(*) AS n FROM jobs GROUP BY status',
+  // status = 'Suspended' spelled as the partial index's condition (migration 005), so the planner uses it.
+  suspendedAtOrBefore: `SELECT ${COLUMNS} FROM jobs WHERE status = 'Suspended' AND suspended_at <= $1
+    ORDER BY suspended_at`,
 } as const;
 
 type Name = keyof typeof SQL;
@@ -161,6 +164,8 @@ export function createPgJobRepo(pool: pg.Pool): JobRepo {
     setStatusReason: async (jobId, reason) => void (await q('setReason', [reason, jobId])),
     setTotalTasks: async (jobId, total) => void (await q('setTotal', [total, jobId])),
     findByStatus: async (statuses) => (await q<JobRow>('byStatus', [[...statuses]])).map(rowToJob),
+    findSuspendedAtOrBefore: async (cutoff) =>
+      (await q<JobRow>('suspendedAtOrBefore', [cutoff])).map(rowToJob),
     async countByStatus() {
       const out: Partial<Record<JobStatus, number>> = {};
       for (const r of await q<{ status: JobStatus; n: number }>('countByStatus')) out[r.status] = r.n;

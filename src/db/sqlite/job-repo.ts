@@ -124,6 +124,10 @@ function createSyncJobRepo(db: SqliteDb): Syncified<JobRepo> {
     byStatus: db.prepare(`SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?))
       ORDER BY priority DESC, created_at ASC, job_id ASC`),
     countByStatus: db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status'),
+    // INDEXED BY: without statistics SQLite prefers jobs_status_priority (status=?) and reads every
+    // Suspended row (1.2 ms with 10,000, against microseconds through the partial index of migration 013).
+    suspendedAtOrBefore: db.prepare(`SELECT * FROM jobs INDEXED BY jobs_suspended_at
+      WHERE status = 'Suspended' AND suspended_at <= ? ORDER BY suspended_at`),
   };
 
   // Token lookup and insert in one IMMEDIATE transaction: two processes sharing the file cannot both insert.
@@ -204,6 +208,7 @@ function createSyncJobRepo(db: SqliteDb): Syncified<JobRepo> {
     setStatusReason: (jobId, reason) => void s.setReason.run(reason, jobId),
     setTotalTasks: (jobId, total) => void s.setTotal.run(total, jobId),
     findByStatus: (statuses) => (s.byStatus.all(JSON.stringify(statuses)) as JobRow[]).map(rowToJob),
+    findSuspendedAtOrBefore: (cutoff) => (s.suspendedAtOrBefore.all(cutoff) as JobRow[]).map(rowToJob),
     countByStatus() {
       const out: Partial<Record<JobStatus, number>> = {};
       for (const r of s.countByStatus.all() as { status: JobStatus; n: number }[]) out[r.status] = r.n;

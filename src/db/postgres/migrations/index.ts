@@ -2,6 +2,7 @@ import { PG_IAM_SCHEMA } from './001-iam.js';
 import { PG_JOBS_SCHEMA } from './002-jobs.js';
 import { PG_CLUSTER_SCHEMA } from './003-cluster.js';
 import { PG_BUCKETS_SCHEMA } from './004-buckets.js';
+import { PG_JOBS_SUSPENDED_SCHEMA } from './005-jobs-suspended.js';
 
 export interface PgMigration {
   readonly id: number;
@@ -18,4 +19,5 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { id: 2, name: 'jobs', sql: PG_JOBS_SCHEMA },
   { id: 3, name: 'cluster', sql: PG_CLUSTER_SCHEMA },
   { id: 4, name: 'buckets', sql: PG_BUCKETS_SCHEMA },
+  { id: 5, name: 'jobs-suspended', sql: PG_JOBS_SUSPENDED_SCHEMA },
 ];
