@@ -22,7 +22,7 @@ export type { Engine, EngineDeps, EnginePorts } from './engine-deps.js';
 /** Two Active jobs at a time by default: on 2 cores more only interleave (config.workers chunks run at once). */
 export const DEFAULT_MAX_ACTIVE_JOBS = 2;
 /** Periodic re-evaluation: leases that expired, the 14-day sweep, missed wakes. */
-export const TICK_MS = 250;
+const TICK_MS = 250;
 /** How often the engine heartbeats (bounds the Active time a crash can over-count to ~1 s). */
 export const ALIVE_EVERY_MS = 1000;
 export { FAILURE_MIN_TASKS } from './failure-reason.js';

@@ -53,8 +53,8 @@ export const normaliseEtag = (etag: string): string =>
     .toUpperCase();
 
 /**
- * A manifest's bytes for a reader that consumes each chunk at once: through the store's reused buffer
- * where it has one (ObjectStore.scanObject), else its stream.
+ * A manifest's bytes for a reader that consumes each chunk at once: through the store's reused buffers
+ * where it has them (ObjectStore.scanObject), else its stream.
  */
 export const manifestBytes = (
   deps: ManifestDeps,

@@ -210,9 +210,9 @@ export class BlobFiles {
    * The bytes of `open`, read into two buffers in turn: a chunk is valid until the next is asked for, and
    * the read of the next runs while the caller works on this one. A stream hands out a new 64 KiB buffer per
    * read, and a reader that makes no JS garbage (the CSV planner) leaves them all to the next scavenge:
-   * scanning a 26 MB manifest grew the malloc heap by 18 MB (26 MB `external`) that way, by nothing this way
-   * (ad hoc, 1M-row manifest, Node 20). One buffer without the read-ahead planned that manifest ~20% slower
-   * than the stream (72-88 ms against 55-69, planManifest alone, alternating).
+   * planning a 1M-row manifest (26 MB) left 25 MB of them uncollected that way, nothing this way, in the
+   * same time (`bench/manifest-scan.ts`). One buffer without the read-ahead planned ~20% slower than the
+   * stream (72-88 ms against 55-69, ad hoc).
    */
   async *scan(
     file: string | null,
@@ -222,13 +222,12 @@ export class BlobFiles {
     const start = range?.start ?? 0;
     const end = range?.end ?? size - 1;
     if (end < start) return;
-    const chunkBytes = Math.min(SCAN_CHUNK_BYTES, end - start + 1);
     if (file === null) {
-      const zeros = Buffer.alloc(chunkBytes);
-      for (let left = end - start + 1; left > 0; left -= chunkBytes)
-        yield zeros.subarray(0, Math.min(left, chunkBytes));
+      // A seeded object: open's zeros, one block lent again and again, allocate nothing per chunk either.
+      yield* zeros(end - start + 1) as AsyncIterable<Buffer>;
       return;
     }
+    const chunkBytes = Math.min(SCAN_CHUNK_BYTES, end - start + 1);
     let current = Buffer.allocUnsafeSlow(chunkBytes);
     let spare = Buffer.allocUnsafeSlow(chunkBytes);
     const fh = await open(path.join(this.objectsDir, file), 'r');
