@@ -11,12 +11,29 @@ import { WAL_AUTOCHECKPOINT_PAGES, type SqliteDb } from './open.js';
 export const CHECKPOINT_AFTER_FRAMES = 200;
 
 /**
- * The connection's own (inline) checkpoint threshold while the thread checkpoints. The thread cannot
- * restart the WAL under a writer that never pauses (only a writer does, once every frame is copied), so
- * the inline checkpoint still runs, to restart it; the frames it finds left to copy are few, and at 1000
- * it runs ~4x less often than at 250. Restored to WAL_AUTOCHECKPOINT_PAGES once bulk writes stop (IDLE_MS).
+ * WAL frames after which the next bulk write waits until the thread has copied every frame. SQLite restarts
+ * the WAL from its beginning only in a writer that finds every frame copied, which a thread copying behind a
+ * writer that never pauses does not leave it; so the bulk writer pauses here (its wait is on the thread, the
+ * event loop stays free) and its next write restarts the WAL. The WAL file stays near this size (~4 MB).
  */
-export const AUTOCHECKPOINT_WHILE_THREADED = 1000;
+export const RESTART_WAL_AT_FRAMES = 1000;
+
+/**
+ * The connection's own (inline) checkpoint threshold while the thread runs: none. An inline checkpoint runs
+ * inside a commit on the event loop and waits there for two fsyncs; before the pause above it was kept (at
+ * 1000 frames) to restart the WAL, and on a slow disk its fsyncs took 10-180 ms each: 235 of them on the
+ * loop thread in one `npm run bench` run, 2.2 s in all, the longest loop stalls of the run (strace -T,
+ * 2026-11-30). Restored to WAL_AUTOCHECKPOINT_PAGES once bulk writes stop (IDLE_MS) or the thread fails.
+ */
+export const AUTOCHECKPOINT_WHILE_THREADED = 0;
+
+/**
+ * Checkpoints a pause waits for at most. Each copies what the writes before it left, so with the bulk writer
+ * paused the second usually finds nothing; requests' own writes may add frames meanwhile. A checkpoint that
+ * copies nothing (a reader holding an older snapshot, or SQLITE_BUSY) also ends the pause: the WAL then
+ * restarts at a later one.
+ */
+const PAUSE_CHECKPOINTS = 3;
 
 /**
  * Bulk-write quiet time after which the thread ends and the inline threshold goes back to
@@ -95,6 +112,9 @@ export class WalCheckpointer {
   private dead = false;
   private running: Promise<void> | undefined;
   private endRunning: (() => void) | undefined;
+  /** The WAL reached RESTART_WAL_AT_FRAMES: the next bulk write waits for `pause`. */
+  private restartDue = false;
+  private pause: Promise<void> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly header = Buffer.alloc(SHM_N_BACKFILL + 4);
   private readonly idleMs: number;
@@ -117,24 +137,47 @@ export class WalCheckpointer {
 
   /** Frames in the WAL not yet copied into the database (WAL-index header), or undefined where unreadable. */
   pendingFrames(): number | undefined {
-    if (this.shm === undefined) {
-      if (this.db.memory || this.dead) return undefined;
-      try {
-        this.shm = fs.openSync(`${this.db.name}-shm`, 'r');
-      } catch {
-        return undefined;
-      }
-    }
-    if (fs.readSync(this.shm, this.header, 0, this.header.length, 0) < this.header.length) return undefined;
-    const read = os.endianness() === 'LE' ? 'readUInt32LE' : 'readUInt32BE';
-    return this.header[read](SHM_MX_FRAME) - this.header[read](SHM_N_BACKFILL);
+    const wal = this.walFrames();
+    return wal && wal.total - wal.copied;
+  }
+
+  /**
+   * Before a bulk write: a promise while the WAL is to be restarted (RESTART_WAL_AT_FRAMES), which the
+   * write awaits; otherwise nothing, so a write that need not wait does not wait a microtask either.
+   */
+  beforeBulkWrite(): Promise<void> | undefined {
+    if (!this.restartDue || this.dead) return undefined;
+    this.pause ??= this.copyEverything().finally(() => {
+      this.pause = undefined;
+    });
+    return this.pause;
   }
 
   /** After a bulk write: a checkpoint on the thread when enough frames wait and none is running. */
   afterBulkWrite(): void {
-    if (this.running || this.dead) return;
-    const pending = this.pendingFrames();
-    if (pending === undefined || pending < CHECKPOINT_AFTER_FRAMES) return;
+    if (this.dead) return;
+    const wal = this.walFrames();
+    if (wal === undefined) return;
+    if (wal.total >= RESTART_WAL_AT_FRAMES) this.restartDue = true;
+    if (this.running || wal.total - wal.copied < CHECKPOINT_AFTER_FRAMES) return;
+    this.checkpoint();
+  }
+
+  /** The pause: checkpoints until every frame is copied (see PAUSE_CHECKPOINTS for when it gives up). */
+  private async copyEverything(): Promise<void> {
+    this.restartDue = false;
+    let copiedBefore = -1;
+    for (let i = 0; i < PAUSE_CHECKPOINTS; i += 1) {
+      await this.running;
+      const wal = this.walFrames();
+      if (wal === undefined || this.dead || wal.copied === wal.total || wal.copied === copiedBefore) return;
+      copiedBefore = wal.copied;
+      this.checkpoint();
+    }
+    await this.running;
+  }
+
+  private checkpoint(): void {
     const worker = this.worker ?? this.start();
     if (!worker) return;
     this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_WHILE_THREADED}`);
@@ -142,7 +185,7 @@ export class WalCheckpointer {
     this.running = new Promise<void>((resolve) => {
       this.endRunning = resolve;
       worker.once('message', (r: { ok: boolean }) => {
-        // Not ok: SQLITE_BUSY while the connection's own checkpoint ran; the next bulk write asks again.
+        // Not ok: SQLITE_BUSY (another connection's checkpoint ran); the next bulk write asks again.
         if (r.ok) this.completed += 1;
         resolve();
       });
@@ -154,6 +197,21 @@ export class WalCheckpointer {
       this.worker?.unref();
       this.idleTimer = setTimeout(() => this.retire(), this.idleMs).unref();
     });
+  }
+
+  /** The WAL's frames and how many of them are copied into the database (WAL-index header). */
+  private walFrames(): { total: number; copied: number } | undefined {
+    if (this.shm === undefined) {
+      if (this.db.memory || this.dead) return undefined;
+      try {
+        this.shm = fs.openSync(`${this.db.name}-shm`, 'r');
+      } catch {
+        return undefined;
+      }
+    }
+    if (fs.readSync(this.shm, this.header, 0, this.header.length, 0) < this.header.length) return undefined;
+    const read = os.endianness() === 'LE' ? 'readUInt32LE' : 'readUInt32BE';
+    return { total: this.header[read](SHM_MX_FRAME), copied: this.header[read](SHM_N_BACKFILL) };
   }
 
   /** Resolves when no checkpoint is running on the thread. */

@@ -259,6 +259,9 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
 
   // ---- bulk paths
   applyBatch(changes: readonly ObjectChange[]): Promise<ChangeResult[]> {
+    // While the WAL is due to restart, the engine's writes wait for the checkpoint thread (RESTART_WAL_AT_FRAMES).
+    const pause = this.checkpointer?.beforeBulkWrite();
+    if (pause) return pause.then(() => this.bulk.applyBatch(changes));
     return settle(() => this.bulk.applyBatch(changes));
   }
 
