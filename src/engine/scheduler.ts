@@ -46,20 +46,22 @@ export async function quiet(env: SchedulerEnv, jobId: string): Promise<boolean> 
  */
 export async function schedule(env: SchedulerEnv): Promise<void> {
   await finishDoneJobs(env);
-  const jobs = await env.repo.findByStatus(['Active', 'Pausing', 'Paused', 'Ready']);
-  for (const j of jobs) {
+  // The jobs that hold or give up a slot, and only the first maxActiveJobs contenders: the jobs queued
+  // behind them are not read (every pass read them all, spec and all, before; bench/queued-jobs.ts).
+  const running = await env.repo.findByStatus(['Active', 'Pausing']);
+  const top = await env.repo.findByStatus(['Active', 'Paused', 'Ready'], env.maxActiveJobs);
+  const inTop = new Set(top.map((j) => j.jobId));
+  for (const j of running) {
     if (j.status === 'Pausing' && (await quiet(env, j.jobId)))
       await env.mover.move(j.jobId, ['Pausing'], 'Paused');
   }
-  const contenders = jobs.filter((j) => j.status !== 'Pausing');
-  const top = new Set(contenders.slice(0, env.maxActiveJobs).map((j) => j.jobId));
-  for (const j of contenders) {
-    if (j.status === 'Active' && !top.has(j.jobId)) await env.mover.move(j.jobId, ['Active'], 'Pausing');
+  for (const j of running) {
+    if (j.status === 'Active' && !inTop.has(j.jobId)) await env.mover.move(j.jobId, ['Active'], 'Pausing');
   }
-  let busy = jobs.filter((j) => (j.status === 'Active' && top.has(j.jobId)) || j.status === 'Pausing').length;
-  for (const j of contenders) {
+  let busy = running.filter((j) => j.status === 'Pausing' || inTop.has(j.jobId)).length;
+  for (const j of top) {
     if (busy >= env.maxActiveJobs) break;
-    if (!top.has(j.jobId) || (j.status !== 'Ready' && j.status !== 'Paused')) continue;
+    if (j.status !== 'Ready' && j.status !== 'Paused') continue;
     if (await env.mover.move(j.jobId, [j.status], 'Active')) busy++;
   }
   for (const j of await env.repo.findByStatus(['Active'])) await completeIfDone(env, j);

@@ -54,8 +54,12 @@ export interface JobRepo {
 
   /** Engine: the manifest has been planned; counts become known (0, 0, total). */
   setTotalTasks(jobId: string, total: number): Promise<void>;
-  /** Engine: jobs in any of these statuses, highest priority first, then oldest (createdAt, jobId). */
-  findByStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
+  /**
+   * Engine: jobs in any of these statuses, highest priority first, then oldest (createdAt, jobId). With
+   * `limit`, only the first `limit` of them, read through the (status, priority) index without touching
+   * the rest: the scheduler's top contenders among thousands of queued jobs.
+   */
+  findByStatus(statuses: readonly JobStatus[], limit?: number): Promise<JobRecord[]>;
   /** Engine: the Suspended jobs that entered Suspended at or before `cutoff` (ms), oldest first. */
   findSuspendedAtOrBefore(cutoff: number): Promise<JobRecord[]>;
   getJobById(jobId: string): Promise<JobRecord | undefined>;

@@ -271,6 +271,53 @@ for (const factory of BACKENDS) {
       expect((await b.jobs.getJobById('low'))?.statusUpdateReason).toBe('why');
     });
 
+    it('findByStatus with a limit: the first jobs of the full order, across statuses', async () => {
+      await fresh();
+      // Three statuses, priorities that interleave across them, ties broken by createdAt then jobId.
+      const jobs: [string, number, number, JobStatus][] = [
+        ['r-low', 100, 1, 'Ready'],
+        ['r-high', 200, 9, 'Ready'],
+        ['p-mid-old', 50, 5, 'Paused'],
+        ['a-mid-new', 300, 5, 'Active'],
+        ['r-mid-tie-b', 300, 5, 'Ready'],
+        ['r-mid-tie-a', 300, 5, 'Ready'],
+        ['a-top', 400, 10, 'Active'],
+        ['s-top', 10, 99, 'Suspended'],
+      ];
+      const path: Record<string, JobStatus[]> = {
+        Ready: ['Preparing', 'Ready'],
+        Active: ['Preparing', 'Ready', 'Active'],
+        Paused: ['Preparing', 'Ready', 'Active', 'Pausing', 'Paused'],
+        Suspended: ['Preparing', 'Suspended'],
+      };
+      for (const [id, at, priority, status] of jobs) {
+        await create(id, at, { priority });
+        let from: JobStatus = 'New';
+        for (const to of path[status] ?? []) {
+          await b.jobs.transition({ jobId: id, from: [from], to, now: at });
+          from = to;
+        }
+      }
+      const statuses: JobStatus[] = ['Active', 'Paused', 'Ready'];
+      const all = (await b.jobs.findByStatus(statuses)).map((j) => j.jobId);
+      expect(all).toEqual([
+        'a-top',
+        'r-high',
+        'p-mid-old',
+        'a-mid-new',
+        'r-mid-tie-a',
+        'r-mid-tie-b',
+        'r-low',
+      ]);
+      for (const limit of [1, 2, 3, 5, 7, 20]) {
+        const first = await b.jobs.findByStatus(statuses, limit);
+        expect(first.map((j) => j.jobId)).toEqual(all.slice(0, limit));
+      }
+      // Whole records, as without a limit.
+      expect((await b.jobs.findByStatus(['Paused'], 1))[0]).toEqual(await b.jobs.getJobById('p-mid-old'));
+      expect(await b.jobs.findByStatus(['Cancelled'], 3)).toEqual([]);
+    });
+
     it('rebases open Active stints at the last engine heartbeat', async () => {
       await fresh();
       expect(await b.jobs.rebaseActiveTime(5000)).toBe(0); // no heartbeat yet

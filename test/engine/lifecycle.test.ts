@@ -306,6 +306,45 @@ describe('scheduling', () => {
     expect((await h.job(b)).succeededTasks).toBe(3000);
   });
 
+  it('with two slots, the two highest-priority queued jobs run together and the rest wait their turn', async () => {
+    const role = await setup({ maxActiveJobs: 2, chunkSize: 200 });
+    const ids: string[] = [];
+    for (const priority of [1, 2, 3, 4, 5]) {
+      ids.push(
+        await h.createJob({
+          operation: TAG_OP,
+          manifest: { bucket: 'src', object: await manifestOf(3000, `q${priority}`) },
+          roleArn: role,
+          priority,
+          confirmationRequired: true,
+        }),
+      );
+    }
+    for (const id of ids) await h.waitFor(id, ['Suspended']);
+    const [p1, p2, p3, p4, p5] = ids as [string, string, string, string, string];
+    const active = new Set<string>();
+    let mostActive = 0;
+    const completing: string[] = [];
+    h.engine.events.on('job-status', (e) => {
+      if (e.to === 'Active') active.add(e.jobId);
+      else active.delete(e.jobId);
+      mostActive = Math.max(mostActive, active.size);
+      if (e.to === 'Completing') completing.push(e.jobId);
+    });
+    await Promise.all(ids.map((id) => h.updateStatus(id, 'Ready')));
+    await watch(ids, async () =>
+      (await Promise.all(ids.map((id) => h.job(id)))).every((j) => j.status === 'Complete'),
+    );
+    expect(mostActive).toBe(2);
+    expect(completing).toHaveLength(5);
+    // The top two finish before the bottom two; the lowest runs last.
+    for (const top of [p5, p4])
+      for (const bottom of [p2, p1]) expect(completing.indexOf(top)).toBeLessThan(completing.indexOf(bottom));
+    expect(completing.indexOf(p3)).toBeLessThan(completing.indexOf(p1));
+    expect(completing[4]).toBe(p1);
+    for (const id of ids) expect((await h.job(id)).succeededTasks).toBe(3000);
+  });
+
   it('pre-empts a lower-priority job (Pausing → Paused) and resumes it automatically, every task once', async () => {
     const role = await setup({ maxActiveJobs: 1, chunkSize: 500 });
     const low = await h.createJob({

@@ -102,6 +102,11 @@ const SQL = {
     version = version + 1 WHERE active_since IS NOT NULL`,
   byStatus: `SELECT ${COLUMNS} FROM jobs WHERE status = ANY($1::text[])
     ORDER BY priority DESC, created_at ASC, job_id ASC`,
+  // Per status through jobs_status_priority, each read stopping at the limit, then the first of them all.
+  byStatusFirst: `SELECT j.* FROM unnest($1::text[]) AS s(status) CROSS JOIN LATERAL (
+      SELECT ${COLUMNS} FROM jobs WHERE jobs.status = s.status
+      ORDER BY priority DESC, created_at ASC, job_id ASC LIMIT $2) j
+    ORDER BY j.priority DESC, j.created_at ASC, j.job_id ASC LIMIT $2`,
   countByStatus: 'SELECT status, count(*) AS n FROM jobs GROUP BY status',
   // status = 'Suspended' spelled as the partial index's condition (migration 005), so the planner uses it.
   suspendedAtOrBefore: `SELECT ${COLUMNS} FROM jobs WHERE status = 'Suspended' AND suspended_at <= $1
@@ -163,7 +168,11 @@ export function createPgJobRepo(pool: pg.Pool): JobRepo {
     markPreConfirmed: async (jobId, reason) => one(await q('preConfirm', [reason ?? null, jobId])),
     setStatusReason: async (jobId, reason) => void (await q('setReason', [reason, jobId])),
     setTotalTasks: async (jobId, total) => void (await q('setTotal', [total, jobId])),
-    findByStatus: async (statuses) => (await q<JobRow>('byStatus', [[...statuses]])).map(rowToJob),
+    findByStatus: async (statuses, limit) =>
+      (limit === undefined
+        ? await q<JobRow>('byStatus', [[...statuses]])
+        : await q<JobRow>('byStatusFirst', [[...statuses], limit])
+      ).map(rowToJob),
     findSuspendedAtOrBefore: async (cutoff) =>
       (await q<JobRow>('suspendedAtOrBefore', [cutoff])).map(rowToJob),
     async countByStatus() {
