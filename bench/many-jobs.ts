@@ -16,18 +16,29 @@ const SPEC = {
   priority: 10,
 } as const;
 
-/** Creates `count` jobs named `${prefix}-i` and moves each along `path` (the statuses after New), in order. */
+/**
+ * Creates `count` jobs named `${prefix}-i`, each with `chunks` planned chunks (none done), and moves each
+ * along `path` (the statuses after New), in order.
+ */
 export async function createJobsIn(
   backend: Backend,
   count: number,
   path: readonly JobStatus[],
   prefix = 'job',
+  chunks = 0,
 ): Promise<void> {
   for (let i = 0; i < count; i++) {
     const jobId = `${prefix}-${i}`;
     const now = Date.now();
     const spec = { ...SPEC, priority: 1 + (i % 100) };
     await backend.jobs.createJob({ jobId, accountId: '1234567890123456', spec, requestHash: jobId, now });
+    const planned = Array.from({ length: chunks }, (_, index) => ({
+      index,
+      firstTask: index * 5000,
+      taskCount: 5000,
+      source: `manifest.csv@${index}`,
+    }));
+    if (chunks > 0) await backend.chunks.insertChunks(jobId, planned);
     let from: JobStatus = 'New';
     for (const to of path) {
       await backend.jobs.transition({ jobId, from: [from], to, now });

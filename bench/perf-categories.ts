@@ -13,7 +13,9 @@ import { execFileSync } from 'node:child_process';
 
 const detailAt = process.argv.indexOf('--detail');
 const detail = detailAt >= 0 ? process.argv[detailAt + 1] : undefined;
-const [file, perRequestArg] = process.argv.slice(2).filter((_, i, a) => a[i - 1] !== '--detail' && a[i] !== '--detail');
+const [file, perRequestArg] = process.argv
+  .slice(2)
+  .filter((_, i, a) => a[i - 1] !== '--detail' && a[i] !== '--detail');
 if (file === undefined) throw new Error('usage: perf-categories.ts <perf.data> [cpu µs per request]');
 const perRequest = perRequestArg === undefined ? undefined : Number(perRequestArg);
 
@@ -37,7 +39,10 @@ const INNERMOST: readonly (readonly [string, RegExp])[] = [
   ['IAM (src/iam)', /\/dist\/iam\//],
   ['store read (src/store)', /\/dist\/store\//],
   ['dispatch, handlers, response (src/http)', /\/dist\/(http|server)/],
-  ['Node HTTP (parser, request/response objects)', /node:_http|node:internal\/streams|llhttp|Parser::|node:net\b|StreamBase/],
+  [
+    'Node HTTP (parser, request/response objects)',
+    /node:_http|node:internal\/streams|llhttp|Parser::|node:net\b|StreamBase/,
+  ],
   ['promises, microtasks', /RunMicrotasks|PromiseFulfill|AsyncFunction|ResumeGenerator|PerformPromiseThen/],
 ];
 

@@ -1,3 +1,4 @@
+import type { JobStatus } from '../jobs/model.js';
 import type { ChunkDescriptor } from './manifest/types.js';
 
 /** One chunk row as the engine sees it (schema: db/migrations/004-chunks.ts). */
@@ -85,6 +86,11 @@ export interface ChunkRepo {
   commit(progress: ChunkProgress): Promise<CommitResult>;
   /** Chunks of the job that are not done. */
   countOpen(jobId: string): Promise<number>;
+  /**
+   * The jobs in one of `statuses` none of whose chunks is open (every chunk done, or none planned), with
+   * their status: one query, so that the jobs with work left are never read.
+   */
+  jobsWithNothingOpen(statuses: readonly JobStatus[]): Promise<{ jobId: string; status: JobStatus }[]>;
   /** Chunks of the job leased with a lease still running at `now` (lease_expires_at >= now). */
   countLiveLeases(jobId: string, now: number): Promise<number>;
   /** All chunks of the job with their committed shard (attempt, bytes), in chunk order (for the report). */

@@ -1,5 +1,4 @@
 import type { JobRepo } from '../jobs/job-repo.js';
-import type { JobRecord } from '../jobs/model.js';
 import type { Clock } from '../protocol/clock.js';
 import type { ChunkRepo } from './chunk-repo.js';
 import type { JobMover } from './job-mover.js';
@@ -64,25 +63,25 @@ export async function schedule(env: SchedulerEnv): Promise<void> {
     if (j.status !== 'Ready' && j.status !== 'Paused') continue;
     if (await env.mover.move(j.jobId, [j.status], 'Active')) busy++;
   }
-  for (const j of await env.repo.findByStatus(['Active'])) await completeIfDone(env, j);
+  for (const j of await env.repo.findByStatus(['Active'])) await completeIfDone(env, j.jobId);
 }
 
-async function completeIfDone(env: SchedulerEnv, job: JobRecord): Promise<void> {
-  if (env.localWorkers(job.jobId) > 0 || (await env.chunks.countOpen(job.jobId)) > 0) return;
-  await env.mover.move(job.jobId, ['Active'], 'Completing');
+async function completeIfDone(env: SchedulerEnv, jobId: string): Promise<void> {
+  if (env.localWorkers(jobId) > 0 || (await env.chunks.countOpen(jobId)) > 0) return;
+  await env.mover.move(jobId, ['Active'], 'Completing');
 }
 
 /**
  * Jobs whose chunks are all done finish before slots are handed out: an Active one is never pre-empted
  * for lack of work left, and one pre-empted while its last batch ran (Pausing/Paused with nothing open)
  * needs no slot — it goes Paused → Active → Completing at once instead of waiting behind higher-priority
- * jobs with every task done and no report.
+ * jobs with every task done and no report. Only those Pausing/Paused jobs are read, not every pre-empted one.
  */
 async function finishDoneJobs(env: SchedulerEnv): Promise<void> {
-  for (const j of await env.repo.findByStatus(['Active'])) await completeIfDone(env, j);
-  for (const j of await env.repo.findByStatus(['Pausing', 'Paused'])) {
-    if ((await env.chunks.countOpen(j.jobId)) > 0 || !(await quiet(env, j.jobId))) continue;
-    if (j.status === 'Pausing') await env.mover.move(j.jobId, ['Pausing'], 'Paused');
-    if (await env.mover.move(j.jobId, ['Paused'], 'Active')) await completeIfDone(env, j);
+  for (const j of await env.repo.findByStatus(['Active'])) await completeIfDone(env, j.jobId);
+  for (const { jobId, status } of await env.chunks.jobsWithNothingOpen(['Pausing', 'Paused'])) {
+    if (!(await quiet(env, jobId))) continue;
+    if (status === 'Pausing') await env.mover.move(jobId, ['Pausing'], 'Paused');
+    if (await env.mover.move(jobId, ['Paused'], 'Active')) await completeIfDone(env, jobId);
   }
 }

@@ -183,6 +183,43 @@ for (const factory of BACKENDS) {
       expect(await b.jobs.getJobById('j')).toMatchObject({ succeededTasks: 9, failedTasks: 1 });
     });
 
+    it('jobsWithNothingOpen: the jobs of those statuses whose chunks are all done, or that have none', async () => {
+      await fresh();
+      /** An Active job whose first `done` chunks are claimed and committed done, then moved along `then`. */
+      const job = async (id: string, chunks: number, done: number, then: string[]): Promise<void> => {
+        await activeJob(b, id, { chunks });
+        for (const row of await b.chunks.claim('n1', 2000, LEASE, done))
+          expect(
+            (
+              await b.chunks.commit(
+                progress(row, { cursor: row.taskCount, shardAttempt: row.attempt, next: 'done' }),
+              )
+            ).ok,
+          ).toBe(true);
+        let from = 'Active';
+        for (const to of then) {
+          await b.jobs.transition({ jobId: id, from: [from as 'Active'], to: to as 'Paused', now: 3000 });
+          from = to;
+        }
+      };
+      await job('paused-open', 3, 1, ['Pausing', 'Paused']);
+      await job('paused-done', 2, 2, ['Pausing', 'Paused']);
+      await job('pausing-done', 2, 2, ['Pausing']);
+      await job('pausing-open', 2, 0, ['Pausing']);
+      await job('paused-none', 0, 0, ['Pausing', 'Paused']);
+      await job('active-done', 1, 1, []);
+      const found = await b.chunks.jobsWithNothingOpen(['Pausing', 'Paused']);
+      expect(found.sort((x, y) => (x.jobId < y.jobId ? -1 : 1))).toEqual([
+        { jobId: 'paused-done', status: 'Paused' },
+        { jobId: 'paused-none', status: 'Paused' },
+        { jobId: 'pausing-done', status: 'Pausing' },
+      ]);
+      expect(await b.chunks.jobsWithNothingOpen(['Active'])).toEqual([
+        { jobId: 'active-done', status: 'Active' },
+      ]);
+      expect(await b.chunks.jobsWithNothingOpen(['Ready'])).toEqual([]);
+    });
+
     it('lists the chunks whose committed cursor is short of their tasks (the retry extension reads them)', async () => {
       await fresh();
       await activeJob(b, 'j', { chunks: 3, tasksPerChunk: 10 });

@@ -308,12 +308,14 @@ describe('scheduling', () => {
 
   it('with two slots, the two highest-priority queued jobs run together and the rest wait their turn', async () => {
     const role = await setup({ maxActiveJobs: 2, chunkSize: 200 });
+    // Long enough that no job is done before the last confirmation is seen, even on a loaded machine.
+    const TASKS = 20_000;
     const ids: string[] = [];
     for (const priority of [1, 2, 3, 4, 5]) {
       ids.push(
         await h.createJob({
           operation: TAG_OP,
-          manifest: { bucket: 'src', object: await manifestOf(3000, `q${priority}`) },
+          manifest: { bucket: 'src', object: await manifestOf(TASKS, `q${priority}`) },
           roleArn: role,
           priority,
           confirmationRequired: true,
@@ -342,7 +344,7 @@ describe('scheduling', () => {
       for (const bottom of [p2, p1]) expect(completing.indexOf(top)).toBeLessThan(completing.indexOf(bottom));
     expect(completing.indexOf(p3)).toBeLessThan(completing.indexOf(p1));
     expect(completing[4]).toBe(p1);
-    for (const id of ids) expect((await h.job(id)).succeededTasks).toBe(3000);
+    for (const id of ids) expect((await h.job(id)).succeededTasks).toBe(TASKS);
   });
 
   it('pre-empts a lower-priority job (Pausing → Paused) and resumes it automatically, every task once', async () => {

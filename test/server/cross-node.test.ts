@@ -118,9 +118,11 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
       WITHIN_MS,
     );
     expect(first.at - sent).toBeLessThanOrEqual(WITHIN_MS);
-    await Promise.all([a.updateStatus(older, 'Cancelled'), a.updateStatus(newer, 'Cancelled')]);
-    await a.waitFor(older, ['Cancelled']);
-    await a.waitFor(newer, ['Cancelled']);
+    // Clean-up: on a loaded machine the older job may have run all its tasks by now (Complete refuses a cancel).
+    for (const id of [older, newer]) {
+      await a.updateStatus(id, 'Cancelled').catch(() => undefined);
+      await a.waitFor(id, ['Cancelled', 'Complete']);
+    }
   });
 
   it('a cancel made on node A stops node B’s work on the job within 1 s', async () => {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ChunkRepo, ChunkShard, CommitResult } from '../../engine/chunk-repo.js';
 import { inTransaction } from './pool.js';
 import { toChunkRow, type RawChunk } from '../chunk-row.js';
+import type { JobStatus } from '../../jobs/model.js';
 
 const RETURNING = `c.job_id, c.chunk_index, c.first_task, c.task_count, c.source, c.attempt, c.cursor, c.succeeded,
   c.failed, c.shard_bytes, c.shard_attempt`;
@@ -53,6 +54,9 @@ const SQL = {
     SELECT (SELECT count(*) FROM ch) AS n, j.succeeded_tasks, j.failed_tasks, j.total_tasks
     FROM (SELECT 1) one LEFT JOIN j ON true`,
   open: "SELECT count(*) AS n FROM chunks WHERE job_id = $1 AND state <> 'done'",
+  nothingOpen: `SELECT j.job_id AS "jobId", j.status FROM jobs j
+    WHERE j.status = ANY($1::text[])
+      AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.job_id = j.job_id AND c.state <> 'done')`,
   live: "SELECT count(*) AS n FROM chunks WHERE job_id = $1 AND state = 'leased' AND lease_expires_at >= $2",
   unfinished: `SELECT ${RETURNING} FROM chunks c WHERE c.job_id = $1 AND c.cursor < c.task_count ORDER BY c.chunk_index`,
   shards: `SELECT chunk_index AS "chunkIndex", shard_bytes AS "shardBytes", shard_attempt AS "shardAttempt"
@@ -140,6 +144,8 @@ export function createPgChunkRepo(pool: pg.Pool): ChunkRepo {
       };
     },
     countOpen: (jobId) => count('open', [jobId]),
+    jobsWithNothingOpen: async (statuses) =>
+      q<{ jobId: string; status: JobStatus }>('nothingOpen', [[...statuses]]),
     countLiveLeases: (jobId, now) => count('live', [jobId, now]),
     listChunkShards: async (jobId) => q<ChunkShard & pg.QueryResultRow>('shards', [jobId]),
     listUnfinishedChunks: async (jobId) => (await q<RawChunk>('unfinished', [jobId])).map(toChunkRow),

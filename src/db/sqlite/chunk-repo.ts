@@ -3,6 +3,7 @@ import type { SqliteDb } from './open.js';
 import type { ChunkProgress, ChunkRepo, ChunkShard, CommitResult } from '../../engine/chunk-repo.js';
 import type { ChunkDescriptor } from '../../engine/manifest/types.js';
 import { toChunkRow, type RawChunk } from '../chunk-row.js';
+import type { JobStatus } from '../../jobs/model.js';
 
 /**
  * The claim is one statement (no read-then-write race between workers or processes): the inner SELECT
@@ -54,6 +55,9 @@ function createSyncChunkRepo(db: SqliteDb): Syncified<ChunkRepo> {
     commit: db.prepare(COMMIT_SQL),
     counters: db.prepare(COUNTERS_SQL),
     open: db.prepare("SELECT count(*) AS n FROM chunks WHERE job_id = ? AND state <> 'done'"),
+    nothingOpen: db.prepare(`SELECT j.job_id AS jobId, j.status FROM jobs j
+      WHERE j.status IN (SELECT value FROM json_each(?))
+        AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.job_id = j.job_id AND c.state <> 'done')`),
     live: db.prepare(
       "SELECT count(*) AS n FROM chunks WHERE job_id = ? AND state = 'leased' AND lease_expires_at >= ?",
     ),
@@ -102,6 +106,8 @@ function createSyncChunkRepo(db: SqliteDb): Syncified<ChunkRepo> {
     commit: (p) => commitTx.immediate(p),
     releaseAllLeases: () => st.releaseAll.run().changes,
     countOpen: (jobId) => (st.open.get(jobId) as { n: number }).n,
+    jobsWithNothingOpen: (statuses) =>
+      st.nothingOpen.all(JSON.stringify(statuses)) as { jobId: string; status: JobStatus }[],
     countLiveLeases: (jobId, now) => (st.live.get(jobId, now) as { n: number }).n,
     listChunkShards: (jobId) => st.shards.all(jobId) as ChunkShard[],
     listUnfinishedChunks: (jobId) => (st.unfinished.all(jobId) as RawChunk[]).map(toChunkRow),
