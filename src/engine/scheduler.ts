@@ -47,8 +47,10 @@ export async function schedule(env: SchedulerEnv): Promise<void> {
   await finishDoneJobs(env);
   // The jobs that hold or give up a slot, and only the first maxActiveJobs contenders: the jobs queued
   // behind them are not read (every pass read them all, spec and all, before; bench/queued-jobs.ts).
-  const running = await env.repo.findByStatus(['Active', 'Pausing']);
+  // The top first: a job another node pre-empts between the two reads is then Pausing in `running`, which
+  // is what `busy` counts, instead of Active and out of both.
   const top = await env.repo.findByStatus(['Active', 'Paused', 'Ready'], env.maxActiveJobs);
+  const running = await env.repo.findByStatus(['Active', 'Pausing']);
   const inTop = new Set(top.map((j) => j.jobId));
   for (const j of running) {
     if (j.status === 'Pausing' && (await quiet(env, j.jobId)))

@@ -56,8 +56,9 @@ export interface JobRepo {
   setTotalTasks(jobId: string, total: number): Promise<void>;
   /**
    * Engine: jobs in any of these statuses, highest priority first, then oldest (createdAt, jobId). With
-   * `limit`, only the first `limit` of them, read through the (status, priority) index without touching
-   * the rest: the scheduler's top contenders among thousands of queued jobs.
+   * `limit`, only the first `limit` of them, read per status through the (status, priority DESC,
+   * created_at) index, which stops at the limit: the scheduler's top contenders among thousands of queued
+   * jobs cost the same as among a few.
    */
   findByStatus(statuses: readonly JobStatus[], limit?: number): Promise<JobRecord[]>;
   /** Engine: the Suspended jobs that entered Suspended at or before `cutoff` (ms), oldest first. */

@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import {
   AUTOCHECKPOINT_WHILE_THREADED,
   CHECKPOINT_AFTER_FRAMES,
-  RESTART_WAL_AT_FRAMES,
   WalCheckpointer,
 } from '../../src/db/sqlite/wal-checkpointer.js';
 
@@ -71,6 +70,9 @@ function walFrames(file: string): number {
   return os.endianness() === 'LE' ? header.readUInt32LE(16) : header.readUInt32BE(16);
 }
 
+/** The pause threshold these tests set (restartAtFrames), below the server's RESTART_WAL_AT_FRAMES: fewer frames to write. */
+const RESTART_AT = 1000;
+
 const autocheckpoint = (db: SqliteDb): number => db.pragma('wal_autocheckpoint', { simple: true }) as number;
 
 const dirs: string[] = [];
@@ -111,8 +113,7 @@ describe('WalCheckpointer: the WAL copied on a thread', () => {
     expect(ck.pendingFrames()).toBeGreaterThanOrEqual(CHECKPOINT_AFTER_FRAMES + 50);
     ck.afterBulkWrite();
     // The connection no longer checkpoints inline while the thread runs.
-    expect(AUTOCHECKPOINT_WHILE_THREADED).toBe(0);
-    expect(autocheckpoint(db)).toBe(AUTOCHECKPOINT_WHILE_THREADED);
+    expect(autocheckpoint(db)).toBe(0);
     await ck.settled();
     expect(ck.completed).toBe(1);
     expect(ck.pendingFrames()).toBe(0);
@@ -157,13 +158,13 @@ describe('WalCheckpointer: the WAL copied on a thread', () => {
     expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(2 * (CHECKPOINT_AFTER_FRAMES + 10));
   });
 
-  it('a writer that never pauses but for the pause restarts the WAL, which stays near RESTART_WAL_AT_FRAMES', async () => {
+  it('a writer that never pauses but for the pause restarts the WAL, which stays near RESTART_AT', async () => {
     const { db, file } = openDb();
     // Each checkpoint takes 40 ms: ~10 batches are written while one runs, so the thread never catches up
     // by itself, and no inline checkpoint runs (the threshold is 0 while the thread runs).
-    const ck = checkpointer(db, { threadModule: slowThreadModule(40) });
+    const ck = checkpointer(db, { threadModule: slowThreadModule(40), restartAtFrames: RESTART_AT });
     const perBatch = 30;
-    const batches = Math.ceil((4 * RESTART_WAL_AT_FRAMES) / perBatch);
+    const batches = Math.ceil((4 * RESTART_AT) / perBatch);
     let most = 0;
     let restarts = 0;
     let paused = 0;
@@ -182,43 +183,91 @@ describe('WalCheckpointer: the WAL copied on a thread', () => {
       most = Math.max(most, frames);
       expect(autocheckpoint(db)).toBe(0);
     }
-    // Without the pause the WAL grows by every batch: 4 × RESTART_WAL_AT_FRAMES frames here.
+    // Without the pause the WAL grows by every batch: 4 × RESTART_AT frames here.
     expect(restarts).toBeGreaterThanOrEqual(3);
-    expect(paused).toBe(restarts);
+    expect(paused).toBeGreaterThanOrEqual(3);
     // A write that crosses the threshold, then the pause: at most one batch (with its page-header frames) past it.
-    expect(most).toBeLessThan(RESTART_WAL_AT_FRAMES + 2 * perBatch);
-    expect(fs.statSync(`${file}-wal`).size).toBeLessThan(
-      (RESTART_WAL_AT_FRAMES + 2 * perBatch) * (4096 + 24) + 32,
-    );
+    expect(most).toBeLessThan(RESTART_AT + 2 * perBatch);
+    expect(fs.statSync(`${file}-wal`).size).toBeLessThan((RESTART_AT + 2 * perBatch) * (4096 + 24) + 32);
     expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(batches * perBatch);
   });
 
-  it('a pause ends when a reader holds the frames back, and the WAL restarts after the reader is done', async () => {
+  it('a reader holding the frames back costs a pause per RESTART_AT, not per batch; then the WAL restarts', async () => {
     const { db, file } = openDb();
-    const ck = checkpointer(db);
+    const ck = checkpointer(db, { restartAtFrames: RESTART_AT });
     writeFrames(db, 10);
     // A reader on its own connection, in a read transaction: no checkpoint may copy frames past its snapshot.
     const reader = new Database(file, { readonly: true });
-    const begin = reader.prepare('BEGIN');
-    begin.run();
+    reader.prepare('BEGIN').run();
     reader.prepare('SELECT count(*) FROM pages').pluck().get();
-    for (let i = 0; i < Math.ceil(RESTART_WAL_AT_FRAMES / 100) + 1; i += 1) {
-      await ck.beforeBulkWrite();
+    let pauses = 0;
+    const batch = async (): Promise<void> => {
+      const pause = ck.beforeBulkWrite();
+      if (pause) {
+        pauses += 1;
+        await pause;
+      }
       writeFrames(db, 100);
       ck.afterBulkWrite();
-    }
-    // Every write went through; the frames past the reader's snapshot wait for it.
-    expect(walFrames(file)).toBeGreaterThan(RESTART_WAL_AT_FRAMES);
-    expect(ck.pendingFrames()).toBeGreaterThan(RESTART_WAL_AT_FRAMES - 20);
+    };
+    const held = Math.ceil((2.5 * RESTART_AT) / 100);
+    for (let i = 0; i < held; i += 1) await batch();
+    // Every write went through; the frames past the reader's snapshot wait for it. A pause that could not
+    // finish put the next one RESTART_AT further: two pauses here, against one per batch
+    // past the threshold (15) without that.
+    expect(walFrames(file)).toBeGreaterThan(2 * RESTART_AT);
+    expect(pauses).toBeGreaterThanOrEqual(1);
+    expect(pauses).toBeLessThanOrEqual(3);
     reader.prepare('COMMIT').run();
     reader.close();
-    await ck.beforeBulkWrite();
-    writeFrames(db, 10);
-    ck.afterBulkWrite();
-    expect(walFrames(file)).toBeLessThan(50);
-    expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(
-      20 + 100 * (Math.ceil(RESTART_WAL_AT_FRAMES / 100) + 1),
-    );
+    // The reader is done: the next pause copies everything and the write after it restarts the WAL.
+    let writes = 0;
+    let restarted = false;
+    while (!restarted && writes <= RESTART_AT / 100 + 2) {
+      const before = walFrames(file);
+      await batch();
+      writes += 1;
+      restarted = walFrames(file) < before;
+    }
+    expect(restarted).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(10 + 100 * (held + writes));
+  });
+
+  it('bulk writes asked for during a pause wait for it too; one checkpoint runs at a time', async () => {
+    const { db, file } = openDb();
+    const ck = checkpointer(db, { threadModule: slowThreadModule(30), restartAtFrames: RESTART_AT });
+    const pauses = new Set<Promise<void>>();
+    let mostAtOnce = 0;
+    let shared = 0;
+    const count = (p: Promise<void> | undefined): void => {
+      if (!p) return;
+      if (pauses.has(p)) shared += 1;
+      pauses.add(p);
+      mostAtOnce = Math.max(mostAtOnce, pauses.size);
+      void p.finally(() => pauses.delete(p));
+    };
+    // Two writers, as the engine's two workers: each asks before its write, the second while the first waits.
+    const writer = async (): Promise<void> => {
+      for (let i = 0; i < 40; i += 1) {
+        const pause = ck.beforeBulkWrite();
+        count(pause);
+        if (pause) {
+          const frames = walFrames(file);
+          await pause;
+          // Nobody wrote while this writer waited: the pause ran with the writers held.
+          expect(walFrames(file)).toBeLessThanOrEqual(frames);
+        }
+        writeFrames(db, 30);
+        ck.afterBulkWrite();
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    await Promise.all([writer(), writer()]);
+    // One pause at a time, which the second writer joined rather than overtook.
+    expect(mostAtOnce).toBe(1);
+    expect(shared).toBeGreaterThanOrEqual(1);
+    expect(walFrames(file)).toBeLessThan(RESTART_AT + 3 * 30);
+    expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(2 * 40 * 30);
   });
 
   it('close stops the thread after its checkpoint; the last connection then removes the WAL', async () => {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/sqlite/open.js';
 import type { SqliteDb } from '../../src/db/sqlite/open.js';
 import { ManualClock } from '../../src/protocol/clock.js';
-import { createBuiltinStore } from '../../src/store/builtin/index.js';
+import { createBuiltinStore, type BuiltinStoreOptions } from '../../src/store/builtin/index.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import { md5B64, mkBucket, ossCode, putText, readAll } from './contract/harness.js';
 
@@ -22,7 +22,7 @@ describe('builtin store: files and database', () => {
   let dir: string;
   let db: SqliteDb;
   let store: ObjectStore;
-  const open = (extra: { maxObjectSize?: number } = {}): Promise<ObjectStore> =>
+  const open = (extra: Partial<BuiltinStoreOptions> = {}): Promise<ObjectStore> =>
     createBuiltinStore({
       db,
       dataDir: dir,
@@ -111,6 +111,35 @@ describe('builtin store: files and database', () => {
     const meta = await putText(store, b, 'k', 'abcdef');
     const copy = { ...meta };
     expect((await readAll(store.readObject(copy, { start: 1, end: 3 }))).toString()).toBe('bcd');
+  });
+
+  it('keeps the WAL near its restart threshold under back-to-back batches: applyBatch waits for the pause', async () => {
+    // The server's threshold is 4000 frames; 500 restarts the WAL within a few seconds of writes here.
+    const restartAtFrames = 500;
+    await store.close();
+    store = await open({ walCheckpointThread: { restartAtFrames } });
+    const b = await mkBucket(store);
+    const keys = Array.from({ length: 6_000 }, (_, i) => `k/${String(i).padStart(6, '0')}`);
+    await store.seedObjects(
+      b,
+      keys.map((key) => ({ key })),
+    );
+    let most = 0;
+    // Back to back, as the engine's batches come: awaiting a settled promise never lets the thread's reply
+    // in, so without the pause nothing copies every frame between two writes and the WAL never restarts.
+    for (let round = 0; round < 6; round++) {
+      for (let from = 0; from < keys.length; from += 500) {
+        const changes = keys.slice(from, from + 500).map((key) => ({
+          bucket: b,
+          key,
+          op: { kind: 'putTags' as const, tags: [{ key: 'round', value: String(round) }] },
+        }));
+        for (const r of await store.applyBatch(changes)) expect(r.ok).toBe(true);
+        most = Math.max(most, fs.statSync(path.join(dir, 'meta.db-wal')).size);
+      }
+    }
+    expect(most).toBeLessThan((restartAtFrames + 100) * (4096 + 24) + 32);
+    expect((await store.headObject(b, keys[4_345]!))?.tags).toEqual([{ key: 'round', value: '5' }]);
   });
 
   it('answers a busy database with retryable failures for every change', async () => {

@@ -171,7 +171,7 @@ export function createPgJobRepo(pool: pg.Pool): JobRepo {
     findByStatus: async (statuses, limit) =>
       (limit === undefined
         ? await q<JobRow>('byStatus', [[...statuses]])
-        : await q<JobRow>('byStatusFirst', [[...statuses], limit])
+        : await q<JobRow>('byStatusFirst', [[...new Set(statuses)], limit])
       ).map(rowToJob),
     findSuspendedAtOrBefore: async (cutoff) =>
       (await q<JobRow>('suspendedAtOrBefore', [cutoff])).map(rowToJob),

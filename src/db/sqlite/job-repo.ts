@@ -123,7 +123,8 @@ function createSyncJobRepo(db: SqliteDb): Syncified<JobRepo> {
       active_since = :now, version = version + 1 WHERE active_since IS NOT NULL`),
     byStatus: db.prepare(`SELECT * FROM jobs WHERE status IN (SELECT value FROM json_each(?))
       ORDER BY priority DESC, created_at ASC, job_id ASC`),
-    // One status at a time, so that jobs_status_priority gives the order and LIMIT stops the read.
+    // One status at a time, so that jobs_status_priority (status, priority DESC, created_at) gives the
+    // order and LIMIT stops the read (ties on job_id are sorted in a small temporary tree).
     byStatusFirst: db.prepare(`SELECT * FROM jobs WHERE status = ?
       ORDER BY priority DESC, created_at ASC, job_id ASC LIMIT ?`),
     countByStatus: db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status'),
@@ -212,7 +213,7 @@ function createSyncJobRepo(db: SqliteDb): Syncified<JobRepo> {
     setTotalTasks: (jobId, total) => void s.setTotal.run(total, jobId),
     findByStatus(statuses, limit) {
       if (limit === undefined) return (s.byStatus.all(JSON.stringify(statuses)) as JobRow[]).map(rowToJob);
-      const rows = statuses.flatMap((status) => s.byStatusFirst.all(status, limit) as JobRow[]);
+      const rows = [...new Set(statuses)].flatMap((status) => s.byStatusFirst.all(status, limit) as JobRow[]);
       return rows.sort(schedulingOrder).slice(0, limit).map(rowToJob);
     },
     findSuspendedAtOrBefore: (cutoff) => (s.suspendedAtOrBefore.all(cutoff) as JobRow[]).map(rowToJob),

@@ -14,9 +14,12 @@ export const CHECKPOINT_AFTER_FRAMES = 200;
  * WAL frames after which the next bulk write waits until the thread has copied every frame. SQLite restarts
  * the WAL from its beginning only in a writer that finds every frame copied, which a thread copying behind a
  * writer that never pauses does not leave it; so the bulk writer pauses here (its wait is on the thread, the
- * event loop stays free) and its next write restarts the WAL. The WAL file stays near this size (~4 MB).
+ * event loop stays free) and its next write restarts the WAL. A pause costs about one checkpoint whatever
+ * the WAL's size, so a larger WAL pauses less: per `npm run bench` run (a 1M-task job and two small ones,
+ * ad-hoc timing in drainWal, 2026-11-30) 1000 frames made 72 pauses, 379 ms in all (p50 3.8, max 58 ms);
+ * 4000 frames (a WAL file of ~16 MB) 15 pauses, 48 ms (p50 3.1, max 6.5).
  */
-export const RESTART_WAL_AT_FRAMES = 1000;
+export const RESTART_WAL_AT_FRAMES = 4000;
 
 /**
  * The connection's own (inline) checkpoint threshold while the thread runs: none. An inline checkpoint runs
@@ -28,10 +31,10 @@ export const RESTART_WAL_AT_FRAMES = 1000;
 export const AUTOCHECKPOINT_WHILE_THREADED = 0;
 
 /**
- * Checkpoints a pause waits for at most. Each copies what the writes before it left, so with the bulk writer
- * paused the second usually finds nothing; requests' own writes may add frames meanwhile. A checkpoint that
- * copies nothing (a reader holding an older snapshot, or SQLITE_BUSY) also ends the pause: the WAL then
- * restarts at a later one.
+ * Checkpoints a pause runs at most after the one it found running. The first copies what the bulk writes
+ * left; the others are a margin for requests' own writes meanwhile. A checkpoint that copies nothing (a
+ * reader holding an older snapshot, or SQLITE_BUSY) ends the pause early; a pause that ends with frames
+ * left puts the next one restartAtFrames further (drainWal).
  */
 const PAUSE_CHECKPOINTS = 3;
 
@@ -90,6 +93,8 @@ export interface WalCheckpointerOptions {
   idleMs?: number;
   /** Test seam: the module the thread loads as better-sqlite3 (a missing one: a thread that fails). */
   threadModule?: string;
+  /** WAL frames at which bulk writes pause (RESTART_WAL_AT_FRAMES; tests lower it to restart sooner). */
+  restartAtFrames?: number;
 }
 
 /**
@@ -112,12 +117,16 @@ export class WalCheckpointer {
   private dead = false;
   private running: Promise<void> | undefined;
   private endRunning: (() => void) | undefined;
-  /** The WAL reached RESTART_WAL_AT_FRAMES: the next bulk write waits for `pause`. */
+  /** WAL frames at which the next bulk write pauses: RESTART_WAL_AT_FRAMES, or more after a pause gave up. */
+  private pauseAtFrames: number;
+  /** The last bulk write left the WAL at pauseAtFrames or more. */
   private restartDue = false;
+  /** The pause in progress: every bulk write asked for meanwhile waits for it, in order. */
   private pause: Promise<void> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly header = Buffer.alloc(SHM_N_BACKFILL + 4);
   private readonly idleMs: number;
+  private readonly restartAtFrames: number;
   private readonly threadModule: string | undefined;
   /** Checkpoints the thread completed (tests, diagnostics). */
   completed = 0;
@@ -127,6 +136,8 @@ export class WalCheckpointer {
     opts: WalCheckpointerOptions = {},
   ) {
     this.idleMs = opts.idleMs ?? IDLE_MS;
+    this.restartAtFrames = opts.restartAtFrames ?? RESTART_WAL_AT_FRAMES;
+    this.pauseAtFrames = this.restartAtFrames;
     this.threadModule = opts.threadModule;
   }
 
@@ -146,10 +157,11 @@ export class WalCheckpointer {
    * write awaits; otherwise nothing, so a write that need not wait does not wait a microtask either.
    */
   beforeBulkWrite(): Promise<void> | undefined {
-    if (!this.restartDue || this.dead) return undefined;
-    this.pause ??= this.copyEverything().finally(() => {
-      this.pause = undefined;
-    });
+    if (this.dead) return undefined;
+    if (this.pause === undefined && this.restartDue)
+      this.pause = this.drainWal().finally(() => {
+        this.pause = undefined;
+      });
     return this.pause;
   }
 
@@ -158,26 +170,39 @@ export class WalCheckpointer {
     if (this.dead) return;
     const wal = this.walFrames();
     if (wal === undefined) return;
-    if (wal.total >= RESTART_WAL_AT_FRAMES) this.restartDue = true;
-    if (this.running || wal.total - wal.copied < CHECKPOINT_AFTER_FRAMES) return;
-    this.checkpoint();
+    if (wal.total < this.restartAtFrames) this.pauseAtFrames = this.restartAtFrames;
+    this.restartDue = wal.total >= this.pauseAtFrames;
+    if (wal.total - wal.copied >= CHECKPOINT_AFTER_FRAMES) this.checkpoint();
   }
 
-  /** The pause: checkpoints until every frame is copied (see PAUSE_CHECKPOINTS for when it gives up). */
-  private async copyEverything(): Promise<void> {
-    this.restartDue = false;
+  /**
+   * The pause: checkpoints until every frame is copied. When it gives up first (PAUSE_CHECKPOINTS), the
+   * next pause waits until the WAL has grown by another RESTART_WAL_AT_FRAMES: a reader or a stream of
+   * request writes that keeps it from finishing must not make every batch pay a pause.
+   */
+  private async drainWal(): Promise<void> {
     let copiedBefore = -1;
-    for (let i = 0; i < PAUSE_CHECKPOINTS; i += 1) {
+    for (let i = 0; i <= PAUSE_CHECKPOINTS; i += 1) {
       await this.running;
       const wal = this.walFrames();
-      if (wal === undefined || this.dead || wal.copied === wal.total || wal.copied === copiedBefore) return;
+      if (wal === undefined || this.dead) return;
+      if (wal.copied === wal.total) {
+        this.restartDue = false;
+        return;
+      }
+      if (wal.copied === copiedBefore || i === PAUSE_CHECKPOINTS) {
+        this.pauseAtFrames = wal.total + this.restartAtFrames;
+        this.restartDue = false;
+        return;
+      }
       copiedBefore = wal.copied;
       this.checkpoint();
     }
-    await this.running;
   }
 
+  /** One PASSIVE checkpoint on the thread, unless one is running. */
   private checkpoint(): void {
+    if (this.running) return;
     const worker = this.worker ?? this.start();
     if (!worker) return;
     this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_WHILE_THREADED}`);
@@ -268,13 +293,20 @@ export class WalCheckpointer {
   /** Bulk writes stopped: the thread ends (its connection closed) and the inline threshold returns. */
   private retire(): void {
     this.restoreInline();
+    // The inline checkpoint restarts the WAL from here on; a pause would only start a thread for it.
+    this.restartDue = false;
     const worker = this.worker;
     if (!worker || this.running) return;
     this.worker = undefined;
     worker.postMessage('close');
   }
 
-  private restoreInline(): void {
+  /**
+   * The connection checkpoints inline again (WAL_AUTOCHECKPOINT_PAGES) until the next bulk write that
+   * needs the thread: for a long synchronous write that no bulk write follows soon (seeding objects), which
+   * would otherwise run with no checkpoint at all, the idle timer being unable to fire during it.
+   */
+  restoreInline(): void {
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { SqliteDb } from '../../db/sqlite/open.js';
-import { WalCheckpointer } from '../../db/sqlite/wal-checkpointer.js';
+import { WalCheckpointer, type WalCheckpointerOptions } from '../../db/sqlite/wal-checkpointer.js';
 import type { Clock } from '../../protocol/clock.js';
 import { OssError } from '../../protocol/oss-error.js';
 import type {
@@ -62,7 +62,7 @@ export interface BuiltinStoreOptions {
    * The raw store baseline (bench/store-baseline.ts) runs so; the server checkpoints the engine's bulk
    * writes on a thread (db/sqlite/wal-checkpointer.ts). Off as well under diskFaults (a test seam).
    */
-  walCheckpointThread?: boolean;
+  walCheckpointThread?: boolean | WalCheckpointerOptions;
 }
 
 /** The built-in adapter: metadata in SQLite (WAL), bytes in files under `<dataDir>/objects/`. */
@@ -95,8 +95,11 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     );
     this.versions = new Versions(opts.db);
     this.applier = new ChangeApplier(this.st, opts.restoreDurationMs, this.versions);
+    const thread = opts.walCheckpointThread;
     this.checkpointer =
-      opts.walCheckpointThread === false || opts.diskFaults ? undefined : new WalCheckpointer(opts.db);
+      thread === false || opts.diskFaults
+        ? undefined
+        : new WalCheckpointer(opts.db, typeof thread === 'object' ? thread : {});
     this.bulk = new BulkOps(opts.db, this.st, opts.clock, this.applier, this.checkpointer);
     this.buckets = new BucketOps(this.st, opts.clock, opts.region);
     const st = prepareMultipartStatements(opts.db);
@@ -266,6 +269,7 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   }
 
   seedObjects(bucket: string, objects: readonly SeedObject[]): Promise<void> {
+    this.checkpointer?.restoreInline();
     return settle(() => this.bulk.seed(bucket, this.buckets.require(bucket).storageClass, objects));
   }
 
