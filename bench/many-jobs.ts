@@ -2,8 +2,12 @@
  * Many jobs in one status, as CreateJob and the engine leave them, through the backend's job repo: what the
  * scheduler's and the 14-day sweep's reads are measured against (bench/queued-jobs.ts, bench/suspended-sweep.ts).
  */
-import type { Backend } from '../dist/db/backend.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBackend, type Backend } from '../dist/db/backend.js';
 import type { JobStatus } from '../dist/jobs/model.js';
+import { openBenchDb } from './bench-db.js';
 
 /** A job as CreateJob stores it (confirmation required, so that it can wait in Suspended too). */
 const SPEC = {
@@ -47,9 +51,52 @@ export async function createJobsIn(
   }
 }
 
-/** Runs `read` once and times it. */
-export async function timeRead(read: () => Promise<unknown[]>): Promise<{ ms: number; rows: number }> {
-  const t = performance.now();
-  const rows = (await read()).length;
-  return { ms: Math.round((performance.now() - t) * 100) / 100, rows };
+/** A read and the rows it must return (a check that the bench measures what it says). */
+export interface CountedRead {
+  read: () => Promise<unknown[]>;
+  rows: number;
+}
+
+/** What a pass read before against what it reads now: five rounds, alternating, each read's time in ms. */
+export async function beforeAndNow(
+  before: CountedRead,
+  now: CountedRead,
+): Promise<{ before: number[]; now: number[] }> {
+  const times = { before: [] as number[], now: [] as number[] };
+  for (let round = 0; round < 5; round++) {
+    for (const [which, r] of [
+      ['before', before],
+      ['now', now],
+    ] as const) {
+      const t = performance.now();
+      const rows = (await r.read()).length;
+      if (rows !== r.rows) throw new Error(`${which}: read ${rows} rows, expected ${r.rows}`);
+      times[which].push(Math.round((performance.now() - t) * 100) / 100);
+    }
+  }
+  return times;
+}
+
+/**
+ * Runs one repo bench: a fresh backend (embedded, or PostgreSQL with `--db URL`), the job count from the
+ * first argument (default 10,000), and one JSON line of what `body` returns, with the database named;
+ * the database and data dir are removed afterwards.
+ */
+export async function runRepoBench(
+  name: string,
+  body: (backend: Backend, jobs: number) => Promise<Record<string, unknown>>,
+): Promise<void> {
+  const dbAt = process.argv.indexOf('--db');
+  const jobs = Number(process.argv[2]?.startsWith('--') ? 10_000 : (process.argv[2] ?? 10_000));
+  const benchDb = await openBenchDb(dbAt >= 0 ? process.argv[dbAt + 1] : undefined);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-bench-'));
+  const backend = await createBackend({ db: benchDb.db, dataDir: dir });
+  try {
+    const fields = await body(backend, jobs);
+    console.log(JSON.stringify({ bench: name, database: benchDb.label, ...fields }));
+  } finally {
+    await backend.close();
+    await benchDb.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
