@@ -23,6 +23,23 @@ export interface JobEnd {
   storeCpuUs?: number;
   /** With `measure`: event-loop delay while Active, ms (10 ms resolution, the interval subtracted). */
   loopDelay?: { p99: number; max: number };
+  /** With `measure`: the built-in store's WAL checkpoints and pauses over the same span (WalTotals). */
+  wal?: WalTotals;
+}
+
+/**
+ * Deltas of the server's `ossbatch_wal_checkpoint_seconds` and `ossbatch_wal_pause_seconds` histograms
+ * (src/db/sqlite/wal-metrics.ts): counts, total ms, and the upper bound of the bucket holding the longest
+ * (null when there was none; '+Inf' past the last bucket).
+ */
+export interface WalTotals {
+  checkpoints: number;
+  checkpointMs: number;
+  checkpointLongestLeMs: number | '+Inf' | null;
+  pauses: number;
+  pausesGaveUp: number;
+  pauseMs: number;
+  pauseLongestLeMs: number | '+Inf' | null;
 }
 
 export interface WatchHooks {
@@ -118,6 +135,7 @@ export async function forkServer(
               mainCpuNs: m.mainCpuNs,
               storeCpuUs: m.storeCpuUs,
               loopDelay: m.loopDelay,
+              wal: m.wal,
               at,
             });
           } else if (m.kind === 'error') {

@@ -14,7 +14,7 @@
  * `{ kind: 'memory', id }`, `{ kind: 'close' }`. Child → parent: `{ kind: 'ready', port, root }`,
  * `{ kind: 'status', jobId, status, at }` (the engine's `job-status` event, `at` in epoch ms with
  * sub-millisecond precision: performance.timeOrigin + performance.now()), `{ kind: 'tick', jobId, status,
- * done }` (every pollMs, default 20), `{ kind: 'end', jobId, job, peak, cpu?, mainCpuNs?, storeCpuUs?, loopDelay? }`, `{ kind: 'memory', id, usage, cpu }`.
+ * done }` (every pollMs, default 20), `{ kind: 'end', jobId, job, peak, cpu?, mainCpuNs?, storeCpuUs?, loopDelay?, wal? }`, `{ kind: 'memory', id, usage, cpu }`.
  */
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
@@ -128,6 +128,55 @@ async function startHeapProfile(file, promotedOnly) {
 }
 
 /**
+ * The built-in store's WAL histograms (src/db/sqlite/wal-metrics.ts) now, as cumulative bucket counts and
+ * sums per series: read at Active and at the next status, their difference is the execute phase's.
+ */
+async function walSnapshot() {
+  const snap = new Map();
+  for (const name of ['ossbatch_wal_checkpoint_seconds', 'ossbatch_wal_pause_seconds']) {
+    const metric = server.registry.getSingleMetric(name);
+    for (const v of metric ? (await metric.get()).values : []) {
+      const key = `${v.metricName}|${v.labels.outcome ?? ''}|${v.labels.le ?? ''}`;
+      snap.set(key, v.value);
+    }
+  }
+  return snap;
+}
+
+/** WalTotals (bench/job-server-fork.ts) between two snapshots. */
+function walTotals(from, to) {
+  const delta = (name, outcome = '', le = '') => {
+    const key = `${name}|${outcome}|${le}`;
+    return (to.get(key) ?? 0) - (from.get(key) ?? 0);
+  };
+  // The longest fell in the first bucket whose cumulative count holds them all.
+  const longestLe = (name, outcomes) => {
+    const count = outcomes.reduce((n, o) => n + delta(`${name}_count`, o), 0);
+    if (count === 0) return null;
+    const les = [...to.keys()]
+      .filter((k) => k.startsWith(`${name}_bucket|`))
+      .map((k) => k.split('|')[2])
+      .filter((le, i, all) => all.indexOf(le) === i)
+      .sort((a, b) => Number(a) - Number(b));
+    const le = les.find((b) => outcomes.reduce((n, o) => n + delta(`${name}_bucket`, o, b), 0) >= count);
+    return le === undefined || le === '+Inf' ? '+Inf' : Number(le) * 1000;
+  };
+  const ckpt = 'ossbatch_wal_checkpoint_seconds';
+  const pause = 'ossbatch_wal_pause_seconds';
+  const both = ['copied', 'gave-up'];
+  const ms = (x) => Number((x * 1000).toFixed(1));
+  return {
+    checkpoints: delta(`${ckpt}_count`),
+    checkpointMs: ms(delta(`${ckpt}_sum`)),
+    checkpointLongestLeMs: longestLe(ckpt, ['']),
+    pauses: delta(`${pause}_count`, 'copied') + delta(`${pause}_count`, 'gave-up'),
+    pausesGaveUp: delta(`${pause}_count`, 'gave-up'),
+    pauseMs: ms(delta(`${pause}_sum`, 'copied') + delta(`${pause}_sum`, 'gave-up')),
+    pauseLongestLeMs: longestLe(pause, both),
+  };
+}
+
+/**
  * Follows one job: each status change at the instant the engine makes it (its `job-status` event), the
  * process's RSS peak (peakTracker) and a poll of the job row every `pollMs` (a transition another path
  * makes, e.g. Cancelled by the API, has no engine event; the counters for `tick`). With `measure`: CPU time
@@ -149,6 +198,8 @@ async function watch({ jobId, measure, splitCpu, profileFile, heapProfileFile, p
   let storeCpuUs;
   let profile;
   let profileWritten;
+  let walAtActive;
+  let walAtEnd;
   const mark = (status) => {
     if (seen.has(status)) return;
     seen.add(status);
@@ -158,6 +209,7 @@ async function watch({ jobId, measure, splitCpu, profileFile, heapProfileFile, p
       mainAtActive = mainThreadCpuNs();
       storeMeter.ns = 0;
       storeMeter.on = splitCpu === true;
+      walAtActive = walSnapshot();
       loopDelay.enable();
       if (profileFile) profile = startProfile(profileFile);
       else if (heapProfileFile) profile = startHeapProfile(heapProfileFile, promotedOnly === true);
@@ -167,6 +219,7 @@ async function watch({ jobId, measure, splitCpu, profileFile, heapProfileFile, p
       if (mainAtActive !== undefined && mainNow !== undefined) mainCpuNs = mainNow - mainAtActive;
       if (storeMeter.on) storeCpuUs = storeMeter.ns / 1000;
       storeMeter.on = false;
+      walAtEnd = walSnapshot();
       loopDelay.disable();
       profileWritten = profile?.then((stop) => stop());
     }
@@ -187,6 +240,7 @@ async function watch({ jobId, measure, splitCpu, profileFile, heapProfileFile, p
       send({ kind: 'tick', jobId, status: job.status, done: job.succeededTasks + job.failedTasks });
       if (TERMINAL.has(job.status)) {
         await profileWritten;
+        const wal = walAtActive && walAtEnd ? walTotals(await walAtActive, await walAtEnd) : undefined;
         const ms = (d) => Number(loopDelayMs(d, 10).toFixed(1));
         send({
           kind: 'end',
@@ -197,6 +251,7 @@ async function watch({ jobId, measure, splitCpu, profileFile, heapProfileFile, p
           ...(mainCpuNs !== undefined ? { mainCpuNs } : {}),
           ...(storeCpuUs !== undefined ? { storeCpuUs } : {}),
           ...(measure ? { loopDelay: { p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } } : {}),
+          ...(wal ? { wal } : {}),
         });
         return;
       }

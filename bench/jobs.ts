@@ -43,6 +43,11 @@
  * - describe_idle_p99_ms  the same with no job running, after 100 warm-up calls (the control);
  * - describe_server_cpu_us the server's CPU per DescribeJob over those idle calls;
  * - cancel_latency_ms     a second job cancelled mid-run: UpdateJobStatus sent → status Cancelled.
+ * - wal_*                 the built-in store's WAL while Active (the server's ossbatch_wal_* histograms,
+ *                         src/db/sqlite/wal-metrics.ts): checkpoints on the thread and their total ms, the
+ *                         bucket bound (ms) the longest fell under (the disk's state in this run: a disk
+ *                         that stalls shows here), and the pauses bulk writes waited for the WAL's restart:
+ *                         count, how many gave up (frames held by a reader), total ms, longest bound.
  * Targets (issue 10, 2 cores): execute ≥150k/s and ≥0.75× baseline, RSS ≤200 MB, DescribeJob p99 ≤10 ms,
  * prepare and cancel no worse than before.
  */
@@ -265,6 +270,13 @@ async function main(): Promise<void> {
       load_average_1m: Number(os.loadavg()[0]?.toFixed(2)),
       cancel_latency_ms: sent ? Math.round(cancelled - sent) : null,
       cancel_status: cancelRun.job.status,
+      wal_checkpoints: run.wal?.checkpoints ?? null,
+      wal_checkpoint_ms: run.wal?.checkpointMs ?? null,
+      wal_checkpoint_longest_le_ms: run.wal?.checkpointLongestLeMs ?? null,
+      wal_pauses: run.wal?.pauses ?? null,
+      wal_pauses_gave_up: run.wal?.pausesGaveUp ?? null,
+      wal_pause_ms: run.wal?.pauseMs ?? null,
+      wal_pause_longest_le_ms: run.wal?.pauseLongestLeMs ?? null,
     };
     if (json) console.log(JSON.stringify(result));
     else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(24)} ${String(v)}`);

@@ -1,6 +1,8 @@
 import path from 'node:path';
+import type { Registry } from 'prom-client';
 import type { Backend } from './db/backend.js';
 import { DATABASE_FILE, openSqlite, type SqliteBackend, type SqliteDb } from './db/sqlite/index.js';
+import { createWalMetrics } from './db/sqlite/wal-metrics.js';
 import type { Clock } from './protocol/clock.js';
 import { createBuiltinStore, type DiskFaults } from './store/builtin/index.js';
 import type { ObjectStore } from './store/object-store.js';
@@ -23,13 +25,21 @@ export async function createBuiltinStoreFor(
     diskFaults?: DiskFaults;
     /** false: WAL checkpoints inline only (BuiltinStoreOptions.walCheckpointThread). */
     walCheckpointThread?: boolean;
+    /** Where the WAL checkpointer's histograms go (db/sqlite/wal-metrics.ts); absent: not measured. */
+    metrics?: Registry;
   },
 ): Promise<{ store: ObjectStore; close(): Promise<void> }> {
   const own: SqliteDb | undefined =
     backend.kind === 'sqlite' ? undefined : openSqlite(path.join(opts.dataDir, DATABASE_FILE));
   const db = own ?? (backend as SqliteBackend).db;
   try {
-    const store = await createBuiltinStore({ db, ...opts });
+    const { metrics, walCheckpointThread, ...rest } = opts;
+    const store = await createBuiltinStore({
+      db,
+      ...rest,
+      walCheckpointThread:
+        walCheckpointThread === false ? false : metrics ? { observer: createWalMetrics(metrics) } : true,
+    });
     return {
       store,
       async close() {

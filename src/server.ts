@@ -125,6 +125,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         region: config.region,
         restoreDurationMs: config.restoreDurationMs,
         minFreeBytes: config.minFreeBytes,
+        metrics: registry,
         ...(opts.diskFaults ? { diskFaults: opts.diskFaults } : {}),
       }));
     cleanup.unshift(() => opened.close());

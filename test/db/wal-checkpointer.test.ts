@@ -9,6 +9,8 @@ import {
   AUTOCHECKPOINT_WHILE_THREADED,
   CHECKPOINT_AFTER_FRAMES,
   WalCheckpointer,
+  type WalCheckpointObserver,
+  type WalPauseOutcome,
 } from '../../src/db/sqlite/wal-checkpointer.js';
 
 /** A real database file in WAL mode with one table of page-sized rows: one row is about one WAL frame. */
@@ -76,6 +78,24 @@ function walFrames(file: string): number {
 
 /** The pause threshold these tests set (restartAtFrames), below the server's RESTART_WAL_AT_FRAMES: fewer frames to write. */
 const RESTART_AT = 1000;
+
+/** What the checkpointer reported to its observer (the metrics' source), in order. */
+function recorder(): {
+  observer: WalCheckpointObserver;
+  checkpoints: number[];
+  pauses: [number, WalPauseOutcome][];
+} {
+  const checkpoints: number[] = [];
+  const pauses: [number, WalPauseOutcome][] = [];
+  return {
+    checkpoints,
+    pauses,
+    observer: {
+      checkpointed: (seconds) => void checkpoints.push(seconds),
+      paused: (seconds, outcome) => void pauses.push([seconds, outcome]),
+    },
+  };
+}
 
 const autocheckpoint = (db: SqliteDb): number => db.pragma('wal_autocheckpoint', { simple: true }) as number;
 
@@ -166,7 +186,12 @@ describe('WalCheckpointer: the WAL copied on a thread', () => {
     const { db, file } = openDb();
     // Each checkpoint takes 40 ms: ~10 batches are written while one runs, so the thread never catches up
     // by itself, and no inline checkpoint runs (the threshold is 0 while the thread runs).
-    const ck = checkpointer(db, { threadModule: slowThreadModule(40), restartAtFrames: RESTART_AT });
+    const seen = recorder();
+    const ck = checkpointer(db, {
+      threadModule: slowThreadModule(40),
+      restartAtFrames: RESTART_AT,
+      observer: seen.observer,
+    });
     const perBatch = 30;
     const batches = Math.ceil((4 * RESTART_AT) / perBatch);
     let most = 0;
@@ -195,11 +220,22 @@ describe('WalCheckpointer: the WAL copied on a thread', () => {
     expect(most).toBeLessThan(RESTART_AT + 2 * perBatch);
     expect(fs.statSync(`${file}-wal`).size).toBeLessThan((RESTART_AT + 2 * perBatch) * (4096 + 24) + 32);
     expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(batches * perBatch);
+    // Reported: every checkpoint with its time on the thread (each slept 40 ms there), every pause once,
+    // each of which copied everything (nothing held frames back) after waiting for a checkpoint.
+    await ck.settled();
+    expect(seen.checkpoints).toHaveLength(ck.completed);
+    for (const s of seen.checkpoints) expect(s).toBeGreaterThanOrEqual(0.039);
+    expect(seen.pauses).toHaveLength(paused);
+    for (const [s, outcome] of seen.pauses) {
+      expect(outcome).toBe('copied');
+      expect(s).toBeGreaterThan(0);
+    }
   });
 
   it('a reader holding the frames back costs a pause per RESTART_AT, not per batch; then the WAL restarts', async () => {
     const { db, file } = openDb();
-    const ck = checkpointer(db, { restartAtFrames: RESTART_AT });
+    const seen = recorder();
+    const ck = checkpointer(db, { restartAtFrames: RESTART_AT, observer: seen.observer });
     writeFrames(db, 10);
     // A reader on its own connection, in a read transaction: no checkpoint may copy frames past its snapshot.
     const reader = new Database(file, { readonly: true });
@@ -223,6 +259,8 @@ describe('WalCheckpointer: the WAL copied on a thread', () => {
     expect(walFrames(file)).toBeGreaterThan(2 * RESTART_AT);
     expect(pauses).toBeGreaterThanOrEqual(1);
     expect(pauses).toBeLessThanOrEqual(3);
+    // Each of those pauses was reported as given up.
+    expect(seen.pauses.map(([, outcome]) => outcome)).toEqual(Array(pauses).fill('gave-up'));
     reader.prepare('COMMIT').run();
     reader.close();
     // The reader is done: the next pause copies everything and the write after it restarts the WAL.
@@ -235,6 +273,7 @@ describe('WalCheckpointer: the WAL copied on a thread', () => {
       restarted = walFrames(file) < before;
     }
     expect(restarted).toBe(true);
+    expect(seen.pauses.at(-1)?.[1]).toBe('copied');
     expect(db.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(10 + 100 * (held + writes));
   });
 

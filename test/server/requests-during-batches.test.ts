@@ -25,6 +25,7 @@ const TRUST = JSON.stringify({
 
 describe('requests while a job runs, through the real server', () => {
   let ts: TestServer;
+  let jobId = '';
   const events: string[] = [];
   const onBatch = (): void => void events.push('batch');
 
@@ -68,6 +69,7 @@ describe('requests while a job runs, through the real server', () => {
     });
     const created = await jobRequest(ts.client(), 'CreateJob', { body });
     expect(created.status).toBe(200);
+    jobId = /<JobId>([^<]+)<\/JobId>/.exec(created.xml)?.[1] ?? '';
     while (!events.includes('batch')) await new Promise((r) => setTimeout(r, 5));
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -98,5 +100,23 @@ describe('requests while a job runs, through the real server', () => {
       else if (open !== undefined) behindABatch.push(open);
     }
     expect(behindABatch).toEqual([]);
+  }, 60_000);
+
+  it('shows the job’s WAL checkpoints and pauses on /-/metrics', async () => {
+    // The job above: 200,000 tag updates write ~8,000 WAL frames, copied by the thread 200 or so at a time.
+    // Pauses come only when the thread falls behind (a slow disk; test/db/wal-checkpointer.test.ts slows
+    // it down to see them), so here their histogram need only be there.
+    for (;;) {
+      const job = await ts.server.backend.jobs.getJobById(jobId);
+      if (job?.status === 'Complete') break;
+      expect(['Active', 'Ready', 'Preparing', 'New', 'Completing']).toContain(job?.status);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const text = await (await fetch(`http://127.0.0.1:${ts.port}/-/metrics`)).text();
+    const value = (series: string): number =>
+      Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(value('ossbatch_wal_checkpoint_seconds_count')).toBeGreaterThanOrEqual(10);
+    expect(value('ossbatch_wal_checkpoint_seconds_sum')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE ossbatch_wal_pause_seconds histogram');
   }, 60_000);
 });

@@ -76,8 +76,9 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
+    const started = performance.now();
     db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ ok: true });
+    parentPort.postMessage({ ok: true, ms: performance.now() - started });
   } catch (e) {
     parentPort.postMessage({ ok: false, error: String(e) });
   }
@@ -88,6 +89,22 @@ parentPort.on('message', (m) => {
 const SHM_MX_FRAME = 16;
 const SHM_N_BACKFILL = 96;
 
+/**
+ * What the checkpointer reports as it goes (db/sqlite/wal-metrics.ts turns it into Prometheus histograms):
+ * how long the disk takes to take a checkpoint, and how long bulk writes wait for the WAL to be copied.
+ */
+export interface WalCheckpointObserver {
+  /** A checkpoint on the thread finished: its time there, fsyncs included, in seconds. */
+  checkpointed(seconds: number): void;
+  /**
+   * A pause ended after bulk writes waited `seconds` for it: `copied` when every frame was copied (the
+   * next write restarts the WAL), `gave-up` when a reader or other writes kept frames from being copied.
+   */
+  paused(seconds: number, outcome: WalPauseOutcome): void;
+}
+
+export type WalPauseOutcome = 'copied' | 'gave-up';
+
 export interface WalCheckpointerOptions {
   /** Bulk-write quiet time before the inline threshold is restored (tests shorten it). */
   idleMs?: number;
@@ -95,6 +112,8 @@ export interface WalCheckpointerOptions {
   threadModule?: string;
   /** WAL frames at which bulk writes pause (RESTART_WAL_AT_FRAMES; tests lower it to restart sooner). */
   restartAtFrames?: number;
+  /** Told of every checkpoint and pause (metrics). */
+  observer?: WalCheckpointObserver;
 }
 
 /**
@@ -128,6 +147,7 @@ export class WalCheckpointer {
   private readonly idleMs: number;
   private readonly restartAtFrames: number;
   private readonly threadModule: string | undefined;
+  private readonly observer: WalCheckpointObserver | undefined;
   /** Checkpoints the thread completed (tests, diagnostics). */
   completed = 0;
 
@@ -139,6 +159,7 @@ export class WalCheckpointer {
     this.restartAtFrames = opts.restartAtFrames ?? RESTART_WAL_AT_FRAMES;
     this.pauseAtFrames = this.restartAtFrames;
     this.threadModule = opts.threadModule;
+    this.observer = opts.observer;
   }
 
   /** Whether a thread is running now (between bulk writes that need one and IDLE_MS after the last). */
@@ -158,10 +179,16 @@ export class WalCheckpointer {
    */
   beforeBulkWrite(): Promise<void> | undefined {
     if (this.dead) return undefined;
-    if (this.pause === undefined && this.restartDue)
-      this.pause = this.drainWal().finally(() => {
-        this.pause = undefined;
-      });
+    if (this.pause === undefined && this.restartDue) {
+      const started = performance.now();
+      this.pause = this.drainWal()
+        .then((outcome) => {
+          if (outcome) this.observer?.paused((performance.now() - started) / 1000, outcome);
+        })
+        .finally(() => {
+          this.pause = undefined;
+        });
+    }
     return this.pause;
   }
 
@@ -178,22 +205,23 @@ export class WalCheckpointer {
   /**
    * The pause: checkpoints until every frame is copied. When it gives up first (PAUSE_CHECKPOINTS), the
    * next pause waits until the WAL has grown by another RESTART_WAL_AT_FRAMES: a reader or a stream of
-   * request writes that keeps it from finishing must not make every batch pay a pause.
+   * request writes that keeps it from finishing must not make every batch pay a pause. Undefined when the
+   * thread or the WAL-index went away meanwhile (the connection checkpoints inline from then on).
    */
-  private async drainWal(): Promise<void> {
+  private async drainWal(): Promise<WalPauseOutcome | undefined> {
     let copiedBefore = -1;
-    for (let i = 0; i <= PAUSE_CHECKPOINTS; i += 1) {
+    for (let i = 0; ; i += 1) {
       await this.running;
       const wal = this.walFrames();
-      if (wal === undefined || this.dead) return;
+      if (wal === undefined || this.dead) return undefined;
       if (wal.copied === wal.total) {
         this.restartDue = false;
-        return;
+        return 'copied';
       }
       if (wal.copied === copiedBefore || i === PAUSE_CHECKPOINTS) {
         this.pauseAtFrames = wal.total + this.restartAtFrames;
         this.restartDue = false;
-        return;
+        return 'gave-up';
       }
       copiedBefore = wal.copied;
       this.checkpoint();
@@ -209,9 +237,12 @@ export class WalCheckpointer {
     clearTimeout(this.idleTimer);
     this.running = new Promise<void>((resolve) => {
       this.endRunning = resolve;
-      worker.once('message', (r: { ok: boolean }) => {
+      worker.once('message', (r: { ok: boolean; ms?: number }) => {
         // Not ok: SQLITE_BUSY (another connection's checkpoint ran); the next bulk write asks again.
-        if (r.ok) this.completed += 1;
+        if (r.ok) {
+          this.completed += 1;
+          this.observer?.checkpointed((r.ms ?? 0) / 1000);
+        }
         resolve();
       });
       worker.ref();
