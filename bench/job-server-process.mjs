@@ -153,13 +153,14 @@ function walTotals(from, to) {
   const longestLe = (name, outcomes) => {
     const count = outcomes.reduce((n, o) => n + delta(`${name}_count`, o), 0);
     if (count === 0) return null;
+    const bound = (le) => (le === '+Inf' ? Infinity : Number(le));
     const les = [...to.keys()]
       .filter((k) => k.startsWith(`${name}_bucket|`))
       .map((k) => k.split('|')[2])
       .filter((le, i, all) => all.indexOf(le) === i)
-      .sort((a, b) => Number(a) - Number(b));
+      .sort((a, b) => bound(a) - bound(b));
     const le = les.find((b) => outcomes.reduce((n, o) => n + delta(`${name}_bucket`, o, b), 0) >= count);
-    return le === undefined || le === '+Inf' ? '+Inf' : Number(le) * 1000;
+    return le === undefined || le === '+Inf' ? '+Inf' : bound(le) * 1000;
   };
   const ckpt = 'ossbatch_wal_checkpoint_seconds';
   const pause = 'ossbatch_wal_pause_seconds';

@@ -103,9 +103,10 @@ describe('requests while a job runs, through the real server', () => {
   }, 60_000);
 
   it('shows the job’s WAL checkpoints and pauses on /-/metrics', async () => {
-    // The job above: 200,000 tag updates write ~8,000 WAL frames, copied by the thread 200 or so at a time.
-    // Pauses come only when the thread falls behind (a slow disk; test/db/wal-checkpointer.test.ts slows
-    // it down to see them), so here their histogram need only be there.
+    // The job above: 200,000 tag updates write ~8,000-10,000 WAL frames, copied by the thread 200 or so at
+    // a time. A pause comes only when the WAL reaches RESTART_WAL_AT_FRAMES (4000) without having restarted
+    // by itself, i.e. when the thread falls behind (a slow disk), so its histogram need only be there here
+    // (test/db/wal-checkpointer.test.ts slows the thread down and sees pauses reported).
     for (;;) {
       const job = await ts.server.backend.jobs.getJobById(jobId);
       if (job?.status === 'Complete') break;

@@ -98,7 +98,8 @@ export interface WalCheckpointObserver {
   checkpointed(seconds: number): void;
   /**
    * A pause ended after bulk writes waited `seconds` for it: `copied` when every frame was copied (the
-   * next write restarts the WAL), `gave-up` when a reader or other writes kept frames from being copied.
+   * next write restarts the WAL), `gave-up` when frames stayed uncopied (a reader holding an older
+   * snapshot, other writes meanwhile, or SQLITE_BUSY from another connection's checkpoint).
    */
   paused(seconds: number, outcome: WalPauseOutcome): void;
 }
@@ -119,8 +120,8 @@ export interface WalCheckpointerOptions {
 /**
  * Copies the engine's WAL frames into the database on a worker thread instead of inside a batch's commit
  * on the event loop. An inline checkpoint of 250 frames stalled the loop 5-10 ms, mostly waiting for its
- * two fsyncs, every ~10 batches: 300 of a 1M-task job's 2,400 batches took over 5 ms; with a prototype of
- * the thread, 75-83 (ad-hoc per-batch timings in the bench's server).
+ * two fsyncs, every ~10 batches: 300 of a 1M-task job's 2,400 batches (of 500 tasks then) took over 5 ms;
+ * with a prototype of the thread, 75-83 (ad-hoc per-batch timings in the bench's server, 2026-11-30).
  * `npm run bench`, 11 pairs alternating with the build before, 2026-11-30: execute +12% (mean 163k against
  * 146k tasks/s), ratio to the raw baseline 0.64-0.95 (mean 0.76) against 0.62-0.77 (0.68); the cost, a
  * DescribeJob p99 ~2 ms higher (both over 10 ms on that machine) and 9+ MB of RSS while a job runs
@@ -183,7 +184,7 @@ export class WalCheckpointer {
       const started = performance.now();
       this.pause = this.drainWal()
         .then((outcome) => {
-          if (outcome) this.observer?.paused((performance.now() - started) / 1000, outcome);
+          if (outcome) this.report((o) => o.paused((performance.now() - started) / 1000, outcome));
         })
         .finally(() => {
           this.pause = undefined;
@@ -239,11 +240,11 @@ export class WalCheckpointer {
       this.endRunning = resolve;
       worker.once('message', (r: { ok: boolean; ms?: number }) => {
         // Not ok: SQLITE_BUSY (another connection's checkpoint ran); the next bulk write asks again.
+        resolve();
         if (r.ok) {
           this.completed += 1;
-          this.observer?.checkpointed((r.ms ?? 0) / 1000);
+          this.report((o) => o.checkpointed((r.ms ?? 0) / 1000));
         }
-        resolve();
       });
       worker.ref();
       worker.postMessage('checkpoint');
@@ -253,6 +254,16 @@ export class WalCheckpointer {
       this.worker?.unref();
       this.idleTimer = setTimeout(() => this.retire(), this.idleMs).unref();
     });
+  }
+
+  /** Tells the observer; a metric that throws (prom-client refuses a non-finite value) must not stop writes. */
+  private report(tell: (observer: WalCheckpointObserver) => void): void {
+    if (!this.observer) return;
+    try {
+      tell(this.observer);
+    } catch {
+      // Only the figure is lost.
+    }
   }
 
   /** The WAL's frames and how many of them are copied into the database (WAL-index header). */

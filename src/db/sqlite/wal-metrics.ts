@@ -2,9 +2,10 @@ import { Histogram, type Registry } from 'prom-client';
 import type { WalCheckpointObserver } from './wal-checkpointer.js';
 
 /**
- * Buckets from 1 ms to 2.5 s: a checkpoint of a few hundred frames takes 1-7 ms on a quiet disk, and the
- * slow disk of 2026-11-30 took 10-180 ms per fsync (two per checkpoint); a pause measured 3-58 ms. The
- * long tail is what an operator needs to see: a disk that stalls makes every pause as long.
+ * Buckets from 1 ms to 2.5 s: a checkpoint of a few hundred frames took 5-6 ms on average in `npm run
+ * bench` (wal_* keys, 2026-11-30), and a slow disk took 10-180 ms per fsync (two per checkpoint; strace,
+ * the same day); pauses measured 3-58 ms on one machine, 13-55 ms on another. The long tail is what an
+ * operator needs to see: a disk that stalls makes every pause as long.
  */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -13,8 +14,9 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
  * stable (docs/operations.md):
  * - ossbatch_wal_checkpoint_seconds           histogram: checkpoints on the thread, fsyncs included;
  * - ossbatch_wal_pause_seconds{outcome}       histogram: how long the engine's bulk writes waited for the WAL
- *   to be copied before its restart; outcome = copied | gave-up (a reader or other writes kept frames from
- *   being copied: many of these mean the WAL file keeps growing).
+ *   to be copied before its restart; outcome = copied | gave-up (a reader, other writes or another
+ *   connection's checkpoint kept frames from being copied: many of these mean the WAL file keeps growing).
+ * Built-in store with its checkpoint thread only; a store re-opened in the same process starts them anew.
  */
 export function createWalMetrics(registry: Registry): WalCheckpointObserver {
   // A store re-opened on the same registry (tests, in-process restarts) replaces its metrics.
