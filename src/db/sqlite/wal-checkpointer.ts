@@ -14,8 +14,8 @@ export const CHECKPOINT_AFTER_FRAMES = 200;
  * WAL frames after which the next bulk write waits until the thread has copied every frame. SQLite restarts
  * the WAL from its beginning only in a writer that finds every frame copied, which a thread copying behind a
  * writer that never pauses does not leave it; so the bulk writer pauses here (its wait is on the thread, the
- * event loop stays free) and its next write restarts the WAL. A pause costs about one checkpoint whatever
- * the WAL's size, so a larger WAL pauses less: per `npm run bench` run (a 1M-task job and two small ones,
+ * event loop stays free) and its next write restarts the WAL. A pause costs the rest of the checkpoint in
+ * flight and one more, whatever the WAL's size, so a larger WAL pauses less: per `npm run bench` run (a 1M-task job and two small ones,
  * ad-hoc timing in drainWal, 2026-11-30) 1000 frames made 72 pauses, 379 ms in all (p50 3.8, max 58 ms);
  * 4000 frames (a WAL file of ~16 MB) 15 pauses, 48 ms (p50 3.1, max 6.5). A faster machine whose disk
  * syncs slower (the bench's wal_* keys, 1M-task job, 2026-11-30): 16 pauses, 252-333 ms on SQLite, 12-14
