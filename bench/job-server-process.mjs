@@ -130,12 +130,17 @@ async function startHeapProfile(file, promotedOnly) {
 /**
  * The built-in store's WAL histograms (src/db/sqlite/wal-metrics.ts) now, as cumulative bucket counts and
  * sums per series: read at Active and at the next status, their difference is the execute phase's.
+ * Undefined where the server has none (a build before them, or no checkpoint thread): the bench then
+ * prints null, not zero pauses.
  */
 async function walSnapshot() {
+  const metrics = ['ossbatch_wal_checkpoint_seconds', 'ossbatch_wal_pause_seconds']
+    .map((name) => server.registry.getSingleMetric(name))
+    .filter((metric) => metric !== undefined);
+  if (metrics.length === 0) return undefined;
   const snap = new Map();
-  for (const name of ['ossbatch_wal_checkpoint_seconds', 'ossbatch_wal_pause_seconds']) {
-    const metric = server.registry.getSingleMetric(name);
-    for (const v of metric ? (await metric.get()).values : []) {
+  for (const metric of metrics) {
+    for (const v of (await metric.get()).values) {
       const key = `${v.metricName}|${v.labels.outcome ?? ''}|${v.labels.le ?? ''}`;
       snap.set(key, v.value);
     }
@@ -241,7 +246,8 @@ async function watch({ jobId, measure, splitCpu, profileFile, heapProfileFile, p
       send({ kind: 'tick', jobId, status: job.status, done: job.succeededTasks + job.failedTasks });
       if (TERMINAL.has(job.status)) {
         await profileWritten;
-        const wal = walAtActive && walAtEnd ? walTotals(await walAtActive, await walAtEnd) : undefined;
+        const [walFrom, walTo] = [await walAtActive, await walAtEnd];
+        const wal = walFrom && walTo ? walTotals(walFrom, walTo) : undefined;
         const ms = (d) => Number(loopDelayMs(d, 10).toFixed(1));
         send({
           kind: 'end',

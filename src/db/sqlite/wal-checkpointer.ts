@@ -15,12 +15,13 @@ export const CHECKPOINT_AFTER_FRAMES = 200;
  * the WAL from its beginning only in a writer that finds every frame copied, which a thread copying behind a
  * writer that never pauses does not leave it; so the bulk writer pauses here (its wait is on the thread, the
  * event loop stays free) and its next write restarts the WAL. A pause costs the rest of the checkpoint in
- * flight and one more, whatever the WAL's size, so a larger WAL pauses less: per `npm run bench` run (a 1M-task job and two small ones,
- * ad-hoc timing in drainWal, 2026-11-30) 1000 frames made 72 pauses, 379 ms in all (p50 3.8, max 58 ms);
- * 4000 frames (a WAL file of ~16 MB) 15 pauses, 48 ms (p50 3.1, max 6.5). A faster machine whose disk
- * syncs slower (the bench's wal_* keys, 1M-task job, 2026-11-30): 16 pauses, 252-333 ms on SQLite, 12-14
- * pauses, 108-149 ms with --db postgres. 16000 frames made 4 pauses (53-92 ms) there, but the PostgreSQL
- * runs came out slower (113k, 145k against 150k-167k tasks/s, alternating): not kept.
+ * flight and one more, whatever the WAL's size, so a larger WAL pauses less: per `npm run bench` run (a
+ * 1M-task job and two small ones, ad-hoc timing in drainWal, 2026-11-30) 1000 frames made 72 pauses, 379
+ * ms in all (p50 3.8, max 58 ms); 4000 frames (a WAL file of ~16 MB) 15 pauses, 48 ms (p50 3.1, max 6.5).
+ * A faster machine whose disk syncs slower (the bench's wal_* keys, 1M-task job, 2026-11-30): 16 pauses,
+ * 252-377 ms on SQLite, 12-15 pauses, 108-303 ms with --db postgres. 16000 frames made 4 pauses (53-92 ms)
+ * there, but the PostgreSQL runs came out slower (113k, 145k against 150k-167k tasks/s, alternating): not
+ * kept.
  */
 export const RESTART_WAL_AT_FRAMES = 4000;
 
@@ -259,7 +260,7 @@ export class WalCheckpointer {
     });
   }
 
-  /** Tells the observer; a metric that throws (prom-client refuses a non-finite value) must not stop writes. */
+  /** Tells the observer: a metric that throws (prom-client refuses NaN) must not stop writes. */
   private report(tell: (observer: WalCheckpointObserver) => void): void {
     if (!this.observer) return;
     try {

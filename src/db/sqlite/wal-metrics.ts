@@ -4,8 +4,8 @@ import type { WalCheckpointObserver } from './wal-checkpointer.js';
 /**
  * Buckets from 1 ms to 2.5 s: a checkpoint of a few hundred frames took 5-6 ms on average in `npm run
  * bench` (wal_* keys, 2026-11-30), and a slow disk took 10-180 ms per fsync (two per checkpoint; strace,
- * the same day); pauses measured 3-58 ms on one machine, 13-55 ms on another. The long tail is what an
- * operator needs to see: a disk that stalls makes every pause as long.
+ * the same day); pauses took 3-58 ms on one machine, 16-24 ms on average on another, the longest under 50.
+ * The long tail is what an operator needs to see: a disk that stalls makes every pause as long.
  */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
