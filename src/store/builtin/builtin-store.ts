@@ -33,6 +33,7 @@ import { listPage } from './listing.js';
 import { TIER_LOWERED_EC } from './restore.js';
 import type { ObjectRow } from './rows.js';
 import { rowToMeta } from './rows.js';
+import { ObjectMetaCache } from './object-meta-cache.js';
 import { objectRowFromArray, prepareStatements } from './statements.js';
 import type { Statements } from './statements.js';
 import { Versions } from './versions.js';
@@ -82,11 +83,14 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   protected override readonly configOps: BucketConfigOps;
   /** Which file backs a meta this store handed out, so readObject needs no extra query. */
   private readonly fileOf = new WeakMap<ObjectMeta, string | null>();
+  private readonly metaCache: ObjectMetaCache;
   private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(private readonly opts: BuiltinStoreOptions) {
     super(opts.db);
     this.st = prepareStatements(opts.db);
+    const totalChanges = this.st.totalChanges;
+    this.metaCache = new ObjectMetaCache(() => (totalChanges.get() as [number])[0]);
     this.files = new BlobFiles(
       opts.dataDir,
       opts.maxObjectSize ?? MAX_OBJECT_SIZE,
@@ -201,8 +205,10 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
     return settle(() => {
       // Object first: on the hot path (every object request's auth) the object usually exists, so the
       // bucket check is only paid on a miss, to tell NoSuchBucket from NoSuchKey (one query instead of two).
+      const cached = this.metaCache.get(bucket, key);
+      if (cached !== undefined) return cached;
       const raw = this.st.getObjectRaw.get(bucket, key) as unknown[] | undefined;
-      if (raw) return this.toMeta(objectRowFromArray(raw));
+      if (raw) return this.metaCache.set(bucket, key, this.toMeta(objectRowFromArray(raw)));
       this.buckets.require(bucket);
       return undefined;
     });
