@@ -3,9 +3,9 @@ import type { ObjectMeta } from '../types.js';
 /**
  * The metadata of objects read since the database last changed, for `headObject`: the read every object
  * request makes before its authorisation (issue 10). In the server that read costs ~8 µs of a presigned
- * GET's ~65 (the row's SQLite point read with its two WAL-lock fcntl calls, then the row's decode);
- * `npm run bench:http` with a cache: presigned GET 65 → 58 µs per request, GetObjectTagging 59–66 → 47–49
- * (docs/performance.md, tenth pass).
+ * GET's ~60 (the row's SQLite point read with its two WAL-lock fcntl calls, then the row's decode).
+ * `npm run bench:http` against the build without it, three runs: CPU per request presigned GET 59–61 →
+ * 49–54 µs, HeadObject 55–56 → 41–46, GetObjectTagging 54–58 → 39–48 (docs/performance.md, tenth pass).
  *
  * Valid by construction, not by invalidation rules: the whole cache is dropped whenever the connection's
  * `total_changes()` moved, i.e. after any row that connection inserted, updated or deleted in any table
