@@ -9,6 +9,7 @@ import { createBuiltinStore } from '../../src/store/builtin/index.js';
 import { ObjectMetaCache } from '../../src/store/builtin/object-meta-cache.js';
 import type { ObjectStore } from '../../src/store/object-store.js';
 import type { ObjectMeta } from '../../src/store/types.js';
+import { wireVersionId } from '../../src/store/version-ids.js';
 import { mkBucket, putText } from './contract/harness.js';
 
 const meta = (key: string): ObjectMeta => ({
@@ -28,31 +29,57 @@ const meta = (key: string): ObjectMeta => ({
 });
 
 describe('ObjectMetaCache', () => {
-  it('answers from the cache until the connection changed a row, then drops everything', () => {
-    let changes = 7;
-    const cache = new ObjectMetaCache(() => changes);
+  const fixed = { totalChanges: () => 0, dataVersion: () => 0 };
+
+  it('answers from the cache until this connection changed a row or another committed, then drops everything', () => {
+    const counters = { changes: 7, version: 3, ms: 0 };
+    const cache = new ObjectMetaCache(
+      { totalChanges: () => counters.changes, dataVersion: () => counters.version },
+      4 * 1024 * 1024,
+      () => counters.ms,
+    );
     expect(cache.get('bkt', 'a')).toBeUndefined();
-    const a = cache.set('bkt', 'a', meta('a'));
-    cache.set('bkt', 'b', meta('b'));
+    const a = cache.set('bkt', 'a', meta('a'), 10);
+    cache.set('bkt', 'b', meta('b'), 10);
     expect(cache.get('bkt', 'a')).toBe(a);
-    changes = 8;
+    counters.changes = 8;
     expect(cache.get('bkt', 'a')).toBeUndefined();
     expect(cache.get('bkt', 'b')).toBeUndefined();
+    cache.set('bkt', 'a', meta('a'), 10);
+    expect(cache.get('bkt', 'a')?.key).toBe('a');
+    // Another connection's commit is seen once data_version is read again: at most once per ms.
+    counters.version = 4;
+    counters.ms = 0.5;
+    expect(cache.get('bkt', 'a')?.key).toBe('a');
+    counters.ms = 1;
+    expect(cache.get('bkt', 'a')).toBeUndefined();
   });
 
-  it('keeps at most its capacity, dropping the oldest first', () => {
-    const cache = new ObjectMetaCache(() => 0, 2);
+  it('keeps its byte budget, dropping the first cached first, and never keeps a meta larger than it', () => {
+    // Each entry is estimated at 2 × 100 + 400 = 600 bytes: two fit in 1,500.
+    const cache = new ObjectMetaCache(fixed, 1_500);
     cache.get('bkt', 'x');
-    for (const k of ['a', 'b', 'c']) cache.set('bkt', k, meta(k));
+    for (const k of ['a', 'b', 'c']) cache.set('bkt', k, meta(k), 100);
     expect(cache.get('bkt', 'a')).toBeUndefined();
     expect(cache.get('bkt', 'b')?.key).toBe('b');
     expect(cache.get('bkt', 'c')?.key).toBe('c');
+    cache.set('bkt', 'huge', meta('huge'), 1_000);
+    expect(cache.get('bkt', 'huge')).toBeUndefined();
+    expect(cache.get('bkt', 'c')?.key).toBe('c');
+  });
+
+  it('never answers one (bucket, key) for another that spells the same path', () => {
+    const cache = new ObjectMetaCache(fixed);
+    cache.get('a', 'b/c');
+    cache.set('a', 'b/c', meta('b/c'), 10);
+    expect(cache.get('a/b', 'c')).toBeUndefined();
+    expect(cache.get('a', 'b/c')?.key).toBe('b/c');
   });
 
   it('hands out frozen metas, so one request cannot change what another is answered', () => {
-    const cache = new ObjectMetaCache(() => 0);
+    const cache = new ObjectMetaCache(fixed);
     cache.get('bkt', 'a');
-    const a = cache.set('bkt', 'a', meta('a'));
+    const a = cache.set('bkt', 'a', meta('a'), 10);
     expect(() => {
       (a as { size: number }).size = 2;
     }).toThrow(TypeError);
@@ -175,6 +202,65 @@ describe('builtin store: headObject after every kind of write', () => {
       (m) => expect(m).toMatchObject({ size: 4, contentType: 'text/x-mp' }),
     ],
     [
+      'tags addressed by the current version id',
+      async () => {
+        const current = await store.headObject('bkt', 'k');
+        await store.putObjectTags('bkt', 'k', [{ key: 'v', value: '1' }], wireVersionId(current!.versionId));
+      },
+      (m) => expect(m?.tags).toEqual([{ key: 'v', value: '1' }]),
+    ],
+    [
+      "a batch job's added tags (applyBatch addTags)",
+      () =>
+        store.applyBatch([
+          { bucket: 'bkt', key: 'k', op: { kind: 'addTags', tags: [{ key: 'j', value: '2' }] } },
+        ]),
+      (m) =>
+        expect(m?.tags).toEqual([
+          { key: 'init', value: '1' },
+          { key: 'j', value: '2' },
+        ]),
+    ],
+    [
+      "a batch job's restore (applyBatch restore)",
+      () =>
+        store.applyBatch([{ bucket: 'bkt', key: 'k', op: { kind: 'restore', days: 1, tier: undefined } }]),
+      (m) => expect(m?.restore).not.toBeNull(),
+    ],
+    [
+      'a delete marker removed, the version under it current again',
+      async () => {
+        await store.setBucketVersioning('bkt', 'Enabled');
+        const marker = await store.deleteVersion('bkt', 'k', undefined);
+        expect(await store.headObject('bkt', 'k')).toBeUndefined();
+        await store.deleteVersion('bkt', 'k', marker.versionId);
+      },
+      (m) => expect(m?.size).toBe(5),
+    ],
+    [
+      'a put after versioning was suspended',
+      async () => {
+        await store.setBucketVersioning('bkt', 'Enabled');
+        await store.setBucketVersioning('bkt', 'Suspended');
+        await store.headObject('bkt', 'k');
+        await putText(store, 'bkt', 'k', 'suspended');
+      },
+      (m) => expect(m?.size).toBe(9),
+    ],
+    [
+      'a write by another connection to the database file',
+      async () => {
+        const other = openSqlite(path.join(dir, 'meta.db'));
+        other
+          .prepare("UPDATE store_objects SET acl = 'public-read' WHERE bucket = 'bkt' AND key = 'k'")
+          .run();
+        other.close();
+        // Seen within 1 ms (object-meta-cache.ts reads data_version at most once per ms).
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      },
+      (m) => expect(m?.acl).toBe('public-read'),
+    ],
+    [
       'a new version in a versioned bucket',
       async () => {
         await store.setBucketVersioning('bkt', 'Enabled');
@@ -190,6 +276,15 @@ describe('builtin store: headObject after every kind of write', () => {
       check(await headAfter(write));
     });
   }
+
+  it('sees the current version deleted by id, the previous one promoted', async () => {
+    await store.setBucketVersioning('bkt', 'Enabled');
+    await putText(store, 'bkt', 'k', 'newest!!');
+    const newest = await store.headObject('bkt', 'k');
+    expect(newest?.size).toBe(8);
+    const m = await headAfter(() => store.deleteVersion('bkt', 'k', wireVersionId(newest!.versionId)));
+    expect(m?.size).toBe(5);
+  });
 
   it('answers NoSuchBucket once the bucket is gone, though its object was cached', async () => {
     await store.headObject('bkt', 'src');

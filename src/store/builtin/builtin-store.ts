@@ -89,8 +89,11 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   constructor(private readonly opts: BuiltinStoreOptions) {
     super(opts.db);
     this.st = prepareStatements(opts.db);
-    const totalChanges = this.st.totalChanges;
-    this.metaCache = new ObjectMetaCache(() => (totalChanges.get() as [number])[0]);
+    const { totalChanges, dataVersion } = this.st;
+    this.metaCache = new ObjectMetaCache({
+      totalChanges: () => (totalChanges.get() as [number])[0],
+      dataVersion: () => (dataVersion.get() as [number])[0],
+    });
     this.files = new BlobFiles(
       opts.dataDir,
       opts.maxObjectSize ?? MAX_OBJECT_SIZE,
@@ -208,7 +211,10 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
       const cached = this.metaCache.get(bucket, key);
       if (cached !== undefined) return cached;
       const raw = this.st.getObjectRaw.get(bucket, key) as unknown[] | undefined;
-      if (raw) return this.metaCache.set(bucket, key, this.toMeta(objectRowFromArray(raw)));
+      if (raw) {
+        const row = objectRowFromArray(raw);
+        return this.metaCache.set(bucket, key, this.toMeta(row), storedTextLength(row));
+      }
       this.buckets.require(bucket);
       return undefined;
     });
@@ -313,4 +319,15 @@ export class BuiltinStore extends BuiltinExtras implements ObjectStore {
   protected override commitObject(o: NewObject): Promise<ObjectMeta> {
     return this.writes.commit(o);
   }
+}
+
+/** The characters of a row's variable-length text, what its meta's size grows with. */
+function storedTextLength(row: ObjectRow): number {
+  return (
+    row.key.length +
+    row.content_type.length +
+    (row.user_meta?.length ?? 0) +
+    (row.http_headers?.length ?? 0) +
+    (row.tags?.length ?? 0)
+  );
 }

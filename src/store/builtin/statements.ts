@@ -37,8 +37,9 @@ const SQL = {
     'SELECT version_id, storage_class, restore_ready_at, restore_expires_at, restore_days, restore_tier FROM store_objects WHERE bucket = ? AND key = ?',
   setRestore:
     'UPDATE store_objects SET restore_ready_at = ?, restore_expires_at = ?, restore_days = ?, restore_tier = ? WHERE bucket = ? AND key = ?',
-  // Rows this connection changed since it opened: object-meta-cache.ts's validity check (reads no table).
+  // Rows this connection changed since it opened, and commits by other connections: object-meta-cache.ts.
   totalChanges: 'SELECT total_changes()',
+  dataVersion: 'PRAGMA data_version',
   seedObject: `INSERT OR REPLACE INTO store_objects (${OBJECT_COLUMNS}) VALUES (?, ?, ?, ?, ?, 'application/octet-stream', ?, ?, 'default', NULL, NULL, ?, NULL, NULL, NULL, NULL, NULL)`,
 };
 
@@ -50,7 +51,7 @@ export type Statements = Record<keyof typeof SQL, Database.Statement>;
  * for an array turned into an object literal, 200,000 reads; and ~7% of a HeadObject's server CPU in a
  * `perf` profile of bench/http-inproc.ts, issue 10).
  */
-const RAW = new Set<keyof typeof SQL>(['getObjectRaw', 'totalChanges']);
+const RAW = new Set<keyof typeof SQL>(['getObjectRaw', 'totalChanges', 'dataVersion']);
 
 /** Prepares every statement once per store; hot paths never prepare per call. */
 export function prepareStatements(db: SqliteDb): Statements {
