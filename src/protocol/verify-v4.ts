@@ -67,13 +67,15 @@ function rawEqualsKeys(target: RequestTarget): Set<string> | undefined {
 }
 
 /**
- * Canonical-query variants to try, preferred first: the spec form (byte-sorted, bare `k`), then ali-oss's
- * quirks (an explicit `k=` for a '' query value; `localeCompare` key order). Lazy: the quirk forms are only
- * built when the spec form fails, so the hot path builds one canonical query.
+ * The canonical-query variants of ali-oss's quirks (an explicit `k=` for a '' query value; `localeCompare`
+ * key order), tried only once the spec form (`first`: byte-sorted, bare `k`) failed for every bucket
+ * candidate: the hot path builds one canonical query and no generator.
  */
-function* queryVariants(pairs: [string, string][], target: RequestTarget): Generator<string> {
-  const first = canonicalQueryV4(pairs);
-  yield first;
+function* quirkQueryVariants(
+  pairs: [string, string][],
+  target: RequestTarget,
+  first: string,
+): Generator<string> {
   const seen = new Set([first]);
   const keepEquals = rawEqualsKeys(target);
   // ali-oss sends sub-resources as `k=` but signs them bare, and signs '' `query` values as `k=`: the
@@ -103,20 +105,27 @@ export function verifyV4(input: V4VerifyInput): void {
   const key = signingKeyV4(input.secret, credential.date, credential.region, credential.product);
   let first: { sts: string; canonical: string } | undefined;
   const { bucket, key: objectKey, query } = input.target;
-  for (const candidateBucket of bucketCandidates(bucket, objectKey, query)) {
-    for (const canonicalQuery of queryVariants(pairs, input.target)) {
-      const canonical = canonicalRequestV4({
-        method: input.method,
-        bucket: candidateBucket,
-        key: objectKey,
-        canonicalQuery,
-        headers: input.headers,
-        additionalHeaders: input.additionalHeaders,
-        payloadHash: input.payloadHash,
-      });
-      const sts = stringToSignV4(input.isoDateTime, scope, canonical);
-      first ??= { sts, canonical };
-      if (constantTimeEqual(computeSignatureV4(key, sts), provided)) return;
+  const matches = (candidateBucket: string | undefined, canonicalQuery: string): boolean => {
+    const canonical = canonicalRequestV4({
+      method: input.method,
+      bucket: candidateBucket,
+      key: objectKey,
+      canonicalQuery,
+      headers: input.headers,
+      additionalHeaders: input.additionalHeaders,
+      payloadHash: input.payloadHash,
+    });
+    const sts = stringToSignV4(input.isoDateTime, scope, canonical);
+    first ??= { sts, canonical };
+    return constantTimeEqual(computeSignatureV4(key, sts), provided);
+  };
+  // Any (bucket, query form) that matches is accepted, so the spec form goes first for every candidate.
+  const candidates = bucketCandidates(bucket, objectKey, query);
+  const specQuery = canonicalQueryV4(pairs);
+  for (const candidateBucket of candidates) if (matches(candidateBucket, specQuery)) return;
+  for (const candidateBucket of candidates) {
+    for (const canonicalQuery of quirkQueryVariants(pairs, input.target, specQuery)) {
+      if (matches(candidateBucket, canonicalQuery)) return;
     }
   }
   const err = signatureDoesNotMatch(credential.accessKeyId, input.provided, first?.sts ?? '');
