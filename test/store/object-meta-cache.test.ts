@@ -56,8 +56,8 @@ describe('ObjectMetaCache', () => {
   });
 
   it('keeps its byte budget, dropping the first cached first, and never keeps a meta larger than it', () => {
-    // Each entry is estimated at 2 × 100 + 400 = 600 bytes: two fit in 1,500.
-    const cache = new ObjectMetaCache(fixed, 1_500);
+    // Each entry is estimated at 2 × 100 + 600 = 800 bytes: two fit in 1,700.
+    const cache = new ObjectMetaCache(fixed, 1_700);
     cache.get('bkt', 'x');
     for (const k of ['a', 'b', 'c']) cache.set('bkt', k, meta(k), 100);
     expect(cache.get('bkt', 'a')).toBeUndefined();
@@ -101,16 +101,14 @@ describe('builtin store: headObject after every kind of write', () => {
   let dir: string;
   let db: SqliteDb;
   let store: ObjectStore;
-  let clock: ManualClock;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossbatch-meta-cache-'));
     db = openSqlite(path.join(dir, 'meta.db'));
-    clock = new ManualClock(1_000);
     store = await createBuiltinStore({
       db,
       dataDir: dir,
-      clock,
+      clock: new ManualClock(1_000),
       region: 'cn-hangzhou',
       restoreDurationMs: 10,
     });

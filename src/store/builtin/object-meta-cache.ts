@@ -12,7 +12,7 @@ import type { ObjectMeta } from '../types.js';
  *   committed or rolled back (0.06 µs, reads no table);
  * - `PRAGMA data_version`: moves when another connection committed (a migration run by a newer build's
  *   `ossbatch ram`, a hand-run `sqlite3`; the server's own writers all use the store's connection). It
- *   opens a read transaction, ~1–3 µs per request in `bench:http` (docs/performance.md, tenth pass), so it
+ *   opens a read transaction, 0–5 µs per request in `bench:http` (docs/performance.md, tenth pass), so it
  *   is read at most once per millisecond: another connection's commit is seen within 1 ms, as if the
  *   requests of that millisecond had come just before it. Under load that is one read per ~20 requests.
  * So no write path (PutObject, copy, multipart, versions, tags, ACL, restore, the engine's batches, seeding)
@@ -31,8 +31,9 @@ export class ObjectMetaCache {
   private versionReadAt = Number.NEGATIVE_INFINITY;
 
   /**
-   * `budgetBytes`: 4 MiB of estimated metas (a plain one is ~700 B, ~6,000 of them; one with 14 KB of
-   * user metadata ~30 KB). Past it, the first cached goes first (a hit does not refresh an entry).
+   * `budgetBytes`: 4 MiB of estimated metas: ~6,000 plain ones (4.8 MB of heap held after 12,000 reads,
+   * measured with `--expose-gc`), or ~100 with 14 KB of user metadata (estimated at ~40 KB each; 2.3 MB
+   * held). Past it, the first cached goes first (a hit does not refresh an entry).
    */
   constructor(
     private readonly counters: { totalChanges(): number; dataVersion(): number },
@@ -64,8 +65,9 @@ export class ObjectMetaCache {
    * `textBytes`: the length of its stored text (key, user metadata, headers, tags), for the budget.
    */
   set(bucket: string, key: string, meta: ObjectMeta, textBytes: number): ObjectMeta {
-    // V8 keeps a decoded string in up to 2 bytes per character; ~400 B for the objects around them.
-    const bytes = 2 * textBytes + 400;
+    // V8 keeps a decoded string in up to 2 bytes per character; ~600 B for the objects around them (a
+    // plain meta, ~60 characters of text, held ~730 B).
+    const bytes = 2 * textBytes + 600;
     if (bytes > this.budgetBytes) return meta;
     const k = entryKey(bucket, key);
     const existing = this.entries.get(k);
