@@ -75,6 +75,24 @@ for (const factory of BACKENDS) {
       expect(await read(a, third, 6)).toBe('t0\ntX\n');
     });
 
+    it('opening with nothing committed drops whatever the attempt held, from any seed attempt', async () => {
+      // Every chunk's first attempt opens this way (PostgreSQL: one DELETE, no extent read).
+      const ref = { jobId: 'j4', chunkIndex: 7, attempt: 4 };
+      const stale = await a.shards.openWriter(ref, { attempt: 0, bytes: 0 });
+      stale.append(Buffer.from('stale\n'));
+      await stale.flush();
+      stale.append(Buffer.from('more stale\n'));
+      await stale.flush();
+      for (const seedAttempt of [3, 4]) {
+        const w = await b.shards.openWriter(ref, { attempt: seedAttempt, bytes: 0 });
+        expect(w.size).toBe(0);
+        w.append(Buffer.from(`new${seedAttempt}\n`));
+        await w.flush();
+        await w.close();
+        expect(await read(a, ref, 100)).toBe(`new${seedAttempt}\n`);
+      }
+    });
+
     it('seeding from a prefix that ends inside a flushed piece keeps exactly that prefix', async () => {
       const first = { jobId: 'j4', chunkIndex: 0, attempt: 1 };
       const w1 = await a.shards.openWriter(first, { attempt: 0, bytes: 0 });

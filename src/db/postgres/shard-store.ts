@@ -49,6 +49,14 @@ const key = (ref: ShardRef): [string, number, number] => [ref.jobId, ref.chunkIn
 export function createPgShardStore(pool: pg.Pool): ShardStore {
   return {
     async openWriter(ref, seed) {
+      // Nothing committed (every chunk's first attempt): the shard starts empty, so one DELETE of whatever
+      // the attempt had is the whole opening (dropPast from byte 0 and dropAll remove the same rows), and the
+      // extent is known without reading it. One round trip instead of four (BEGIN, DELETE, SELECT, COMMIT):
+      // each waits ~1.4 ms for the other worker's batch while a job runs (p50, `npm run bench -- --db …`).
+      if (seed.bytes === 0) {
+        await pool.query({ name: 'shards.dropAll', text: SQL.dropAll, values: key(ref) });
+        return new PgShardWriter(pool, ref, 0, 0);
+      }
       const extent = await inTransaction(pool, async (c) => {
         if (seed.attempt === ref.attempt) {
           await c.query(SQL.dropPast, [...key(ref), seed.bytes]);
