@@ -33,6 +33,7 @@ export type JobFailure = { code: string; reason: string };
 export async function executeChunk(
   env: ChunkRunnerEnv,
   chunk: ChunkRow,
+  tasksDone?: () => void,
 ): Promise<ChunkOutcome | 'not-run' | 'failed'> {
   const job = await env.mover.refresh(chunk.jobId);
   const role = job ? await env.iam.findRoleByArn(job.spec.roleArn) : undefined;
@@ -48,7 +49,7 @@ export async function executeChunk(
   const principal = env.iam.roleAsPrincipal(role);
   const executor = new TaskExecutor(env.store, env.iam, principal, job.spec.operation, env.region, env.clock);
   try {
-    return await runChunk(env.worker, job, chunk, executor);
+    return await runChunk(env.worker, job, chunk, executor, tasksDone);
   } catch (e) {
     // The chunk gave its lease back (runChunk); on a full disk the job waits and the chunk runs again.
     if (isStorageExhausted(e)) throw e;

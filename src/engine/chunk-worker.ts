@@ -61,12 +61,14 @@ export type ChunkOutcome = 'done' | 'stopped' | 'lost';
  * count in memory; per heartbeat: fsync the shard, then commit cursor + counters + shard length (and the
  * job's counters) in one transaction fenced by the attempt number. A crash loses only uncommitted work,
  * which the next attempt redoes after truncating the shard: every task is reported exactly once.
+ * `tasksDone` is called once every task has run, before the chunk's last flush and commit.
  */
 export async function runChunk(
   env: WorkerEnv,
   job: JobRecord,
   chunk: ChunkRow,
   executor: TaskExecutor,
+  tasksDone: () => void = () => undefined,
 ): Promise<ChunkOutcome> {
   const report = job.spec.report;
   // The attempt writes its own shard, seeded with the committed prefix of the last committing attempt.
@@ -166,7 +168,9 @@ export async function runChunk(
         await env.refreshStatus(job.jobId);
       }
     }
-    // Every task ran: the chunk is done even when the job is being cancelled meanwhile.
+    // Every task ran: the chunk is done even when the job is being cancelled meanwhile. The caller may
+    // start the next chunk while this one's last flush and commit are under way (tasksDone).
+    tasksDone();
     return (await flush('done')) ? 'done' : 'lost';
   } catch (e) {
     // Keep what was counted and give the lease back now, so the job can settle without waiting for the
