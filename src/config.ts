@@ -86,10 +86,11 @@ export const DEFAULTS = {
   region: 'cn-hangzhou',
   restoreDurationMs: 2000,
   logLevel: 'info',
-  // Chunks processed at once; batches still run one per event-loop turn. A third worker overlaps each
-  // chunk's closing shard fsync + commit, but measured on 2 cores it is a wash within this machine's ±30%
-  // run-to-run noise (bench/jobs.ts: 300k objects ~70k vs ~90k tasks/s, 1M objects 84k vs 70k) and costs
-  // ~18 MB peak RSS at 1M (272 → 290 MB against the 300 MB target), so two it stays.
+  // Chunks processed at once; batches still run one per event-loop turn. Each chunk's closing shard flush
+  // and commit overlap the next chunk's start without a worker of their own (engine.ts fillWorkers). A
+  // third worker measured a wash on 2 cores within this machine's ±30% run-to-run noise (bench/jobs.ts:
+  // 300k objects ~70k vs ~90k tasks/s, 1M objects 84k vs 70k) and cost ~18 MB peak RSS at 1M (272 → 290
+  // MB against the 300 MB target), so two it stays.
   workers: 2,
   // nginx's client_body_timeout is 60 s; 30 s of silence mid-body is already far beyond any live client.
   bodyIdleTimeoutMs: 30_000,

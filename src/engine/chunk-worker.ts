@@ -61,7 +61,8 @@ export type ChunkOutcome = 'done' | 'stopped' | 'lost';
  * count in memory; per heartbeat: fsync the shard, then commit cursor + counters + shard length (and the
  * job's counters) in one transaction fenced by the attempt number. A crash loses only uncommitted work,
  * which the next attempt redoes after truncating the shard: every task is reported exactly once.
- * `tasksDone` is called once every task has run, before the chunk's last flush and commit.
+ * `tasksDone` is called once every task has run, before the chunk's last flush and commit (not when the
+ * chunk stops early, loses its lease or fails).
  */
 export async function runChunk(
   env: WorkerEnv,

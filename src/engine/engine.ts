@@ -7,7 +7,7 @@ import { EngineEvents } from './events.js';
 import type { JobLeasePurpose } from './job-lease-repo.js';
 import { withJobLease } from './job-lease-runner.js';
 import { JobMover } from './job-mover.js';
-import { PendingReleases } from './pending-releases.js';
+import { PendingReleases, releaseAsCommitted } from './pending-releases.js';
 import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from './metrics.js';
 import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
@@ -55,6 +55,8 @@ class BatchEngine implements Engine {
   private unsubscribe: (() => void) | undefined;
   private running = false;
   private ticking = false;
+  /** The tick loop under way (settled when `ticking` went false). */
+  private loop: Promise<void> = Promise.resolve();
   /** A full pass is wanted (wake): it runs next, in place of any refill. */
   private tickAgain = false;
   /** Only a worker slot came free (refill): claiming the next chunk is all that is wanted. */
@@ -143,14 +145,16 @@ class BatchEngine implements Engine {
   private kick(): void {
     if (!this.running || this.ticking) return;
     this.ticking = true;
-    setImmediate(() => void this.tickLoop());
+    this.loop = new Promise((done) => setImmediate(() => void this.tickLoop().finally(done)));
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.timer?.cancel();
     this.unsubscribe?.();
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    // A pass or refill under way may be waiting for a claim (a chunk's hand-over starts one during its last
+    // commit), and may launch what it claimed: wait for both until neither is left.
+    while (this.ticking || this.inflight.size > 0) await Promise.allSettled([this.loop, ...this.inflight]);
     const now = this.deps.clock.now();
     await this.ports.jobs.recordEngineAlive(now).catch(() => undefined);
     await this.ports.nodes.remove(this.deps.nodeId).catch(() => undefined);
@@ -315,9 +319,17 @@ class BatchEngine implements Engine {
 
   private async fillWorkers(): Promise<void> {
     const { clock, config, nodeId } = this.deps;
-    while (this.running && this.workers < config.workers) {
+    // Chunks on their last commit hold no slot but still hold their lease: at most `workers` of them, so
+    // commits that stall (a slow fsync or database) cannot pile up leases, connections and redo work.
+    while (this.running && this.workers < config.workers && this.held < 2 * config.workers) {
       const [chunk] = await this.ports.chunks.claim(nodeId, clock.now(), config.leaseMs, 1);
       if (!chunk) return;
+      if (!this.running) {
+        // stop() came while the claim was out: give the chunk back untouched rather than start it (its
+        // lease would otherwise outlive this engine until it expires).
+        await this.ports.chunks.commit(releaseAsCommitted(chunk, chunk)).catch(() => undefined);
+        return;
+      }
       this.events.emit('chunk-claimed', {
         jobId: chunk.jobId,
         chunkIndex: chunk.chunkIndex,
@@ -334,10 +346,10 @@ class BatchEngine implements Engine {
       // The slot comes free once every task of the chunk ran, so the next chunk is claimed and opened while
       // this one's last shard flush and commit are under way, not after them. On PostgreSQL those are two
       // round trips and the next chunk's claim, job read and shard opening three more, each waiting ~1.4 ms
-      // (p50) behind the other worker's batch; a quarter of the hand-overs (chunks of 20,000) ran a 1M-task
-      // job at 0.74–0.82 of the baseline against 0.68–0.77 (four pairs, docs/performance.md, eleventh
-      // pass). The chunk still counts for its job (localWorkers) until its commit is done, so the job
-      // cannot complete or pause around it.
+      // (p50) behind the other worker's batch. `npm run bench -- --db …`, eight alternating pairs: ratio
+      // 0.72–0.86 (mean 0.774) against 0.69–0.76 (0.724) (docs/performance.md, eleventh pass). The chunk
+      // still counts for its job (localWorkers) until its run ends, so the job cannot complete, settle or
+      // pause around its commit.
       const tasksDone = (): void => {
         freeSlot();
         this.refill(chunk.jobId);

@@ -17,8 +17,9 @@ const READ_PAGE = 64;
  * Report shards as rows, so every node reads every shard (ARCHITECTURE.md §8). A shard (job, chunk,
  * attempt) is its pieces in seq order, piece k starting at byte start_byte; a flush INSERTs one piece
  * (storage first; the chunk commit that counts those bytes comes after).
- * openWriter, in one transaction: drops the target shard's pieces past the seed (all of them when seeding
- * from another attempt), then copies the seed attempt's committed prefix, cutting the piece that straddles it.
+ * openWriter with nothing committed drops the target shard's pieces (one statement); otherwise, in one
+ * transaction, it drops them past the seed (all of them when seeding from another attempt), then copies the
+ * seed attempt's committed prefix, cutting the piece that straddles it.
  */
 const SQL = {
   dropAll: 'DELETE FROM shard_pieces WHERE job_id = $1 AND chunk_index = $2 AND attempt = $3',
@@ -63,8 +64,7 @@ export function createPgShardStore(pool: pg.Pool): ShardStore {
           await c.query(SQL.cutOwn, [...key(ref), seed.bytes]);
         } else {
           await c.query(SQL.dropAll, key(ref));
-          if (seed.bytes > 0)
-            await c.query(SQL.copyPrefix, [ref.jobId, ref.chunkIndex, seed.attempt, ref.attempt, seed.bytes]);
+          await c.query(SQL.copyPrefix, [ref.jobId, ref.chunkIndex, seed.attempt, ref.attempt, seed.bytes]);
         }
         return (await c.query<{ seq: number; bytes: number }>(SQL.extent, key(ref))).rows[0];
       });
