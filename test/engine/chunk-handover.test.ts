@@ -28,11 +28,12 @@ function holdFlushes(harness: Harness, hold: (chunkIndex: number) => boolean) {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   releaseHeld = release;
-  const state = { held: 0, running: 0, maxRunning: 0, release };
+  const state = { held: 0, opened: 0, running: 0, maxRunning: 0, release };
   const shards = harness.backend.shards;
   const openWriter = shards.openWriter.bind(shards);
   shards.openWriter = async (ref, seed) => {
     const real = await openWriter(ref, seed);
+    state.opened += 1;
     state.running += 1;
     state.maxRunning = Math.max(state.maxRunning, state.running);
     let ran = false;
@@ -167,6 +168,7 @@ describe('a chunk hand-over', () => {
     });
     const id = await abcJob(h, role);
     await until(() => flush.held === 1 && slowClaims === 1);
+    const opened = flush.opened;
     let stopReturned = false;
     const stopping = h.engine.stop().then(() => (stopReturned = true));
     flush.release();
@@ -177,7 +179,8 @@ describe('a chunk hand-over', () => {
     stopped = true;
     await sleep(100);
     expect(late).toEqual([]);
-    // What the claim took was given back untouched: no chunk of the job is left leased.
+    // What the claim took was given back untouched (never opened), and no chunk of the job is left leased.
+    expect(flush.opened).toBe(opened);
     expect(await h.backend.chunks.countLiveLeases(id, h.clock.now())).toBe(0);
   });
 });
