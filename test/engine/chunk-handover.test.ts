@@ -84,16 +84,24 @@ async function passes(harness: Harness, n: number): Promise<void> {
   await until(() => seen >= n);
 }
 
+/**
+ * One worker slot, one task per chunk, chunk 0's last flush held: returns once chunks 1 and 2 committed.
+ * They can only run because chunk 0 gave its slot up when its task ran, before its last flush and commit
+ * were done; before, they waited for that commit (and this never returned).
+ */
+async function runPastHeldChunkZero() {
+  h = await createHarness({ chunkSize: 1, workers: 1, tickMs: 20 });
+  const role = await seedAbcJob(h);
+  const flush = holdFlushes(h, (chunk) => chunk === 0);
+  const committed = doneCommits(h);
+  const id = await abcJob(h, role);
+  await until(() => committed.length === 2);
+  return { harness: h, flush, committed, id };
+}
+
 describe('a chunk hand-over', () => {
   it('starts the next chunk while the last one still commits, and the job waits for that commit', async () => {
-    h = await createHarness({ chunkSize: 1, workers: 1, tickMs: 20 });
-    const role = await seedAbcJob(h);
-    const flush = holdFlushes(h, (chunk) => chunk === 0);
-    const committed = doneCommits(h);
-    const id = await abcJob(h, role);
-    // One worker slot: chunks 1 and 2 can only run because chunk 0 gave its slot up when its task ran,
-    // before its last flush and commit (held here) were done. Before, they waited for that commit.
-    await until(() => committed.length === 2);
+    const { harness: h, flush, committed, id } = await runPastHeldChunkZero();
     expect([flush.held, [...committed].sort()]).toEqual([1, [1, 2]]);
     expect(flush.maxRunning).toBe(1); // one slot: never two chunks running tasks at once
     // Chunk 0 is still leased and not done: the job neither completes nor settles around it.
@@ -110,12 +118,7 @@ describe('a chunk hand-over', () => {
   });
 
   it('keeps a cancelled job Cancelling until the commit lands, even with no live lease in the database', async () => {
-    h = await createHarness({ chunkSize: 1, workers: 1, tickMs: 20 });
-    const role = await seedAbcJob(h);
-    const flush = holdFlushes(h, (chunk) => chunk === 0);
-    const committed = doneCommits(h);
-    const id = await abcJob(h, role);
-    await until(() => committed.length === 2);
+    const { harness: h, flush, id } = await runPastHeldChunkZero();
     await h.updateStatus(id, 'Cancelled');
     // Past the lease: only this engine's own count of the chunk keeps the job from settling without it.
     h.clock.advance(h.config.leaseMs + 1000);
