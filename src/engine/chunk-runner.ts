@@ -67,8 +67,11 @@ export async function executeChunk(
   }
 }
 
-/** Gives an untouched lease back (the job is not Active, or cannot run); the committed shard stays as it was. */
-async function releaseChunk(env: ChunkRunnerEnv, c: ChunkRow): Promise<void> {
+/**
+ * Gives an untouched lease back (the job is not Active, or cannot run, or the engine is stopping); the
+ * committed shard stays as it was.
+ */
+export async function releaseChunk(env: ChunkRunnerEnv, c: ChunkRow): Promise<void> {
   const release = releaseAsCommitted(c, c);
   let r;
   try {

@@ -1,13 +1,13 @@
 import type { JobRecord } from '../jobs/model.js';
 import { PLANNABLE, SETTLING } from '../jobs/status-table.js';
 import type { TimerHandle } from '../protocol/clock.js';
-import { executeChunk, failJob, type ChunkRunnerEnv } from './chunk-runner.js';
+import { executeChunk, failJob, releaseChunk, type ChunkRunnerEnv } from './chunk-runner.js';
 import { engineEnvs } from './engine-envs.js';
 import { EngineEvents } from './events.js';
 import type { JobLeasePurpose } from './job-lease-repo.js';
 import { withJobLease } from './job-lease-runner.js';
 import { JobMover } from './job-mover.js';
-import { PendingReleases, releaseAsCommitted } from './pending-releases.js';
+import { PendingReleases } from './pending-releases.js';
 import { createEngineMetrics, subscribeEngineMetrics, type EngineMetrics } from './metrics.js';
 import { planLeasedJob, type PlanEnv } from './plan-leased-job.js';
 import { quiet, schedule, sweepSuspended, type SchedulerEnv } from './scheduler.js';
@@ -324,17 +324,17 @@ class BatchEngine implements Engine {
     while (this.running && this.workers < config.workers && this.held < 2 * config.workers) {
       const [chunk] = await this.ports.chunks.claim(nodeId, clock.now(), config.leaseMs, 1);
       if (!chunk) return;
-      if (!this.running) {
-        // stop() came while the claim was out: give the chunk back untouched rather than start it (its
-        // lease would otherwise outlive this engine until it expires).
-        await this.ports.chunks.commit(releaseAsCommitted(chunk, chunk)).catch(() => undefined);
-        return;
-      }
       this.events.emit('chunk-claimed', {
         jobId: chunk.jobId,
         chunkIndex: chunk.chunkIndex,
         attempt: chunk.attempt,
       });
+      if (!this.running) {
+        // stop() came while the claim was out: give the chunk back untouched rather than start it (its
+        // lease would otherwise outlive this engine until it expires).
+        await releaseChunk(this.runnerEnv, chunk).catch(() => undefined);
+        return;
+      }
       this.workers += 1;
       this.adjustHeld(chunk.jobId, 1);
       let slotTaken = true;
