@@ -19,6 +19,8 @@
  *                                 with --promoted-only: only what survived the young generation)
  *   npm run bench -- --dist ../other/dist   (the server, seeding and baseline of another build, this harness)
  *   npm run bench -- --node-flags "--perf-basic-prof"   (flags for the server's node process)
+ *   OSSBATCH_PG_QUERIES_OUT=q.json npm run bench -- --db … --node-flags "--import ./bench/pg-queries-preload.mjs"
+ *                                 (every PostgreSQL query the server sent, counted and timed per statement)
  *
  * Objects are seeded metadata-only with ObjectStore.seedObjects (no HTTP PUTs). Figures:
  * - prepare_tasks_per_s   N / (CreateJob → job leaves Preparing): manifest streamed, chunks stored;

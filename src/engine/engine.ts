@@ -345,7 +345,7 @@ class BatchEngine implements Engine {
       };
       // The slot comes free once every task of the chunk ran, so the next chunk is claimed and opened while
       // this one's last shard flush and commit are under way, not after them. On PostgreSQL those are two
-      // round trips and the next chunk's claim, job read and shard opening three more, each waiting ~1.4 ms
+      // round trips and the next chunk's claim, job read and shard opening three more, each waiting ~1.3 ms
       // (p50) behind the other worker's batch. `npm run bench -- --db …`, alternating: execute 283k tasks/s
       // against 268k (means of 20 and 17 runs), ratio ≥ 0.75 in 15 of 20 against 4 of 17 (docs/performance.md,
       // eleventh pass). The chunk still counts for its job (localWorkers) until its run ends, so the job

@@ -53,7 +53,7 @@ export function createPgShardStore(pool: pg.Pool): ShardStore {
       // Nothing committed (every chunk's first attempt): the shard starts empty, so one DELETE of whatever
       // the attempt had is the whole opening (dropPast from byte 0 and dropAll remove the same rows), and the
       // extent is known without reading it. One round trip instead of four (BEGIN, DELETE, SELECT, COMMIT):
-      // each waits ~1.4 ms for the other worker's batch while a job runs (p50, `npm run bench -- --db …`).
+      // each waits ~1.3 ms for the other worker's batch while a job runs (p50, bench/pg-queries-preload.mjs).
       if (seed.bytes === 0) {
         await pool.query({ name: 'shards.dropAll', text: SQL.dropAll, values: key(ref) });
         return new PgShardWriter(pool, ref, 0, 0);
