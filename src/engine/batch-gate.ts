@@ -1,8 +1,8 @@
 import { channel } from 'node:diagnostics_channel';
 
 /**
- * Published when the gate grants a batch (no message). Lets a test through a real server see where the
- * batches fall among the requests; free while nobody subscribes.
+ * Published when the gate grants a batch, with its `hurry` (a short batch asked for). Lets a test through a
+ * real server see where the batches fall among the requests; free while nobody subscribes.
  */
 export const batchGranted = channel('ossbatch:engine:batch-granted');
 
@@ -14,7 +14,7 @@ export const batchGranted = channel('ossbatch:engine:batch-granted');
  * p99 ≤ 50 ms while a job runs) comes around between every two batches. Cost: one loop turn per batch.
  */
 export class BatchGate {
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters: ((hurry: boolean) => void)[] = [];
   /** A turn is queued or granted-but-waiting: at most one grant per loop iteration. */
   private scheduled = false;
 
@@ -23,12 +23,18 @@ export class BatchGate {
    * The server passes the HTTP layer's `afterTurnRequests` (src/http/request-turn.ts): the requests read in
    * the poll phase just before are handled and answered in the same check phase, and the gate's turn was
    * queued a turn earlier, so it runs first there; without the hook each of those requests waited behind
-   * the batch (~2–7 ms of 500 tasks).
+   * the batch (~2–7 ms of 500 tasks). It grants with `hurry` true when a request it answered no sooner
+   * waits for a reply read in the poll phase: the worker then runs a short batch.
    */
-  constructor(private readonly beforeBatch: (grant: () => void) => void = (grant) => grant()) {}
+  constructor(
+    private readonly beforeBatch: (grant: (hurry: boolean) => void) => void = (grant) => grant(false),
+  ) {}
 
-  /** Resolves in a later loop iteration, one waiter per iteration, first come first served. */
-  turn(): Promise<void> {
+  /**
+   * Resolves in a later loop iteration, one waiter per iteration, first come first served, with whether
+   * the batch should be short (a request waits for a reply behind it).
+   */
+  turn(): Promise<boolean> {
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       this.schedule();
@@ -45,12 +51,12 @@ export class BatchGate {
     this.beforeBatch(this.grant);
   };
 
-  private readonly grant = (): void => {
+  private readonly grant = (hurry: boolean): void => {
     this.scheduled = false;
     const next = this.waiters.shift();
     if (next === undefined) return;
-    if (batchGranted.hasSubscribers) batchGranted.publish(undefined);
-    next();
+    if (batchGranted.hasSubscribers) batchGranted.publish(hurry);
+    next(hurry);
     if (this.waiters.length > 0) this.schedule();
   };
 }

@@ -24,6 +24,16 @@ export const HEARTBEAT_MS = 1000;
  */
 export const TASK_BATCH = 500;
 /**
+ * Tasks per batch while a request waits for a reply behind it (BatchGate's `hurry`). On PostgreSQL a
+ * DescribeJob's query goes out just before a batch and its reply is read only after it: the query took
+ * p50 2.0–2.3 ms during a job against 0.34–0.39 idle. With 100-task batches behind it, 0.76–0.82 ms, and the
+ * DescribeJob in the server p50 1.3–1.4 / p99 6.0–6.7 ms against 2.6–3.0 / 6.4–10.5
+ * (bench/describe-timing-preload.mjs, two alternating pairs, 2026-11-30). A batch's fixed cost (a loop turn,
+ * a transaction) is paid ~600 more times per 1M-task job (3,000 grants against 2,400): execute and ratio
+ * the same within the noise in six alternating pairs (docs/performance.md, twelfth pass).
+ */
+export const SHORT_TASK_BATCH = 100;
+/**
  * A remote store makes one call per task, `storeConcurrency` in flight, so a batch of TASK_BATCH takes
  * TASK_BATCH / 64 × the store's latency and more under load (≥ 1.6 s measured with three nodes on two cores):
  * cancel is only seen between batches, and issue 8 wants it within 1 s. Four rounds of the store's
@@ -44,6 +54,8 @@ export interface WorkerEnv {
   readonly gate: BatchGate;
   /** Tasks per batch: TASK_BATCH on the built-in store, remoteTaskBatch on a remote one. */
   readonly taskBatch: number;
+  /** Tasks per batch while a request waits for a reply (the gate's `hurry`): SHORT_TASK_BATCH, or taskBatch. */
+  readonly shortBatch: number;
   /** True when the job left Active (cancel, pause, failure): the in-memory flag wake(jobId) sets. */
   shouldStop(jobId: string): boolean;
   /** Re-reads the job's status from the database (heartbeat) and updates the flag. */
@@ -151,22 +163,28 @@ export async function runChunk(
       taskCount: chunk.taskCount,
       source: chunk.source,
     };
-    for await (const tasks of readChunkTasks(env.manifest, job, descriptor, cursor, env.taskBatch)) {
-      // One batch per loop iteration across all workers (batch-gate.ts), then check for cancel/pause.
-      await env.gate.turn();
-      if (env.shouldStop(job.jobId)) return (await flush('release')) ? 'stopped' : 'lost';
-      const results = await executor.run(tasks);
-      if (shard) shard.append(reportBytes(report.scope, tasks, results));
-      const ok = countOk(results);
-      succeeded += ok;
-      failed += results.length - ok;
-      cursor += tasks.length;
-      if (ok > 0) env.metrics.tasks.inc({ operation: opLabel, outcome: 'succeeded' }, ok);
-      if (results.length > ok)
-        env.metrics.tasks.inc({ operation: opLabel, outcome: 'failed' }, results.length - ok);
-      if (performance.now() - lastFlush >= HEARTBEAT_MS) {
-        if (!(await flush('keep'))) return 'lost';
-        await env.refreshStatus(job.jobId);
+    for await (const read of readChunkTasks(env.manifest, job, descriptor, cursor, env.taskBatch)) {
+      for (let from = 0; from < read.length;) {
+        // One batch per loop iteration across all workers (batch-gate.ts), then check for cancel/pause.
+        // A short one when a request waits for a reply that the batch would hold up.
+        const hurry = await env.gate.turn();
+        if (env.shouldStop(job.jobId)) return (await flush('release')) ? 'stopped' : 'lost';
+        const size = hurry ? env.shortBatch : read.length;
+        const tasks = from === 0 && size >= read.length ? read : read.slice(from, from + size);
+        from += tasks.length;
+        const results = await executor.run(tasks);
+        if (shard) shard.append(reportBytes(report.scope, tasks, results));
+        const ok = countOk(results);
+        succeeded += ok;
+        failed += results.length - ok;
+        cursor += tasks.length;
+        if (ok > 0) env.metrics.tasks.inc({ operation: opLabel, outcome: 'succeeded' }, ok);
+        if (results.length > ok)
+          env.metrics.tasks.inc({ operation: opLabel, outcome: 'failed' }, results.length - ok);
+        if (performance.now() - lastFlush >= HEARTBEAT_MS) {
+          if (!(await flush('keep'))) return 'lost';
+          await env.refreshStatus(job.jobId);
+        }
       }
     }
     // Every task ran: the chunk is done even when the job is being cancelled meanwhile. The caller may

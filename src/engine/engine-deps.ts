@@ -43,9 +43,10 @@ export interface EngineDeps {
   readonly releaseLeasesOnStart?: boolean;
   /**
    * Runs in each batch's loop turn and calls `grant` when the batch may run (BatchGate): the server first
-   * handles and answers the requests read just before (src/http/request-turn.ts).
+   * handles and answers the requests read just before (src/http/request-turn.ts), and grants with `hurry`
+   * when one of them still waits for a reply.
    */
-  readonly beforeBatch?: (grant: () => void) => void;
+  readonly beforeBatch?: (grant: (hurry: boolean) => void) => void;
   /**
    * How often a full pass runs by the clock, besides the passes events ask for. Default TICK_MS (250).
    * Tests lengthen it to see that an event alone drives a job forward.

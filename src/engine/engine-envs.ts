@@ -1,6 +1,6 @@
 import { BatchGate } from './batch-gate.js';
 import type { ChunkRunnerEnv } from './chunk-runner.js';
-import { remoteTaskBatch, TASK_BATCH } from './chunk-worker.js';
+import { remoteTaskBatch, SHORT_TASK_BATCH, TASK_BATCH } from './chunk-worker.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EngineEvents } from './events.js';
 import type { JobMover } from './job-mover.js';
@@ -35,6 +35,7 @@ export function engineEnvs(deps: EngineDeps, h: EngineHooks): EngineEnvs {
   const { mover, metrics, events } = h;
   const manifest = { store, iam, clock, region: config.region };
   const { jobs, chunks, shards } = ports;
+  const builtin = deps.storeKind === 'builtin';
   return {
     scheduler: {
       repo: jobs,
@@ -69,7 +70,9 @@ export function engineEnvs(deps: EngineDeps, h: EngineHooks): EngineEnvs {
         metrics,
         events,
         gate: new BatchGate(deps.beforeBatch),
-        taskBatch: deps.storeKind === 'builtin' ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
+        taskBatch: builtin ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
+        // A remote store's batch awaits its calls and leaves the loop free: nothing to shorten.
+        shortBatch: builtin ? SHORT_TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
         shouldStop: (jobId) => !h.running() || mover.status.get(jobId) !== 'Active',
         refreshStatus: async (jobId) => void (await mover.refresh(jobId)),
         onCounters: (jobId, s, f) => h.onCounters(jobId, s, f),

@@ -169,7 +169,7 @@ export function buildApp(deps: HttpDeps, registry: Registry): FastifyInstance {
         }
         // Handled with the other requests of this turn, in its check phase (request-turn.ts).
         const started = process.hrtime.bigint();
-        handleThisTurn(() => void serveSafely(deps, registry, req, res, state, started));
+        handleThisTurn(() => serveSafely(deps, registry, req, res, state, started), { req, res });
       }),
     return503OnClosing: true,
     clientErrorHandler: ossClientErrorHandler,

@@ -267,6 +267,7 @@ export async function handleOssRequest(
       outcome.status = 500;
       answerInternalFailure(res);
     },
+    res,
   );
   return outcome;
 }

@@ -22,10 +22,18 @@
  * - The engine's batch (BatchGate, ~2–7 ms for 500 tasks) waits for the requests already read and their
  *   writes: `afterTurnRequests` runs the gate's grant after that write callback. A response never waits
  *   behind a batch, and the batch waits at most for the requests read before its turn.
+ * - A handler that sent a query and awaits its reply (PostgreSQL, a remote store) cannot answer in its
+ *   turn: the reply is read in the next poll phase, after the batch. The grant then asks for a short batch
+ *   (`hurry`), so the reply waits for ~100 tasks instead of 500.
  *
  * A request waits for nothing more when the server is not saturated (one request per turn). When it is,
  * the connections wait for the server anyway.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The engine's batch gate's grant (BatchGate): `hurry` asks for a short batch, a request awaits a reply. */
+type Grant = (hurry: boolean) => void;
+
 interface PendingWrite {
   readonly write: () => void;
   readonly failed: (err: unknown) => void;
@@ -38,20 +46,50 @@ let writeCallback: NodeJS.Immediate | undefined;
 /** Handlers queued in the check phase that have not started yet. */
 let handlersWaiting = 0;
 /** The batch gate's grants that wait for the turn's handlers and writes. */
-let afterWrites: (() => void)[] = [];
+let afterWrites: Grant[] = [];
 
-function runHandler(handle: () => void): void {
+/**
+ * Requests being handled that have not queued their response yet, by response, with when their handler
+ * started. Those whose body has arrived wait for a reply (the database, a remote store): the engine keeps
+ * its next batch short for them (`afterTurnRequests`).
+ */
+const awaiting = new Map<ServerResponse, { readonly req: IncomingMessage; readonly since: number }>();
+
+/**
+ * A request waiting longer than this waits for something slow (a remote store's large transfer, a peer
+ * that hung), not for one batch: short batches would cost the engine without helping it.
+ */
+const AWAITING_FOR_AT_MOST_MS = 1000;
+
+function runHandler(handle: () => unknown, request?: { req: IncomingMessage; res: ServerResponse }): void {
   handlersWaiting--;
-  handle();
+  const done = handle();
+  if (request === undefined || !(done instanceof Promise)) return;
+  const { req, res } = request;
+  awaiting.set(res, { req, since: performance.now() });
+  // then(f, f), not finally: a rejection (none is expected) must not come back unhandled from here.
+  const forget = (): void => void awaiting.delete(res);
+  done.then(forget, forget);
+}
+
+/** Whether a request read earlier waits for a reply (not for its own body) and has not waited long. */
+function requestAwaitsReply(): boolean {
+  if (awaiting.size === 0) return false;
+  const oldest = performance.now() - AWAITING_FOR_AT_MOST_MS;
+  for (const { req, since } of awaiting.values()) if (req.complete && since >= oldest) return true;
+  return false;
 }
 
 /**
  * Runs `handle` in this turn's check phase, after the requests read before it, and before the turn's
  * writes. `handle` must not throw (the server passes an async function that answers its own failures).
  */
-export function handleThisTurn(handle: () => void): void {
+export function handleThisTurn(
+  handle: () => unknown,
+  request?: { req: IncomingMessage; res: ServerResponse },
+): void {
   handlersWaiting++;
-  setImmediate(runHandler, handle);
+  setImmediate(runHandler, handle, request);
   // The turn's writes go out after its last handler: move the write callback behind this one.
   if (writeCallback !== undefined) clearImmediate(writeCallback);
   writeCallback = setImmediate(writeAll);
@@ -63,7 +101,9 @@ function writeAll(): void {
   // Every handler queued so far has run: each one moved this callback behind itself.
   const grants = afterWrites;
   afterWrites = [];
-  for (const grant of grants) grant();
+  if (grants.length === 0) return;
+  const hurry = requestAwaitsReply();
+  for (const grant of grants) grant(hurry);
 }
 
 function writePending(): void {
@@ -85,8 +125,14 @@ function writePending(): void {
  * Runs `write` at the end of this event-loop turn, after every request read in the turn has been handled;
  * if it throws, `failed` gets the error (it must not throw). Resolves once `write` (or `failed`) has run, so
  * the request log and the latency histogram still count the time until the response was handed to Node.
+ * `res`: the response handleThisTurn was given; its request no longer waits for a reply.
  */
-export function writeAtTurnEnd(write: () => void, failed: (err: unknown) => void): Promise<void> {
+export function writeAtTurnEnd(
+  write: () => void,
+  failed: (err: unknown) => void,
+  res?: ServerResponse,
+): Promise<void> {
+  if (res !== undefined) awaiting.delete(res);
   return new Promise((written) => {
     writeCallback ??= setImmediate(writeAll);
     pending.push({ write, failed, written });
@@ -96,14 +142,16 @@ export function writeAtTurnEnd(write: () => void, failed: (err: unknown) => void
 /**
  * The engine's batch gate calls this in the check phase of the turn it grants, with the grant. Handlers
  * still queued in this phase (requests read in the poll phase just before) run first, then the turn's
- * writes, then `grant`. Nothing queued: the waiting writes go out now, then `grant`.
+ * writes, then `grant`. Nothing queued: the waiting writes go out now, then `grant`. `grant(true)` when a
+ * handler has sent its query (PostgreSQL, a remote store) and waits for the reply: the reply comes back
+ * while the batch runs and is read only after it, so the batch is kept short (chunk-worker.ts).
  */
-export function afterTurnRequests(grant: () => void): void {
+export function afterTurnRequests(grant: Grant): void {
   if (handlersWaiting > 0) {
     afterWrites.push(grant);
     return;
   }
   if (writeCallback !== undefined) clearImmediate(writeCallback);
   writeAll();
-  grant();
+  grant(requestAwaitsReply());
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchGate } from '../../src/engine/batch-gate.js';
 import { afterTurnRequests, handleThisTurn, writeAtTurnEnd } from '../../src/http/request-turn.js';
 
@@ -85,5 +86,93 @@ describe('batch gate and the turn’s requests', () => {
     expect(answered(2)).toBeLessThan(batch(2));
     expect(batch(2)).toBeLessThan(answered(3));
     expect(answered(3)).toBeLessThan(batch(3));
+  });
+});
+
+/**
+ * A request handled as on PostgreSQL: its query goes out in its turn and the reply comes back in a later
+ * one. `reply()` lets it go on and answer; `settle()` ends it without a response of its own (a failure
+ * answered elsewhere). `complete`: whether its body had arrived.
+ */
+function awaitingRequest(complete = true) {
+  let reply!: () => void;
+  let settle!: () => void;
+  const replied = new Promise<'reply'>((r) => (reply = () => r('reply')));
+  const settled = new Promise<'settle'>((r) => (settle = () => r('settle')));
+  const res = {} as ServerResponse;
+  let answered!: Promise<void>;
+  handleThisTurn(
+    () =>
+      (answered = (async () => {
+        if ((await Promise.race([replied, settled])) === 'reply') await writeAtTurnEnd(nothing, nothing, res);
+      })()),
+    { req: { complete } as IncomingMessage, res },
+  );
+  return { reply, settle, answered: async () => answered };
+}
+
+describe('a short batch while a request waits for a reply', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('grants with hurry while a request read earlier waits for its reply, and without once it answered', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnRequests);
+    const r = awaitingRequest();
+    expect(await gate.turn()).toBe(true);
+    expect(await gate.turn()).toBe(true);
+    r.reply();
+    await r.answered();
+    expect(await gate.turn()).toBe(false);
+  });
+
+  it('does not hurry for a request handled within its turn (a synchronous database)', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnRequests);
+    // The gate's turn queued first, as in the server (a turn earlier): its grant follows the request's
+    // write in the same callback, before the handler's own promise has settled.
+    const granted = gate.turn();
+    const res = {} as ServerResponse;
+    handleThisTurn(
+      async () => {
+        await Promise.resolve();
+        await writeAtTurnEnd(nothing, nothing, res);
+      },
+      { req: { complete: true } as IncomingMessage, res },
+    );
+    expect(await granted).toBe(false);
+  });
+
+  it('does not hurry for a request whose body is still arriving', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnRequests);
+    const r = awaitingRequest(false);
+    expect(await gate.turn()).toBe(false);
+    r.settle();
+    await r.answered();
+  });
+
+  it('stops hurrying for a request that settled without an answer of its own', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnRequests);
+    const r = awaitingRequest();
+    expect(await gate.turn()).toBe(true);
+    r.settle();
+    await r.answered();
+    expect(await gate.turn()).toBe(false);
+  });
+
+  it('stops hurrying for a request that has waited over a second (a slow transfer, a hung peer)', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnRequests);
+    const r = awaitingRequest();
+    expect(await gate.turn()).toBe(true);
+    const now = performance.now();
+    vi.spyOn(performance, 'now').mockReturnValue(now + 1_001);
+    expect(await gate.turn()).toBe(false);
+    vi.restoreAllMocks();
+    r.reply();
+    await r.answered();
   });
 });

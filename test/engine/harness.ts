@@ -81,6 +81,8 @@ export interface HarnessOptions {
   diskFaults?: DiskFaults;
   /** The engine's clock-driven pass interval (EngineDeps.tickMs; default 250 ms). */
   tickMs?: number;
+  /** Runs before each batch and grants it, short or not (EngineDeps.beforeBatch; default: grant(false)). */
+  beforeBatch?: (grant: (hurry: boolean) => void) => void;
 }
 
 const root: Principal = { kind: 'root', accountId: ACCOUNT, accessKeyId: 'LTAIroot' };
@@ -127,6 +129,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     storeKind: 'builtin',
     maxActiveJobs: opts.maxActiveJobs,
     ...(opts.tickMs !== undefined ? { tickMs: opts.tickMs } : {}),
+    ...(opts.beforeBatch ? { beforeBatch: opts.beforeBatch } : {}),
   });
   const api = createJobsApi({
     repo,

@@ -1,0 +1,115 @@
+/**
+ * DescribeJob while a job runs, through the real server on this project's backend (src/server.ts wires the
+ * batch gate to the HTTP layer's turn, src/http/request-turn.ts).
+ *
+ * On PostgreSQL a DescribeJob sends its query in its turn and reads the reply in a later one, after the batch
+ * granted meanwhile: that batch is granted with `hurry` and runs SHORT_TASK_BATCH tasks, not a whole read
+ * (~2 ms of 500). On SQLite the request is answered within its turn, before the batch, so nothing hurries.
+ *
+ * Seen through the order of events in the server's process: `read` when Node parses a DescribeJob,
+ * `written` when its response is handed to Node, `hurry` / `batch` when the gate grants (its diagnostics
+ * channel), `apply N` when the store applies a batch of N tasks.
+ */
+import http from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchGranted } from '../../src/engine/batch-gate.js';
+import { SHORT_TASK_BATCH } from '../../src/engine/chunk-worker.js';
+import { jobXml, TAG_OP } from './harness.js';
+import { jobRequest, startTestServer, type TestServer } from '../helpers/server.js';
+import { TEST_BACKEND } from '../helpers/test-backend.js';
+
+const OBJECTS = 100_000;
+const PROBES = 40;
+const TRUST = JSON.stringify({
+  Version: '1',
+  Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
+});
+
+describe(`DescribeJob while a job runs (${TEST_BACKEND})`, () => {
+  let ts: TestServer;
+  const events: string[] = [];
+  const onGrant = (hurry: unknown): void => void events.push(hurry === true ? 'hurry' : 'batch');
+
+  beforeAll(async () => {
+    ts = await startTestServer();
+    const store = ts.server.store;
+    const owner = ts.root.accountId;
+    await store.createBucket({ name: 'src', owner, acl: 'private', storageClass: 'Standard' });
+    const keys = Array.from({ length: OBJECTS }, (_, i) => ({ key: `k/${String(i).padStart(6, '0')}` }));
+    await store.seedObjects('src', keys);
+    const iam = ts.server.iamAdmin;
+    await iam.createRole({ roleName: 'tagger', assumeRolePolicyDocument: TRUST });
+    const policy = JSON.stringify({
+      Version: '1',
+      Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
+    });
+    await iam.createPolicy({ policyName: 'tagger-policy', policyDocument: policy });
+    await iam.attachPolicyToRole('tagger-policy', 'tagger');
+    ts.server.httpServer.on('request', (req: http.IncomingMessage, res: ServerResponse) => {
+      if (req.url?.includes('batchJobId=') !== true || req.method !== 'GET') return;
+      events.push('read');
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        events.push('written');
+        return end(...args);
+      }) as ServerResponse['end'];
+    });
+    const applyBatch = store.applyBatch.bind(store);
+    store.applyBatch = (changes) => {
+      events.push(`apply ${changes.length}`);
+      return applyBatch(changes);
+    };
+    batchGranted.subscribe(onGrant);
+  });
+  afterAll(async () => {
+    batchGranted.unsubscribe(onGrant);
+    await ts?.close();
+  });
+
+  it('keeps the batch behind a waiting DescribeJob short, and only then', async () => {
+    const client = ts.client();
+    const body = jobXml({
+      operation: TAG_OP,
+      prefix: { bucket: 'src', prefix: 'k/' },
+      roleArn: `acs:ram::${ts.root.accountId}:role/tagger`,
+    });
+    const created = await jobRequest(client, 'CreateJob', { body });
+    expect(created.status).toBe(200);
+    const jobId = /<JobId>([^<]+)<\/JobId>/.exec(created.xml)?.[1] ?? '';
+    while (!events.some((e) => e.startsWith('apply'))) await new Promise((r) => setTimeout(r, 5));
+
+    const first = events.length;
+    for (let i = 0; i < PROBES; i++) {
+      const described = await jobRequest(client, 'DescribeJob', { jobId });
+      expect(described.status).toBe(200);
+    }
+    const seen = events.slice(first);
+    // The job really ran during the probes (else the test would prove nothing).
+    expect(seen.filter((e) => e.startsWith('apply')).length).toBeGreaterThanOrEqual(PROBES / 2);
+
+    // Every hurried grant ran a short batch: the store's next batch after it.
+    for (let i = 0; i < seen.length; i++) {
+      if (seen[i] !== 'hurry') continue;
+      const next = seen.slice(i + 1).find((e) => e.startsWith('apply'));
+      if (next !== undefined) expect(Number(next.slice(6))).toBeLessThanOrEqual(SHORT_TASK_BATCH);
+    }
+    // What each DescribeJob saw granted between its parse and its response.
+    const during: string[] = [];
+    let open = false;
+    for (const e of seen) {
+      if (e === 'read') open = true;
+      else if (e === 'written') open = false;
+      else if (open && (e === 'hurry' || e === 'batch')) during.push(e);
+    }
+    if (TEST_BACKEND === 'postgres') {
+      expect(during.filter((e) => e === 'hurry').length).toBeGreaterThanOrEqual(PROBES / 2);
+      expect(during.filter((e) => e === 'batch')).toEqual([]);
+    } else {
+      // Answered within its turn: no batch between, and nothing to hurry for.
+      expect(during).toEqual([]);
+      expect(seen.filter((e) => e === 'hurry')).toEqual([]);
+    }
+    await jobRequest(client, 'UpdateJobStatus', { jobId, status: 'Cancelled' });
+  }, 60_000);
+});
