@@ -16,36 +16,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchGranted } from '../../src/engine/batch-gate.js';
 import { SHORT_TASK_BATCH } from '../../src/engine/chunk-worker.js';
 import { jobXml, TAG_OP } from './harness.js';
-import { jobRequest, startTestServer, type TestServer } from '../helpers/server.js';
+import { jobRequest, seedTaggingJob, startTestServer, type TestServer } from '../helpers/server.js';
 import { TEST_BACKEND } from '../helpers/test-backend.js';
 
 const OBJECTS = 100_000;
 const PROBES = 40;
-const TRUST = JSON.stringify({
-  Version: '1',
-  Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
-});
 
 describe(`DescribeJob while a job runs (${TEST_BACKEND})`, () => {
   let ts: TestServer;
+  let roleArn = '';
   const events: string[] = [];
   const onGrant = (hurry: unknown): void => void events.push(hurry === true ? 'hurry' : 'batch');
 
   beforeAll(async () => {
     ts = await startTestServer();
-    const store = ts.server.store;
-    const owner = ts.root.accountId;
-    await store.createBucket({ name: 'src', owner, acl: 'private', storageClass: 'Standard' });
-    const keys = Array.from({ length: OBJECTS }, (_, i) => ({ key: `k/${String(i).padStart(6, '0')}` }));
-    await store.seedObjects('src', keys);
-    const iam = ts.server.iamAdmin;
-    await iam.createRole({ roleName: 'tagger', assumeRolePolicyDocument: TRUST });
-    const policy = JSON.stringify({
-      Version: '1',
-      Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
-    });
-    await iam.createPolicy({ policyName: 'tagger-policy', policyDocument: policy });
-    await iam.attachPolicyToRole('tagger-policy', 'tagger');
+    roleArn = await seedTaggingJob(ts, OBJECTS);
     ts.server.httpServer.on('request', (req: http.IncomingMessage, res: ServerResponse) => {
       if (req.url?.includes('batchJobId=') !== true || req.method !== 'GET') return;
       events.push('read');
@@ -55,6 +40,7 @@ describe(`DescribeJob while a job runs (${TEST_BACKEND})`, () => {
         return end(...args);
       }) as ServerResponse['end'];
     });
+    const store = ts.server.store;
     const applyBatch = store.applyBatch.bind(store);
     store.applyBatch = (changes) => {
       events.push(`apply ${changes.length}`);
@@ -72,7 +58,7 @@ describe(`DescribeJob while a job runs (${TEST_BACKEND})`, () => {
     const body = jobXml({
       operation: TAG_OP,
       prefix: { bucket: 'src', prefix: 'k/' },
-      roleArn: `acs:ram::${ts.root.accountId}:role/tagger`,
+      roleArn,
     });
     const created = await jobRequest(client, 'CreateJob', { body });
     expect(created.status).toBe(200);

@@ -322,3 +322,32 @@ export function signedRawRequest(
     ...(r.body !== undefined ? { body: r.body } : {}),
   });
 }
+
+const OSS_TRUST = JSON.stringify({
+  Version: '1',
+  Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
+});
+
+/**
+ * A bucket `src` of `objects` metadata-only objects `k/000000`… (seeded, not uploaded) and a role `tagger`
+ * trusting OSS with every oss: action: what a job over the real server needs. Returns the role's ARN.
+ */
+export async function seedTaggingJob(
+  ts: TestServer,
+  objects: number,
+  acl: 'private' | 'public-read' = 'private',
+): Promise<string> {
+  const store = ts.server.store;
+  await store.createBucket({ name: 'src', owner: ts.root.accountId, acl, storageClass: 'Standard' });
+  const keys = Array.from({ length: objects }, (_, i) => ({ key: `k/${String(i).padStart(6, '0')}` }));
+  await store.seedObjects('src', keys);
+  const iam = ts.server.iamAdmin;
+  await iam.createRole({ roleName: 'tagger', assumeRolePolicyDocument: OSS_TRUST });
+  const policy = JSON.stringify({
+    Version: '1',
+    Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
+  });
+  await iam.createPolicy({ policyName: 'tagger-policy', policyDocument: policy });
+  await iam.attachPolicyToRole('tagger-policy', 'tagger');
+  return `acs:ram::${ts.root.accountId}:role/tagger`;
+}

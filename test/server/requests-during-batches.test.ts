@@ -14,36 +14,21 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchGranted } from '../../src/engine/batch-gate.js';
 import { jobXml, TAG_OP } from '../engine/harness.js';
-import { jobRequest, startTestServer, type TestServer } from '../helpers/server.js';
+import { jobRequest, seedTaggingJob, startTestServer, type TestServer } from '../helpers/server.js';
 
 const OBJECTS = 200_000;
 const PROBES = 80;
-const TRUST = JSON.stringify({
-  Version: '1',
-  Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['oss.aliyuncs.com'] } }],
-});
 
 describe('requests while a job runs, through the real server', () => {
   let ts: TestServer;
+  let roleArn = '';
   let jobId = '';
   const events: string[] = [];
   const onBatch = (): void => void events.push('batch');
 
   beforeAll(async () => {
     ts = await startTestServer();
-    const store = ts.server.store;
-    const owner = ts.root.accountId;
-    await store.createBucket({ name: 'src', owner, acl: 'public-read', storageClass: 'Standard' });
-    const keys = Array.from({ length: OBJECTS }, (_, i) => ({ key: `k/${String(i).padStart(6, '0')}` }));
-    await store.seedObjects('src', keys);
-    const iam = ts.server.iamAdmin;
-    await iam.createRole({ roleName: 'tagger', assumeRolePolicyDocument: TRUST });
-    const policy = JSON.stringify({
-      Version: '1',
-      Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }],
-    });
-    await iam.createPolicy({ policyName: 'tagger-policy', policyDocument: policy });
-    await iam.attachPolicyToRole('tagger-policy', 'tagger');
+    roleArn = await seedTaggingJob(ts, OBJECTS, 'public-read');
     ts.server.httpServer.on('request', (req: http.IncomingMessage, res: ServerResponse) => {
       if (req.url?.startsWith('/src/k/') !== true) return;
       const id = req.url;
@@ -65,7 +50,7 @@ describe('requests while a job runs, through the real server', () => {
     const body = jobXml({
       operation: TAG_OP,
       prefix: { bucket: 'src', prefix: 'k/' },
-      roleArn: `acs:ram::${ts.root.accountId}:role/tagger`,
+      roleArn,
     });
     const created = await jobRequest(ts.client(), 'CreateJob', { body });
     expect(created.status).toBe(200);
