@@ -169,7 +169,8 @@ export async function runChunk(
         // A short one when a request waits for a reply that the batch would hold up.
         const hurry = await env.gate.turn();
         if (env.shouldStop(job.jobId)) return (await flush('release')) ? 'stopped' : 'lost';
-        const size = hurry ? env.shortBatch : read.length;
+        const size = hurry ? Math.max(1, env.shortBatch) : read.length;
+        // The whole read when nothing hurried it: no copy.
         const tasks = from === 0 && size >= read.length ? read : read.slice(from, from + size);
         from += tasks.length;
         const results = await executor.run(tasks);

@@ -22,9 +22,11 @@
  * - The engine's batch (BatchGate, ~2–7 ms for 500 tasks) waits for the requests already read and their
  *   writes: `afterTurnRequests` runs the gate's grant after that write callback. A response never waits
  *   behind a batch, and the batch waits at most for the requests read before its turn.
- * - A handler that sent a query and awaits its reply (PostgreSQL, a remote store) cannot answer in its
+ * - A handler that sent a query and awaits its reply (PostgreSQL; a PUT's fsync) cannot answer in its
  *   turn: the reply is read in the next poll phase, after the batch. The grant then asks for a short batch
- *   (`hurry`), so the reply waits for ~100 tasks instead of 500.
+ *   (`hurry`), so the reply waits for ~100 tasks instead of 500. Requests not passed through here (the
+ *   console's, fastify's framework errors) are not tracked; a body over Node's 16 KiB read buffer that the
+ *   handler has not read yet is not `complete`, so a handler querying before reading it is not either.
  *
  * A request waits for nothing more when the server is not saturated (one request per turn). When it is,
  * the connections wait for the server anyway.
@@ -48,46 +50,64 @@ let handlersWaiting = 0;
 /** The batch gate's grants that wait for the turn's handlers and writes. */
 let afterWrites: Grant[] = [];
 
-/**
- * Requests being handled that have not queued their response yet, by response, with when their handler
- * started. Those whose body has arrived wait for a reply (the database, a remote store): the engine keeps
- * its next batch short for them (`afterTurnRequests`).
- */
-const awaiting = new Map<ServerResponse, { readonly req: IncomingMessage; readonly since: number }>();
-
-/**
- * A request waiting longer than this waits for something slow (a remote store's large transfer, a peer
- * that hung), not for one batch: short batches would cost the engine without helping it.
- */
-const AWAITING_FOR_AT_MOST_MS = 1000;
-
-function runHandler(handle: () => unknown, request?: { req: IncomingMessage; res: ServerResponse }): void {
-  handlersWaiting--;
-  const done = handle();
-  if (request === undefined || !(done instanceof Promise)) return;
-  const { req, res } = request;
-  awaiting.set(res, { req, since: performance.now() });
-  // then(f, f), not finally: a rejection (none is expected) must not come back unhandled from here.
-  const forget = (): void => void awaiting.delete(res);
-  done.then(forget, forget);
+/** A request handleThisTurn tracks until it has queued its response (see `awaiting`). */
+export interface TurnRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
 }
 
-/** Whether a request read earlier waits for a reply (not for its own body) and has not waited long. */
+/**
+ * Requests being handled that have not queued their response yet, by response. Those whose body has
+ * arrived wait for a reply (a database query, a filesystem call): the engine's next batch is kept short for
+ * them (`afterTurnRequests`). `completeSince`: when the body was first seen complete.
+ */
+const awaiting = new Map<ServerResponse, { readonly req: IncomingMessage; completeSince?: number }>();
+
+/**
+ * A reply not back this long after the request's body arrived waits for something slower than a batch (a
+ * fsync, a hung peer): short batches would then cost the engine without helping the request. A DescribeJob's
+ * query takes p99 4.4–6.7 ms during a job (docs/performance.md, twelfth pass).
+ */
+const HURRY_FOR_AT_MOST_MS = 20;
+
+function runHandler(handle: () => void | Promise<void>, request?: TurnRequest): void {
+  handlersWaiting--;
+  if (request === undefined) {
+    void handle();
+    return;
+  }
+  const { req, res } = request;
+  // Tracked before the handler starts, so a writeAtTurnEnd inside it finds its entry to drop.
+  awaiting.set(res, { req });
+  const forget = (): void => void awaiting.delete(res);
+  const done = handle();
+  // then(f, f), not finally: a rejection (none is expected) must not come back unhandled from here.
+  if (done instanceof Promise) done.then(forget, forget);
+  else forget();
+}
+
+/**
+ * Whether a request read earlier waits for a reply (its body has arrived: it does not wait for its client)
+ * and has not waited long. One that has is dropped: it cannot count again.
+ */
 function requestAwaitsReply(): boolean {
   if (awaiting.size === 0) return false;
-  const oldest = performance.now() - AWAITING_FOR_AT_MOST_MS;
-  for (const { req, since } of awaiting.values()) if (req.complete && since >= oldest) return true;
-  return false;
+  const now = performance.now();
+  let waiting = false;
+  for (const [res, entry] of awaiting) {
+    if (!entry.req.complete) continue;
+    entry.completeSince ??= now;
+    if (now - entry.completeSince <= HURRY_FOR_AT_MOST_MS) waiting = true;
+    else awaiting.delete(res);
+  }
+  return waiting;
 }
 
 /**
  * Runs `handle` in this turn's check phase, after the requests read before it, and before the turn's
  * writes. `handle` must not throw (the server passes an async function that answers its own failures).
  */
-export function handleThisTurn(
-  handle: () => unknown,
-  request?: { req: IncomingMessage; res: ServerResponse },
-): void {
+export function handleThisTurn(handle: () => void | Promise<void>, request?: TurnRequest): void {
   handlersWaiting++;
   setImmediate(runHandler, handle, request);
   // The turn's writes go out after its last handler: move the write callback behind this one.
@@ -143,7 +163,7 @@ export function writeAtTurnEnd(
  * The engine's batch gate calls this in the check phase of the turn it grants, with the grant. Handlers
  * still queued in this phase (requests read in the poll phase just before) run first, then the turn's
  * writes, then `grant`. Nothing queued: the waiting writes go out now, then `grant`. `grant(true)` when a
- * handler has sent its query (PostgreSQL, a remote store) and waits for the reply: the reply comes back
+ * handler has sent a query (PostgreSQL, the filesystem) and waits for the reply: the reply comes back
  * while the batch runs and is read only after it, so the batch is kept short (chunk-worker.ts).
  */
 export function afterTurnRequests(grant: Grant): void {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchGate } from '../../src/engine/batch-gate.js';
 import { afterTurnRequests, handleThisTurn, writeAtTurnEnd } from '../../src/http/request-turn.js';
 
@@ -92,13 +92,14 @@ describe('batch gate and the turn’s requests', () => {
 /**
  * A request handled as on PostgreSQL: its query goes out in its turn and the reply comes back in a later
  * one. `reply()` lets it go on and answer; `settle()` ends it without a response of its own (a failure
- * answered elsewhere). `complete`: whether its body had arrived.
+ * answered elsewhere). `req.complete`: whether its body has arrived (tests may flip it).
  */
 function awaitingRequest(complete = true) {
   let reply!: () => void;
   let settle!: () => void;
   const replied = new Promise<'reply'>((r) => (reply = () => r('reply')));
   const settled = new Promise<'settle'>((r) => (settle = () => r('settle')));
+  const req = { complete };
   const res = {} as ServerResponse;
   let answered!: Promise<void>;
   handleThisTurn(
@@ -106,12 +107,18 @@ function awaitingRequest(complete = true) {
       (answered = (async () => {
         if ((await Promise.race([replied, settled])) === 'reply') await writeAtTurnEnd(nothing, nothing, res);
       })()),
-    { req: { complete } as IncomingMessage, res },
+    { req: req as IncomingMessage, res },
   );
-  return { reply, settle, answered: async () => answered };
+  return { req, reply, settle, answered: async () => answered };
 }
 
 describe('a short batch while a request waits for a reply', () => {
+  /** performance.now() as request-turn.ts reads it: frozen unless a test moves it, so no pause counts. */
+  let now = 0;
+  beforeEach(() => {
+    now = 1_000_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+  });
   afterEach(() => {
     vi.restoreAllMocks();
   });
@@ -127,11 +134,23 @@ describe('a short batch while a request waits for a reply', () => {
     expect(await gate.turn()).toBe(false);
   });
 
+  it('hurries the grant that waited for the turn’s requests, as in the server', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnRequests);
+    // The gate's turn queued first (a turn earlier): its grant waits for the request's handler and the
+    // turn's writes, and only then sees the request still waiting.
+    const granted = gate.turn();
+    const r = awaitingRequest();
+    expect(await granted).toBe(true);
+    r.reply();
+    await r.answered();
+  });
+
   it('does not hurry for a request handled within its turn (a synchronous database)', async () => {
     await nextTurn();
     const gate = new BatchGate(afterTurnRequests);
-    // The gate's turn queued first, as in the server (a turn earlier): its grant follows the request's
-    // write in the same callback, before the handler's own promise has settled.
+    // The gate's turn queued first, as in the server: its grant follows the request's write in the same
+    // callback, before the handler's own promise has settled.
     const granted = gate.turn();
     const res = {} as ServerResponse;
     handleThisTurn(
@@ -144,11 +163,14 @@ describe('a short batch while a request waits for a reply', () => {
     expect(await granted).toBe(false);
   });
 
-  it('does not hurry for a request whose body is still arriving', async () => {
+  it('does not hurry for a request whose body is still arriving, and does from when it has', async () => {
     await nextTurn();
     const gate = new BatchGate(afterTurnRequests);
     const r = awaitingRequest(false);
     expect(await gate.turn()).toBe(false);
+    now += 5_000; // a long upload: the wait counts from the body's end, not the handler's start
+    r.req.complete = true;
+    expect(await gate.turn()).toBe(true);
     r.settle();
     await r.answered();
   });
@@ -163,15 +185,17 @@ describe('a short batch while a request waits for a reply', () => {
     expect(await gate.turn()).toBe(false);
   });
 
-  it('stops hurrying for a request that has waited over a second (a slow transfer, a hung peer)', async () => {
+  it('stops hurrying for a reply not back within 20 ms (a fsync, a hung peer)', async () => {
     await nextTurn();
     const gate = new BatchGate(afterTurnRequests);
     const r = awaitingRequest();
     expect(await gate.turn()).toBe(true);
-    const now = performance.now();
-    vi.spyOn(performance, 'now').mockReturnValue(now + 1_001);
+    now += 20;
+    expect(await gate.turn()).toBe(true);
+    now += 1;
     expect(await gate.turn()).toBe(false);
-    vi.restoreAllMocks();
+    now -= 21; // dropped for good: it does not count again
+    expect(await gate.turn()).toBe(false);
     r.reply();
     await r.answered();
   });

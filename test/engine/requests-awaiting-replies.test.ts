@@ -4,7 +4,8 @@
  *
  * On PostgreSQL a DescribeJob sends its query in its turn and reads the reply in a later one, after the batch
  * granted meanwhile: that batch is granted with `hurry` and runs SHORT_TASK_BATCH tasks, not a whole read
- * (~2 ms of 500). On SQLite the request is answered within its turn, before the batch, so nothing hurries.
+ * (~2 ms of 500). On SQLite a DescribeJob is answered within its turn, before the batch, so nothing hurries
+ * for it (a PUT waiting for its fsync would: test/engine/batch-gate-responses.test.ts covers the rule).
  *
  * Seen through the order of events in the server's process: `read` when Node parses a DescribeJob,
  * `written` when its response is handed to Node, `hurry` / `batch` when the gate grants (its diagnostics
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchGranted } from '../../src/engine/batch-gate.js';
 import { SHORT_TASK_BATCH } from '../../src/engine/chunk-worker.js';
 import { jobXml, TAG_OP } from './harness.js';
-import { jobRequest, seedTaggingJob, startTestServer, type TestServer } from '../helpers/server.js';
+import { jobRequest, seedObjectsAndTagger, startTestServer, type TestServer } from '../helpers/server.js';
 import { TEST_BACKEND } from '../helpers/test-backend.js';
 
 const OBJECTS = 100_000;
@@ -30,7 +31,7 @@ describe(`DescribeJob while a job runs (${TEST_BACKEND})`, () => {
 
   beforeAll(async () => {
     ts = await startTestServer();
-    roleArn = await seedTaggingJob(ts, OBJECTS);
+    roleArn = await seedObjectsAndTagger(ts, OBJECTS);
     ts.server.httpServer.on('request', (req: http.IncomingMessage, res: ServerResponse) => {
       if (req.url?.includes('batchJobId=') !== true || req.method !== 'GET') return;
       events.push('read');

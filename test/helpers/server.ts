@@ -330,9 +330,9 @@ const OSS_TRUST = JSON.stringify({
 
 /**
  * A bucket `src` of `objects` metadata-only objects `k/000000`… (seeded, not uploaded) and a role `tagger`
- * trusting OSS with every oss: action: what a job over the real server needs. Returns the role's ARN.
+ * trusting OSS with every oss: action, for a tagging job over the real server. Returns the role's ARN.
  */
-export async function seedTaggingJob(
+export async function seedObjectsAndTagger(
   ts: TestServer,
   objects: number,
   acl: 'private' | 'public-read' = 'private',

@@ -14,7 +14,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchGranted } from '../../src/engine/batch-gate.js';
 import { jobXml, TAG_OP } from '../engine/harness.js';
-import { jobRequest, seedTaggingJob, startTestServer, type TestServer } from '../helpers/server.js';
+import { jobRequest, seedObjectsAndTagger, startTestServer, type TestServer } from '../helpers/server.js';
 
 const OBJECTS = 200_000;
 const PROBES = 80;
@@ -28,7 +28,7 @@ describe('requests while a job runs, through the real server', () => {
 
   beforeAll(async () => {
     ts = await startTestServer();
-    roleArn = await seedTaggingJob(ts, OBJECTS, 'public-read');
+    roleArn = await seedObjectsAndTagger(ts, OBJECTS, 'public-read');
     ts.server.httpServer.on('request', (req: http.IncomingMessage, res: ServerResponse) => {
       if (req.url?.startsWith('/src/k/') !== true) return;
       const id = req.url;
