@@ -29,8 +29,9 @@ export const TASK_BATCH = 500;
  * p50 2.0–2.3 ms during a job against 0.34–0.39 idle. With 100-task batches behind it, 0.76–0.82 ms, and the
  * DescribeJob in the server p50 1.3–1.4 / p99 6.0–6.7 ms against 2.6–3.0 / 6.4–10.5
  * (bench/describe-timing-preload.mjs, two alternating pairs, 2026-11-30). A batch's fixed cost (a loop turn,
- * a transaction) is paid ~600 more times per 1M-task job (3,000 grants against 2,400): execute and ratio
- * the same within the noise in six alternating pairs (docs/performance.md, twelfth pass).
+ * a transaction; ~120 µs: batches of 100 throughout ran 16–20% slower) is paid ~600 more times per 1M-task
+ * job (3,000 grants against 2,400), ~1.4% of it: in ten PostgreSQL pairs the means differed by 2–4%, within
+ * this machine's noise (docs/performance.md, twelfth pass).
  */
 export const SHORT_TASK_BATCH = 100;
 /**
