@@ -27,24 +27,30 @@ describe(`DescribeJob while a job runs (${TEST_BACKEND})`, () => {
   let ts: TestServer;
   let roleArn = '';
   const events: string[] = [];
-  const onGrant = (hurry: unknown): void => void events.push(hurry === true ? 'hurry' : 'batch');
+  /** When each event happened (performance.now()), by index. */
+  const times: number[] = [];
+  const note = (event: string): void => {
+    events.push(event);
+    times.push(performance.now());
+  };
+  const onGrant = (hurry: unknown): void => note(hurry === true ? 'hurry' : 'batch');
 
   beforeAll(async () => {
     ts = await startTestServer();
     roleArn = await seedObjectsAndTagger(ts, OBJECTS);
     ts.server.httpServer.on('request', (req: http.IncomingMessage, res: ServerResponse) => {
       if (req.url?.includes('batchJobId=') !== true || req.method !== 'GET') return;
-      events.push('read');
+      note('read');
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
       res.end = ((...args: unknown[]) => {
-        events.push('written');
+        note('written');
         return end(...args);
       }) as ServerResponse['end'];
     });
     const store = ts.server.store;
     const applyBatch = store.applyBatch.bind(store);
     store.applyBatch = (changes) => {
-      events.push(`apply ${changes.length}`);
+      note(`apply ${changes.length}`);
       return applyBatch(changes);
     };
     batchGranted.subscribe(onGrant);
@@ -81,17 +87,21 @@ describe(`DescribeJob while a job runs (${TEST_BACKEND})`, () => {
       const next = seen.slice(i + 1).find((e) => e.startsWith('apply'));
       if (next !== undefined) expect(Number(next.slice(6))).toBeLessThanOrEqual(SHORT_TASK_BATCH);
     }
-    // What each DescribeJob saw granted between its parse and its response.
-    const during: string[] = [];
-    let open = false;
-    for (const e of seen) {
-      if (e === 'read') open = true;
-      else if (e === 'written') open = false;
-      else if (open && (e === 'hurry' || e === 'batch')) during.push(e);
-    }
+    // What each DescribeJob saw granted between its parse and its response, and how long after its parse.
+    const during: { grant: string; afterMs: number }[] = [];
+    let readAt: number | undefined;
+    seen.forEach((e, i) => {
+      const at = times[first + i] ?? 0;
+      if (e === 'read') readAt = at;
+      else if (e === 'written') readAt = undefined;
+      else if (readAt !== undefined && (e === 'hurry' || e === 'batch'))
+        during.push({ grant: e, afterMs: at - readAt });
+    });
     if (TEST_BACKEND === 'postgres') {
-      expect(during.filter((e) => e === 'hurry').length).toBeGreaterThanOrEqual(PROBES / 2);
-      expect(during.filter((e) => e === 'batch')).toEqual([]);
+      expect(during.filter((d) => d.grant === 'hurry').length).toBeGreaterThanOrEqual(PROBES / 2);
+      // A reply not back within 20 ms of the body's arrival stops hurrying (request-turn.ts): on a loaded
+      // machine a query may take that long, and the grants after it are whole batches by design.
+      expect(during.filter((d) => d.grant === 'batch' && d.afterMs <= 15)).toEqual([]);
     } else {
       // Answered within its turn: no batch between, and nothing to hurry for.
       expect(during).toEqual([]);
