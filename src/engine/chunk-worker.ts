@@ -55,7 +55,7 @@ export interface WorkerEnv {
   readonly gate: BatchGate;
   /** Tasks per batch: TASK_BATCH on the built-in store, remoteTaskBatch on a remote one. */
   readonly taskBatch: number;
-  /** Tasks per batch while a request waits for a reply (the gate's `hurry`): SHORT_TASK_BATCH, or taskBatch. */
+  /** Tasks per batch while a request waits for a reply (the gate's `hurry`): SHORT_TASK_BATCH, or taskBatch; ≥ 1. */
   readonly shortBatch: number;
   /** True when the job left Active (cancel, pause, failure): the in-memory flag wake(jobId) sets. */
   shouldStop(jobId: string): boolean;
@@ -170,7 +170,7 @@ export async function runChunk(
         // A short one when a request waits for a reply that the batch would hold up.
         const hurry = await env.gate.turn();
         if (env.shouldStop(job.jobId)) return (await flush('release')) ? 'stopped' : 'lost';
-        const size = hurry ? Math.max(1, env.shortBatch) : read.length;
+        const size = hurry ? env.shortBatch : read.length;
         // The whole read when nothing hurried it: no copy.
         const tasks = from === 0 && size >= read.length ? read : read.slice(from, from + size);
         from += tasks.length;

@@ -36,6 +36,7 @@ export function engineEnvs(deps: EngineDeps, h: EngineHooks): EngineEnvs {
   const manifest = { store, iam, clock, region: config.region };
   const { jobs, chunks, shards } = ports;
   const builtin = deps.storeKind === 'builtin';
+  const taskBatch = builtin ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency);
   return {
     scheduler: {
       repo: jobs,
@@ -70,9 +71,9 @@ export function engineEnvs(deps: EngineDeps, h: EngineHooks): EngineEnvs {
         metrics,
         events,
         gate: new BatchGate(deps.beforeBatch),
-        taskBatch: builtin ? TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
+        taskBatch,
         // A remote store's batch awaits its calls and leaves the loop free: nothing to shorten.
-        shortBatch: builtin ? SHORT_TASK_BATCH : remoteTaskBatch(config.storeConcurrency),
+        shortBatch: builtin ? SHORT_TASK_BATCH : taskBatch,
         shouldStop: (jobId) => !h.running() || mover.status.get(jobId) !== 'Active',
         refreshStatus: async (jobId) => void (await mover.refresh(jobId)),
         onCounters: (jobId, s, f) => h.onCounters(jobId, s, f),
