@@ -1,12 +1,13 @@
 /**
- * Report pieces compressed with LZ4 rather than PostgreSQL's default pglz. A piece is one chunk's report
- * rows (~500 KB per 5,000 tasks), always over the TOAST threshold, so every append compresses it in the
- * database's backend, on the cores the node's event loop also needs. A 185 KB piece of report rows took
- * 1.80 ms of backend CPU with pglz against 0.55 with lz4 and 0.90 stored uncompressed (EXTERNAL: six times
- * the bytes through heap and WAL), at about pglz's size (6.8 MB against 6.2 for 200 pieces). `npm run bench
- * -- --db …`, alternating on one machine: the server's CPU over a run 1.12–1.36 s against 1.53–1.79 s,
- * execute ratio 0.71–0.83 against 0.72–0.77, DescribeJob p99 9.3–12.1 ms against 13.4–13.5
- * (docs/performance.md, thirteenth pass). Only new values change; pieces written before stay pglz.
+ * Report pieces compressed with LZ4 rather than PostgreSQL's default pglz. A piece is one flush of a
+ * chunk's report rows (up to a chunk's worth, hundreds of KB), far over the TOAST threshold, so every
+ * append is compressed by the database's backend, on the cores the node's event loop needs too. 200 pieces
+ * of 185 KB of report rows, one connection (ad hoc): 1.80 ms of backend CPU each with pglz, 0.55 with lz4,
+ * 0.90 stored uncompressed (EXTERNAL: six times the bytes through heap and WAL); 6.2, 6.8 and 38.6 MB.
+ * `npx tsx bench/jobs.ts --json --db postgres://… --dist <build>`, ten alternating pairs: PostgreSQL's CPU
+ * per run 1.02–1.49 s against 1.43–2.04, execute 190k against 178k tasks/s (means), ratio 0.783 against
+ * 0.697 (≥ 0.75 in 7 of 10 against 3), DescribeJob p99 median 12.0 against 12.7 ms (docs/performance.md,
+ * thirteenth pass). Only new values change: pieces written before stay pglz, and both read back alike.
  */
 export const PG_SHARD_LZ4_SCHEMA = setWhereSupported(
   'ALTER TABLE shard_pieces ALTER COLUMN bytes SET COMPRESSION lz4',
