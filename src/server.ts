@@ -99,6 +99,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     const backend = await createBackend({ db: config.db, dataDir: config.dataDir });
     cleanup.unshift(() => backend.close());
+    for (const note of await backend.startupNotes()) logger[note.level](note.msg);
     // Refused before the store opens (embedded SQLite is ours alone: never refused; issue 7 item 6).
     const storeKind = config.store === 'builtin' ? 'builtin' : 'remote';
     const refusal = await storeSharingRefusal(backend, { nodeId, storeKind }, clock.now(), config.leaseMs);

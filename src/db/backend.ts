@@ -41,6 +41,12 @@ export type {
 export type { Notification, NotificationListener, Notifications } from './notifications.js';
 export type { DatabaseUrl } from './database-url.js';
 
+/** One line for the server's start-up log. */
+export interface StartupNote {
+  readonly level: 'warn' | 'info';
+  readonly msg: string;
+}
+
 /** Database state for GET /-/health. */
 export interface BackendHealth {
   readonly ok: boolean;
@@ -77,6 +83,8 @@ export interface Backend {
   migrate(): Promise<void>;
   /** A cheap round trip to the database. */
   health(): Promise<BackendHealth>;
+  /** What the server logs at start about this database's set-up (PostgreSQL: how report shards are compressed). */
+  startupNotes(): Promise<readonly StartupNote[]>;
   /** Stops pollers/listeners and closes connections. Idempotent. */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { createPgIamDirectory } from './iam-directory.js';
 import { createPgJobLeaseRepo } from './job-lease-repo.js';
 import { createPgJobRepo } from './job-repo.js';
 import { migratePostgres } from './migrate.js';
+import { shardCompressionNotes } from './shard-compression.js';
 import { createPgNodeRegistry } from './node-registry.js';
 import { createPgNotifications } from './notifications.js';
 import { PG_MIGRATIONS } from './migrations/index.js';
@@ -69,6 +70,7 @@ export async function createPostgresBackend(
         throw connectionError(db, e);
       }
     },
+    startupNotes: () => shardCompressionNotes(pool),
     async health(): Promise<BackendHealth> {
       try {
         await pool.query('SELECT 1');

@@ -57,6 +57,7 @@ export function createSqliteBackend(opts: { dataDir: string }): SqliteBackend {
       (bucket) => void notifications.publish({ kind: 'bucket-changed', bucket }),
     ),
     migrate: () => Promise.resolve(migrate(db)),
+    startupNotes: () => Promise.resolve([]),
     health() {
       try {
         db.prepare('SELECT 1').get();
