@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../src/db/backend.js';
 import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { migratePostgres } from '../../src/db/postgres/migrate.js';
-import { SET_LZ4 } from '../../src/db/postgres/shard-compression.js';
+import { SET_LZ4, shardCompressionNotes } from '../../src/db/postgres/shard-compression.js';
 import { PG_MIGRATIONS } from '../../src/db/postgres/migrations/index.js';
 import {
   createDatabase,
@@ -183,6 +183,12 @@ describe.skipIf(PG_SKIP !== undefined)(title, () => {
       await holder.end().catch(() => undefined);
       await pool.end();
     }
+  });
+
+  it('says nothing about shard compression when it cannot ask (the start goes on)', async () => {
+    const pool = new pg.Pool({ connectionString: pgUrl('postgres'), max: 1 });
+    await pool.end();
+    expect(await shardCompressionNotes(pool)).toEqual([]);
   });
 
   it('an unreachable database fails with one line naming host:port/database, never the password', async () => {

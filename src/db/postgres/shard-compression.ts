@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { StartupNote } from '../backend.js';
 
+const UNDEFINED_COLUMN = '42703';
+
 export const SET_LZ4 = 'ALTER TABLE shard_pieces ALTER COLUMN bytes SET COMPRESSION lz4';
 
 const SQL = `SELECT
@@ -15,11 +17,14 @@ const SQL = `SELECT
  * migration's lock wait gave up, or the server gained lz4 since); a note when the server has none.
  */
 export async function shardCompressionNotes(pool: pg.Pool): Promise<StartupNote[]> {
-  // pg_attribute.attcompression exists from PostgreSQL 14; on 13 the query fails and there is no lz4.
-  const row = await pool
-    .query<{ method: string | null; lz4: boolean }>(SQL)
-    .then((r) => r.rows[0])
-    .catch(() => undefined);
+  let row: { method: string | null; lz4: boolean } | undefined;
+  try {
+    row = (await pool.query<{ method: string | null; lz4: boolean }>(SQL)).rows[0];
+  } catch (e) {
+    // pg_attribute.attcompression exists from PostgreSQL 14: on 13, undefined_column, and there is no lz4.
+    // Anything else (a connection lost meanwhile) is no reason to say either; the start goes on.
+    if ((e as { code?: string }).code !== UNDEFINED_COLUMN) return [];
+  }
   if (row?.method === 'l') return [];
   if (row?.lz4 === true)
     return [
