@@ -7,7 +7,8 @@ import os from 'node:os';
 import pg from 'pg';
 import { pgUrl } from '../test/db/backends.js';
 import { createTagJob, describe, startNode, type Node } from '../test/cluster/cluster-harness.js';
-import { cpuSeconds, CpuMeter, machineTicks, ownCpuSeconds, type CpuTime } from './proc-cpu.js';
+import { PgBackendCpu } from './pg-backend-cpu.js';
+import { CpuMeter, machineTicks, ownCpuSeconds, type CpuTime } from './proc-cpu.js';
 
 export interface RunSetup {
   readonly dbName: string;
@@ -62,11 +63,6 @@ const round = (x: number, digits: number): number => Math.round(x * 10 ** digits
 /** ≥ 90% of every core busy: what "CPU-bound" means for a run (some idle is scheduling slack). */
 const CPU_BOUND_BUSY = 0.9;
 
-async function backendPids(sql: pg.Client, dbName: string): Promise<number[]> {
-  const r = await sql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
-  return r.rows.map((x) => x.pid);
-}
-
 export async function runJob(s: RunSetup): Promise<RunFigures> {
   const db = pgUrl(s.dbName);
   const extra = { args: s.nodeArgs ?? [], nodeFlags: s.nodeFlags ?? [] };
@@ -77,8 +73,8 @@ export async function runJob(s: RunSetup): Promise<RunFigures> {
   try {
     for (let i = 0; i < s.nodes; i++) nodes.push(await startNode(db, s.storePort, extra));
     const first = nodes[0] as Node;
-    const pgBefore = new Map<number, number>();
-    for (const pid of await backendPids(sql, s.dbName)) pgBefore.set(pid, cpuSeconds(pid) ?? 0);
+    const pgCpu = new PgBackendCpu(sql, s.dbName);
+    await pgCpu.start();
     const meters = {
       store: new CpuMeter([s.storePid]),
       proxy: s.proxyPid === undefined ? undefined : new CpuMeter([s.proxyPid]),
@@ -115,9 +111,7 @@ export async function runJob(s: RunSetup): Promise<RunFigures> {
     const nodeCpu = nodeTimes.map(total);
     const processes = [storeTime, ...(proxyTime ? [proxyTime] : []), ...nodeTimes];
     const kernel = processes.reduce((a, t) => a + t.sys, 0) / processes.reduce((a, t) => a + total(t), 0);
-    let postgres = 0;
-    for (const pid of await backendPids(sql, s.dbName))
-      postgres += (cpuSeconds(pid) ?? 0) - (pgBefore.get(pid) ?? 0);
+    const postgres = await pgCpu.stop();
     const cores = os.cpus().length;
     const machineBusy =
       ticks0 && ticks1 ? (ticks1.busy - ticks0.busy) / Math.max(1, ticks1.total - ticks0.total) : NaN;

@@ -38,6 +38,9 @@
  *                         report, chunk bookkeeping, scheduling, serving DescribeJob; Linux). Opt-in: its two
  *                         clock reads per batch (getrusage + pread) cost the measured server 0.06 µs per task
  *                         (--cpu-prof-execute, 300k tasks, bench/profile-summary.ts inclusive), ~1% of it;
+ * - execute_postgres_cpu_us_per_task  with --db postgres://…: the CPU of PostgreSQL's backends for the
+ *                         bench's database per task while Active, from /proc (the server on this machine;
+ *                         bench/pg-backend-cpu.ts), null on SQLite;
  * - baseline_cpu_us_per_update    the baseline thread's CPU per update (Linux);
  * - ratio_main_cpu        baseline_cpu_us_per_update / execute_main_cpu_us_per_task: what the ratio would be
  *                         if neither thread ever waited for a core (steadier than the ratio when the
@@ -62,6 +65,7 @@ import { buildConfig, DEFAULTS, defaultBaseDomains } from '../dist/config.js';
 import { forkJobClient } from './job-client-fork.js';
 import { createJobXml } from './job-xml.js';
 import { openBenchDb } from './bench-db.js';
+import { pgBackendCpuFor } from './pg-backend-cpu.js';
 import { measureBaseline } from './store-baseline.js';
 import { epochNow, forkServer } from './job-server-fork.js';
 import { distDirOf, seedJobData } from './job-seed.js';
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
   const config = buildConfig(rawConfig);
   let closeServer = (): Promise<void> => Promise.resolve();
   let closeClient = (): Promise<void> => Promise.resolve();
+  let closePgCpu = (): Promise<void> => Promise.resolve();
   try {
     say(`seeding ${N} objects with ObjectStore.seedObjects (metadata only) + a ${N}-row CSV manifest …`);
     // In this process, before the server starts: its arrays and garbage are not the server's.
@@ -188,6 +193,11 @@ async function main(): Promise<void> {
     // The server measures CPU time (all its threads), event-loop delay and (--cpu-prof-execute) a CPU
     // profile from Active to Completing, started and stopped at the engine's status event itself.
     let describing = false;
+    // PostgreSQL's backends over the same phase, read by this process (a few ms after the status event).
+    const pgCpu = await pgBackendCpuFor(config.db);
+    closePgCpu = () => pgCpu?.close() ?? Promise.resolve();
+    let pgStarted: Promise<void> | undefined;
+    let pgSeconds: Promise<number> | undefined;
     const run = await server.watch(id, {
       measure: true,
       splitCpu: args.includes('--split-cpu'),
@@ -197,13 +207,16 @@ async function main(): Promise<void> {
         if (status === 'Active') {
           describing = true;
           describe = client.describe(id);
+          pgStarted = pgCpu?.meter.start();
         } else if (describing) {
           describing = false;
           client.stopDescribe();
+          if (pgStarted) pgSeconds = pgStarted.then(() => pgCpu?.meter.stop() ?? NaN);
         }
       },
     });
     const samples = (await describe) ?? [];
+    const executePgSeconds = pgSeconds ? await pgSeconds : undefined;
     const prepared = run.at.get('Ready') ?? run.at.get('Active') ?? t0;
     const activeAt = run.at.get('Active') ?? prepared;
     const completing = run.at.get('Completing') ?? epochNow();
@@ -246,6 +259,8 @@ async function main(): Promise<void> {
       execute_store_cpu_us_per_task: storeUs === undefined ? null : Number(storeUs.toFixed(2)),
       execute_other_main_cpu_us_per_task:
         mainUs === undefined || storeUs === undefined ? null : Number((mainUs - storeUs).toFixed(2)),
+      execute_postgres_cpu_us_per_task:
+        executePgSeconds === undefined ? null : Number(((executePgSeconds * 1e6) / N).toFixed(2)),
       report_ms: Math.round(complete - completing),
       baseline_updates_per_s: Math.round(baseline.updatesPerS),
       baseline_before_updates_per_s: baselineBefore.updatesPerS,
@@ -286,6 +301,7 @@ async function main(): Promise<void> {
     else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(24)} ${String(v)}`);
   } finally {
     await closeClient();
+    await closePgCpu();
     await closeServer();
     await benchDb.drop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../src/db/backend.js';
 import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { migratePostgres } from '../../src/db/postgres/migrate.js';
-import { SET_LZ4, shardCompressionNotes } from '../../src/db/postgres/shard-compression.js';
+import { LZ4_AVAILABLE, SET_LZ4, shardCompressionNotes } from '../../src/db/postgres/shard-compression.js';
 import { PG_MIGRATIONS } from '../../src/db/postgres/migrations/index.js';
 import {
   createDatabase,
@@ -61,8 +61,7 @@ async function queryRows<R extends pg.QueryResultRow>(database: string, sql: str
   }
 }
 
-const LZ4_SUPPORTED =
-  "SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4";
+const LZ4_SUPPORTED = `SELECT ${LZ4_AVAILABLE} AS lz4`;
 
 /** shard_pieces.bytes' own compression setting: 'l' (lz4), 'p' (pglz) or '' (the server's default). */
 async function columnCompression(database: string): Promise<string | undefined> {

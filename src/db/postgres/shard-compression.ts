@@ -5,11 +5,14 @@ const UNDEFINED_COLUMN = '42703';
 
 export const SET_LZ4 = 'ALTER TABLE shard_pieces ALTER COLUMN bytes SET COMPRESSION lz4';
 
+/** True where this server has lz4: PostgreSQL 14 or later built with it (migration 6 asks the same). */
+export const LZ4_AVAILABLE = `EXISTS (SELECT 1 FROM pg_settings
+      WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals))`;
+
 const SQL = `SELECT
     (SELECT attcompression::text FROM pg_attribute
       WHERE attrelid = 'shard_pieces'::regclass AND attname = 'bytes') AS method,
-    EXISTS (SELECT 1 FROM pg_settings
-      WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4`;
+    ${LZ4_AVAILABLE} AS lz4`;
 
 /**
  * What an operator should hear at start about how report shards are compressed (migration 6): nothing

@@ -4,10 +4,10 @@
  * append is compressed by the database's backend, on the cores the node's event loop needs too. 200 pieces
  * of 185 KB of report rows, one connection (ad hoc): 1.80 ms of backend CPU each with pglz, 0.55 with lz4,
  * 0.90 stored uncompressed (EXTERNAL: six times the bytes through heap and WAL); 6.2, 6.8 and 38.6 MB.
- * `npx tsx bench/jobs.ts --json --db postgres://… --dist <build>`, ten alternating pairs: PostgreSQL's CPU
- * per run 1.02–1.49 s against 1.43–2.04, execute 190k against 178k tasks/s (means), ratio 0.783 against
- * 0.697 (≥ 0.75 in 7 of 10 against 3), DescribeJob p99 median 12.0 against 12.7 ms (docs/performance.md,
- * thirteenth pass). Pieces already stored (and copies of them a retry makes) stay pglz and read back alike.
+ * `npx tsx bench/jobs.ts --json --db postgres://… --dist <build>`, ten alternating pairs: execute 190k
+ * against 178k tasks/s (means), ratio 0.783 against 0.697 (≥ 0.75 in 7 of 10 against 3), DescribeJob p99
+ * median 12.0 against 12.7 ms; four more pairs: PostgreSQL's backends 0.44–0.52 CPU-µs per task while
+ * Active against 0.69–0.97 (`execute_postgres_cpu_us_per_task`; docs/performance.md, thirteenth pass). Pieces already stored (and copies of them a retry makes) stay pglz and read back alike.
  *
  * Only where the server has lz4 (PostgreSQL 14 or later built with it): elsewhere the column keeps the
  * default. The ALTER takes an ACCESS EXCLUSIVE lock, and while it waits for one, every node's shard writes
