@@ -4,10 +4,13 @@
  * reply. The time a request waits in its socket before the loop reads it is not in these; the client's
  * `describe_p99_ms` has it. At exit it writes one JSON object to $OSSBATCH_DESCRIBE_TIMING_OUT:
  *
- *   { during: { n, p50_ms, p99_ms, query_p50_ms, query_p99_ms }, idle: { … }, grants, hurried_grants }
+ *   { during: { n, p50_ms, p99_ms, query_p50_ms, query_p99_ms }, idle: { … }, grants, hurried_grants,
+ *     held_grants, held_gave_up, held_ms }
  *
  * `during`: the DescribeJobs with a batch granted since the one before (the job ran); `idle`: the others.
- * `hurried_grants`: batches the gate granted short because a request waited for a reply (batch-gate.ts).
+ * `hurried_grants`: batches the gate granted short because a request waited for a reply (batch-gate.ts);
+ * `held_*`: grants that first waited for such a reply (request-turn.ts), those whose wait gave up, and the
+ * time they waited in all.
  *
  *   OSSBATCH_DESCRIBE_TIMING_OUT=d.json npx tsx bench/jobs.ts --json [--db postgres://…] \
  *     --node-flags "--import ./bench/describe-timing-preload.mjs" [--dist ../other/dist]
@@ -27,6 +30,12 @@ if (out) {
   subscribe('ossbatch:engine:batch-granted', (hurry) => {
     grants++;
     if (hurry === true) hurried++;
+  });
+  const holds = { n: 0, gave_up: 0, ms: 0 };
+  subscribe('ossbatch:http:batch-held', ({ ms, replied }) => {
+    holds.n++;
+    if (!replied) holds.gave_up++;
+    holds.ms += ms;
   });
   /** Per DescribeJob: total ms, query ms (PostgreSQL), whether a batch was granted since the last one. */
   const rows = [];
@@ -93,7 +102,15 @@ if (out) {
   process.on('exit', () => {
     const during = rows.filter((r) => r.during);
     const idle = rows.filter((r) => !r.during);
-    const result = { during: summary(during), idle: summary(idle), grants, hurried_grants: hurried };
+    const result = {
+      during: summary(during),
+      idle: summary(idle),
+      grants,
+      hurried_grants: hurried,
+      held_grants: holds.n,
+      held_gave_up: holds.gave_up,
+      held_ms: Math.round(holds.ms),
+    };
     fs.writeFileSync(out, JSON.stringify(result, null, 1));
   });
 }

@@ -27,7 +27,7 @@ import type { ObjectStore } from './store/object-store.js';
 import { createEngine, type Engine } from './engine/index.js';
 import { forgetStartedNode, storeSharingRefusal } from './engine/single-node-store.js';
 import { RateHistory, SAMPLE_MS } from './console/rate-history.js';
-import { afterTurnRequests } from './http/request-turn.js';
+import { afterTurnReplies, afterTurnRequests } from './http/request-turn.js';
 
 // Callers (the CLI, test harnesses) import these from the composition root, as before the split.
 export { ConfigConflictError } from './account-guard.js';
@@ -162,7 +162,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       // Embedded only: we hold the data-dir lock and the database is ours alone, so every lease in it
       // belongs to a dead process (see data-dir-lock.ts). Never with a shared PostgreSQL.
       releaseLeasesOnStart: backend.kind === 'sqlite',
-      beforeBatch: afterTurnRequests,
+      // The built-in store's batches block the loop: the next one waits for a waiting request's reply.
+      beforeBatch: storeKind === 'builtin' ? afterTurnReplies : afterTurnRequests,
     });
     cleanup.unshift(() => engine.stop());
     const jobsService = createJobsService({

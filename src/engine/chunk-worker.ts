@@ -31,7 +31,8 @@ export const TASK_BATCH = 500;
  * (bench/describe-timing-preload.mjs, two alternating pairs, 2026-11-30). A batch's fixed cost (a loop turn,
  * a transaction; ~120 µs: batches of 100 throughout ran 16–20% slower) is paid ~600 more times per 1M-task
  * job (3,000 grants against 2,400), ~1.4% of it: in ten PostgreSQL pairs the means differed by 2–4%, within
- * this machine's noise (docs/performance.md, twelfth pass).
+ * this machine's noise (docs/performance.md, twelfth pass). Since the fourteenth pass the grant first waits
+ * for the reply (request-turn.ts, reply-hold.ts); a short batch runs only when that wait gives up.
  */
 export const SHORT_TASK_BATCH = 100;
 /**

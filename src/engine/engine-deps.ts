@@ -43,8 +43,8 @@ export interface EngineDeps {
   readonly releaseLeasesOnStart?: boolean;
   /**
    * Runs in each batch's loop turn and calls `grant` when the batch may run (BatchGate): the server first
-   * handles and answers the requests read just before (src/http/request-turn.ts), and grants with `hurry`
-   * when one of them still waits for a reply.
+   * handles and answers the requests read just before (src/http/request-turn.ts); when one of them still
+   * waits for a reply it holds the grant for it (the built-in store), or grants with `hurry`.
    */
   readonly beforeBatch?: (grant: (hurry: boolean) => void) => void;
   /**

@@ -23,15 +23,20 @@
  *   writes: `afterTurnRequests` runs the gate's grant after that write callback. A response never waits
  *   behind a batch, and the batch waits at most for the requests read before its turn.
  * - A handler that sent a query and awaits its reply (PostgreSQL; a PUT's fsync) cannot answer in its
- *   turn: the reply is read in the next poll phase, after the batch. The grant then asks for a short batch
- *   (`hurry`), so the reply waits for ~100 tasks instead of 500. Requests not passed through here (the
- *   console's, fastify's framework errors) are not tracked; a body over Node's 16 KiB read buffer that the
- *   handler has not read yet is not `complete`, so a handler querying before reading it is not either.
+ *   turn: the reply is read in a later poll phase, after any batch granted meanwhile. With
+ *   `afterTurnReplies` (the built-in store's synchronous batches) the grant waits for that reply, within
+ *   the bounds of reply-hold.ts, and the batch runs short (`hurry`, ~100 tasks instead of 500) when the
+ *   wait gives up; with `afterTurnRequests` (a remote store's batches leave the loop free) it runs at once,
+ *   short. Requests not passed through here (the console's, fastify's framework errors) are not tracked; a
+ *   body over Node's 16 KiB read buffer that the handler has not read yet is not `complete`, so a handler
+ *   querying before reading it is not either.
  *
  * A request waits for nothing more when the server is not saturated (one request per turn). When it is,
  * the connections wait for the server anyway.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HoldBudget } from './reply-hold.js';
 
 /** The engine's batch gate's grant (BatchGate): `hurry` asks for a short batch, a request awaits a reply. */
 type Grant = (hurry: boolean) => void;
@@ -47,8 +52,18 @@ let pending: PendingWrite[] = [];
 let writeCallback: NodeJS.Immediate | undefined;
 /** Handlers queued in the check phase that have not started yet. */
 let handlersWaiting = 0;
-/** The batch gate's grants that wait for the turn's handlers and writes. */
-let afterWrites: Grant[] = [];
+/** The batch gate's grants that wait for the turn's handlers and writes; `hold`: afterTurnReplies'. */
+let afterWrites: { readonly grant: Grant; readonly hold: boolean }[] = [];
+/** Grants waiting for a request's reply (afterTurnReplies) until `timer` gives up on it. */
+let held: { readonly grants: Grant[]; readonly since: number; readonly timer: NodeJS.Timeout } | undefined;
+const holdBudget = new HoldBudget();
+
+/**
+ * Published when a held grant goes, with how long it waited and whether the reply came (false: the wait
+ * gave up and the batch runs short). Lets a test through a real server and the bench see the holds; free
+ * while nobody subscribes.
+ */
+export const batchHeld = channel('ossbatch:http:batch-held');
 
 /** A request handleThisTurn tracks until it has queued its response (see `awaiting`). */
 export interface TurnRequest {
@@ -79,7 +94,12 @@ function runHandler(handle: () => void | Promise<void>, request?: TurnRequest): 
   const { req, res } = request;
   // Tracked before the handler starts, so a writeAtTurnEnd inside it finds its entry to drop.
   awaiting.set(res, { req });
-  const forget = (): void => void awaiting.delete(res);
+  const forget = (): void => {
+    awaiting.delete(res);
+    // Settled without a response of its own (a failure answered elsewhere): a held batch may go. Through
+    // the turn's write callback, so a response queued meanwhile still goes out before the batch.
+    if (held !== undefined) writeCallback ??= setImmediate(writeAll);
+  };
   const done = handle();
   // then(f, f), not finally: a rejection (none is expected) must not come back unhandled from here.
   if (done instanceof Promise) done.then(forget, forget);
@@ -119,10 +139,43 @@ function writeAll(): void {
   writeCallback = undefined;
   writePending();
   // Every handler queued so far has run: each one moved this callback behind itself.
+  if (held !== undefined && !requestAwaitsReply()) releaseHeld();
   const grants = afterWrites;
   afterWrites = [];
-  if (grants.length === 0) return;
+  for (const { grant, hold } of grants) grantOrHold(grant, hold);
+}
+
+/**
+ * Grants now, unless a request waits for its reply: then, with `hold`, the grant waits for it (at most
+ * what the budget allows, reply-hold.ts); without, or when the budget is spent, it is granted short.
+ */
+function grantOrHold(grant: Grant, hold: boolean): void {
+  if (!requestAwaitsReply()) {
+    grant(false);
+    return;
+  }
+  if (held !== undefined) {
+    held.grants.push(grant);
+    return;
+  }
+  const ms = hold ? holdBudget.allowance() : 0;
+  if (ms <= 0) {
+    grant(true);
+    return;
+  }
+  held = { grants: [grant], since: performance.now(), timer: setTimeout(releaseHeld, ms) };
+}
+
+/** The held grants go: whole when the reply came, short when the wait gave up and the request still waits. */
+function releaseHeld(): void {
+  if (held === undefined) return;
+  const { grants, since, timer } = held;
+  held = undefined;
+  clearTimeout(timer);
+  const ms = performance.now() - since;
+  holdBudget.spend(ms);
   const hurry = requestAwaitsReply();
+  if (batchHeld.hasSubscribers) batchHeld.publish({ ms, replied: !hurry });
   for (const grant of grants) grant(hurry);
 }
 
@@ -160,18 +213,31 @@ export function writeAtTurnEnd(
 }
 
 /**
- * The engine's batch gate calls this in the check phase of the turn it grants, with the grant. Handlers
- * still queued in this phase (requests read in the poll phase just before) run first, then the turn's
- * writes, then `grant`. Nothing queued: the waiting writes go out now, then `grant`. `grant(true)` when a
- * handler has sent a query (PostgreSQL, the filesystem) and waits for the reply: the reply comes back
- * while the batch runs and is read only after it, so the batch is kept short (chunk-worker.ts).
+ * The engine's batch gate calls this in the check phase of the turn it grants, with the grant, when its
+ * batches leave the loop free (a remote store's). Handlers still queued in this phase (requests read in
+ * the poll phase just before) run first, then the turn's writes, then `grant`. Nothing queued: the waiting
+ * writes go out now, then `grant`. `grant(true)` when a handler has sent a query (PostgreSQL, the
+ * filesystem) and waits for the reply: a batch that did block the loop would be kept short for it.
  */
 export function afterTurnRequests(grant: Grant): void {
+  afterTurn(grant, false);
+}
+
+/**
+ * As afterTurnRequests, for batches that run synchronously (the built-in store's): while a handler waits
+ * for a reply, `grant` waits for it too, so the reply is not read only after a batch. Bounded by
+ * reply-hold.ts; when the wait gives up, `grant(true)` (a short batch).
+ */
+export function afterTurnReplies(grant: Grant): void {
+  afterTurn(grant, true);
+}
+
+function afterTurn(grant: Grant, hold: boolean): void {
   if (handlersWaiting > 0) {
-    afterWrites.push(grant);
+    afterWrites.push({ grant, hold });
     return;
   }
   if (writeCallback !== undefined) clearImmediate(writeCallback);
   writeAll();
-  grant(requestAwaitsReply());
+  grantOrHold(grant, hold);
 }

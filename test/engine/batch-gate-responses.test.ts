@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchGate } from '../../src/engine/batch-gate.js';
-import { afterTurnRequests, handleThisTurn, writeAtTurnEnd } from '../../src/http/request-turn.js';
+import { HOLD_AT_MOST_MS, HOLD_BURST_MS } from '../../src/http/reply-hold.js';
+import {
+  afterTurnReplies,
+  afterTurnRequests,
+  handleThisTurn,
+  writeAtTurnEnd,
+} from '../../src/http/request-turn.js';
 
 const nothing = (): void => undefined;
 /** Starts from a fresh check phase: an earlier test's callbacks may still be queued in the current one. */
@@ -94,7 +100,7 @@ describe('batch gate and the turn’s requests', () => {
  * one. `reply()` lets it go on and answer; `settle()` ends it without a response of its own (a failure
  * answered elsewhere). `req.complete`: whether its body has arrived (tests may flip it).
  */
-function awaitingRequest(complete = true) {
+function awaitingRequest(complete = true, onWrite: () => void = nothing) {
   let reply!: () => void;
   let settle!: () => void;
   const replied = new Promise<'reply'>((r) => (reply = () => r('reply')));
@@ -105,7 +111,7 @@ function awaitingRequest(complete = true) {
   handleThisTurn(
     () =>
       (answered = (async () => {
-        if ((await Promise.race([replied, settled])) === 'reply') await writeAtTurnEnd(nothing, nothing, res);
+        if ((await Promise.race([replied, settled])) === 'reply') await writeAtTurnEnd(onWrite, nothing, res);
       })()),
     { req: req as IncomingMessage, res },
   );
@@ -196,6 +202,133 @@ describe('a short batch while a request waits for a reply', () => {
     expect(await gate.turn()).toBe(false);
     now -= 21; // dropped for good: it does not count again
     expect(await gate.turn()).toBe(false);
+    r.reply();
+    await r.answered();
+  });
+});
+
+/**
+ * The built-in store's batches block the loop, so the server wires `afterTurnReplies`: the grant waits for
+ * a waiting request's reply instead of running a batch the reply would be read after (reply-hold.ts bounds
+ * the wait). Timers are fake and the clock frozen, so only the test decides when a wait gives up.
+ */
+describe('the batch waits for a waiting request’s reply (built-in store)', () => {
+  let now = 0;
+  beforeEach(() => {
+    now = 2_000_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  /** Turns pass with the grant still held: the engine runs nothing meanwhile. */
+  const turns = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) await nextTurn();
+  };
+
+  it('grants the batch whole once the reply is answered, and not before', async () => {
+    await nextTurn();
+    const order: string[] = [];
+    const gate = new BatchGate(afterTurnReplies);
+    const r = awaitingRequest(true, () => order.push('answered'));
+    const batch = gate.turn().then((hurry) => order.push(`batch hurry=${hurry}`));
+    await turns(5);
+    expect(order).toEqual([]);
+    r.reply();
+    await Promise.all([batch, r.answered()]);
+    expect(order).toEqual(['answered', 'batch hurry=false']);
+  });
+
+  it('grants a short batch when the reply is not back within HOLD_AT_MOST_MS', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnReplies);
+    const r = awaitingRequest();
+    let granted: boolean | undefined;
+    const batch = gate.turn().then((hurry) => (granted = hurry));
+    await turns(2);
+    vi.advanceTimersByTime(HOLD_AT_MOST_MS - 1);
+    await turns(2);
+    expect(granted).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    await batch;
+    expect(granted).toBe(true);
+    r.reply();
+    await r.answered();
+  });
+
+  it('goes on when the waiting request settles without an answer of its own', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnReplies);
+    const r = awaitingRequest();
+    const batch = gate.turn();
+    await turns(2);
+    r.settle();
+    await r.answered();
+    expect(await batch).toBe(false);
+  });
+
+  it('does not wait for a request handled within its turn (SQLite)', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnReplies);
+    const granted = gate.turn();
+    const res = {} as ServerResponse;
+    handleThisTurn(
+      async () => {
+        await Promise.resolve();
+        await writeAtTurnEnd(nothing, nothing, res);
+      },
+      { req: { complete: true } as IncomingMessage, res },
+    );
+    expect(await granted).toBe(false);
+  });
+
+  it('stops waiting once the holds have used their share: then the batch runs at once, short', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnReplies);
+    // Replies that never come in time, back to back: each hold lasts its whole allowance.
+    let holds = 0;
+    for (;;) {
+      const r = awaitingRequest();
+      const batch = gate.turn();
+      await turns(2);
+      let granted: boolean | undefined;
+      void batch.then((hurry) => (granted = hurry));
+      await turns(1);
+      if (granted !== undefined) {
+        // Granted without waiting for a timer: the budget is spent.
+        expect(granted).toBe(true);
+        r.reply();
+        await r.answered();
+        break;
+      }
+      now += HOLD_AT_MOST_MS;
+      vi.advanceTimersByTime(HOLD_AT_MOST_MS);
+      expect(await batch).toBe(true);
+      holds++;
+      r.reply();
+      await r.answered();
+      expect(holds).toBeLessThanOrEqual(HOLD_BURST_MS / HOLD_AT_MOST_MS + 1);
+    }
+    expect(holds).toBeGreaterThanOrEqual(HOLD_BURST_MS / HOLD_AT_MOST_MS);
+    // Time passing gives it back (and leaves the budget whole for what runs next in this process).
+    now += 60_000;
+    const r = awaitingRequest();
+    let granted: boolean | undefined;
+    const batch = gate.turn().then((hurry) => (granted = hurry));
+    await turns(3);
+    expect(granted).toBeUndefined();
+    r.reply();
+    await r.answered();
+    expect(await batch).toBe(false);
+  });
+
+  it('without the wait (a remote store, afterTurnRequests) the batch runs at once, short', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnRequests);
+    const r = awaitingRequest();
+    expect(await gate.turn()).toBe(true);
     r.reply();
     await r.answered();
   });
