@@ -2,11 +2,11 @@
  * How long the engine's next batch may wait for a request's reply (request-turn.ts, `afterTurnReplies`).
  *
  * On the built-in store a batch runs synchronously: a DescribeJob on PostgreSQL sends its query, and the
- * reply, back in ~0.4–0.8 ms, is read only after the batch granted meanwhile. A short batch (100 tasks)
- * still left the request at p50 3.3 ms in the server during a job (query p50 2.1) against 2.0 (0.8) when
- * the batch waits for the reply; the wait also gives the freed core to PostgreSQL and the client, and the
- * job ran no slower: ratio 0.698–0.730 against 0.654–0.702, with 2,415 grants against 3,780
- * (docs/performance.md, fourteenth pass).
+ * reply, back in under a millisecond, is read only after the batch granted meanwhile. With a short batch
+ * (100 tasks) there, a DescribeJob took p50 3.14 ms in the server during a job (its query 1.96); with the
+ * batch waiting for the reply, 2.02 (0.77). The wait also gives the freed core to PostgreSQL and the
+ * client, and the job ran no slower: ratio 0.711 against 0.705 (means), 2,477–2,857 grants per 1M-task
+ * job against 3,636–3,875 (eight alternating pairs, docs/performance.md, fourteenth pass).
  *
  * Bounded twice, because a reply can take long (a PUT's fsync, a slow or hung database) and requests can
  * come back to back: one hold lasts at most HOLD_AT_MOST_MS, after which the batch runs short; and the
@@ -16,7 +16,10 @@
 
 /** A DescribeJob's query took p99 4.4–6.7 ms during a job (docs/performance.md, twelfth pass). */
 export const HOLD_AT_MOST_MS = 5;
-/** The bench's DescribeJob every 10 ms held the engine ~8% of the time on a slow machine (0.78 ms each). */
+/**
+ * The bench's DescribeJob every 10 ms held the engine 1.2–1.7 s of a 12–17 s execute on a slow machine
+ * (~1 ms a query) at no measured cost; four clients PUTting back to back slowed a job 2–6% (fourteenth pass).
+ */
 export const HOLD_SHARE = 0.1;
 /** Room for a few holds in a row (four at the cap) before the share applies. */
 export const HOLD_BURST_MS = 20;
