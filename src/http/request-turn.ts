@@ -54,8 +54,24 @@ let writeCallback: NodeJS.Immediate | undefined;
 let handlersWaiting = 0;
 /** The batch gate's grants that wait for the turn's handlers and writes; `hold`: afterTurnReplies'. */
 let afterWrites: { readonly grant: Grant; readonly hold: boolean }[] = [];
-/** Grants waiting for a request's reply (afterTurnReplies) until `timer` gives up on it. */
-let held: { readonly grants: Grant[]; readonly since: number; readonly timer: NodeJS.Timeout } | undefined;
+/**
+ * Grants waiting for a request's reply (afterTurnReplies). `timedOut`: the wait gave up (the turn's write
+ * callback releases them, after the responses queued meanwhile); `aged`: a request it waited for stopped
+ * counting (HURRY_FOR_AT_MOST_MS), so its reply did not come.
+ */
+let held:
+  | {
+      readonly grants: Grant[];
+      readonly since: number;
+      readonly timer: NodeJS.Timeout;
+      timedOut: boolean;
+      aged: boolean;
+    }
+  | undefined;
+/**
+ * One budget for the process: the module's state (the turn's writes, the requests awaiting replies, the
+ * held grants) is shared by every server in it, as its event loop is.
+ */
 const holdBudget = new HoldBudget();
 
 /**
@@ -73,10 +89,14 @@ export interface TurnRequest {
 
 /**
  * Requests being handled that have not queued their response yet, by response. Those whose body has
- * arrived wait for a reply (a database query, a filesystem call): the engine's next batch is kept short for
- * them (`afterTurnRequests`). `completeSince`: when the body was first seen complete.
+ * arrived wait for a reply (a database query, a filesystem call): the engine's next batch waits for it
+ * (`afterTurnReplies`) or is kept short (`afterTurnRequests`, or once a wait gave up on it: `heldFor`).
+ * `completeSince`: when the body was first seen complete.
  */
-const awaiting = new Map<ServerResponse, { readonly req: IncomingMessage; completeSince?: number }>();
+const awaiting = new Map<
+  ServerResponse,
+  { readonly req: IncomingMessage; completeSince?: number; heldFor?: boolean }
+>();
 
 /**
  * A reply not back this long after the request's body arrived waits for something slower than a batch (a
@@ -108,17 +128,21 @@ function runHandler(handle: () => void | Promise<void>, request?: TurnRequest): 
 
 /**
  * Whether a request read earlier waits for a reply (its body has arrived: it does not wait for its client)
- * and has not waited long. One that has is dropped: it cannot count again.
+ * and has not waited long: 'hold' when one has not been held for yet, 'hurry' when a wait already gave up on
+ * each, 'none'. One that has waited long is dropped: it cannot count again.
  */
-function requestAwaitsReply(): boolean {
-  if (awaiting.size === 0) return false;
+function awaitedReplies(): 'none' | 'hurry' | 'hold' {
+  if (awaiting.size === 0) return 'none';
   const now = performance.now();
-  let waiting = false;
+  let waiting: 'none' | 'hurry' | 'hold' = 'none';
   for (const [res, entry] of awaiting) {
     if (!entry.req.complete) continue;
     entry.completeSince ??= now;
-    if (now - entry.completeSince <= HURRY_FOR_AT_MOST_MS) waiting = true;
-    else awaiting.delete(res);
+    if (now - entry.completeSince > HURRY_FOR_AT_MOST_MS) {
+      awaiting.delete(res);
+      if (held !== undefined) held.aged = true;
+    } else if (entry.heldFor !== true) waiting = 'hold';
+    else if (waiting === 'none') waiting = 'hurry';
   }
   return waiting;
 }
@@ -139,7 +163,8 @@ function writeAll(): void {
   writeCallback = undefined;
   writePending();
   // Every handler queued so far has run: each one moved this callback behind itself.
-  if (held !== undefined && !requestAwaitsReply()) releaseHeld();
+  // After the writes: a held batch never runs before a response queued while it waited.
+  if (held !== undefined && (held.timedOut || awaitedReplies() !== 'hold')) releaseHeld();
   const grants = afterWrites;
   afterWrites = [];
   for (const { grant, hold } of grants) grantOrHold(grant, hold);
@@ -147,35 +172,44 @@ function writeAll(): void {
 
 /**
  * Grants now, unless a request waits for its reply: then, with `hold`, the grant waits for it (at most
- * what the budget allows, reply-hold.ts); without, or when the budget is spent, it is granted short.
+ * what the budget allows, reply-hold.ts); without, when a wait already gave up on that request, or when the
+ * budget is spent, it is granted short.
  */
 function grantOrHold(grant: Grant, hold: boolean): void {
-  if (!requestAwaitsReply()) {
-    grant(false);
-    return;
-  }
+  const waiting = awaitedReplies();
+  if (waiting === 'none') return grant(false);
+  if (!hold) return grant(true);
   if (held !== undefined) {
     held.grants.push(grant);
     return;
   }
-  const ms = hold ? holdBudget.allowance() : 0;
-  if (ms <= 0) {
-    grant(true);
-    return;
-  }
-  held = { grants: [grant], since: performance.now(), timer: setTimeout(releaseHeld, ms) };
+  const ms = waiting === 'hold' ? holdBudget.allowance() : 0;
+  // Node's timers fire 1 ms late at the earliest: a shorter hold would overrun its allowance.
+  if (ms < 1) return grant(true);
+  const timer = setTimeout(() => {
+    if (held === undefined) return;
+    held.timedOut = true;
+    writeCallback ??= setImmediate(writeAll);
+  }, ms);
+  held = { grants: [grant], since: performance.now(), timer, timedOut: false, aged: false };
 }
 
-/** The held grants go: whole when the reply came, short when the wait gave up and the request still waits. */
+/**
+ * The held grants go: whole when the reply came, short when the wait gave up and the request still waits
+ * (it is not held for again: `heldFor`).
+ */
 function releaseHeld(): void {
   if (held === undefined) return;
-  const { grants, since, timer } = held;
+  // First, while `held` is set: a request that waited too long is dropped here, and marks it `aged`.
+  const hurry = awaitedReplies() !== 'none';
+  const { grants, since, timer, aged } = held;
   held = undefined;
   clearTimeout(timer);
   const ms = performance.now() - since;
   holdBudget.spend(ms);
-  const hurry = requestAwaitsReply();
-  if (batchHeld.hasSubscribers) batchHeld.publish({ ms, replied: !hurry });
+  if (hurry)
+    for (const entry of awaiting.values()) if (entry.completeSince !== undefined) entry.heldFor = true;
+  if (batchHeld.hasSubscribers) batchHeld.publish({ ms, replied: !hurry && !aged });
   for (const grant of grants) grant(hurry);
 }
 

@@ -219,9 +219,13 @@ describe('the batch waits for a waiting request’s reply (built-in store)', () 
     vi.spyOn(performance, 'now').mockImplementation(() => now);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   });
-  afterEach(() => {
+  afterEach(async () => {
+    // A test that failed mid-hold leaves its timer pending: fire it, so the next test starts with none.
+    vi.runOnlyPendingTimers();
     vi.useRealTimers();
     vi.restoreAllMocks();
+    await nextTurn();
+    await nextTurn();
   });
   /** Turns pass with the grant still held: the engine runs nothing meanwhile. */
   const turns = async (n: number): Promise<void> => {
@@ -256,6 +260,73 @@ describe('the batch waits for a waiting request’s reply (built-in store)', () 
     expect(granted).toBe(true);
     r.reply();
     await r.answered();
+  });
+
+  it('writes a response queued while the batch waited before the batch, also when the wait gives up', async () => {
+    await nextTurn();
+    const order: string[] = [];
+    const gate = new BatchGate(afterTurnReplies);
+    const r = awaitingRequest(true, () => order.push('answered'));
+    const batch = gate.turn().then((hurry) => order.push(`batch hurry=${hurry}`));
+    await turns(2);
+    // The reply comes in the timers phase just before the wait gives up: its response is queued for the
+    // turn's writes, and the batch must not run ahead of it.
+    setTimeout(() => r.reply(), HOLD_AT_MOST_MS - 1);
+    await vi.advanceTimersByTimeAsync(HOLD_AT_MOST_MS);
+    await Promise.all([batch, r.answered()]);
+    expect(order).toEqual(['answered', 'batch hurry=false']);
+  });
+
+  it('keeps waiting while another request comes and is answered within its turn', async () => {
+    await nextTurn();
+    const order: string[] = [];
+    const gate = new BatchGate(afterTurnReplies);
+    const r = awaitingRequest(true, () => order.push('slow answered'));
+    const batch = gate.turn().then((hurry) => order.push(`batch hurry=${hurry}`));
+    await turns(2);
+    const res = {} as ServerResponse;
+    handleThisTurn(
+      async () => {
+        await Promise.resolve();
+        await writeAtTurnEnd(() => order.push('quick answered'), nothing, res);
+      },
+      { req: { complete: true } as IncomingMessage, res },
+    );
+    await turns(3);
+    expect(order).toEqual(['quick answered']);
+    r.reply();
+    await Promise.all([batch, r.answered()]);
+    expect(order).toEqual(['quick answered', 'slow answered', 'batch hurry=false']);
+  });
+
+  it('holds once for a slow request: once the wait gave up, its next batches run at once, short', async () => {
+    await nextTurn();
+    const gate = new BatchGate(afterTurnReplies);
+    const r = awaitingRequest();
+    const first = gate.turn();
+    await turns(2);
+    vi.advanceTimersByTime(HOLD_AT_MOST_MS);
+    expect(await first).toBe(true);
+    // Still waiting (a PUT's fsync): no second hold for it.
+    const second = gate.turn();
+    let granted: boolean | undefined;
+    void second.then((hurry) => (granted = hurry));
+    await turns(2);
+    expect(granted).toBe(true);
+    // A new request is held for again.
+    const r2 = awaitingRequest();
+    let third: boolean | undefined;
+    void gate.turn().then((hurry) => (third = hurry));
+    await turns(3);
+    expect(third).toBeUndefined();
+    r.reply();
+    await r.answered();
+    await turns(2);
+    expect(third).toBeUndefined();
+    r2.reply();
+    await r2.answered();
+    await turns(2);
+    expect(third).toBe(false);
   });
 
   it('goes on when the waiting request settles without an answer of its own', async () => {
