@@ -96,6 +96,21 @@ describe('batch gate and the turn’s requests', () => {
 });
 
 /**
+ * A request handled as on SQLite: answered within its turn, its response queued before its handler's own
+ * promise settles. `onWrite` runs when the response goes out.
+ */
+function answeredWithinTurn(onWrite: () => void = nothing): void {
+  const res = {} as ServerResponse;
+  handleThisTurn(
+    async () => {
+      await Promise.resolve();
+      await writeAtTurnEnd(onWrite, nothing, res);
+    },
+    { req: { complete: true } as IncomingMessage, res },
+  );
+}
+
+/**
  * A request handled as on PostgreSQL: its query goes out in its turn and the reply comes back in a later
  * one. `reply()` lets it go on and answer; `settle()` ends it without a response of its own (a failure
  * answered elsewhere). `req.complete`: whether its body has arrived (tests may flip it).
@@ -158,14 +173,7 @@ describe('a short batch while a request waits for a reply', () => {
     // The gate's turn queued first, as in the server: its grant follows the request's write in the same
     // callback, before the handler's own promise has settled.
     const granted = gate.turn();
-    const res = {} as ServerResponse;
-    handleThisTurn(
-      async () => {
-        await Promise.resolve();
-        await writeAtTurnEnd(nothing, nothing, res);
-      },
-      { req: { complete: true } as IncomingMessage, res },
-    );
+    answeredWithinTurn();
     expect(await granted).toBe(false);
   });
 
@@ -284,14 +292,7 @@ describe('the batch waits for a waiting request’s reply (built-in store)', () 
     const r = awaitingRequest(true, () => order.push('slow answered'));
     const batch = gate.turn().then((hurry) => order.push(`batch hurry=${hurry}`));
     await turns(2);
-    const res = {} as ServerResponse;
-    handleThisTurn(
-      async () => {
-        await Promise.resolve();
-        await writeAtTurnEnd(() => order.push('quick answered'), nothing, res);
-      },
-      { req: { complete: true } as IncomingMessage, res },
-    );
+    answeredWithinTurn(() => order.push('quick answered'));
     await turns(3);
     expect(order).toEqual(['quick answered']);
     r.reply();
@@ -344,14 +345,7 @@ describe('the batch waits for a waiting request’s reply (built-in store)', () 
     await nextTurn();
     const gate = new BatchGate(afterTurnReplies);
     const granted = gate.turn();
-    const res = {} as ServerResponse;
-    handleThisTurn(
-      async () => {
-        await Promise.resolve();
-        await writeAtTurnEnd(nothing, nothing, res);
-      },
-      { req: { complete: true } as IncomingMessage, res },
-    );
+    answeredWithinTurn();
     expect(await granted).toBe(false);
   });
 
