@@ -23,10 +23,11 @@ export class BatchGate {
    * The server passes the HTTP layer's `afterTurnReplies` or `afterTurnRequests` (src/http/request-turn.ts):
    * the requests read in the poll phase just before are handled and answered in the same check phase, and
    * the gate's turn was queued a turn earlier, so it runs first there; without the hook each of those
-   * requests waited behind the batch (~2–7 ms of 500 tasks). It grants with `hurry` true when one of those requests could not
-   * answer yet and waits for a reply (a database query): the worker then runs a short batch, so the reply,
-   * read in the next poll phase, waits for less. `afterTurnReplies` first holds the grant until that reply
-   * is answered, within bounds (src/http/reply-hold.ts), and grants short only when the wait gives up.
+   * requests waited behind the batch (~2–7 ms of 500 tasks). It grants with `hurry` true when one of those
+   * requests could not answer yet and waits for a reply (a database query): the worker then runs a short
+   * batch, so the reply, read in the next poll phase, waits for less. `afterTurnReplies` first holds the
+   * grant until that reply is answered, within bounds (src/http/reply-hold.ts), and grants short only when
+   * the wait gives up.
    */
   constructor(
     private readonly beforeBatch: (grant: (hurry: boolean) => void) => void = (grant) => grant(false),

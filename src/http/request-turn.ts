@@ -75,9 +75,10 @@ let held:
 const holdBudget = new HoldBudget();
 
 /**
- * Published when a held grant goes, with how long it waited and whether the reply came (false: the wait
- * gave up and the batch runs short). Lets a test through a real server and the bench see the holds; free
- * while nobody subscribes.
+ * Published when a held grant goes: `ms`, how long it waited; `replied`, true when no request waits any
+ * more and the batch runs whole (false: the wait gave up, or a request it gave up on earlier still waits,
+ * and the batch runs short). Lets a test through a real server and the bench see the holds; free while
+ * nobody subscribes.
  */
 export const batchHeld = channel('ossbatch:http:batch-held');
 
