@@ -5,12 +5,14 @@
  * `describe_p99_ms` has it. At exit it writes one JSON object to $OSSBATCH_DESCRIBE_TIMING_OUT:
  *
  *   { during: { n, p50_ms, p99_ms, query_p50_ms, query_p99_ms }, idle: { … }, grants, hurried_grants,
- *     held_grants, held_gave_up, held_ms }
+ *     held_grants, held_gave_up, held_ms, requests: [[at, ms, during, query_ms], …] }
  *
  * `during`: the DescribeJobs with a batch granted since the one before (the job ran); `idle`: the others.
  * `hurried_grants`: batches the gate granted short because a request waited for a reply (batch-gate.ts);
  * `held_*`: grants that first waited for such a reply (request-turn.ts), those whose wait gave up, and the
- * time they waited in all.
+ * time they waited in all. `requests`: each DescribeJob's start (ms since the epoch, as the client process
+ * records its calls: bench/describe-client-timeline.ts), its ms in the server and its query's (null on
+ * SQLite), for bench/describe-split.ts.
  *
  *   OSSBATCH_DESCRIBE_TIMING_OUT=d.json npx tsx bench/jobs.ts --json [--db postgres://…] \
  *     --node-flags "--import ./bench/describe-timing-preload.mjs" [--dist ../other/dist]
@@ -70,7 +72,7 @@ if (out) {
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (event, req, res) {
     if (event === 'request' && req.method === 'GET' && req.url.includes('batchJobId=')) {
-      const row = { since: performance.now() };
+      const row = { since: performance.now(), at: performance.timeOrigin + performance.now() };
       current = row;
       res.on('finish', () => {
         if (current === row) current = undefined;
@@ -110,6 +112,12 @@ if (out) {
       held_grants: holds.n,
       held_gave_up: holds.gave_up,
       held_ms: Math.round(holds.ms),
+      requests: rows.map((r) => [
+        Number(r.at.toFixed(3)),
+        Number(r.total.toFixed(3)),
+        r.during,
+        r.query === undefined ? null : Number(r.query.toFixed(3)),
+      ]),
     };
     fs.writeFileSync(out, JSON.stringify(result, null, 1));
   });

@@ -8,6 +8,7 @@
  * `{ id, body }`), `{ id, kind: 'describe', jobId, count? }` (DescribeJob every DESCRIBE_EVERY_MS until
  * `count` samples or `{ kind: 'stop' }`, answered with `{ id, samples }`), or `{ kind: 'exit' }`.
  */
+import { clientTiming } from './describe-client-timeline.js';
 import { jobCall, makeJobClient, type JobCall } from './job-client.js';
 
 /** A dashboard polling, not a flood that would steal the job's CPU. */
@@ -24,16 +25,21 @@ const [port, accessKeyId, secret] = process.argv.slice(2);
 const client = makeJobClient(Number(port), { accessKeyId: accessKeyId ?? '', secret: secret ?? '' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 let stopping = false;
+/** Set with the server's describe-timing preload: each DescribeJob's client-side parts. */
+const timing = clientTiming(process.env.OSSBATCH_DESCRIBE_TIMING_OUT);
 
 async function describeLoop(jobId: string, count: number): Promise<number[]> {
   const samples: number[] = [];
   while (!stopping && samples.length < count) {
+    const end = timing?.begin();
     const t = performance.now();
     await jobCall(client, { api: 'DescribeJob', jobId });
     const took = performance.now() - t;
     samples.push(took);
+    end?.(took);
     await sleep(Math.max(0, DESCRIBE_EVERY_MS - took));
   }
+  timing?.flush();
   return samples;
 }
 
