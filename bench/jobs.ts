@@ -22,7 +22,9 @@
  *   OSSBATCH_PG_QUERIES_OUT=q.json npm run bench -- --db … --node-flags "--import ./bench/pg-queries-preload.mjs"
  *                                 (every PostgreSQL query the server sent, counted and timed per statement)
  *   OSSBATCH_DESCRIBE_TIMING_OUT=d.json npm run bench -- --node-flags "--import ./bench/describe-timing-preload.mjs"
- *                                 (each DescribeJob timed inside the server, and its PostgreSQL query)
+ *                                 (each DescribeJob timed inside the server, and its PostgreSQL query; the
+ *                                 client process then times its side too: `npx tsx bench/describe-split.ts
+ *                                 d.json` splits each call into its parts)
  *
  * Objects are seeded metadata-only with ObjectStore.seedObjects (no HTTP PUTs). Figures:
  * - prepare_tasks_per_s   N / (CreateJob → job leaves Preparing): manifest streamed, chunks stored;
