@@ -11,18 +11,22 @@
  *   sign       the client: ali-oss builds and signs the request, until Node's request starts;
  *   to_server  until the server's loop reads it (the socket, and whatever the server's loop or the
  *              machine's cores were busy with);
- *   server     the server, from Node's `request` event to `finish`, less its query;
+ *   server     the server, from Node's `request` event until it hands the response to Node (`res.end`),
+ *              less its query;
  *   query      its job-row query on PostgreSQL, sent to answered (0 on SQLite);
  *   to_client  until the response's head reaches the client's loop (the socket, and the client process
  *              waiting for a core);
  *   parse      the client: ali-oss reads the body and parses the XML.
- * Prints, for the calls made while the job ran (`during`: a batch was granted since the call before) and
- * for the others (`idle`), p50 / p90 / p99 / max of each part, then the slowest calls with their parts and
- * the client's garbage collection during them.
+ * Prints, for the calls made while the job ran (`job`: the bench's describe_p99_ms) and for the idle
+ * control (`idle`: describe_idle_p99_ms; the warm-up calls before it are left out, as the bench does),
+ * p50 / p90 / p99 / max of each part and of the garbage collection during the call (the client's, in
+ * its own process; the server's, while the request was out of the client's hands), then the slowest calls
+ * with their parts and both.
  */
 import fs from 'node:fs';
 
 interface ClientCall {
+  phase: 'warm-up' | 'idle' | 'job';
   at: number;
   ms: number;
   sent: number | null;
@@ -30,19 +34,29 @@ interface ClientCall {
   gc: number;
 }
 type ServerRequest = [at: number, ms: number, during: boolean, queryMs: number | null];
+type ServerGc = [at: number, ms: number];
 
 const PARTS = ['sign', 'to_server', 'server', 'query', 'to_client', 'parse'] as const;
 type Part = (typeof PARTS)[number];
 interface Split {
   ms: number;
   gc: number;
-  during: boolean;
+  serverGc: number;
+  phase: ClientCall['phase'];
   parts: Record<Part, number>;
 }
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: describe-split.ts <OSSBATCH_DESCRIBE_TIMING_OUT file>');
-const server = (JSON.parse(fs.readFileSync(file, 'utf8')) as { requests?: ServerRequest[] }).requests ?? [];
+const serverSide = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+  requests?: ServerRequest[];
+  gc?: ServerGc[];
+};
+const server = serverSide.requests ?? [];
+const serverGcs = serverSide.gc ?? [];
+/** ms of the server's GC pauses within [from, to] (epoch ms). */
+const serverGcWithin = (from: number, to: number): number =>
+  serverGcs.reduce((sum, [at, ms]) => sum + Math.max(0, Math.min(to, at + ms) - Math.max(from, at)), 0);
 const calls = fs
   .readFileSync(`${file}.client.jsonl`, 'utf8')
   .split('\n')
@@ -61,11 +75,12 @@ function match(): Split[] {
     const r = requests[i];
     if (r === undefined || r[0] > c.at + c.ms) continue;
     i++;
-    const [at, ms, during, queryMs] = r;
+    const [at, ms, , queryMs] = r;
     splits.push({
       ms: c.ms,
       gc: c.gc,
-      during,
+      serverGc: serverGcWithin(c.at + c.sent, c.at + c.got),
+      phase: c.phase,
       parts: {
         sign: c.sent,
         to_server: at - (c.at + c.sent),
@@ -88,21 +103,31 @@ const f = (v: number): string => v.toFixed(2).padStart(7);
 const splits = match();
 console.log(`${splits.length} of ${calls.length} client calls matched to ${server.length} server requests`);
 for (const [name, list] of [
-  ['during', splits.filter((s) => s.during)],
-  ['idle', splits.filter((s) => !s.during)],
+  ['job', splits.filter((s) => s.phase === 'job')],
+  ['idle', splits.filter((s) => s.phase === 'idle')],
 ] as const) {
   if (list.length === 0) continue;
   console.log(`\n${name} (${list.length} calls)      p50     p90     p99     max`);
-  for (const part of ['ms', ...PARTS] as const) {
-    const values = list.map((s) => (part === 'ms' ? s.ms : s.parts[part]));
-    const label = part === 'ms' ? 'whole call' : part;
+  const rows: [string, (s: Split) => number][] = [
+    ['whole call', (s) => s.ms],
+    ...PARTS.map((part): [string, (s: Split) => number] => [part, (s) => s.parts[part]]),
+    ['client gc', (s) => s.gc],
+    ['server gc', (s) => s.serverGc],
+  ];
+  for (const [label, of] of rows) {
+    const values = list.map(of);
     console.log(
       `  ${label.padEnd(12)}${[0.5, 0.9, 0.99].map((p) => f(pct(values, p))).join(' ')} ${f(Math.max(...values))}`,
     );
   }
 }
-console.log(`\nslowest calls (ms)    whole${PARTS.map((p) => p.padStart(10)).join('')}  client gc`);
-for (const s of [...splits].sort((a, b) => b.ms - a.ms).slice(0, 8)) {
+console.log(
+  `\nslowest calls (ms)    whole${PARTS.map((p) => p.padStart(10)).join('')}  client gc  server gc`,
+);
+for (const s of splits
+  .filter((x) => x.phase !== 'warm-up')
+  .sort((a, b) => b.ms - a.ms)
+  .slice(0, 8)) {
   const parts = PARTS.map((p) => f(s.parts[p]).padStart(10)).join('');
-  console.log(`  ${s.during ? 'during' : 'idle  '}           ${f(s.ms)}${parts}    ${f(s.gc)}`);
+  console.log(`  ${s.phase.padEnd(7)}          ${f(s.ms)}${parts}    ${f(s.gc)}    ${f(s.serverGc)}`);
 }

@@ -5,14 +5,15 @@
  * `describe_p99_ms` has it. At exit it writes one JSON object to $OSSBATCH_DESCRIBE_TIMING_OUT:
  *
  *   { during: { n, p50_ms, p99_ms, query_p50_ms, query_p99_ms }, idle: { … }, grants, hurried_grants,
- *     held_grants, held_gave_up, held_ms, requests: [[at, ms, during, query_ms], …] }
+ *     held_grants, held_gave_up, held_ms, requests: [[at, ms, during, query_ms], …], gc: [[at, ms], …] }
  *
  * `during`: the DescribeJobs with a batch granted since the one before (the job ran); `idle`: the others.
  * `hurried_grants`: batches the gate granted short because a request waited for a reply (batch-gate.ts);
  * `held_*`: grants that first waited for such a reply (request-turn.ts), those whose wait gave up, and the
  * time they waited in all. `requests`: each DescribeJob's start (ms since the epoch, as the client process
- * records its calls: bench/describe-client-timeline.ts), its ms in the server and its query's (null on
- * SQLite), for bench/describe-split.ts.
+ * records its calls: bench/describe-client-timeline.ts), its ms in the server until its response was
+ * handed to Node (`res.end`), whether it was `during`, and its query's ms (null on SQLite); `gc`: the
+ * server's garbage-collection pauses by the same clock; both for bench/describe-split.ts.
  *
  *   OSSBATCH_DESCRIBE_TIMING_OUT=d.json npx tsx bench/jobs.ts --json [--db postgres://…] \
  *     --node-flags "--import ./bench/describe-timing-preload.mjs" [--dist ../other/dist]
@@ -24,6 +25,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 const out = process.env.OSSBATCH_DESCRIBE_TIMING_OUT;
 if (out) {
@@ -39,6 +41,11 @@ if (out) {
     if (!replied) holds.gave_up++;
     holds.ms += ms;
   });
+  /** The server's GC pauses: [start since the epoch, ms]. */
+  const gcs = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([Number((performance.timeOrigin + e.startTime).toFixed(3)), e.duration]);
+  }).observe({ entryTypes: ['gc'] });
   /** Per DescribeJob: total ms, query ms (PostgreSQL), whether a batch was granted since the last one. */
   const rows = [];
   /** The DescribeJob being handled (the bench sends one at a time). */
@@ -72,8 +79,16 @@ if (out) {
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (event, req, res) {
     if (event === 'request' && req.method === 'GET' && req.url.includes('batchJobId=')) {
-      const row = { since: performance.now(), at: performance.timeOrigin + performance.now() };
+      const since = performance.now();
+      const row = { since, at: performance.timeOrigin + since };
       current = row;
+      // The response handed to Node: its bytes go out in this call. `finish` comes a turn later, when
+      // the client may already have read them (~0.1–0.3 ms, two processes, ad hoc).
+      const end = res.end;
+      res.end = function (...args) {
+        row.ended ??= performance.now() - since;
+        return end.apply(this, args);
+      };
       res.on('finish', () => {
         if (current === row) current = undefined;
         row.total = performance.now() - row.since;
@@ -114,10 +129,11 @@ if (out) {
       held_ms: Math.round(holds.ms),
       requests: rows.map((r) => [
         Number(r.at.toFixed(3)),
-        Number(r.total.toFixed(3)),
+        Number((r.ended ?? r.total).toFixed(3)),
         r.during,
         r.query === undefined ? null : Number(r.query.toFixed(3)),
       ]),
+      gc: gcs.map(([at, ms]) => [at, Number(ms.toFixed(3))]),
     };
     fs.writeFileSync(out, JSON.stringify(result, null, 1));
   });

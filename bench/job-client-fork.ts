@@ -2,13 +2,17 @@
  * The parent side of bench/job-client-process.ts: forks the client process and sends it calls.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { DescribePhase } from './describe-client-timeline.js';
 import type { ClientReply, ClientRequest } from './job-client-process.js';
 import type { JobCall } from './job-client.js';
 
 export interface ForkedJobClient {
   call(call: JobCall): Promise<string>;
-  /** DescribeJob every 10 ms until `count` samples or stopDescribe(); resolves with the latencies (ms). */
-  describe(jobId: string, count?: number): Promise<number[]>;
+  /**
+   * DescribeJob every 10 ms until `count` samples or stopDescribe(); resolves with the latencies (ms).
+   * `phase` labels the calls in the client's timeline (bench/describe-client-timeline.ts).
+   */
+  describe(jobId: string, phase: DescribePhase, count?: number): Promise<number[]>;
   stopDescribe(): void;
   close(): Promise<void>;
 }
@@ -41,8 +45,8 @@ export function forkJobClient(port: number, creds: { accessKeyId: string; secret
     });
   return {
     call: async (call) => (await request({ id: next++, kind: 'call', call })).body ?? '',
-    describe: async (jobId, count) =>
-      (await request({ id: next++, kind: 'describe', jobId, count })).samples ?? [],
+    describe: async (jobId, phase, count) =>
+      (await request({ id: next++, kind: 'describe', jobId, phase, count })).samples ?? [],
     stopDescribe: () => void child.send({ kind: 'stop' }),
     close: () =>
       new Promise((resolve) => {

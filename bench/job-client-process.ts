@@ -5,10 +5,10 @@
  * latency is what a user sees over a real socket. Like bench:http's load generator (issue 10's design).
  *
  * Protocol (IPC messages): the parent sends `{ id, kind: 'call', call }` (one job API call, answered with
- * `{ id, body }`), `{ id, kind: 'describe', jobId, count? }` (DescribeJob every DESCRIBE_EVERY_MS until
+ * `{ id, body }`), `{ id, kind: 'describe', jobId, phase, count? }` (DescribeJob every DESCRIBE_EVERY_MS until
  * `count` samples or `{ kind: 'stop' }`, answered with `{ id, samples }`), or `{ kind: 'exit' }`.
  */
-import { clientTiming } from './describe-client-timeline.js';
+import { clientTiming, type DescribePhase } from './describe-client-timeline.js';
 import { jobCall, makeJobClient, type JobCall } from './job-client.js';
 
 /** A dashboard polling, not a flood that would steal the job's CPU. */
@@ -16,7 +16,7 @@ const DESCRIBE_EVERY_MS = 10;
 
 export type ClientRequest =
   | { id: number; kind: 'call'; call: JobCall }
-  | { id: number; kind: 'describe'; jobId: string; count?: number }
+  | { id: number; kind: 'describe'; jobId: string; phase: DescribePhase; count?: number }
   | { kind: 'stop' }
   | { kind: 'exit' };
 export type ClientReply = { id: number; body?: string; samples?: number[]; error?: string };
@@ -28,10 +28,10 @@ let stopping = false;
 /** Set with the server's describe-timing preload: each DescribeJob's client-side parts. */
 const timing = clientTiming(process.env.OSSBATCH_DESCRIBE_TIMING_OUT);
 
-async function describeLoop(jobId: string, count: number): Promise<number[]> {
+async function describeLoop(jobId: string, phase: DescribePhase, count: number): Promise<number[]> {
   const samples: number[] = [];
   while (!stopping && samples.length < count) {
-    const end = timing?.begin();
+    const end = timing?.begin(phase);
     const t = performance.now();
     await jobCall(client, { api: 'DescribeJob', jobId });
     const took = performance.now() - t;
@@ -39,7 +39,7 @@ async function describeLoop(jobId: string, count: number): Promise<number[]> {
     end?.(took);
     await sleep(Math.max(0, DESCRIBE_EVERY_MS - took));
   }
-  timing?.flush();
+  await timing?.flush();
   return samples;
 }
 
@@ -49,7 +49,7 @@ async function handle(m: ClientRequest): Promise<ClientReply | undefined> {
       return { id: m.id, body: await jobCall(client, m.call) };
     case 'describe':
       stopping = false;
-      return { id: m.id, samples: await describeLoop(m.jobId, m.count ?? Infinity) };
+      return { id: m.id, samples: await describeLoop(m.jobId, m.phase, m.count ?? Infinity) };
     case 'stop':
       stopping = true;
       return undefined;

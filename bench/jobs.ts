@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     // Warm-up first (the client's and the server's JIT: the first ~100 calls of a process are slower), then
     // 200 samples, with the server's CPU time over them, less what the idle server spends meanwhile anyway
     // (engine poll, console sampler; measured over 1 s without requests): one DescribeJob's cost.
-    await client.describe(idleId, 100);
+    await client.describe(idleId, 'warm-up', 100);
     const cpuNow = async (): Promise<{ us: number; at: number }> => {
       const { cpu } = await server.memory();
       return { us: cpu.user + cpu.system, at: performance.now() };
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     const quietTo = await cpuNow();
     const backgroundUsPerMs = (quietTo.us - quietFrom.us) / (quietTo.at - quietFrom.at);
     const idleFrom = await cpuNow();
-    const idleSamples = await client.describe(idleId, 200);
+    const idleSamples = await client.describe(idleId, 'idle', 200);
     const idleTo = await cpuNow();
     const describeCpuUs =
       (idleTo.us - idleFrom.us - backgroundUsPerMs * (idleTo.at - idleFrom.at)) / idleSamples.length;
@@ -208,7 +208,7 @@ async function main(): Promise<void> {
       onStatus: (status) => {
         if (status === 'Active') {
           describing = true;
-          describe = client.describe(id);
+          describe = client.describe(id, 'job');
           pgStarted = pgCpu?.meter.start();
         } else if (describing) {
           describing = false;
