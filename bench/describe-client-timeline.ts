@@ -5,18 +5,21 @@
  *
  *   { phase, at, ms, sent, got, gc }
  *
- * `phase`: the bench's loop ('warm-up', 'idle' or 'job'); `at`: when the call began, in ms since the epoch (performance.timeOrigin + now(), comparable with the
- * server's to a fraction of a millisecond); `ms`: the whole call as the bench counts it; `sent`: ms until
- * ali-oss had signed it and Node's request started (`http.client.request.start`); `got`: ms until the
- * response's head reached this process's loop (`http.client.response.finish`); `gc`: ms of this process's
- * garbage collection during the call. Two diagnostics-channel subscriptions and a GC observer: no timer,
- * so the client is not woken any more often than without it.
+ * - `phase`: the bench's loop ('warm-up', 'idle' or 'job');
+ * - `at`: when the call began, in ms since the epoch (performance.timeOrigin + now(), comparable with the
+ *   server's to a fraction of a millisecond);
+ * - `ms`: the whole call as the bench counts it;
+ * - `sent`: ms until ali-oss had signed it and Node's request started (`http.client.request.start`);
+ * - `got`: ms until the response's head reached this process's loop (`http.client.response.finish`);
+ * - `gc`: ms of this process's garbage collection during the call.
+ * Two diagnostics-channel subscriptions and a GC observer: no timer, so the client is not woken any more
+ * often than without it.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 
-/** Which of the bench's DescribeJob loops a call belongs to (jobs.ts: 100 warm-up, 200 idle, then the job). */
+/** The bench's DescribeJob loop a call belongs to (jobs.ts: 100 warm-up, 200 idle, then the job). */
 export type DescribePhase = 'warm-up' | 'idle' | 'job';
 
 export interface ClientTiming {
@@ -25,6 +28,13 @@ export interface ClientTiming {
   /** Writes the calls gathered so far (after a describe loop, off the measured calls). */
   flush(): Promise<void>;
 }
+
+/** A pause (GC): [start, ms], by one clock. */
+export type Pause = [at: number, ms: number];
+
+/** ms of `pauses` within [from, to], the same clock. */
+export const pausedWithin = (pauses: readonly Pause[], from: number, to: number): number =>
+  pauses.reduce((sum, [at, ms]) => sum + Math.max(0, Math.min(to, at + ms) - Math.max(from, at)), 0);
 
 interface Call {
   phase: DescribePhase;
@@ -46,13 +56,11 @@ export function clientTiming(out: string | undefined): ClientTiming | undefined 
   let got: number | undefined;
   subscribe('http.client.request.start', () => (sent ??= performance.now()));
   subscribe('http.client.response.finish', () => (got ??= performance.now()));
-  const gcs: { start: number; end: number }[] = [];
+  const gcs: Pause[] = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ start: e.startTime, end: e.startTime + e.duration });
+    for (const e of list.getEntries()) gcs.push([e.startTime, e.duration]);
   }).observe({ entryTypes: ['gc'] });
   const calls: Call[] = [];
-  const gcWithin = (t: number, end: number): number =>
-    gcs.reduce((sum, g) => sum + Math.max(0, Math.min(end, g.end) - Math.max(t, g.start)), 0);
   return {
     begin(phase) {
       const t = performance.now();
@@ -67,7 +75,14 @@ export function clientTiming(out: string | undefined): ClientTiming | undefined 
       const lines = calls.map(({ phase, t, ms, sent, got }) => {
         const rel = (v: number | undefined): number | null => (v === undefined ? null : v - t);
         const at = performance.timeOrigin + t;
-        return JSON.stringify({ phase, at, ms, sent: rel(sent), got: rel(got), gc: gcWithin(t, t + ms) });
+        return JSON.stringify({
+          phase,
+          at,
+          ms,
+          sent: rel(sent),
+          got: rel(got),
+          gc: pausedWithin(gcs, t, t + ms),
+        });
       });
       calls.length = 0;
       gcs.length = 0;

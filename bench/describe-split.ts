@@ -24,17 +24,17 @@
  * with their parts and both.
  */
 import fs from 'node:fs';
+import { pausedWithin, type DescribePhase, type Pause } from './describe-client-timeline.js';
 
 interface ClientCall {
-  phase: 'warm-up' | 'idle' | 'job';
+  phase: DescribePhase;
   at: number;
   ms: number;
   sent: number | null;
   got: number | null;
   gc: number;
 }
-type ServerRequest = [at: number, ms: number, during: boolean, queryMs: number | null];
-type ServerGc = [at: number, ms: number];
+type ServerRequest = [at: number, ms: number, queryMs: number | null];
 
 const PARTS = ['sign', 'to_server', 'server', 'query', 'to_client', 'parse'] as const;
 type Part = (typeof PARTS)[number];
@@ -42,7 +42,7 @@ interface Split {
   ms: number;
   gc: number;
   serverGc: number;
-  phase: ClientCall['phase'];
+  phase: DescribePhase;
   parts: Record<Part, number>;
 }
 
@@ -50,13 +50,10 @@ const file = process.argv[2];
 if (file === undefined) throw new Error('usage: describe-split.ts <OSSBATCH_DESCRIBE_TIMING_OUT file>');
 const serverSide = JSON.parse(fs.readFileSync(file, 'utf8')) as {
   requests?: ServerRequest[];
-  gc?: ServerGc[];
+  gc?: Pause[];
 };
 const server = serverSide.requests ?? [];
 const serverGcs = serverSide.gc ?? [];
-/** ms of the server's GC pauses within [from, to] (epoch ms). */
-const serverGcWithin = (from: number, to: number): number =>
-  serverGcs.reduce((sum, [at, ms]) => sum + Math.max(0, Math.min(to, at + ms) - Math.max(from, at)), 0);
 const calls = fs
   .readFileSync(`${file}.client.jsonl`, 'utf8')
   .split('\n')
@@ -75,11 +72,11 @@ function match(): Split[] {
     const r = requests[i];
     if (r === undefined || r[0] > c.at + c.ms) continue;
     i++;
-    const [at, ms, , queryMs] = r;
+    const [at, ms, queryMs] = r;
     splits.push({
       ms: c.ms,
       gc: c.gc,
-      serverGc: serverGcWithin(c.at + c.sent, c.at + c.got),
+      serverGc: pausedWithin(serverGcs, c.at + c.sent, c.at + c.got),
       phase: c.phase,
       parts: {
         sign: c.sent,

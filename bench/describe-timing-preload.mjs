@@ -5,14 +5,14 @@
  * `describe_p99_ms` has it. At exit it writes one JSON object to $OSSBATCH_DESCRIBE_TIMING_OUT:
  *
  *   { during: { n, p50_ms, p99_ms, query_p50_ms, query_p99_ms }, idle: { … }, grants, hurried_grants,
- *     held_grants, held_gave_up, held_ms, requests: [[at, ms, during, query_ms], …], gc: [[at, ms], …] }
+ *     held_grants, held_gave_up, held_ms, requests: [[at, ms, query_ms], …], gc: [[at, ms], …] }
  *
  * `during`: the DescribeJobs with a batch granted since the one before (the job ran); `idle`: the others.
  * `hurried_grants`: batches the gate granted short because a request waited for a reply (batch-gate.ts);
  * `held_*`: grants that first waited for such a reply (request-turn.ts), those whose wait gave up, and the
  * time they waited in all. `requests`: each DescribeJob's start (ms since the epoch, as the client process
  * records its calls: bench/describe-client-timeline.ts), its ms in the server until its response was
- * handed to Node (`res.end`), whether it was `during`, and its query's ms (null on SQLite); `gc`: the
+ * handed to Node (`res.end`) and its query's ms (null on SQLite); `gc`: the
  * server's garbage-collection pauses by the same clock; both for bench/describe-split.ts.
  *
  *   OSSBATCH_DESCRIBE_TIMING_OUT=d.json npx tsx bench/jobs.ts --json [--db postgres://…] \
@@ -44,7 +44,7 @@ if (out) {
   /** The server's GC pauses: [start since the epoch, ms]. */
   const gcs = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push([Number((performance.timeOrigin + e.startTime).toFixed(3)), e.duration]);
+    for (const e of list.getEntries()) gcs.push([performance.timeOrigin + e.startTime, e.duration]);
   }).observe({ entryTypes: ['gc'] });
   /** Per DescribeJob: total ms, query ms (PostgreSQL), whether a batch was granted since the last one. */
   const rows = [];
@@ -130,10 +130,9 @@ if (out) {
       requests: rows.map((r) => [
         Number(r.at.toFixed(3)),
         Number((r.ended ?? r.total).toFixed(3)),
-        r.during,
         r.query === undefined ? null : Number(r.query.toFixed(3)),
       ]),
-      gc: gcs.map(([at, ms]) => [at, Number(ms.toFixed(3))]),
+      gc: gcs.map(([at, ms]) => [Number(at.toFixed(3)), Number(ms.toFixed(3))]),
     };
     fs.writeFileSync(out, JSON.stringify(result, null, 1));
   });

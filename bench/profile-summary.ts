@@ -3,7 +3,9 @@
  *
  *   npx tsx bench/profile-summary.ts exec.cpuprofile [top=40] [tasks]
  *
- * With `tasks` (the tasks run during the profile) each line also shows µs per task.
+ * With `tasks` (the tasks run during the profile) each line also shows µs per task. Last, the samples by
+ * part of a job's execute phase: each sample counts to the first part named anywhere on its stack, in
+ * PARTS' order (the store's write first, so the store's own calls into other layers stay the store's).
  */
 import fs from 'node:fs';
 
@@ -66,6 +68,37 @@ for (const [id, us] of selfUs) {
   }
   for (const k of seen) add(inclusive, k, us);
 }
+
+/** Parts of the execute phase, by a frame's function and file. */
+const PARTS: readonly (readonly [string, (f: Node['callFrame']) => boolean])[] = [
+  ['store write', (f) => f.functionName === 'applyBatch' && f.url.endsWith('/bulk-ops.js')],
+  ['(garbage collector)', (f) => f.functionName === '(garbage collector)'],
+  ['(idle)', (f) => f.functionName === '(idle)'],
+  ['node-postgres', (f) => f.url.includes('node_modules/pg/')],
+  ['report', (f) => /\/(report|shard)[^/]*\.js$/.test(f.url)],
+  ['manifest', (f) => f.url.includes('/manifest/')],
+  ['http', (f) => /\/(http|protocol)\/|node:_http/.test(f.url)],
+  ['iam', (f) => f.url.includes('/iam/')],
+  ['db', (f) => f.url.includes('/db/')],
+  ['engine', (f) => /\/(engine|jobs)\//.test(f.url)],
+];
+const partOf = new Map<number, string>();
+const partFor = (id: number): string => {
+  const known = partOf.get(id);
+  if (known !== undefined) return known;
+  const stack: Node['callFrame'][] = [];
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const n = byId.get(at);
+    if (n) stack.push(n.callFrame);
+  }
+  const part = PARTS.find(([, is]) => stack.some(is))?.[0] ?? 'other (Node, natives)';
+  partOf.set(id, part);
+  return part;
+};
+const parts = new Map<string, number>();
+for (const [id, us] of selfUs) add(parts, partFor(id), us);
+
 show('self time by function', fns);
 show('self time by file', files);
 show('inclusive time by function', inclusive);
+show('by part of the execute phase', parts);
